@@ -1,0 +1,9 @@
+import type { CliCommand } from "../cli/command.js";
+
+// Placeholder until this layer lands: each command says so instead of pretending.
+const notYet = (what: string): CliCommand => async () => {
+  process.stderr.write(`quorate: ${what} is not implemented yet\n`);
+  return 1;
+};
+export const simulate: CliCommand = notYet("simulate");
+export const explain: CliCommand = notYet("explain");
