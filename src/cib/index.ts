@@ -7,3 +7,17 @@ export {
 } from "./core/xml/tree.js";
 export { parseXml, XML_DEPTH_MAX } from "./core/xml/parse.js";
 export { serializeXml, serializeDocument, escapeAttribute, escapeText, type SerializeOptions } from "./core/xml/serialize.js";
+export {
+  type Score, INFINITY_SCORE, MINUS_INFINITY_SCORE, ZERO_SCORE, toScore, addScores, isInfinite, parseScore, scoreOrLenient, formatScore,
+} from "./core/score.js";
+export type * from "./core/rules/types.js";
+export { evaluateRule, evaluateExpression, evaluateDate, dateSpecMatches, ruleScore, compareValues, compareVersions, type RuleContext } from "./core/rules/evaluate.js";
+export {
+  parseIsoDateTime, parseIsoDuration, parseIntervalMs, addDuration, civilFromSeconds, daysFromCivil, type CivilTime,
+} from "./core/rules/iso8601.js";
+export type * from "./core/model/types.js";
+export { loadCib } from "./core/model/load.js";
+export { resolveNvSets, staticValue, type ResolveOptions } from "./core/model/nvsets.js";
+export { flattenResources, resourcesById, primitives } from "./core/model/query.js";
+export { parseRole, isTrue } from "./core/model/reader.js";
+export { parseTransitionKey } from "./core/model/read-status.js";
