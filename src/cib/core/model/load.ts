@@ -23,7 +23,9 @@ export function loadCib(input: XmlDocument | XmlElement, file = "<cib>"): Result
   if (root.name !== "cib") return err([cibError(source, root.pos, `the root element is <${root.name}>, not <cib>`)]);
   const configurationElement = firstChild(root, "configuration");
   if (!configurationElement) return err([cibError(source, root.pos, "<cib> has no <configuration>")]);
-  const reader = new Reader(source, indexDefinitions(configurationElement, (element, message) => reader.warn(element, message)));
+  const { byId, duplicates } = indexDefinitions(configurationElement);
+  const reader = new Reader(source, byId);
+  for (const duplicate of duplicates) reader.warn(duplicate, "reuses an id already used in the configuration");
   const configuration = readConfiguration(reader, configurationElement);
   const status = readStatus(reader, firstChild(root, "status"));
   return ok({ header: readHeader(reader, root), configuration, status, warnings: reader.warnings });
@@ -36,15 +38,16 @@ const REFERENCE_ELEMENTS = new Set(["resource_ref", "obj_ref", "role", "role_ref
  * Ids that define an object, for id-ref and duplicate checks. References do
  * not define ids, and node ids live apart (a remote node shares its resource's id).
  */
-function indexDefinitions(configuration: XmlElement, warn: (element: XmlElement, message: string) => void): Map<string, XmlElement> {
+function indexDefinitions(configuration: XmlElement): { byId: Map<string, XmlElement>; duplicates: XmlElement[] } {
   const byId = new Map<string, XmlElement>();
+  const duplicates: XmlElement[] = [];
   walk(configuration, (element) => {
     const id = element.attrs.get("id");
     if (id === undefined || element.name === "node" || REFERENCE_ELEMENTS.has(element.name) || element.attrs.has("id-ref")) return;
-    if (byId.has(id)) warn(element, "reuses an id already used in the configuration");
+    if (byId.has(id)) duplicates.push(element);
     else byId.set(id, element);
   });
-  return byId;
+  return { byId, duplicates };
 }
 
 function readConfiguration(reader: Reader, element: XmlElement): Configuration {
