@@ -26,8 +26,8 @@ test("the classic 1.x tutorial file reads as multicast with secauth and 1.x timi
   assert.equal(config.transport, "udp");
   assert.equal(config.cipher, "aes256");
   assert.deepEqual(config.interfaces, [{ linknumber: 0, bindnetaddr: "192.168.1.0", mcastaddr: "226.94.1.1", port: 5405, ttl: 1, broadcast: false }]);
-  assert.equal(config.timings.tokenMs, 1000);
-  assert.equal(config.timings.consensusMs, 1200);
+  assert.equal(config.timings.token, 1000);
+  assert.equal(config.timings.consensus, 1200);
   assert.deepEqual(config.services, [{ name: "pacemaker", ver: 0 }]);
   assert.equal(config.logging.logfile, "/var/log/cluster/corosync.log");
 });
@@ -37,9 +37,9 @@ test("the 3.x form: nodelist, two links, token_coefficient applied, votequorum o
   assert.deepEqual(warnings, []);
   assert.equal(config.transport, "knet");
   assert.equal(config.clusterName, "alpha");
-  assert.equal(config.timings.tokenMs, 1000 + 650, "token + (3 - 2) * token_coefficient");
-  assert.equal(config.timings.consensusMs, Math.floor(1.2 * 1650));
-  assert.equal(config.timings.tokenRetransmitMs, Math.floor(1650 / 4.2));
+  assert.equal(config.timings.token, 1000 + 650, "token + (3 - 2) * token_coefficient");
+  assert.equal(config.timings.consensus, Math.floor(1.2 * 1650));
+  assert.equal(config.timings.token_retransmit, Math.floor(1650 / 4.2));
   assert.deepEqual(config.nodes.map((n) => [n.nodeid, n.name, n.addrs[0], n.addrs[1], n.votes]), [
     [1, "alpha1", "127.0.1.1", "127.0.2.1", 1], [2, "alpha2", "127.0.1.2", "127.0.2.2", 1], [3, "alpha3", "127.0.1.3", "127.0.2.3", 2],
   ]);
@@ -56,7 +56,7 @@ test("udpu without nodeids derives them from the IPv4 address; two_node implies 
   assert.deepEqual(config.nodes.map((n) => n.nodeid), [0x7f000301, 0x7f000302]);
   assert.equal(config.quorum.twoNode, true);
   assert.equal(config.quorum.waitForAll, true);
-  assert.equal(config.timings.tokenMs, 3000, "token_coefficient only applies from 3 nodes");
+  assert.equal(config.timings.token, 3000, "token_coefficient only applies from 3 nodes");
 });
 
 test("unknown keys and sections warn with file:line and do not stop the file", () => {

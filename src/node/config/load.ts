@@ -4,8 +4,9 @@ import { err, ok, type Result } from "../../lib/result.js";
 import {
   defaultKeyfile, defaultPort, linksMax,
   type Cipher, type ClusterConfig, type Hash, type InterfaceConfig, type LoggingConfig, type NodeConfig, type NodeId,
-  type QuorumConfig, type TieBreaker, type TotemTimings, type Transport,
+  type QuorumConfig, type TieBreaker, type Transport,
 } from "./model.js";
+import { defaultTotemConfig, effectiveTotemConfig, type TotemConfig, type TotemSettings } from "../../totem/index.js";
 import { Diagnostics, readersOf, SectionReader, type KeyKind } from "./reader.js";
 import * as schema from "./schema.js";
 import { parseConfText, type ConfDiagnostic, type ConfSection } from "./syntax.js";
@@ -79,10 +80,9 @@ function decode(tree: ConfSection, diag: Diagnostics): ClusterConfig {
     file: diag.file, form, clusterName: totem.string("cluster_name") ?? "", transport, cipher, hash,
     keyfile: totem.string("keyfile") ?? defaultKeyfile,
     linkMode: totem.choice("link_mode", ["passive", "active", "rr"] as const) ?? "passive",
-    netmtu: totem.int("netmtu", 576, 65_000) ?? 1500,
     ...(localNodeid === undefined ? {} : { localNodeid: localNodeid as NodeId }),
     clearNodeHighBit,
-    timings: decodeTimings(totem, form, nodelist === undefined ? 0 : nodes.length, diag),
+    timings: decodeTimings(totem, form, nodelist === undefined ? undefined : nodes.length, diag),
     interfaces, nodes,
     quorum: decodeQuorum(reader(single(root, "quorum", diag), "quorum", schema.quorumKeys, diag), nodes, diag),
     logging: decodeLogging(reader(single(root, "logging", diag), "logging", schema.loggingKeys, diag), diag),
@@ -102,31 +102,39 @@ function decodeTransport(totem: SectionReader, hasNodelist: boolean, form: "1.x"
   return hasNodelist && form === "2.x+" ? "knet" : "udp";
 }
 
-function decodeTimings(totem: SectionReader, form: "1.x" | "2.x+", nodeCount: number, diag: Diagnostics): TotemTimings {
-  const get = (key: string, fallback: number, min = 0) => totem.int(key, min) ?? fallback;
-  const tokenBase = get("token", form === "1.x" ? 1000 : 3000, 1);
-  const tokenCoefficientMs = get("token_coefficient", 650);
-  const tokenMs = tokenBase + (nodeCount >= 3 ? (nodeCount - 2) * tokenCoefficientMs : 0);
-  const tokenRetransmitsBeforeLoss = get("token_retransmits_before_loss_const", 4, 1);
-  const tokenRetransmitMs = get("token_retransmit", Math.floor(tokenMs / (tokenRetransmitsBeforeLoss + 0.2)), 1);
-  const consensusMs = get("consensus", Math.floor(1.2 * tokenMs), 1);
-  if (consensusMs < 1.2 * tokenMs) {
-    diag.error(totem.line("consensus"), `totem.consensus (${consensusMs} ms) must be at least 1.2 * token (${tokenMs} ms): a smaller value ends membership rounds before every join can arrive`);
+const timingKeys = [
+  "token", "token_coefficient", "token_retransmit", "hold", "token_retransmits_before_loss_const", "join", "send_join",
+  "consensus", "merge", "downcheck", "fail_recv_const", "seqno_unchanged_const", "miss_count_const", "window_size", "max_messages", "fail_silent",
+] as const;
+
+/** Explicit totem settings from the file; the totem layer derives the rest and checks their relations. */
+function decodeTimings(totem: SectionReader, form: "1.x" | "2.x+", nodelistSize: number | undefined, diag: Diagnostics): TotemConfig {
+  const settings: { -readonly [K in keyof TotemSettings]: TotemSettings[K] } = {};
+  for (const key of timingKeys) {
+    const value = totem.int(key, key === "token_coefficient" || key === "send_join" || key === "fail_silent" ? 0 : 1);
+    if (value !== undefined) settings[key] = value;
   }
-  const joinMs = get("join", 50, 1);
-  if (joinMs >= consensusMs) diag.error(totem.line("join"), `totem.join (${joinMs} ms) must be shorter than consensus (${consensusMs} ms)`);
-  return {
-    tokenMs, tokenCoefficientMs, tokenRetransmitMs, tokenRetransmitsBeforeLoss, consensusMs, joinMs,
-    holdMs: get("hold", Math.max(1, Math.floor(0.8 * tokenRetransmitMs - 10))),
-    sendJoinMs: get("send_join", 0),
-    mergeMs: get("merge", 200, 1),
-    downcheckMs: get("downcheck", 1000, 1),
-    failRecvConst: get("fail_recv_const", 2500, 1),
-    seqnoUnchangedConst: get("seqno_unchanged_const", 30, 1),
-    missCountConst: get("miss_count_const", 5, 1),
-    windowSize: get("window_size", 50, 1),
-    maxMessages: get("max_messages", 17, 1),
-  };
+  if (settings.token === undefined && form === "1.x") settings.token = 1000; // corosync 1.x's default
+  const netmtu = totem.int("netmtu", 576, 60_000);
+  if (netmtu !== undefined) settings.netmtu = netmtu;
+  const cancelHold = totem.bool("cancel_token_hold_on_retransmit");
+  if (cancelHold !== undefined) settings.cancel_token_hold_on_retransmit = cancelHold;
+  const effective = effectiveTotemConfig(settings, nodelistSize);
+  if (!effective.ok) {
+    for (const problem of effective.error) diag.error(lineOfProblem(totem, problem), problem);
+    return defaultTotemConfig(nodelistSize);
+  }
+  const t = effective.value;
+  if (t.consensus < 1.2 * t.token) {
+    diag.error(totem.line("consensus"), `totem.consensus (${t.consensus} ms) must be at least 1.2 * token (${t.token} ms): a smaller value ends membership rounds before every join can arrive`);
+  }
+  return t;
+}
+
+/** The line of the first key a totem problem names ("totem.hold (..) must be less than token_retransmit"). */
+function lineOfProblem(totem: SectionReader, problem: string): number {
+  const key = /^totem\.([a-z_]+)/.exec(problem)?.[1];
+  return key !== undefined && totem.has(key) ? totem.line(key) : totem.section.line;
 }
 
 interface MemberAddr {

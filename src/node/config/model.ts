@@ -1,4 +1,5 @@
 import type { Brand } from "../../lib/brand.js";
+import type { TotemConfig } from "../../totem/index.js";
 
 /** The effective cluster configuration a node runs with, decoded once from corosync.conf. */
 export type NodeId = Brand<number, "NodeId">;
@@ -10,24 +11,6 @@ export type Cipher = "none" | "aes128" | "aes192" | "aes256";
 export type Hash = "none" | "md5" | "sha1" | "sha256" | "sha384" | "sha512";
 export type LinkMode = "passive" | "active" | "rr";
 
-export interface TotemTimings {
-  /** Effective token timeout, token_coefficient already applied. */
-  tokenMs: number;
-  tokenCoefficientMs: number;
-  tokenRetransmitMs: number;
-  holdMs: number;
-  tokenRetransmitsBeforeLoss: number;
-  joinMs: number;
-  sendJoinMs: number;
-  consensusMs: number;
-  mergeMs: number;
-  downcheckMs: number;
-  failRecvConst: number;
-  seqnoUnchangedConst: number;
-  missCountConst: number;
-  windowSize: number;
-  maxMessages: number;
-}
 
 /** One `totem { interface { ... } }` block: where link N binds and, for udp, which group it uses. */
 export interface InterfaceConfig {
@@ -85,11 +68,11 @@ export interface ClusterConfig {
   hash: Hash;
   keyfile: string;
   linkMode: LinkMode;
-  netmtu: number;
   /** totem { nodeid } of the 1.x form, used when there is no nodelist. */
   localNodeid?: NodeId;
   clearNodeHighBit: boolean;
-  timings: TotemTimings;
+  /** Effective totem timings (token_coefficient applied, derived values computed by the totem layer). */
+  timings: TotemConfig;
   interfaces: InterfaceConfig[];
   nodes: NodeConfig[];
   quorum: QuorumConfig;

@@ -17,15 +17,8 @@ export function renderEffective(config: ClusterConfig): string {
   if (config.cipher !== "none") kv(4, "keyfile", config.keyfile);
   kv(4, "link_mode", config.linkMode);
   if (config.localNodeid !== undefined) kv(4, "nodeid", config.localNodeid);
-  lines.push(`    # token ${t.tokenMs} ms includes token_coefficient for the nodelist size`);
-  const timings: Array<[string, number]> = [
-    ["token", t.tokenMs], ["token_coefficient", t.tokenCoefficientMs], ["token_retransmit", t.tokenRetransmitMs], ["hold", t.holdMs],
-    ["token_retransmits_before_loss_const", t.tokenRetransmitsBeforeLoss], ["join", t.joinMs], ["send_join", t.sendJoinMs],
-    ["consensus", t.consensusMs], ["merge", t.mergeMs], ["downcheck", t.downcheckMs], ["fail_recv_const", t.failRecvConst],
-    ["seqno_unchanged_const", t.seqnoUnchangedConst], ["miss_count_const", t.missCountConst], ["window_size", t.windowSize],
-    ["max_messages", t.maxMessages], ["netmtu", config.netmtu],
-  ];
-  for (const [key, value] of timings) kv(4, key, value);
+  lines.push(`    # token ${t.token} ms includes token_coefficient for the nodelist size`);
+  for (const [key, value] of Object.entries(t)) kv(4, key, value as number | boolean);
   for (const iface of config.interfaces) {
     lines.push("    interface {");
     kv(8, "linknumber", iface.linknumber);

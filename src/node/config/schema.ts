@@ -10,7 +10,7 @@ export const rootSections = ["totem", "nodelist", "quorum", "logging", "amf", "s
 const timingKeys = [
   "token", "token_coefficient", "token_retransmit", "hold", "token_retransmits_before_loss_const", "join", "send_join",
   "consensus", "merge", "downcheck", "fail_recv_const", "seqno_unchanged_const", "miss_count_const", "window_size",
-  "max_messages", "netmtu", "nodeid", "config_version",
+  "max_messages", "netmtu", "nodeid", "config_version", "fail_silent",
 ] as const;
 
 export const totemKeys: Record<string, KeyKind> = {
