@@ -88,3 +88,42 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+export interface ChildServer {
+  readonly pid: number;
+  /** SIGKILL, like a crashed node; resolves once the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Path of the `quorate` executable of this checkout. */
+export const quorateBin = new URL("../../../bin/quorate", import.meta.url).pathname;
+
+/**
+ * Starts `quorate nbd serve` as its own process (so it can be SIGKILLed) and
+ * resolves once it listens.
+ */
+export function startServeProcess(file: string, port: number, exportName: string, sizeArg?: string): Promise<ChildServer> {
+  const args = ["nbd", "serve", "--file", file, "--export", exportName, "--listen", `127.0.0.1:${port}`];
+  if (sizeArg !== undefined) args.push("--size", sizeArg);
+  const child = spawn(quorateBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.stdout.setEncoding("utf8").on("data", (s: string) => {
+      if (s.includes("nbd: serving")) {
+        resolve({
+          pid: child.pid!,
+          kill: async (signal = "SIGKILL") => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`quorate nbd serve exited (${code}) before listening: ${stderr}`)));
+  });
+}
+
+/** The crash-test checker (see its header for the CLI). */
+export const crashChecker = new URL("../../../test/nbd/crash-checker.py", import.meta.url).pathname;
