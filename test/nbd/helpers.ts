@@ -20,11 +20,11 @@ export interface RunResult {
  */
 export function run(command: string, args: string[], options: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: options.env ?? process.env });
+    const child = spawn(command, args, { stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"], env: options.env ?? process.env });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -34,7 +34,8 @@ export function run(command: string, args: string[], options: { timeoutMs?: numb
       clearTimeout(timer);
       resolve({ status, signal, stdout, stderr });
     });
-    child.stdin.end(options.input ?? "");
+    // A child may exit without reading its input; that is its business, not an error here.
+    child.stdin?.on("error", () => undefined).end(options.input);
   });
 }
 
