@@ -21,3 +21,10 @@ export { resolveNvSets, staticValue, type ResolveOptions } from "./core/model/nv
 export { flattenResources, resourcesById, primitives } from "./core/model/query.js";
 export { parseRole, isTrue } from "./core/model/reader.js";
 export { parseTransitionKey } from "./core/model/read-status.js";
+export {
+  type CibVersion, versionOf, setVersion, compareCibVersions, formatCibVersion, nextVersion, VERSION_ATTRIBUTES,
+} from "./core/version.js";
+export { type Patch, type PatchChange, type PatchError, diffCib, applyPatch } from "./core/patch.js";
+export { patchToXml, patchFromXml } from "./core/patch-xml.js";
+export { resolvePath, type Resolved } from "./core/xpath.js";
+export { type StoreError, writeCibFile, readCibFile, cibDigest, CIB_FILE_NAME, SIGNATURE_FILE_NAME } from "./driver/store.js";
