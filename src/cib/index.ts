@@ -7,3 +7,5 @@ export {
 } from "./core/xml/tree.js";
 export { parseXml, XML_DEPTH_MAX } from "./core/xml/parse.js";
 export { serializeXml, serializeDocument, escapeAttribute, escapeText, type SerializeOptions } from "./core/xml/serialize.js";
+export type * from "./core/scheduler-view/types.js";
+export { readSchedulerInput } from "./core/scheduler-view/read.js";
