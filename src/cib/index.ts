@@ -28,3 +28,17 @@ export { type Patch, type PatchChange, type PatchError, diffCib, applyPatch } fr
 export { patchToXml, patchFromXml } from "./core/patch-xml.js";
 export { resolvePath, type Resolved } from "./core/xpath.js";
 export { type StoreError, writeCibFile, readCibFile, cibDigest, CIB_FILE_NAME, SIGNATURE_FILE_NAME } from "./driver/store.js";
+export type * from "./core/scheduler-view/types.js";
+export { readSchedulerInput } from "./core/scheduler-view/read.js";
+// The scheduler's view keeps the short names it was written with; the full
+// model's types of the same names are exported with a Cib prefix.
+export type {
+  NvSet, Expression, DateSpec, Rule, ResourceSet, LocationConstraint, ColocationConstraint, OrderConstraint, TicketConstraint,
+  Constraint, LrmResource,
+} from "./core/scheduler-view/types.js";
+export type {
+  NvSet as CibNvSet, ResourceSet as CibResourceSet, LocationConstraint as CibLocationConstraint,
+  ColocationConstraint as CibColocationConstraint, OrderConstraint as CibOrderConstraint, TicketConstraint as CibTicketConstraint,
+  Constraint as CibConstraint, LrmResource as CibLrmResource,
+} from "./core/model/types.js";
+export type { Expression as CibExpression, DateSpec as CibDateSpec, Rule as CibRule } from "./core/rules/types.js";

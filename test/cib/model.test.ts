@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import {
   loadCib, parseXml, formatCibError, resolveNvSets, resourcesById, primitives, INFINITY_SCORE, MINUS_INFINITY_SCORE,
-  type Clone, type Group, type Primitive, type LocationConstraint, type ColocationConstraint, type OrderConstraint,
+  type Clone, type Group, type Primitive, type CibLocationConstraint as LocationConstraint, type CibColocationConstraint as ColocationConstraint, type CibOrderConstraint as OrderConstraint,
 } from "../../src/cib/index.js";
 import { corpusFiles, schedulerCorpus } from "./corpus.js";
 import { loaded, RICH_CIB } from "./fixtures.js";
