@@ -42,3 +42,7 @@ export type {
   Constraint as CibConstraint, LrmResource as CibLrmResource,
 } from "./core/model/types.js";
 export type { Expression as CibExpression, DateSpec as CibDateSpec, Rule as CibRule } from "./core/rules/types.js";
+export { createEmptyCib, CIB_VALIDATE_WITH, CIB_FEATURE_SET } from "./core/empty.js";
+export {
+  type SchemaCheck, validateWithPacemakerSchema, latestSchema, schemaFor, PACEMAKER_SCHEMA_DIRECTORY,
+} from "./driver/schema.js";
