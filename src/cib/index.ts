@@ -18,7 +18,7 @@ export {
 export type * from "./core/model/types.js";
 export { loadCib } from "./core/model/load.js";
 export { resolveNvSets, staticValue, type ResolveOptions } from "./core/model/nvsets.js";
-export { flattenResources, resourcesById, primitives } from "./core/model/query.js";
+export { flattenResources, resourcesById, primitives, nodeAttributes } from "./core/model/query.js";
 export { parseRole, isTrue } from "./core/model/reader.js";
 export { parseTransitionKey } from "./core/model/read-status.js";
 export {
