@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import {
-  loadCib, parseXml, formatCibError, resolveNvSets, resourcesById, primitives, INFINITY_SCORE, MINUS_INFINITY_SCORE,
-  type Clone, type Group, type Primitive, type LocationConstraint, type ColocationConstraint, type OrderConstraint,
+  loadCib, parseXml, formatCibError, resolveNvSets, resourcesById, primitives, nodeAttributes, INFINITY_SCORE, MINUS_INFINITY_SCORE,
+  walk, cloneElement, type XmlElement, type Clone, type Group, type Primitive, type CibLocationConstraint as LocationConstraint, type CibColocationConstraint as ColocationConstraint, type CibOrderConstraint as OrderConstraint,
 } from "../../src/cib/index.js";
 import { corpusFiles, schedulerCorpus } from "./corpus.js";
-import { loaded, RICH_CIB } from "./fixtures.js";
+import { seededRng } from "../../src/lib/rng.js";
+import { loaded, parsedRoot, RICH_CIB } from "./fixtures.js";
 
 test("header: epochs, quorum, DC, execution-date and validate-with", () => {
   const { header } = loaded(RICH_CIB);
@@ -149,4 +150,42 @@ test("every CIB of Pacemaker's scheduler corpus loads into the typed model", (t)
     resources += primitives(cib.value.configuration).length;
   }
   assert.ok(resources > files.length, `only ${resources} primitives in ${files.length} CIBs`);
+});
+
+test("node attributes for rules: built-ins, permanent attributes, transient ones winning", () => {
+  const cib = loaded(RICH_CIB);
+  const attrs = nodeAttributes(cib, "node1", { nowSeconds: 1_700_000_000 });
+  assert.deepEqual(Object.fromEntries(attrs), {
+    rack: "a", "fail-count-ip#monitor_30000": "1", "master-drbd": "10",
+    "#uname": "node1", "#id": "1", "#kind": "cluster", "#is_dc": "true", "#cluster-name": "alpha", "#site-name": "alpha",
+  });
+  assert.equal(nodeAttributes(cib, "node2", { nowSeconds: 0 }).get("#is_dc"), "false");
+});
+
+const TREE_SEED = 0x70ad;
+const NAMES = ["primitive", "group", "clone", "master", "bundle", "rule", "expression", "date_expression", "date_spec", "op", "nvpair", "resource_set", "rsc_location", "rsc_order", "node_state", "lrm_rsc_op", "meta_attributes", "template"];
+const VALUES = ["", "INFINITY", "-inf", "abc", "0", "-1", "P1D", "Master", "2024-13-45", "x:y:z", "1-", "99999999999999999999"];
+
+test(`the model loader never throws on structurally scrambled CIBs (seed=0x${TREE_SEED.toString(16)})`, () => {
+  const rng = seededRng(TREE_SEED);
+  for (let i = 0; i < 400; i++) {
+    const root = parsedRoot(RICH_CIB);
+    const all: XmlElement[] = [];
+    walk(root, (element) => void all.push(element));
+    for (let edit = 0; edit < 8; edit++) {
+      const target = all[rng.int(all.length)]!;
+      const attributes = [...target.attrs.keys()];
+      switch (rng.int(4)) {
+        case 0: if (attributes.length > 0) target.attrs.delete(attributes[rng.int(attributes.length)]!); break;
+        case 1: if (attributes.length > 0) target.attrs.set(attributes[rng.int(attributes.length)]!, VALUES[rng.int(VALUES.length)]!); break;
+        case 2: if (target !== root) target.name = NAMES[rng.int(NAMES.length)]!; break;
+        default: { // graft a copy elsewhere (a copy, so the tree stays a tree)
+          const other = all[rng.int(all.length)]!;
+          if (target !== root) other.children.push(cloneElement(target));
+        }
+      }
+    }
+    const result = loadCib(root, `scrambled-${i}.xml`);
+    assert.ok(result.ok || result.error.length > 0, `seed=0x${TREE_SEED.toString(16)} iteration ${i}`);
+  }
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   evaluateRule, ruleScore, compareVersions, parseIsoDateTime, parseIsoDuration, addDuration, civilFromSeconds, parseIntervalMs,
   addScores, parseScore, scoreOrLenient, formatScore, toScore, INFINITY_SCORE, MINUS_INFINITY_SCORE, loadCib,
-  type Rule, type RuleContext, type Score,
+  type CibRule as Rule, type RuleContext, type Score,
 } from "../../src/cib/index.js";
 import { parsedRoot } from "./fixtures.js";
 
