@@ -28,6 +28,8 @@ export interface LocalClusterOptions {
   quorum?: Record<string, string | number>;
   /** Runs node N under a wrapper, e.g. ["ip", "netns", "exec", "qm-a1"]. */
   commandPrefix?: (nodeid: number) => string[];
+  /** Let each node find itself (by address) instead of passing --nodeid. */
+  findSelf?: boolean;
 }
 
 const quorateBin = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
@@ -78,7 +80,8 @@ export class LocalCluster {
   async start(nodeid: number, configFile = this.configFile): Promise<ChildProcess> {
     await mkdir(this.runDir(nodeid), { recursive: true });
     const log = createWriteStream(join(this.options.dir, `node${nodeid}.log`), { flags: "a" });
-    const command = [...(this.options.commandPrefix?.(nodeid) ?? []), process.execPath, quorateBin, "start", "--config", configFile, "--nodeid", String(nodeid), "--run-dir", this.runDir(nodeid)];
+    const command = [...(this.options.commandPrefix?.(nodeid) ?? []), process.execPath, quorateBin, "start", "--config", configFile,
+      ...(this.options.findSelf ? [] : ["--nodeid", String(nodeid)]), "--run-dir", this.runDir(nodeid)];
     const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
