@@ -5,6 +5,7 @@ import { authkeyBytesMin } from "../driver/seal.js";
 import { findIdentity } from "./identity.js";
 import { Logger } from "./log.js";
 import { ClusterNode } from "./node.js";
+import { RingSeqFileError } from "../driver/totem-driver.js";
 
 /** One exit status per fatal reason, so an operator can tell them apart without the log. */
 export const exitCodes = { ok: 0, usage: 2, config: 8, authkey: 9, identity: 10, bind: 11, stateDir: 12 } as const;
@@ -49,7 +50,13 @@ export async function runNode(options: StartOptions): Promise<number> {
     return fail(exitCodes.stateDir, `cannot create ${options.runDir} or ${options.stateDir}: ${(error as Error).message}`);
   }
   const logger = new Logger(config.logging, identity.value.nodeid);
-  const node = new ClusterNode({ config, identity: identity.value, authkey, runDir: options.runDir, stateDir: options.stateDir, logger });
+  let node: ClusterNode;
+  try {
+    node = new ClusterNode({ config, identity: identity.value, authkey, runDir: options.runDir, stateDir: options.stateDir, logger });
+  } catch (error) {
+    if (!(error instanceof RingSeqFileError)) throw error;
+    return fail(exitCodes.stateDir, `${error.message}; refusing to guess a ring seq (move the file away to start from 0)`);
+  }
   try {
     await node.start();
   } catch (error) {
