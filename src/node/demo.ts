@@ -34,6 +34,10 @@ async function watch(cluster: LocalCluster, seen: Map<number, string>, done: (al
       seen.set(n, line);
     }
     if (done(all)) return true;
+    if (cluster.crashed.size > 0) {
+      for (const [n, how] of cluster.crashed) say(`  node${n} stopped unexpectedly (${how}); its log: ${cluster.logFile(n)}`);
+      return false;
+    }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return false;
@@ -74,7 +78,7 @@ export const demo: CliCommand = async (args) => {
       say(durationS === undefined ? "The cluster is running. Try `quorate status --run-dir " + cluster.runDir(1) + "`. Ctrl-C stops it." : `Running for ${durationS} s more.`);
       await watch(cluster, seen, () => false, (durationS ?? 86_400) * 1000, stop);
     }
-    if (!ok && !stop.requested) say("The cluster did not reach the expected state in time; logs are in " + dir);
+    if (!ok && !stop.requested) say(`The cluster did not reach the expected state; logs are in ${dir}`);
   } finally {
     say("Stopping the cluster (SIGTERM: each node leaves the ring cleanly).");
     await cluster.stopAll("SIGTERM");

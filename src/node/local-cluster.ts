@@ -52,6 +52,8 @@ export function localClusterConf(o: LocalClusterOptions): string {
 export class LocalCluster {
   readonly configFile: string;
   private readonly processes = new Map<number, ChildProcess>();
+  /** Nodes that exited without being asked to, with their exit status. */
+  readonly crashed = new Map<number, string>();
 
   private constructor(readonly options: LocalClusterOptions) {
     this.configFile = join(options.dir, "corosync.conf");
@@ -79,19 +81,28 @@ export class LocalCluster {
   /** Starts node N; its stderr (the readable log) goes to <dir>/nodeN.log. */
   async start(nodeid: number, configFile = this.configFile): Promise<ChildProcess> {
     await mkdir(this.runDir(nodeid), { recursive: true });
-    const log = createWriteStream(join(this.options.dir, `node${nodeid}.log`), { flags: "a" });
+    const log = createWriteStream(this.logFile(nodeid), { flags: "a" });
     const command = [...(this.options.commandPrefix?.(nodeid) ?? []), process.execPath, quorateBin, "start", "--config", configFile,
       ...(this.options.findSelf ? [] : ["--nodeid", String(nodeid)]), "--run-dir", this.runDir(nodeid)];
     const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.processes.set(nodeid, child);
-    child.once("exit", () => this.processes.get(nodeid) === child && this.processes.delete(nodeid));
+    this.crashed.delete(nodeid);
+    child.once("exit", (code, signal) => {
+      if (this.processes.get(nodeid) !== child) return;
+      this.processes.delete(nodeid);
+      this.crashed.set(nodeid, signal === null ? `exit status ${code}` : `signal ${signal}`);
+    });
     return child;
   }
 
   pid(nodeid: number): number | undefined {
     return this.processes.get(nodeid)?.pid;
+  }
+
+  logFile(nodeid: number): string {
+    return join(this.options.dir, `node${nodeid}.log`);
   }
 
   running(): number[] {
@@ -103,6 +114,7 @@ export class LocalCluster {
     const child = this.processes.get(nodeid);
     if (child === undefined || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
+    this.processes.delete(nodeid); // asked to stop: not a crash
     child.kill(signal);
     await exited;
   }
