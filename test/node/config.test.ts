@@ -89,7 +89,8 @@ test("a nodelist with a repeated nodeid or address is rejected", () => {
 test("quorate config check prints the effective configuration, or file:line errors and exit 1", async () => {
   const ok = spawnSync(quorateBin, ["config", "check", fixture("cluster-3x.conf")], { encoding: "utf8" });
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /^\s+token: 1650$/m);
+  assert.match(ok.stdout, /effective token timeout: 1650 ms/);
+  assert.match(ok.stdout, /^\s+token: 1000$/m);
   const json = spawnSync(quorateBin, ["config", "check", "--json", fixture("cluster-3x.conf")], { encoding: "utf8" });
   const parsed = JSON.parse(json.stdout) as { valid: boolean; config: { nodes: unknown[] } };
   assert.equal(parsed.valid, true);
@@ -104,5 +105,17 @@ test("quorate config check prints the effective configuration, or file:line erro
     assert.match(run.stderr, new RegExp(`error: ${bad}:6: totem.token must be an integer >= 1 \\(got "fast"\\)`));
   } finally {
     await dir.remove();
+  }
+});
+
+test("the effective configuration printed by config check reads back as the same configuration", async () => {
+  const { renderEffective } = await import("../../src/node/config/render.js");
+  for (const name of ["tutorial-1x.conf", "cluster-3x.conf", "two-node.conf"]) {
+    const { config } = await parseOk(name);
+    const again = parseConfig(renderEffective(config), "effective.conf");
+    assert.ok(again.ok, again.ok ? "" : again.error.errors.map(formatDiagnostic).join("\n"));
+    assert.deepEqual(again.value.warnings, []);
+    const strip = ({ file: _file, form: _form, ...rest }: typeof config) => rest;
+    assert.deepEqual(strip(again.value.config), strip(config), name);
   }
 });

@@ -17,8 +17,10 @@ export function renderEffective(config: ClusterConfig): string {
   if (config.cipher !== "none") kv(4, "keyfile", config.keyfile);
   kv(4, "link_mode", config.linkMode);
   if (config.localNodeid !== undefined) kv(4, "nodeid", config.localNodeid);
-  lines.push(`    # token ${t.token} ms includes token_coefficient for the nodelist size`);
-  for (const [key, value] of Object.entries(t)) kv(4, key, value as number | boolean);
+  // corosync.conf's token is before token_coefficient; the effective one is in the comment.
+  const extraNodes = config.nodes.length >= 3 ? config.nodes.length - 2 : 0;
+  lines.push(`    # effective token timeout: ${t.token} ms (token + ${extraNodes} * token_coefficient)`);
+  for (const [key, value] of Object.entries(t)) kv(4, key, key === "token" ? t.token - extraNodes * t.token_coefficient : (value as number | boolean));
   for (const iface of config.interfaces) {
     lines.push("    interface {");
     kv(8, "linknumber", iface.linknumber);
@@ -45,25 +47,32 @@ export function renderEffective(config: ClusterConfig): string {
   return `${lines.join("\n")}\n`;
 }
 
-function renderQuorumAndLogging(config: ClusterConfig, lines: string[], kv: (indent: number, key: string, value: string | number | boolean) => void): void {
+type Put = (indent: number, key: string, value: string | number | boolean) => void;
+
+function renderQuorumAndLogging(config: ClusterConfig, lines: string[], kv: Put): void {
   const q = config.quorum;
-  lines.push("quorum {");
-  if (q.provider !== "none") kv(4, "provider", q.provider);
-  if (q.expectedVotes !== undefined) kv(4, "expected_votes", q.expectedVotes);
-  kv(4, "two_node", q.twoNode);
-  kv(4, "wait_for_all", q.waitForAll);
-  kv(4, "last_man_standing", q.lastManStanding);
-  kv(4, "last_man_standing_window", q.lastManStandingWindowMs);
-  kv(4, "auto_tie_breaker", q.autoTieBreaker);
-  kv(4, "auto_tie_breaker_node", Array.isArray(q.autoTieBreakerNode) ? q.autoTieBreakerNode.join(" ") : q.autoTieBreakerNode);
-  lines.push("}", "logging {");
+  if (q.provider !== "none") {
+    lines.push("quorum {");
+    kv(4, "provider", q.provider);
+    if (q.expectedVotes !== undefined) kv(4, "expected_votes", q.expectedVotes);
+    kv(4, "two_node", q.twoNode);
+    kv(4, "wait_for_all", q.waitForAll);
+    kv(4, "last_man_standing", q.lastManStanding);
+    kv(4, "last_man_standing_window", q.lastManStandingWindowMs);
+    kv(4, "auto_tie_breaker", q.autoTieBreaker);
+    kv(4, "auto_tie_breaker_node", Array.isArray(q.autoTieBreakerNode) ? q.autoTieBreakerNode.join(" ") : q.autoTieBreakerNode);
+    kv(4, "allow_downscale", q.allowDownscale);
+    lines.push("}");
+  }
   const l = config.logging;
+  lines.push("logging {");
   kv(4, "to_stderr", l.toStderr);
   kv(4, "to_logfile", l.toLogfile);
   if (l.logfile !== undefined) kv(4, "logfile", l.logfile);
   kv(4, "to_syslog", l.toSyslog);
   kv(4, "debug", l.debug ? "on" : "off");
   kv(4, "timestamp", l.timestamp ? "on" : "off");
+  kv(4, "fileline", l.fileline);
   lines.push("}");
   for (const service of config.services) lines.push("service {", `    name: ${service.name}`, `    ver: ${service.ver}`, "}");
 }
