@@ -97,7 +97,7 @@ export class NbdConnection {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      setImmediate(() => this.uncork());
+      process.nextTick(() => this.uncork());
     }
     this.socket.write(bytes);
   }
