@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type Socket, connect } from "node:net";
-import { type BlockDevice, NbdServer } from "../../src/nbd/index.js";
+import { type BlockDevice, BlockDeviceError, type BlockErrno, NbdServer } from "../../src/nbd/index.js";
 import { seededRng } from "../../src/lib/rng.js";
 import { waitFor } from "./helpers.js";
 import { clientFlags, concat, goData, option, parseSimpleReply, request } from "./wire.js";
@@ -32,16 +32,31 @@ class GatedDevice implements BlockDevice {
   }
 }
 
-/** A raw client: connects, negotiates `disk` with NBD_OPT_GO and collects what the server sends after. */
-async function rawClient(): Promise<{ socket: Socket; received(): Uint8Array; closed(): boolean }> {
+/** Fails each write with the error it is told (by the write's first byte), like a device that lost its role or disk. */
+class FailingDevice implements BlockDevice {
+  static readonly failures: Array<BlockErrno | "bug"> = ["EPERM", "EIO", "ENOSPC", "ESHUTDOWN", "bug"];
+  readonly sizeBytes = MiB;
+  writable(): boolean { return true; }
+  async read(_o: number, lengthBytes: number): Promise<Uint8Array> { return new Uint8Array(lengthBytes); }
+  async write(_o: number, data: Uint8Array): Promise<void> {
+    const failure = FailingDevice.failures[data[0]!]!;
+    throw failure === "bug" ? new Error("an unexpected failure") : new BlockDeviceError(failure, `failing with ${failure}`);
+  }
+  async flush(): Promise<void> {}
+  async trim(): Promise<void> {}
+  async writeZeroes(): Promise<void> {}
+}
+
+/** A raw client: connects, negotiates an export with NBD_OPT_GO and collects what the server sends after. */
+async function rawClient(exportName = "disk"): Promise<{ socket: Socket; received(): Uint8Array; closed(): boolean }> {
   const socket = connect(port, "127.0.0.1");
   const chunks: Buffer[] = [];
   let closed = false;
   socket.on("data", (c: Buffer) => chunks.push(c)).on("close", () => (closed = true)).on("error", () => undefined);
-  socket.write(concat([clientFlags(3), option(7, goData("disk"))]));
+  socket.write(concat([clientFlags(3), option(7, goData(exportName))]));
   // greeting 18 + INFO_EXPORT (20+12) + INFO_BLOCK_SIZE (20+14) + ACK 20
-  await waitFor("the handshake", () => Buffer.concat(chunks).length >= 18 + 32 + 34 + 20);
   const handshakeBytes = 18 + 32 + 34 + 20;
+  await waitFor("the handshake", () => Buffer.concat(chunks).length >= handshakeBytes);
   return { socket, received: () => Buffer.concat(chunks).subarray(handshakeBytes), closed: () => closed };
 }
 
@@ -58,6 +73,7 @@ describe("NBD TCP driver", () => {
     device = new GatedDevice();
     server = new NbdServer({ connectionLimits: { inFlightMax: 4, inFlightBytesMax: 64 * MiB }, log: () => undefined });
     server.addExport("disk", device);
+    server.addExport("failing", new FailingDevice());
     await server.listen(port);
   });
   after(async () => {
@@ -94,6 +110,18 @@ describe("NBD TCP driver", () => {
     device.releaseAll();
     await waitFor("the second reply", () => client.received().length === 2 * (16 + 4096));
     assert.deepEqual(replyHandles(client.received(), 4096), [200n, 100n]);
+    client.socket.destroy();
+  });
+
+  test("device errors reach the client as NBD errors: EPERM 1, EIO 5, ENOSPC 28, ESHUTDOWN 108, anything else EIO", async () => {
+    const client = await rawClient("failing");
+    client.socket.write(concat(FailingDevice.failures.map((_, i) => request(1, BigInt(i), 0, 1, 0, Uint8Array.of(i)))));
+    await waitFor("five replies", () => client.received().length === 5 * 16);
+    const errors = new Map(Array.from({ length: 5 }, (_, i) => {
+      const reply = parseSimpleReply(client.received().subarray(i * 16));
+      return [FailingDevice.failures[Number(reply.handle)], reply.error];
+    }));
+    assert.deepEqual(Object.fromEntries(errors), { EPERM: 1, EIO: 5, ENOSPC: 28, ESHUTDOWN: 108, bug: 5 });
     client.socket.destroy();
   });
 
