@@ -84,13 +84,16 @@ export async function main(argv: string[], targets: readonly ExportUnderTest[] =
       dir: { type: "string", default: tmpdir() },
       port: { type: "string", default: "16400" },
       json: { type: "boolean", default: false },
+      only: { type: "string" },
     },
   });
   const options: BenchOptions = {
     repeat: Number(values.repeat), sizeBytes: Number(values.size) * 1024 * 1024, runtimeS: Number(values.runtime),
     dir: values.dir, basePort: Number(values.port),
   };
-  const results = await runStorageBench(targets, standardWorkloads, options);
+  const only = values.only;
+  const chosen = only === undefined ? targets : targets.filter((t) => t.label.toLowerCase().includes(only.toLowerCase()));
+  const results = await runStorageBench(chosen, standardWorkloads, options);
   if (values.json) {
     const plain = Object.fromEntries([...results].map(([label, byWorkload]) => [label, Object.fromEntries([...byWorkload].map(([w, s]) => [w, { median: median(s), samples: s }]))]));
     process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);

@@ -197,3 +197,12 @@ test("random garbage never throws and never yields an out-of-range request (fuzz
     }
   }
 });
+
+test("take(n) hands out at most n requests and keeps the rest as unparsed bytes", () => {
+  const session = attached();
+  session.push(concat(Array.from({ length: 5 }, (_, i) => request(CMD.READ, BigInt(i), 0, 512))));
+  assert.deepEqual(session.take(2).map((e) => e.kind === "request" && e.request.handle), [0n, 1n]);
+  assert.equal(session.bufferedBytes, 3 * 28);
+  assert.deepEqual(session.take(10).map((e) => e.kind === "request" && e.request.handle), [2n, 3n, 4n]);
+  assert.equal(session.bufferedBytes, 0);
+});

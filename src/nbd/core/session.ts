@@ -62,13 +62,35 @@ export class NbdSession {
     return [{ kind: "send", bytes: encodeGreeting() }];
   }
 
-  receive(chunk: Uint8Array): SessionEffect[] {
+  /** Received bytes not yet consumed (the driver stops reading the socket when too many wait). */
+  get bufferedBytes(): number {
+    return this.input.length;
+  }
+
+  /** Buffers received bytes; take() turns them into effects. */
+  push(chunk: Uint8Array): void {
+    if (!this.closed) this.input.push(chunk);
+  }
+
+  /**
+   * Consumes buffered input until `requestsMax` requests have come out or the
+   * input runs short; the driver passes its free in-flight slots so that
+   * requests beyond them stay unparsed bytes.
+   */
+  take(requestsMax: number): SessionEffect[] {
     const effects: SessionEffect[] = [];
-    if (this.phase.name === "closed") return effects;
-    this.input.push(chunk);
-    while (this.step(effects));
+    let requests = 0;
+    while (requests < requestsMax && this.step(effects)) {
+      if (effects.at(-1)?.kind === "request") requests++;
+    }
     if (this.closed) this.input.skip(this.input.length);
     return effects;
+  }
+
+  /** push() then take() without a limit. */
+  receive(chunk: Uint8Array): SessionEffect[] {
+    this.push(chunk);
+    return this.take(Number.POSITIVE_INFINITY);
   }
 
   /** Consumes one unit of input if enough bytes are there; returns whether it made progress. */

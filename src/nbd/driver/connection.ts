@@ -34,6 +34,8 @@ export class NbdConnection {
   private ending = false;
   private corked = false;
   private readingPaused = false;
+  /** Keep reading while a buffered write may still be incomplete: one maximal request plus a socket chunk. */
+  private readonly bufferedBytesMax: number;
   requestsServed = 0;
 
   constructor(
@@ -43,8 +45,12 @@ export class NbdConnection {
     private readonly hooks: ConnectionHooks,
   ) {
     this.session = new NbdSession(hooks.catalog, sessionLimits);
+    this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.apply(this.session.receive(chunk)));
+    socket.on("data", (chunk: Buffer) => {
+      this.session.push(chunk);
+      this.pump();
+    });
     socket.on("drain", () => this.updateReading());
     socket.on("error", (error) => hooks.log(`nbd: connection error: ${error.message}`));
     socket.on("close", () => hooks.onClose(this));
@@ -97,7 +103,7 @@ export class NbdConnection {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      setImmediate(() => this.uncork());
+      process.nextTick(() => this.uncork());
     }
     this.socket.write(bytes);
   }
@@ -122,7 +128,7 @@ export class NbdConnection {
       this.inFlight--;
       this.inFlightBytes -= bytes;
       this.requestsServed++;
-      this.updateReading();
+      this.pump();
       this.endIfIdle();
     });
   }
@@ -132,8 +138,16 @@ export class NbdConnection {
     if (errno === undefined && data !== undefined) this.send(data);
   }
 
+  /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
+  private pump(): void {
+    const slots = this.inFlightBytes >= this.limits.inFlightBytesMax ? 0 : this.limits.inFlightMax - this.inFlight;
+    if (slots > 0) this.apply(this.session.take(slots));
+    this.updateReading();
+  }
+
   private updateReading(): void {
-    const busy = this.inFlight >= this.limits.inFlightMax || this.inFlightBytes >= this.limits.inFlightBytesMax
+    const bufferFull = this.session.bufferedBytes >= this.bufferedBytesMax;
+    const busy = bufferFull || this.inFlight >= this.limits.inFlightMax || this.inFlightBytes >= this.limits.inFlightBytesMax
       || this.socket.writableLength >= this.limits.inFlightBytesMax;
     if (busy && !this.readingPaused) {
       this.readingPaused = true;

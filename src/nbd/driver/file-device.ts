@@ -1,3 +1,4 @@
+import { readSync, writeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { assert } from "../../lib/assert.js";
 import { type BlockDevice, BlockDeviceError } from "../block-device.js";
@@ -9,6 +10,13 @@ export interface FileDeviceOptions {
 }
 
 const zeroChunkBytes = 1024 * 1024;
+/**
+ * Reads and writes up to this size run synchronously on the event loop: they
+ * hit the page cache in microseconds, while a thread-pool round trip costs
+ * tens (it halves 4 KiB QD1 IOPS). Larger transfers go to the thread pool so
+ * copying them overlaps with network I/O.
+ */
+const syncIoBytesMax = 64 * 1024;
 const zeroChunk = new Uint8Array(zeroChunkBytes);
 
 /**
@@ -54,7 +62,7 @@ export class FileBlockDevice implements BlockDevice {
   async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
     this.checkRange(offsetBytes, lengthBytes);
     const buffer = Buffer.allocUnsafe(lengthBytes);
-    let filled = 0;
+    let filled = lengthBytes <= syncIoBytesMax ? this.readSmall(buffer, offsetBytes) : 0;
     while (filled < lengthBytes) {
       const { bytesRead } = await this.handle.read(buffer, filled, lengthBytes - filled, offsetBytes + filled).catch(ioError);
       if (bytesRead === 0) throw new BlockDeviceError("EIO", `${this.path}: unexpected end of file at ${offsetBytes + filled}`);
@@ -95,12 +103,30 @@ export class FileBlockDevice implements BlockDevice {
     await this.handle.close();
   }
 
+  /** One synchronous pread; the caller loops on a short read. */
+  private readSmall(buffer: Uint8Array, offsetBytes: number): number {
+    try {
+      return readSync(this.handle.fd, buffer, 0, buffer.length, offsetBytes);
+    } catch (error) {
+      return ioError(error);
+    }
+  }
+
   private async writeAll(offsetBytes: number, data: Uint8Array): Promise<void> {
-    let written = 0;
+    let written = data.length <= syncIoBytesMax ? this.writeSmall(offsetBytes, data) : 0;
     while (written < data.length) {
       const { bytesWritten } = await this.handle.write(data, written, data.length - written, offsetBytes + written).catch(ioError);
       assert(bytesWritten > 0, "pwrite made no progress");
       written += bytesWritten;
+    }
+  }
+
+  /** One synchronous pwrite; the caller loops on a short write. */
+  private writeSmall(offsetBytes: number, data: Uint8Array): number {
+    try {
+      return writeSync(this.handle.fd, data, 0, data.length, offsetBytes);
+    } catch (error) {
+      return ioError(error);
     }
   }
 
