@@ -226,3 +226,21 @@ test("resync rate control spreads a full sync over time", () => {
   pair.tick(4000);
   assert.equal(pair.b.replica.disk, "UpToDate");
 });
+
+test("a Primary that disconnects on command and then writes starts a new generation: the peer's promotion is a split brain", () => {
+  const pair = syncedPrimary();
+  assert.equal(pair.command(pair.a, { verb: "disconnect" }), undefined);
+  assert.equal(pair.a.replica.conn, "StandAlone");
+  assert.notEqual(pair.a.sb?.uuids.bitmap, "0000000000000000", "new current UUID on losing the peer while Primary");
+  completed(pair, pair.a, pair.write(pair.a, 0, pattern(21, 4096)));
+  pair.command(pair.a, { verb: "secondary" });
+  pair.command(pair.b, { verb: "disconnect" });
+  pair.command(pair.b, { verb: "primary", force: false });
+  completed(pair, pair.b, pair.write(pair.b, 4096, pattern(22, 4096)));
+  pair.command(pair.b, { verb: "secondary" });
+  pair.command(pair.a, { verb: "connect", discardMyData: false });
+  pair.command(pair.b, { verb: "connect", discardMyData: false });
+  pair.run();
+  assert.match(pair.a.replica.lastSplitBrain ?? "", /split brain detected/);
+  assert.equal(pair.a.replica.conn, "StandAlone");
+});

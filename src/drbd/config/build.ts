@@ -158,7 +158,7 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
       afterSb2pri: oneOf<AfterSb2pri>(get("net", "after-sb-2pri"), AFTER_SB_2PRI, "disconnect"),
       allowTwoPrimaries: flag(get("net", "allow-two-primaries")),
       pingTimeoutMs: integer(get("net", "ping-timeout"), 5, 1) * 100,
-      connectIntervalMs: integer(get("net", "connect-int"), 10, 1) * 100,
+      connectIntervalMs: integer(get("net", "connect-int"), 10, 1) * 1000,
     },
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),

@@ -217,10 +217,9 @@ export class Replica {
         this.emit({ kind: "link", want: true });
         return done();
       case "disconnect":
-        this.conn = "StandAlone";
-        this.emit({ kind: "link", want: false });
         this.onLinkLost("disconnect requested");
         this.conn = "StandAlone";
+        this.emit({ kind: "link", want: false });
         return done();
       case "primary": return this.onPrimary(reqId, command.force);
       case "secondary": return this.onSecondary(reqId);
@@ -411,10 +410,9 @@ export class Replica {
 
   private refuse(why: string): void {
     this.log(`dropping connection: ${why}`);
-    this.conn = "StandAlone";
-    this.emit({ kind: "link", want: false });
     this.onLinkLost(why);
     this.conn = "StandAlone";
+    this.emit({ kind: "link", want: false });
   }
 
   private onHello(node: string, nonce: string): void {
@@ -563,6 +561,14 @@ export class Replica {
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     const p: Pending = { reqId, off, len: data.length, localPending: local, peerPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
+    if (!remote && this.bitmap !== undefined) {
+      // The first write the peer will not see starts a new data generation, on disk before the data.
+      if (this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate") {
+        this.newCurrentUuid();
+        this.persist();
+      }
+      this.bitmap.setRange(off, data.length);
+    }
     if (local) {
       this.touchActivityLog(off, data.length);
       this.invalidateResyncReads(off, data.length);
@@ -574,8 +580,6 @@ export class Replica {
       this.send({ t: "write", seq, off, fua, data });
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
-    } else if (this.bitmap !== undefined) {
-      this.bitmap.setRange(off, data.length);
     }
   }
 
