@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalParameters, parseAgentRef, parseDurationMs, parseMetadata } from "../../src/executor/index.js";
+import { canonicalParameters, opDigest, parseAgentRef, parseDurationMs, parseMetadata } from "../../src/executor/index.js";
 import { lsbToOcf, fenceToOcf } from "../../src/executor/core/codes.js";
 import { lsbMetadataXml } from "../../src/executor/core/lsb-metadata.js";
 
@@ -13,11 +13,17 @@ test("agent names parse as crmsh writes them, and unsafe names are refused", () 
 });
 
 test("the canonical parameter form sorts names, escapes values and leaves meta attributes out", () => {
-  assert.equal(canonicalParameters({}), "<parameters/>");
+  assert.equal(canonicalParameters({}), " <parameters/>\n");
   assert.equal(
     canonicalParameters({ b: 'x"<&>', a: "1", CRM_meta_timeout: "20000", c: "l1\nl2" }),
-    '<parameters a="1" b="x&quot;&lt;&amp;&gt;" c="l1&#10;l2"/>',
+    ' <parameters a="1" b="x&quot;&lt;&amp;&gt;" c="l1&#10;l2"/>\n',
   );
+});
+
+test("the op-digest of an empty parameter set is the one Pacemaker records for it", () => {
+  // The most frequent op-digest in Pacemaker's scheduler regression inputs, on
+  // every resource without instance attributes, whatever the feature set.
+  assert.equal(opDigest({}), "f2317cad3d54cec5d7d7aa7d0bf35cf8");
 });
 
 test("LSB status codes map as Pacemaker maps them: 0 running, 1–3 not running, others an error", () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Executor, OCF_RC, type AgentRef } from "../../src/executor/index.js";
 import { missingAgent, op, tempDir } from "./helpers.js";
@@ -105,4 +106,30 @@ test("results carry what lrm_rsc_op records: call id, interval, op-digest of the
   assert.ok(first.finishedAtEpochMs >= first.startedAtEpochMs && first.startedAtEpochMs > 1.6e12);
   assert.ok(first.execMs >= 0 && first.queueMs >= 0);
   await executor.run(op("hist", quorateDummy, "stop", params));
+});
+
+// Differential: Pacemaker's own crm_resource --force-check runs the agent with
+// the environment Pacemaker's executor library builds; ours must match it.
+test("the OCF_* environment equals the one Pacemaker's crm_resource --force-check gives the same resource", { skip: missingAgent("/usr/sbin/crm_resource", "/usr/lib/ocf/resource.d/pacemaker/Dummy") }, async () => {
+  const cib = join(dir.path, "cib.xml");
+  const theirsFile = join(dir.path, "env.theirs");
+  const oursFile = join(dir.path, "env.ours");
+  const state = join(dir.path, "oracle.state");
+  writeFileSync(cib, `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config/><nodes/><resources>
+    <primitive id="oracle" class="ocf" provider="pacemaker" type="Dummy">
+      <instance_attributes id="oracle-ia"><nvpair id="oracle-state" name="state" value="${state}"/><nvpair id="oracle-env" name="envfile" value="${theirsFile}"/></instance_attributes>
+      <meta_attributes id="oracle-ma"><nvpair id="oracle-tr" name="target-role" value="Started"/></meta_attributes>
+    </primitive>
+  </resources><constraints/></configuration><status/></cib>`);
+  const theirs = spawnSync("crm_resource", ["--force-check", "-r", "oracle", "--timeout", "33s"], { env: { ...process.env, CIB_file: cib }, encoding: "utf8" });
+  assert.equal(theirs.status, OCF_RC.notRunning, theirs.stderr);
+  const meta = { "target-role": "Started", class: "ocf", provider: "pacemaker", type: "Dummy", id: "oracle" };
+  const ours = await executor.run(op("oracle", pacemakerDummy, "monitor", { state, envfile: oursFile }, { meta, timeoutMs: 33_000 }));
+  assert.equal(ours.rc, OCF_RC.notRunning);
+  // Not compared: the envfile path itself, the feature set (the CLI's differs from the controller's),
+  // trace settings, and the interval, which the CLI leaves out of a probe and Quorate always sets.
+  const ignored = /^OCF_RESKEY_(envfile|crm_feature_set|CRM_meta_interval)=|^OCF_TRACE/;
+  const ocfLines = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => line.startsWith("OCF_") && !ignored.test(line)).sort();
+  assert.deepEqual(ocfLines(oursFile), ocfLines(theirsFile));
 });

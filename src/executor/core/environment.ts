@@ -20,7 +20,11 @@ export function ocfEnvironment(req: OpRequest, ocfRoot: string, basePath: string
   assert(req.agent.class === "ocf", "ocfEnvironment needs an ocf agent");
   const env: Record<string, string> = {
     PATH: basePath,
+    // Agents parse the output of ip, mount, ps …: the C locale keeps it stable.
+    LC_ALL: "C",
     OCF_ROOT: ocfRoot,
+    OCF_EXIT_REASON_PREFIX: EXIT_REASON_PREFIX,
+    OCF_OUTPUT_FORMAT: "text",
     OCF_RA_VERSION_MAJOR: String(OCF_RA_VERSION.major),
     OCF_RA_VERSION_MINOR: String(OCF_RA_VERSION.minor),
     OCF_RESOURCE_INSTANCE: req.rscId,
