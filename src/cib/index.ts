@@ -47,3 +47,4 @@ export {
   type SchemaCheck, validateWithPacemakerSchema, latestSchema, schemaFor, PACEMAKER_SCHEMA_DIRECTORY,
 } from "./driver/schema.js";
 export { CibReplica, type CibUpdate, type ReplicaEffect } from "./core/replica.js";
+export { type CibMessage, encodeCibMessage, decodeCibMessage } from "./core/wire.js";

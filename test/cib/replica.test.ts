@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng } from "../../src/lib/rng.js";
 import {
-  CibReplica, cloneElement, createElement, descend, serializeXml, versionOf, type CibUpdate, type ReplicaEffect, type XmlElement,
+  CibReplica, cloneElement, createElement, descend, serializeXml, versionOf, encodeCibMessage, decodeCibMessage, type CibUpdate, type ReplicaEffect, type XmlElement,
 } from "../../src/cib/index.js";
 import { parsedRoot, RICH_CIB } from "./fixtures.js";
 
@@ -91,4 +91,33 @@ test(`random proposals in a total order keep every replica identical (seed=0x${S
     }
   }
   assert.ok((outcomes.get("applied") ?? 0) > 40 && (outcomes.get("rejected") ?? 0) > 10, JSON.stringify([...outcomes]));
+});
+
+test("replica messages survive encoding, and replicas fed decoded messages converge", () => {
+  const replicas = ["n1", "n2"].map((name) => new CibReplica(name, parsedRoot(RICH_CIB)));
+  const update = broadcasts(replicas[0]!.propose(withPrimitive(replicas[0]!.root, "wire")).effects)[0]!;
+  const decoded = decodeCibMessage(encodeCibMessage({ kind: "update", update }));
+  assert.ok(decoded.ok && decoded.value.kind === "update", decoded.ok ? "" : decoded.error);
+  deliver(replicas, [decoded.value.update]);
+  assert.equal(new Set(replicas.map((r) => serializeXml(r.root))).size, 1);
+  assert.ok(serializeXml(replicas[1]!.root).includes('id="wire"'));
+  const request = decodeCibMessage(encodeCibMessage({ kind: "sync-request", from: "n2", have: replicas[1]!.version }));
+  assert.deepEqual(request.ok && request.value, { kind: "sync-request", from: "n2", have: replicas[1]!.version });
+  const full = decodeCibMessage(encodeCibMessage({ kind: "full", from: "n1", root: replicas[0]!.root }));
+  assert.ok(full.ok && full.value.kind === "full");
+  assert.equal(serializeXml(full.value.root), serializeXml(replicas[0]!.root));
+});
+
+test("malformed replica messages are errors, never exceptions", () => {
+  const good = encodeCibMessage({ kind: "update", update: broadcasts(new CibReplica("n1", parsedRoot(RICH_CIB)).propose(withPrimitive(parsedRoot(RICH_CIB), "x")).effects)[0]! });
+  const rng = seededRng(0xbad);
+  for (let i = 0; i < 500; i++) {
+    const at = rng.int(good.length);
+    const mutated = good.slice(0, at) + ["<", "\"", "x", "", "0"][rng.int(5)]! + good.slice(at + rng.int(4));
+    const decoded = decodeCibMessage(mutated);
+    if (!decoded.ok) assert.equal(typeof decoded.error, "string");
+  }
+  assert.deepEqual(decodeCibMessage("<cib-update origin=\"n1\" serial=\"0\"/>"), { ok: false, error: "<cib-update> needs a positive serial" });
+  assert.deepEqual(decodeCibMessage("<hello from=\"n1\"/>"), { ok: false, error: "<hello> is not a CIB message" });
+  assert.deepEqual(decodeCibMessage("<cib-full/>"), { ok: false, error: "<cib-full> does not say who sent it" });
 });
