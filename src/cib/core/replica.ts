@@ -1,6 +1,6 @@
 import { assert } from "../../lib/assert.js";
 import { applyPatch, diffCib, type Patch } from "./patch.js";
-import { compareCibVersions, formatCibVersion, nextVersion, setVersion, versionOf, type CibVersion } from "./version.js";
+import { compareCibVersions, formatCibVersion, nextVersion, versionOf, type CibVersion } from "./version.js";
 import { cloneElement, type XmlElement } from "./xml/tree.js";
 
 /**
@@ -64,11 +64,10 @@ export class CibReplica {
    */
   propose(next: XmlElement): { serial: number; effects: ReplicaEffect[] } {
     assert(next !== this.current, "propose an edited copy, not the live tree");
-    const from = this.version;
-    const configurationChanged = diffCib(this.current, next).changes.some((change) => change.path.startsWith("/cib/configuration"));
-    const target = cloneElement(next);
-    setVersion(target, nextVersion(from, configurationChanged));
-    const update: CibUpdate = { origin: this.self, serial: ++this.serial, patch: diffCib(this.current, target) };
+    const patch = diffCib(this.current, next); // the version attributes of <cib> are not part of the changes
+    const configurationChanged = patch.changes.some((change) => change.path.startsWith("/cib/configuration"));
+    patch.target = nextVersion(this.version, configurationChanged);
+    const update: CibUpdate = { origin: this.self, serial: ++this.serial, patch };
     return { serial: update.serial, effects: [{ kind: "broadcast", update }] };
   }
 
