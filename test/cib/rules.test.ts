@@ -169,13 +169,15 @@ test("intervals: bare seconds, units, ISO durations", () => {
 
 test("scores: parsing forms and saturating arithmetic (-INFINITY wins)", () => {
   const forms: Array<[string, number | undefined]> = [
-    ["INFINITY", 1_000_000], ["+INFINITY", 1_000_000], ["-INFINITY", -1_000_000], ["infinity", 1_000_000], ["inf", 1_000_000],
-    ["-inf", -1_000_000], ["100", 100], ["-100", -100], ["+7", 7], ["5000000", 1_000_000], ["-5000000", -1_000_000],
+    ["INFINITY", 1_000_000], ["+INFINITY", 1_000_000], ["-INFINITY", -1_000_000], ["infinity", undefined], ["inf", undefined],
+    ["-inf", undefined], ["100", 100], ["-100", -100], ["+7", 7], [" 7", 7], ["5000000", 1_000_000], ["-5000000", -1_000_000],
     ["1.5", undefined], ["abc", undefined], ["", undefined],
   ];
   for (const [text, score] of forms) assert.equal(parseScore(text), score, text);
   assert.equal(scoreOrLenient("10abc"), 10);
+  assert.equal(scoreOrLenient("1.5"), 1);
   assert.equal(scoreOrLenient("abc"), 0);
+  assert.equal(scoreOrLenient("inf"), 0); // Pacemaker 2.1: only upper-case INFINITY is infinite
   const s = (n: number): Score => toScore(n);
   assert.equal(addScores(INFINITY_SCORE, MINUS_INFINITY_SCORE), MINUS_INFINITY_SCORE);
   assert.equal(addScores(MINUS_INFINITY_SCORE, INFINITY_SCORE), MINUS_INFINITY_SCORE);
