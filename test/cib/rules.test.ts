@@ -162,7 +162,7 @@ test("intervals: bare seconds, units, ISO durations", () => {
   const cases: Array<[string, number | undefined]> = [
     ["10", 10_000], ["10s", 10_000], ["10sec", 10_000], ["500ms", 500], ["500msec", 500], ["2m", 120_000], ["2min", 120_000],
     ["1h", 3_600_000], ["1hr", 3_600_000], ["0", 0], ["PT1M30S", 90_000], ["P1D", 86_400_000], ["P10S", 10_000],
-    ["10 s", 10_000], ["abc", undefined], ["10x", undefined], ["-5s", undefined], ["P1M", undefined],
+    ["10 s", 10_000], ["10S", 10_000], ["2.5m", 120_000], ["abc", undefined], ["10x", undefined], ["-5s", undefined], ["P1M", undefined],
   ];
   for (const [text, ms] of cases) assert.equal(parseIntervalMs(text), ms, text);
 });
