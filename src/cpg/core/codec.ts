@@ -6,9 +6,18 @@ const KIND = { join: 1, leave: 2, mcast: 3, sync: 4 } as const;
 const GROUPS_PER_SYNC_MAX = 65535;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** Encoded group names: groups are few and named on every message. */
+const encodedNames = new Map<string, Uint8Array>();
+const ENCODED_NAMES_MAX = 4096;
 
-export function encodeCpgMessage(msg: CpgMessage): Uint8Array {
-  const w = new ByteWriter(msg.kind === "mcast" ? 64 + msg.payload.byteLength : 64);
+/**
+ * `headroom` leading bytes are left free for the membership stack's service
+ * byte, so framing costs no copy.
+ */
+export function encodeCpgMessage(msg: CpgMessage, headroom = 0): Uint8Array {
+  const nameBytes = msg.kind === "sync" ? 0 : 1 + (encodedNames.get(msg.group)?.byteLength ?? CPG_GROUP_NAME_BYTES_MAX);
+  const size = headroom + 10 + nameBytes + (msg.kind === "mcast" ? msg.payload.byteLength : msg.kind === "sync" ? 256 : 0);
+  const w = new ByteWriter(size, headroom);
   w.u8(KIND[msg.kind]);
   switch (msg.kind) {
     case "join": writeGroup(w, msg.group); w.u32(msg.pid); break;
@@ -59,7 +68,12 @@ function readSync(r: ByteReader): CpgMessage {
 }
 
 function writeGroup(w: ByteWriter, group: string): void {
-  const bytes = utf8.encode(group);
+  let bytes = encodedNames.get(group);
+  if (bytes === undefined) {
+    bytes = utf8.encode(group);
+    if (encodedNames.size >= ENCODED_NAMES_MAX) encodedNames.clear();
+    encodedNames.set(group, bytes);
+  }
   w.u8(bytes.byteLength);
   w.bytes(bytes);
 }
@@ -72,6 +86,7 @@ function readGroup(r: ByteReader): string {
     r.fail(`group name of ${length} bytes (1..${CPG_GROUP_NAME_BYTES_MAX})`);
     return "";
   }
+  if (bytes.every((b) => b < 0x80)) return String.fromCharCode(...bytes); // ASCII: the usual case, and cheaper
   try {
     return fromUtf8.decode(bytes);
   } catch {

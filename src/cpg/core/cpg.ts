@@ -174,8 +174,9 @@ export class CpgCore {
   }
 }
 
+/** cpg_send payloads keep byte 0 free for the stack's service byte. */
 function send(msg: CpgMessage): CpgEffect {
-  return { kind: "cpg_send", payload: encodeCpgMessage(msg) };
+  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1) };
 }
 
 function pidProblem(pid: number): string | null {

@@ -109,10 +109,16 @@ class StackStep {
     }
   }
 
+  /** Application payloads are copied behind the service byte; service messages come with byte 0 free. */
   private multicast(service: number, payload: Uint8Array): void {
     const framed = new Uint8Array(payload.byteLength + 1);
     framed[0] = service;
     framed.set(payload, 1);
+    this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
+  }
+
+  private multicastFramed(service: number, framed: Uint8Array): void {
+    framed[0] = service;
     this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
   }
 
@@ -144,7 +150,7 @@ class StackStep {
 
   private cpgEffects(effects: readonly CpgEffect[]): void {
     for (const effect of effects) {
-      if (effect.kind === "cpg_send") this.multicast(SERVICE.cpg, effect.payload);
+      if (effect.kind === "cpg_send") this.multicastFramed(SERVICE.cpg, effect.payload);
       else this.out.push(effect);
     }
   }
@@ -152,7 +158,7 @@ class StackStep {
   private quorumEffects(effects: readonly QuorumEffect[]): void {
     for (const effect of effects) {
       switch (effect.kind) {
-        case "quorum_send": this.multicast(SERVICE.quorum, effect.payload); break;
+        case "quorum_send": this.multicastFramed(SERVICE.quorum, effect.payload); break;
         case "quorum_arm": this.out.push({ kind: "arm", timer: "last_man_standing", atMs: effect.atMs }); break;
         case "quorum_cancel": this.out.push({ kind: "cancel", timer: "last_man_standing" }); break;
         case "quorum": this.out.push(effect); break;
