@@ -59,6 +59,8 @@ export class World {
   groups: number[];
   /** "a>b": packets from a to b are dropped (asymmetric reachability). */
   readonly blocked = new Set<string>();
+  /** Scripted tests watch effects as they happen (after the invariant checker). */
+  readonly observers: Array<(node: NodeId, effect: StackEffect, nowMs: number) => void> = [];
   private readonly queue = new TimedQueue<SimEvent>();
   private generation = 0;
 
@@ -179,6 +181,7 @@ export class World {
   /** The driver's job: carry out effects in order. */
   private apply(node: SimNode, effects: readonly StackEffect[]): void {
     for (const effect of effects) {
+      for (const observe of this.observers) observe(node.id, effect, this.nowMs);
       switch (effect.kind) {
         case "persist": node.persistedRingSeq = effect.ringSeq; break;
         case "send": this.send(node, effect.to, effect.msg); break;
