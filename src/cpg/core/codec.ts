@@ -43,12 +43,18 @@ export function decodeCpgMessage(bytes: Uint8Array): Result<CpgMessage, string> 
   const kind = r.u8("cpg kind");
   let msg: CpgMessage | null = null;
   if (kind === KIND.join) msg = { kind: "join", group: readGroup(r), pid: r.u32("pid") };
-  else if (kind === KIND.leave) msg = { kind: "leave", group: readGroup(r), pid: r.u32("pid"), reason: r.u8("reason") === 0 ? "leave" : "procdown" };
+  else if (kind === KIND.leave) msg = { kind: "leave", group: readGroup(r), pid: r.u32("pid"), reason: readLeaveReason(r) };
   else if (kind === KIND.mcast) msg = { kind: "mcast", group: readGroup(r), pid: r.u32("pid"), payload: r.bytesView(r.u32("payload length"), "payload") };
   else if (kind === KIND.sync) msg = readSync(r);
   else r.fail(`unknown cpg message kind ${kind}`);
   if (r.problem === null && r.remaining > 0) r.fail(`${r.remaining} trailing bytes`);
   return r.problem === null && msg !== null ? ok(msg) : err(r.problem ?? "bad cpg message");
+}
+
+function readLeaveReason(r: ByteReader): "leave" | "procdown" {
+  const reason = r.u8("leave reason");
+  if (reason > 1) r.fail(`unknown leave reason ${reason}`);
+  return reason === 0 ? "leave" : "procdown";
 }
 
 function readSync(r: ByteReader): CpgMessage {
