@@ -59,6 +59,8 @@ export class World {
   groups: number[];
   /** "a>b": packets from a to b are dropped (asymmetric reachability). */
   readonly blocked = new Set<string>();
+  /** Scripted tests may drop chosen packets (e.g. messages but not tokens). */
+  dropIf: ((from: NodeId, to: NodeId, msg: TotemMessage) => boolean) | null = null;
   /** Scripted tests watch effects as they happen (after the invariant checker). */
   readonly observers: Array<(node: NodeId, effect: StackEffect, nowMs: number) => void> = [];
   private readonly queue = new TimedQueue<SimEvent>();
@@ -205,6 +207,12 @@ export class World {
 
   private send(from: SimNode, to: NodeId | "all", msg: TotemMessage): void {
     const wire = this.options.wire ? encodeMessage(msg) : msg;
+    const dropIf = this.dropIf;
+    if (dropIf !== null && to !== "all" && dropIf(from.id, to, msg)) return;
+    if (dropIf !== null && to === "all") {
+      for (const target of this.nodes) if (target.id !== from.id && !dropIf(from.id, target.id, msg)) this.transmit(from, target, wire);
+      return;
+    }
     if (to === from.id) {
       this.queue.push(this.nowMs + 0.01, { kind: "packet", to, incarnation: from.incarnation, msg: wire });
       return;

@@ -164,3 +164,16 @@ test("payloads larger than a frame are fragmented and delivered whole (1 MiB lim
   assert.deepEqual(sizes, [100_012, 100_012]);
   assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });
+
+test("failure to receive: a node that gets tokens but never messages leaves the ring and the others carry on (corosync fail_recv_const)", () => {
+  const { world, seen } = cluster(3, { token: 1000, token_coefficient: 0, consensus: 1200, fail_recv_const: 20 });
+  world.runUntil(2000);
+  const from = seen.length;
+  world.dropIf = (_from, to, msg) => to === nodeId(3) && msg.kind === "mcast";
+  for (let i = 0; i < 200; i++) world.at(i * 20, () => world.submit(world.node(nodeId(1)), 32));
+  world.runUntil(world.nowMs + 8000);
+  const logs = seen.slice(from).flatMap((s) => (s.effect.kind === "log" ? [`${s.node}: ${s.effect.message}`] : []));
+  assert.ok(logs.some((line) => line.startsWith("3: FAILED TO RECEIVE")), logs.join("\n"));
+  assert.deepEqual(world.node(nodeId(1)).core!.status().totem.members, ids(1, 2));
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+});
