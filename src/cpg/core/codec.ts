@@ -37,9 +37,9 @@ export function encodeCpgMessage(msg: CpgMessage, headroom = 0): Uint8Array {
   return w.finish();
 }
 
-/** Never throws: a malformed message from a peer is an error value. */
-export function decodeCpgMessage(bytes: Uint8Array): Result<CpgMessage, string> {
-  const r = new ByteReader(bytes);
+/** Never throws: a malformed message from a peer is an error value. Decoding starts at `offset`. */
+export function decodeCpgMessage(bytes: Uint8Array, offset = 0): Result<CpgMessage, string> {
+  const r = new ByteReader(bytes, offset);
   const kind = r.u8("cpg kind");
   let msg: CpgMessage | null = null;
   if (kind === KIND.join) msg = { kind: "join", group: readGroup(r), pid: r.u32("pid") };
@@ -92,13 +92,23 @@ function readGroup(r: ByteReader): string {
     r.fail(`group name of ${length} bytes (1..${CPG_GROUP_NAME_BYTES_MAX})`);
     return "";
   }
-  if (bytes.every((b) => b < 0x80)) return String.fromCharCode(...bytes); // ASCII: the usual case, and cheaper
+  if (sameBytes(bytes, lastName.bytes)) return lastName.text; // traffic mostly goes to one group
   try {
-    return fromUtf8.decode(bytes);
+    const text = fromUtf8.decode(bytes);
+    lastName = { bytes: bytes.slice(), text };
+    return text;
   } catch {
     r.fail("group name is not UTF-8"); // an operating error from a peer, reported as a value
     return "";
   }
+}
+
+let lastName = { bytes: new Uint8Array(0), text: "" };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength || a.byteLength === 0) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function groupNameProblem(group: string): string | null {

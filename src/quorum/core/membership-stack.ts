@@ -2,7 +2,7 @@ import { assertNever } from "../../lib/assert.js";
 import type { Rng } from "../../lib/rng.js";
 import { CpgCore, type CpgCommand, type CpgEffect, type CpgMember } from "../../cpg/index.js";
 import {
-  createTotemNode,
+  allocate, createTotemNode,
   type Effect, type LocalCommand, type NodeId, type TimerName, type TotemConfig, type TotemMessage, type TotemNode, type TotemStatus,
 } from "../../totem/index.js";
 import type { QuorumEffect, QuorumOptions, QuorumState } from "./types.js";
@@ -111,7 +111,7 @@ class StackStep {
 
   /** Application payloads are copied behind the service byte; service messages come with byte 0 free. */
   private multicast(service: number, payload: Uint8Array): void {
-    const framed = new Uint8Array(payload.byteLength + 1);
+    const framed = allocate(payload.byteLength + 1);
     framed[0] = service;
     framed.set(payload, 1);
     this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
@@ -139,11 +139,10 @@ class StackStep {
   }
 
   private deliver(from: NodeId, payload: Uint8Array, effect: Extract<Effect, { kind: "deliver" }>): void {
-    const body = payload.subarray(1);
     switch (payload[0]) {
-      case SERVICE.app: this.out.push({ ...effect, payload: body }); break;
-      case SERVICE.cpg: this.cpgEffects(this.cpg.deliver(from, body)); break;
-      case SERVICE.quorum: if (this.quorum !== null) this.quorumEffects(this.quorum.deliver(from, body, this.nowMs)); break;
+      case SERVICE.app: this.out.push({ ...effect, payload: payload.subarray(1) }); break;
+      case SERVICE.cpg: this.cpgEffects(this.cpg.deliver(from, payload, 1)); break;
+      case SERVICE.quorum: if (this.quorum !== null) this.quorumEffects(this.quorum.deliver(from, payload.subarray(1), this.nowMs)); break;
       default: this.counters.malformed++;
     }
   }

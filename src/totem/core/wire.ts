@@ -5,10 +5,10 @@
  * plain byte arithmetic allocates nothing.
  */
 export class ByteReader {
-  offset = 0;
   problem: string | null = null;
 
-  constructor(readonly bytes: Uint8Array) {}
+  /** Reading may start past a framing header (`offset`), sparing a subarray. */
+  constructor(readonly bytes: Uint8Array, public offset = 0) {}
 
   get remaining(): number {
     return this.bytes.byteLength - this.offset;
@@ -68,13 +68,13 @@ function readU32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) >>> 0) + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 }
 
-/** Small buffers are cut from a shared slab: one allocation serves many messages. */
+/** Small buffers are cut from a shared slab: one allocation serves many messages (pieces are never reused). */
 const SLAB_BYTES = 64 * 1024;
 const SLAB_PIECE_MAX = 2048;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabUsed = 0;
 
-function allocate(capacity: number): Uint8Array {
+export function allocate(capacity: number): Uint8Array {
   if (capacity > SLAB_PIECE_MAX) return new Uint8Array(capacity);
   if (slabUsed + capacity > SLAB_BYTES) {
     slab = new Uint8Array(SLAB_BYTES);
