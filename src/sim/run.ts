@@ -45,6 +45,7 @@ function planFor(seed: number, nodes: number): Plan {
     fail_silent: pick([200, 0]),
     seqno_unchanged_const: pick([30, 5]),
     fail_recv_const: pick([2500, 50]),
+    send_join: pick([0, 0, 30]),
   };
   const result = effectiveTotemConfig(settings, nodes);
   if (!result.ok) throw new Error(`simulator plan is inconsistent: ${result.error.join("; ")}`);
@@ -60,7 +61,7 @@ function planFor(seed: number, nodes: number): Plan {
     trafficEveryMs: pick([5, 30, 200]),
   };
   const description = `token=${plan.config.token} consensus=${plan.config.consensus} window=${settings.window_size} max_messages=${settings.max_messages} ` +
-    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
+    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} send_join=${settings.send_join} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
     `delay<=${faults.delayMaxMs}ms skew=${plan.clockSkew} chaos/${plan.chaosEveryMs}ms traffic/${plan.trafficEveryMs}ms quorum: ${quorumText}`;
   return { ...plan, description };
 }

@@ -114,10 +114,24 @@ function mergeJoin(s: Step, j: JoinMessage): boolean {
   let changed = false;
   for (const node of j.procSet) if (!g.procSet.has(node)) changed = addTo(g.procSet, node);
   if (j.failSet.includes(n.me)) changed = addTo(g.failSet, j.sender) || changed; // failure is symmetric
-  else if (n.regular.memberSet.has(j.sender)) {
-    for (const node of j.failSet) if (node !== n.me && !g.failSet.has(node)) changed = addTo(g.failSet, node);
-  }
+  else changed = adoptFailures(n, j) || changed;
   if (changed) regather(s);
+  return changed;
+}
+
+/**
+ * A sender from my old ring is trusted about every failure (brief §3). About
+ * nodes that were not in my old ring I know nothing first-hand, so I take any
+ * sender's word: otherwise two newcomers that fail each other hold the whole
+ * gather hostage until consensus expires, round after round.
+ */
+function adoptFailures(n: NodeState, j: JoinMessage): boolean {
+  const trusted = n.regular.memberSet.has(j.sender);
+  let changed = false;
+  for (const node of j.failSet) {
+    if (node === n.me || n.gather.failSet.has(node) || (!trusted && n.regular.memberSet.has(node))) continue;
+    changed = addTo(n.gather.failSet, node);
+  }
   return changed;
 }
 
