@@ -1,3 +1,4 @@
+import { assert } from "../../lib/assert.js";
 import { deliverContiguous, deliverInstallation } from "./delivery.js";
 import { isSubsetOf, sameNodes, sortedNodes, successorOf, without } from "./node-set.js";
 import { arm, cancel, log, persistRingSeq, setState, type GatherState, type NodeState, type Step } from "./node-state.js";
@@ -224,6 +225,7 @@ function acceptCommit(s: Step, c: CommitMessage): void {
   const old = n.regular;
   const entry: CommitEntry = { prevRing: old.id, aru: old.myAru, highDelivered: old.highDelivered, receivedFlg: old.myAru >= old.highSeqReceived };
   const entries = c.entries.map((e, i) => (c.members[i] === n.me ? entry : e));
+  assert(c.members.includes(n.me) && ringSeq(c.ring) > n.acceptedCommitSeq, "a commit token is accepted once, by its members");
   persistRingSeq(s, ringSeq(c.ring));
   n.acceptedCommitSeq = ringSeq(c.ring);
   n.pending = createRingContext(c.ring, c.members);
@@ -265,6 +267,7 @@ function commitVisit(s: Step, c: CommitMessage): void {
 function enterRecovery(s: Step, c: CommitMessage): void {
   const n = s.n;
   const old = n.regular;
+  assert(c.entries.length === c.members.length && c.members.includes(n.me), "the commit token has one entry per member, me included");
   const transitional: NodeId[] = [];
   let low = Infinity;
   c.members.forEach((member, i) => {
@@ -277,6 +280,7 @@ function enterRecovery(s: Step, c: CommitMessage): void {
     .filter((frame) => frame.seq > low && frame.old === null)
     .sort((a, b) => a.seq - b.seq)
     .map((frame) => ({ seq: frame.seq, origin: frame.origin, parts: frame.parts }));
+  assert(transitional.includes(n.me), "I came from my own old ring, so I am transitional");
   n.recovery = {
     transitional, resend, resendIndex: 0, iSetRetransFlg: false, flagClearVisits: 0, installSeq: null, aruAtInstallVisits: 0,
     firstTokenSent: false,
@@ -287,8 +291,9 @@ function enterRecovery(s: Step, c: CommitMessage): void {
 /** RECOVERY → OPERATIONAL: deliver per EVS and switch to the new ring. */
 export function installNewRing(s: Step): void {
   const n = s.n;
+  assert(n.state === "recovery" && n.pending !== null && n.recovery !== null, "a ring is installed only from RECOVERY");
   const old = n.regular;
-  const ring = n.pending!;
+  const ring = n.pending;
   const transitional = n.recovery!.transitional;
   deliverInstallation(s, old, ring, transitional);
   n.regular = ring;

@@ -1,3 +1,4 @@
+import { assert } from "../../lib/assert.js";
 import type { Rng } from "../../lib/rng.js";
 import type { TotemConfig } from "./config.js";
 import type { RingContext } from "./ring-context.js";
@@ -90,6 +91,7 @@ export function setState(s: Step, state: TotemState): void {
 
 /** Raise and persist the highest ring seq before it is used on the wire (corosync's ringid file). */
 export function persistRingSeq(s: Step, seq: number): void {
+  assert(Number.isSafeInteger(seq) && seq >= 0, "ring seqs are safe integers");
   if (seq > s.n.highestRingSeq) s.n.highestRingSeq = seq;
   if (s.n.highestRingSeq <= s.n.persistedRingSeq) return;
   s.n.persistedRingSeq = s.n.highestRingSeq;
