@@ -177,3 +177,18 @@ test("failure to receive: a node that gets tokens but never messages leaves the 
   assert.deepEqual(world.node(nodeId(1)).core!.status().totem.members, ids(1, 2));
   assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });
+
+test("an asymmetric link is damped: the majority ring changes at most once per token + consensus, not every merge period (brief pitfall 3)", () => {
+  const { world, seen } = cluster(3, { token: 1000, token_coefficient: 0, consensus: 1200 });
+  world.runUntil(3000);
+  world.blocked.add("3>1"); // 1 never hears 3; 3 and 2 hear everyone
+  const from = seen.length;
+  world.runUntil(world.nowMs + 60_000);
+  const changes = seen.slice(from).filter((s) => s.node === nodeId(1) && s.effect.kind === "configuration" && s.effect.change.kind === "regular").length;
+  assert.ok(changes <= 60_000 / (1000 + 1200) + 5, `node 1 installed ${changes} rings in a minute`);
+  assert.equal(world.checker.quorumOf(nodeId(1))?.quorate, true);
+  world.blocked.clear();
+  world.runUntil(world.nowMs + 1000 + 2 * 1200 + 10 * 50);
+  assert.match(oneRing(world), / 1,2,3$/);
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+});

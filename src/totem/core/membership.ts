@@ -1,4 +1,5 @@
 import { assert } from "../../lib/assert.js";
+import { isDamped, noteFailed } from "./damping.js";
 import { deliverContiguous, deliverInstallation } from "./delivery.js";
 import { isSubsetOf, sameNodes, sortedNodes, successorOf, without } from "./node-set.js";
 import { arm, cancel, log, persistRingSeq, setState, type GatherState, type NodeState, type Step } from "./node-state.js";
@@ -76,7 +77,7 @@ export function onJoin(s: Step, j: JoinMessage): void {
   if (j.ringSeq > n.highestRingSeq) n.highestRingSeq = j.ringSeq;
   switch (n.state) {
     case "operational":
-      if (j.failSet.includes(n.me)) return;
+      if (j.failSet.includes(n.me) || (isDamped(n, j.sender, s.nowMs) && !n.regular.memberSet.has(j.sender))) return;
       if (n.regular.memberSet.has(j.sender) && j.ringSeq < ringSeq(n.regular.id)) return; // stale
       return startGather(s, `join from ${j.sender}`, [], j);
     case "commit":
@@ -111,11 +112,11 @@ function mergeJoin(s: Step, j: JoinMessage): boolean {
     return false;
   }
   if (isSubsetOf(j.procSet, g.procSet) && isSubsetOf(j.failSet, g.failSet)) return false;
-  if (g.failSet.has(j.sender)) return false;
+  if (g.failSet.has(j.sender) || (isDamped(n, j.sender, s.nowMs) && !g.procSet.has(j.sender))) return false;
   let changed = false;
   for (const node of j.procSet) if (!g.procSet.has(node)) changed = addTo(g.procSet, node);
-  if (j.failSet.includes(n.me)) changed = addTo(g.failSet, j.sender) || changed; // failure is symmetric
-  else changed = adoptFailures(n, j) || changed;
+  if (j.failSet.includes(n.me)) changed = failNode(s, j.sender) || changed; // failure is symmetric
+  else changed = adoptFailures(s, j) || changed;
   if (changed) regather(s);
   return changed;
 }
@@ -126,14 +127,22 @@ function mergeJoin(s: Step, j: JoinMessage): boolean {
  * sender's word: otherwise two newcomers that fail each other hold the whole
  * gather hostage until consensus expires, round after round.
  */
-function adoptFailures(n: NodeState, j: JoinMessage): boolean {
+function adoptFailures(s: Step, j: JoinMessage): boolean {
+  const n = s.n;
   const trusted = n.regular.memberSet.has(j.sender);
   let changed = false;
   for (const node of j.failSet) {
-    if (node === n.me || n.gather.failSet.has(node) || (!trusted && n.regular.memberSet.has(node))) continue;
-    changed = addTo(n.gather.failSet, node);
+    if (node === n.me || (!trusted && n.regular.memberSet.has(node))) continue;
+    changed = failNode(s, node) || changed;
   }
   return changed;
+}
+
+/** Puts a peer in the fail set (noting it for damping); returns whether it was new there. */
+function failNode(s: Step, node: NodeId): boolean {
+  if (!addTo(s.n.gather.failSet, node)) return false;
+  noteFailed(s.n, node, s.nowMs);
+  return true;
 }
 
 function joinAgrees(g: GatherState, j: JoinMessage): boolean {
@@ -163,7 +172,7 @@ function checkConsensus(s: Step): void {
 export function onConsensusTimeout(s: Step): void {
   const g = s.n.gather;
   const silent = activeMembers(g).filter((node) => !g.agreed.has(node));
-  for (const node of silent) g.failSet.add(node);
+  for (const node of silent) failNode(s, node);
   if (silent.length > 0) log(s, "notice", `consensus timeout: failing ${silent.join(" ")}`);
   regather(s);
 }
@@ -182,7 +191,7 @@ export function onJoinTimer(s: Step): void {
   const active = activeMembers(g);
   const silent = active.filter((node) => node !== n.me && !g.heard.has(node) && !g.agreed.has(node));
   if (silent.length === 0 || !active.every((node) => silent.includes(node) || g.agreed.has(node))) return;
-  for (const node of silent) g.failSet.add(node);
+  for (const node of silent) failNode(s, node);
   log(s, "notice", `silent since ${g.sinceMs} ms, failing ${silent.join(" ")} without waiting for consensus`);
   regather(s);
 }
@@ -190,6 +199,7 @@ export function onJoinTimer(s: Step): void {
 /** A message from another ring: merge (Totem §3 "Merge detection"). */
 export function onForeign(s: Step, sender: NodeId, ring: import("./types.js").RingId): void {
   const n = s.n;
+  if (isDamped(n, sender, s.nowMs)) return;
   if (n.state === "operational") {
     if (n.regular.memberSet.has(sender) && ringSeq(ring) <= ringSeq(n.regular.id)) return;
     startGather(s, `message from ${sender} on ring ${ring}`, [sender]);

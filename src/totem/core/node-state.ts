@@ -56,6 +56,8 @@ export interface NodeState {
   readonly timers: Map<TimerName, number>;
   /** Fragments per origin until the last one arrives. */
   readonly reassembly: Map<NodeId, Uint8Array[]>;
+  /** Peers recently failed, kept out for a while if they keep failing. */
+  readonly damping: Map<NodeId, import("./damping.js").Damping>;
   deliveredPayloads: number;
   configurationChanges: number;
 }

@@ -38,7 +38,7 @@ export function createTotemNode(options: TotemNodeOptions): TotemNode {
     // Before the first ring a node sits on a private ring (me, 0) that no other node can name.
     regular: createRingContext(ringIdOf(me, 0), [me]), installedOnce: false, pending: null,
     gather: freshGather([me], [], 0), recovery: null, sendQueue: new SendQueue(SEND_QUEUE_PAYLOADS_MAX, options.config.netmtu),
-    holding: null, holdCancelSent: false, timers: new Map(), reassembly: new Map(), deliveredPayloads: 0, configurationChanges: 0,
+    holding: null, holdCancelSent: false, timers: new Map(), reassembly: new Map(), damping: new Map(), deliveredPayloads: 0, configurationChanges: 0,
   };
   return {
     step: (event, nowMs, rng) => step(n, event, nowMs, rng),
