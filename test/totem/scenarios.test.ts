@@ -192,3 +192,13 @@ test("an asymmetric link is damped: the majority ring changes at most once per t
   assert.match(oneRing(world), / 1,2,3$/);
   assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });
+
+test("a node that was not scheduled for most of a token timeout says so (brief pitfall 1)", () => {
+  const { world, seen } = cluster(2, { token: 1000, token_coefficient: 0, consensus: 1200 });
+  world.runUntil(2000);
+  const quiet = seen.filter((s) => s.effect.kind === "log" && s.effect.level === "warning").length;
+  assert.equal(quiet, 0, "no warning while every node runs");
+  const core = world.node(nodeId(1)).core!;
+  const effects = core.step({ kind: "timer", timer: "join" }, world.localNow(world.node(nodeId(1))) + 900, { next: () => 0, int: () => 0 });
+  assert.ok(effects.some((e) => e.kind === "log" && /not scheduled for 9\d\d ms \(threshold 750 ms\)/.test(e.message)));
+});

@@ -60,6 +60,8 @@ export interface NodeState {
   readonly damping: Map<NodeId, import("./damping.js").Damping>;
   deliveredPayloads: number;
   configurationChanges: number;
+  /** When the previous step ran (pause detection), null before the first. */
+  lastStepMs: number | null;
 }
 
 /** One step's context: state, clock, randomness and the effects being collected. */
