@@ -88,15 +88,18 @@ export class ByteWriter {
   }
 
   u8(value: number): void {
-    this.view.setUint8(this.room(1), value);
+    const at = this.room(1); // may replace this.view
+    this.view.setUint8(at, value);
   }
 
   u16(value: number): void {
-    this.view.setUint16(this.room(2), value);
+    const at = this.room(2); // may replace this.view
+    this.view.setUint16(at, value);
   }
 
   u32(value: number): void {
-    this.view.setUint32(this.room(4), value);
+    const at = this.room(4); // may replace this.view
+    this.view.setUint32(at, value);
   }
 
   u53(value: number): void {
@@ -106,7 +109,8 @@ export class ByteWriter {
   }
 
   bytes(value: Uint8Array): void {
-    this.buffer.set(value, this.room(value.byteLength));
+    const at = this.room(value.byteLength); // may replace this.buffer
+    this.buffer.set(value, at);
   }
 
   finish(): Uint8Array {
