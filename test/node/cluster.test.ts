@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
+import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import { localClusterConf } from "../../src/node/local-cluster.js";
 import { seededRng } from "../../src/lib/rng.js";
 import { testCluster, totemCoreMissing, waitForRing, fastTotem } from "./cluster-harness.js";
-import { waitFor } from "./helpers.js";
+import { quorateBin, waitFor } from "./helpers.js";
 
 const skip = totemCoreMissing();
 
@@ -61,6 +62,24 @@ test("status --json has nodeid, ring_id, members, quorate and links with per-pee
     const s = await cluster.status(1);
     return s !== undefined && s.links.length === 2 && s.links.every((l) => l.peers[0]?.connected === true) ? true : undefined;
   }, 5000);
+  const text = spawnSync(quorateBin, ["status", "--run-dir", cluster.runDir(1)], { encoding: "utf8" });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^LINK ID 1 unicast$/m);
+  assert.match(text.stdout, /^\t\tnodeid:   2:\tconnected/m);
+  assert.match(text.stdout, /^Quorate: {10}Yes$/m);
+  assert.match(text.stdout, /^Expected votes: {3}2$/m);
+  assert.match(text.stdout, /^ {9}1 {10}1 node1 \(local\)$/m);
+});
+
+test("two_node: after a SIGKILL the survivor of a 2-node cluster stays quorate (votequorum(5))", { skip }, async () => {
+  const cluster = await testCluster({ size: 2, addressPrefix: "127.0.3.2", port: 15570, quorum: { two_node: 1 } });
+  for (const n of cluster.nodeids) await cluster.start(n);
+  const [formed] = await waitForRing(cluster, [1, 2]);
+  assert.ok(formed!.quorum.flags.includes("two_node"));
+  await cluster.kill(2, "SIGKILL");
+  const [alone] = await waitForRing(cluster, [1]);
+  assert.equal(alone!.quorate, true);
+  assert.equal(alone!.quorum.quorum, 1);
 });
 
 test("garbage and truncated packets sent to a running node are dropped and counted; the ring keeps running", { skip }, async () => {
