@@ -4,7 +4,9 @@ import { createSocket } from "node:dgram";
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { PacketSealer } from "../../src/node/driver/seal.js";
+import type { NodeId } from "../../src/node/config/model.js";
 import { join } from "node:path";
 import { localClusterConf } from "../../src/node/local-cluster.js";
 import { seededRng } from "../../src/lib/rng.js";
@@ -82,7 +84,7 @@ test("two_node: after a SIGKILL the survivor of a 2-node cluster stays quorate (
   assert.equal(alone!.quorum.quorum, 1);
 });
 
-test("garbage and truncated packets sent to a running node are dropped and counted; the ring keeps running", { skip }, async () => {
+test("garbage, truncated and authentic-but-malformed packets sent to a running node are dropped and counted; the ring keeps running", { skip }, async () => {
   const cluster = await testCluster({ size: 3, addressPrefix: "127.0.6.", port: 15540 });
   for (const n of cluster.nodeids) await cluster.start(n);
   const [before] = await waitForRing(cluster, cluster.nodeids);
@@ -95,7 +97,15 @@ test("garbage and truncated packets sent to a running node are dropped and count
     if (length > 0) packet[0] = i % 3 === 0 ? 0x51 : packet[0]!; // some claim to be sealed packets
     await send(packet);
   }
+  // Authentic packets (the cluster's key) whose content is garbage: they pass the seal and must fail the decoder.
+  const insider = new PacketSealer({ nodeid: 99 as NodeId, clusterName: "demo", cipher: "aes256", authkey: await readFile(join(cluster.options.dir, "authkey")), epoch: 1n });
+  for (let i = 0; i < 100; i++) {
+    const garbage = Buffer.from([1, ...Array.from({ length: 4 + rng.int(120) }, () => rng.int(256))]);
+    if (i % 2 === 0) garbage.set([0x51, 0x54, 1], 1); // a plausible totem header, then nonsense
+    await send(insider.seal(garbage));
+  }
   socket.close();
+  await waitFor("decoder drops counted", async () => ((await cluster.status(1))!.drops.decode >= 100 ? true : undefined), 5000);
   const after = await waitFor("drops counted", async () => {
     const s = await cluster.status(1);
     const dropped = s === undefined ? 0 : s.drops.short + s.drops.version + s.drops.auth + s.drops.cluster;
