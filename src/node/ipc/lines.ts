@@ -35,16 +35,25 @@ export function onJsonLines(socket: Socket, handle: (value: unknown) => void, on
  */
 export class LineWriter {
   private pending: string[] = [];
+  private pendingChars = 0;
   constructor(private readonly socket: Socket) {}
+
+  /** Bytes (about) waiting: joined lines not yet written plus what the socket still holds. */
+  get backlog(): number {
+    return this.pendingChars + this.socket.writableLength;
+  }
 
   write(value: unknown): void {
     if (this.pending.length === 0) process.nextTick(() => this.flush());
-    this.pending.push(`${JSON.stringify(value)}\n`);
+    const line = `${JSON.stringify(value)}\n`;
+    this.pending.push(line);
+    this.pendingChars += line.length;
   }
 
   private flush(): void {
     const text = this.pending.join("");
     this.pending = [];
+    this.pendingChars = 0;
     if (!this.socket.destroyed) this.socket.write(text);
   }
 }

@@ -19,7 +19,7 @@ export class IpcConnection {
 
   send(message: Reply | Push): void {
     if (this.closed) return;
-    if (this.socket.writableLength > clientBacklogBytesMax) {
+    if (this.writer.backlog > clientBacklogBytesMax) {
       this.onOverflow();
       this.socket.destroy();
       return;
