@@ -30,6 +30,10 @@ async function killAndRejoin(size: number, prefix: string, port: number): Promis
   await cluster.start(victim);
   const rejoined = await waitForRing(cluster, all);
   assert.ok(rejoined.every((s) => s.quorate));
+  const seq = (ring: string) => parseInt(ring.split(".")[1]!, 16);
+  assert.ok(seq(formed[0]!.ring_id) < seq(after[0]!.ring_id) && seq(after[0]!.ring_id) < seq(rejoined[0]!.ring_id), "ring seqs only grow, across the restart too");
+  const persisted = Number(await readFile(join(cluster.runDir(victim), `ringid_${victim}`), "utf8"));
+  assert.equal(persisted, seq(rejoined[0]!.ring_id), "the restarted node persisted the ring seq it runs in");
 }
 
 test("3 processes on 127.0.1.x form one ring; after a SIGKILL the two others form a new quorate ring; the restarted node rejoins", { skip }, async () => {
