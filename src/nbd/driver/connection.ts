@@ -37,6 +37,8 @@ export class NbdConnection {
   private ending = false;
   private outgoing: Uint8Array[] = [];
   private readingPaused = false;
+  /** Shutting down: nothing more is read or parsed. */
+  private stopped = false;
   /** Keep reading while a buffered write may still be incomplete: one maximal request plus a socket chunk. */
   private readonly bufferedBytesMax: number;
   requestsServed = 0;
@@ -60,9 +62,25 @@ export class NbdConnection {
     this.apply(this.session.greeting());
   }
 
-  /** Hard disconnect (export removed, server closing). */
+  /** Hard disconnect (export removed). */
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /**
+   * Server shutdown (proto.md: wait for in-flight requests before the hard
+   * disconnect): stop reading, answer what is in flight, then close; cut the
+   * connection if that takes longer than deadlineMs.
+   */
+  shutdown(deadlineMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.socket.once("close", () => resolve()));
+    if (this.socket.destroyed) return Promise.resolve();
+    this.stopped = true;
+    this.socket.pause();
+    this.ending = true;
+    const timer = setTimeout(() => this.socket.destroy(), deadlineMs);
+    this.endIfIdle();
+    return closed.finally(() => clearTimeout(timer));
   }
 
   private apply(effects: SessionEffect[]): void {
@@ -148,6 +166,7 @@ export class NbdConnection {
 
   /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
   private pump(): void {
+    if (this.stopped) return;
     const slots = this.inFlightBytes >= this.limits.inFlightBytesMax ? 0 : this.limits.inFlightMax - this.inFlight;
     if (slots > 0) this.apply(this.session.take(slots));
     this.updateReading();
