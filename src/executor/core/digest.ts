@@ -1,0 +1,36 @@
+/**
+ * The canonical parameter set whose md5 (hex) is an operation's op-digest in
+ * lrm_rsc_op. It is the resource's instance attributes only (meta attributes
+ * and the operation's interval/timeout are not definition changes), written
+ * as one XML element with a leading space, the attributes sorted by name, and
+ * a newline:
+ *
+ *     ␠<parameters a="1" b="x &amp; y"/>\n
+ *
+ * Values are XML-escaped (& < > " and the control characters \t \n \r as
+ * character references). This is the form whose md5 Pacemaker records: it
+ * reproduces the op-digest of the start operations in Pacemaker's scheduler
+ * regression inputs (test/executor/digest-conformance.test.ts), so a CIB
+ * written by Pacemaker keeps its digests under Quorate. The hash itself needs
+ * node:crypto and lives in the driver.
+ */
+export function canonicalParameters(params: Readonly<Record<string, string>>): string {
+  const names = Object.keys(params).filter((name) => !name.startsWith("CRM_meta_")).sort(byCodeUnit);
+  const attributes = names.map((name) => ` ${name}="${escapeAttribute(params[name] ?? "")}"`);
+  return ` <parameters${attributes.join("")}/>\n`;
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function escapeAttribute(value: string): string {
+  return value
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("\t", "&#9;")
+    .replaceAll("\n", "&#10;")
+    .replaceAll("\r", "&#13;");
+}
