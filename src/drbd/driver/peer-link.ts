@@ -47,10 +47,13 @@ export class PeerLink {
   send(msg: PeerMsg): void {
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
+    // One segment per frame: the header and payload go out together.
+    socket.cork();
     for (const part of encodeFrame(msg)) {
       this.bytesSent += part.length;
       socket.write(part);
     }
+    socket.uncork();
   }
 
   /** Closes the current connection (the core already knows). */
