@@ -244,3 +244,30 @@ test("a Primary that disconnects on command and then writes starts a new generat
   assert.match(pair.a.replica.lastSplitBrain ?? "", /split brain detected/);
   assert.equal(pair.a.replica.conn, "StandAlone");
 });
+
+test("protocol B completes once the peer has received the write, before it is written there", () => {
+  const pair = syncedPrimary({ protocol: "B" });
+  const reqId = pair.write(pair.a, 0, pattern(31, 4096));
+  pair.step(pair.a, pair.a.diskQueue.shift()!()); // local write done
+  pair.step(pair.b, { kind: "recv", msg: pair.b.inbox.shift() as never }); // the peer receives it
+  pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // recv-ack
+  assert.equal(pair.a.completions.get(reqId)?.error, undefined);
+  assert.equal(pair.b.diskQueue.length, 1, "the peer has not written it yet");
+});
+
+test("a flush completes only after both the local disk and the peer have flushed", () => {
+  const pair = syncedPrimary();
+  completed(pair, pair.a, pair.write(pair.a, 0, pattern(32, 4096)));
+  const reqId = pair.a.nextReq++;
+  pair.step(pair.a, { kind: "client-flush", reqId });
+  pair.step(pair.a, pair.a.diskQueue.shift()!()); // local flush done
+  assert.equal(pair.a.completions.has(reqId), false, "waits for the peer's flush");
+  assert.equal(completed(pair, pair.a, reqId).error, undefined);
+});
+
+test("a write the peer fails to store marks the block out of sync instead of losing track", () => {
+  const pair = syncedPrimary({ onIoError: "pass_on" });
+  pair.b.failDisk = true;
+  assert.equal(completed(pair, pair.a, pair.write(pair.a, 8192, pattern(33, 4096))).error, undefined, "the local copy holds it");
+  assert.equal(pair.a.replica.bitmap?.count, 1);
+});
