@@ -271,3 +271,23 @@ test("a write the peer fails to store marks the block out of sync instead of los
   assert.equal(completed(pair, pair.a, pair.write(pair.a, 8192, pattern(33, 4096))).error, undefined, "the local copy holds it");
   assert.equal(pair.a.replica.bitmap?.count, 1);
 });
+
+test("a Secondary that detaches and attaches again resyncs what the Primary wrote meanwhile", () => {
+  const pair = syncedPrimary();
+  assert.equal(pair.command(pair.b, { verb: "detach" }), undefined);
+  assert.equal(pair.a.replica.peer?.disk, "Diskless");
+  for (const block of [7, 8, 9]) completed(pair, pair.a, pair.write(pair.a, block * 4096, pattern(40 + block, 4096)));
+  pair.attach(pair.b);
+  pair.run();
+  pair.tick(500);
+  assert.deepEqual(pair.b.replica.lastSync, { direction: "target", full: false, blocks: 3 });
+  assert.deepEqual(pair.b.data, pair.a.data);
+});
+
+test("primary --force is refused on an Inconsistent node whose peer has UpToDate data", () => {
+  const pair = connected({ resyncRateBytesPerSec: 64 * 1024 });
+  pair.command(pair.a, { verb: "primary", force: true });
+  assert.equal(pair.b.replica.disk, "Inconsistent");
+  pair.command(pair.a, { verb: "secondary" });
+  assert.match(pair.command(pair.b, { verb: "primary", force: true }) ?? "", /refusing --force: peer alpha has UpToDate data/);
+});
