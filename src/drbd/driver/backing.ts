@@ -135,7 +135,9 @@ export class Backing {
     });
   }
 
+  /** Every write issued before the flush is written first, then everything goes to stable storage. */
   async flush(): Promise<void> {
+    await Promise.allSettled(this.inFlight.filter((op) => op.write).map((op) => op.done));
     await this.barrier;
     await this.data.datasync();
     if (this.meta !== this.data) await this.meta.datasync();
