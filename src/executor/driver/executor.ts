@@ -94,13 +94,13 @@ export class Executor implements Disposable {
   }
 
   /** The agent's meta-data, parsed; successes are cached per agent. */
-  async metadata(agent: AgentRef): Promise<Result<AgentMetadata, string>> {
+  async metadata(agent: AgentRef, timeoutMs = METADATA_TIMEOUT_MS): Promise<Result<AgentMetadata, string>> {
     const key = agentRefText(agent);
     const cached = this.metadataCache.get(key);
     if (cached !== undefined) return ok(cached);
     const lookup = locateAgent(agent, this.dirs);
     if ("missing" in lookup) return err(lookup.missing);
-    const req: OpRequest = { rscId: agent.type, agent, action: "meta-data", intervalMs: 0, timeoutMs: METADATA_TIMEOUT_MS, params: {} };
+    const req: OpRequest = { rscId: agent.type, agent, action: "meta-data", intervalMs: 0, timeoutMs, params: {} };
     const run = await this.invoke(req, lookup.found);
     if (run.rc !== OCF_RC.success) return err(`${key}: meta-data failed (${run.status}, rc ${run.rc}) ${run.exitReason}`.trim());
     const parsed = parseMetadata(run.stdout);
@@ -186,7 +186,8 @@ export class Executor implements Disposable {
   private async validateFirst(req: OpRequest, location: AgentLocation): Promise<OpResult | undefined> {
     const digest = opDigest(req.params);
     if (this.validated.get(req.rscId) === digest) return undefined;
-    const metadata = await this.metadata(req.agent);
+    // A hanging meta-data action must not hold the start longer than its own timeout.
+    const metadata = await this.metadata(req.agent, Math.min(METADATA_TIMEOUT_MS, req.timeoutMs));
     if (!metadata.ok || !supportsAction(metadata.value, "validate-all")) return undefined;
     const validation = await this.invoke({ ...req, action: "validate-all" }, location);
     if (validation.status !== "done" || validation.rc !== OCF_RC.success) {
