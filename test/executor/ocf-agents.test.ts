@@ -133,3 +133,20 @@ test("the OCF_* environment equals the one Pacemaker's crm_resource --force-chec
   const ocfLines = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => line.startsWith("OCF_") && !ignored.test(line)).sort();
   assert.deepEqual(ocfLines(oursFile), ocfLines(theirsFile));
 });
+
+test("migrate_to, migrate_from, reload-agent and notify reach the agent", async () => {
+  const source = { state: join(dir.path, "mig-src.state") };
+  const target = { state: join(dir.path, "mig-dst.state"), fake: "moved" };
+  assert.equal((await executor.run(op("mig", quorateDummy, "start", source))).rc, OCF_RC.success);
+  assert.equal((await executor.run(op("mig", quorateDummy, "migrate_to", source, { meta: { migrate_target: "n2" } }))).rc, OCF_RC.success);
+  assert.equal((await executor.run(op("mig", quorateDummy, "monitor", source))).rc, OCF_RC.notRunning, "migrate_to leaves the source stopped");
+  assert.equal((await executor.run(op("mig", quorateDummy, "migrate_from", target, { meta: { migrate_source: "n1" } }))).rc, OCF_RC.success);
+  assert.equal(readFileSync(target.state, "utf8").trim(), "moved");
+  assert.equal((await executor.run(op("mig", quorateDummy, "reload-agent", { ...target, fake: "reloaded" }))).rc, OCF_RC.success);
+  assert.equal(readFileSync(target.state, "utf8").trim(), "reloaded", "reload-agent applied the reloadable parameter");
+  const notify = await executor.run(op("st", quorateStateful, "notify", { state: join(dir.path, "n.state") }, { meta: { notify_type: "post", notify_operation: "promote" } }));
+  assert.equal(notify.rc, OCF_RC.success);
+  const unsupported = await executor.run(op("mig", quorateDummy, "promote", target));
+  assert.equal(unsupported.rc, OCF_RC.errUnimplemented);
+  assert.equal(unsupported.exitReason, "unsupported action 'promote'");
+});
