@@ -103,6 +103,9 @@ test("results carry what lrm_rsc_op records: call id, interval, op-digest of the
   assert.equal(first.opDigest, second.opDigest, "meta attributes do not change the digest");
   assert.notEqual(first.opDigest, changed.opDigest, "a parameter change does");
   assert.match(first.opDigest, /^[0-9a-f]{32}$/);
+  // ocf:quorate:Dummy has reload-agent and marks only "fake" reloadable.
+  assert.deepEqual(first.forceRestart, ["state", "op_sleep"]);
+  assert.equal(changed.opRestartDigest, first.opRestartDigest, "a reloadable parameter does not change the restart digest");
   assert.ok(first.finishedAtEpochMs >= first.startedAtEpochMs && first.startedAtEpochMs > 1.6e12);
   assert.ok(first.execMs >= 0 && first.queueMs >= 0);
   await executor.run(op("hist", quorateDummy, "stop", params));

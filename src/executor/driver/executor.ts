@@ -5,7 +5,7 @@ import type { Disposable } from "../../lib/disposable.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { agentRefText, type AgentRef } from "../core/agent.js";
 import { OCF_RC, type OcfRc, type OpStatus } from "../core/codes.js";
-import { canonicalParameters } from "../core/digest.js";
+import { canonicalParameters, forceRestartParameters, pickParameters } from "../core/digest.js";
 import { interpretEnd, invocationFor, type AgentLocation } from "../core/invocation.js";
 import { lsbMetadataXml } from "../core/lsb-metadata.js";
 import { parseMetadata, supportsAction, type AgentMetadata } from "../core/metadata.js";
@@ -176,19 +176,27 @@ export class Executor implements Disposable {
   private async perform(req: OpRequest): Promise<OpResult> {
     const lookup = locateAgent(req.agent, this.dirs);
     if ("missing" in lookup) return notRun({ callId: 0, req, enqueuedAtMs: 0 }, lookup.status, lookup.missing);
-    if (req.action === "start" && lookup.found.kind === "ocf" && (this.options.validateBeforeStart ?? true)) {
-      const failed = await this.validateFirst(req, lookup.found);
+    if (req.action === "start" && lookup.found.kind === "ocf") {
+      // Known meta-data gives the restart digest; a hanging meta-data action holds the start no longer than its timeout.
+      const metadata = await this.metadata(req.agent, Math.min(METADATA_TIMEOUT_MS, req.timeoutMs));
+      const validate = (this.options.validateBeforeStart ?? true) && metadata.ok && supportsAction(metadata.value, "validate-all");
+      const failed = validate ? await this.validateFirst(req, lookup.found) : undefined;
       if (failed !== undefined) return failed;
     }
-    return this.invoke(req, lookup.found);
+    const result = await this.invoke(req, lookup.found);
+    return { ...result, ...this.restartDigest(req) };
+  }
+
+  /** op-force-restart and op-restart-digest, when the agent's meta-data is already known. */
+  private restartDigest(req: OpRequest): Pick<OpResult, "forceRestart" | "opRestartDigest"> {
+    const metadata = this.metadataCache.get(agentRefText(req.agent));
+    const names = metadata === undefined ? undefined : forceRestartParameters(metadata);
+    return names === undefined ? {} : { forceRestart: names, opRestartDigest: opDigest(pickParameters(req.params, names)) };
   }
 
   private async validateFirst(req: OpRequest, location: AgentLocation): Promise<OpResult | undefined> {
     const digest = opDigest(req.params);
     if (this.validated.get(req.rscId) === digest) return undefined;
-    // A hanging meta-data action must not hold the start longer than its own timeout.
-    const metadata = await this.metadata(req.agent, Math.min(METADATA_TIMEOUT_MS, req.timeoutMs));
-    if (!metadata.ok || !supportsAction(metadata.value, "validate-all")) return undefined;
     const validation = await this.invoke({ ...req, action: "validate-all" }, location);
     if (validation.status !== "done" || validation.rc !== OCF_RC.success) {
       return { ...validation, operation: "start", exitReason: `validate-all: ${validation.exitReason || validation.stderr.trim().slice(0, 100) || `rc ${validation.rc}`}` };
