@@ -121,4 +121,3 @@ export function parseDurationMs(text: string): Result<number, string> {
 export function supportsAction(metadata: AgentMetadata, action: string): boolean {
   return metadata.actions.some((entry) => entry.name === action);
 }
-
