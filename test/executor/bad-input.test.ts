@@ -16,6 +16,8 @@ const agents: Record<string, string> = {
   Weird: `echo "ocf-exit-reason:the answer" >&2; exit 42`,
   Chatty: `head -c 5000000 /dev/zero | tr '\\0' x; head -c 3000000 /dev/zero | tr '\\0' y >&2; echo >&2; echo "ocf-exit-reason:said a lot" >&2; exit 1`,
   Suicide: `kill -9 $$`,
+  // Counts its meta-data runs next to itself.
+  Counted: `[ "$1" = meta-data ] && { echo x >> "$(dirname "$0")/counted.runs"; sleep 0.1; echo '<resource-agent name="Counted"/>'; }; exit 0`,
 };
 
 let dir: { path: string; remove: () => Promise<void> };
@@ -103,6 +105,22 @@ test("huge output is captured up to the limit, and an exit reason after it is st
   assert.equal(result.stdout.length, 4096);
   assert.equal(result.stderr.length, 4096);
   assert.equal(result.exitReason, "said a lot");
+});
+
+test("parameters that cannot become environment variables are refused as invalid, before anything runs", async () => {
+  for (const params of [{ "bad=name": "x" }, { state: "a\0b" }]) {
+    const result = await executor.run(op("weird", agent("Weird"), "monitor", params));
+    assert.equal(result.status, "invalid");
+    assert.equal(result.exitCode, null);
+    assert.match(result.exitReason, /cannot be passed to an agent|NUL byte/);
+  }
+});
+
+test("many simultaneous starts of one agent type run its meta-data action once", async () => {
+  const starts = Array.from({ length: 10 }, (_, i) => executor.run(op(`counted${i}`, agent("Counted"), "start", {})));
+  assert.deepEqual((await Promise.all(starts)).map((r) => r.rc), Array(10).fill(0));
+  const runs = await readFile(join(dir.path, "resource.d", "qetest", "counted.runs"), "utf8");
+  assert.equal(runs.trim().split("\n").length, 1);
 });
 
 test("after all that the executor still runs agents", async () => {

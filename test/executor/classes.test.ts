@@ -115,6 +115,7 @@ test("a recurring monitor reports its first result and the change when the resou
   await waitFor(() => seen.length >= 3, "failure reports (every failure is reported)");
   assert.equal(seen[1]?.rc, OCF_RC.notRunning);
   assert.equal((await executor.run(op("rec", dummy, "stop", { state }))).rc, OCF_RC.success);
+  assert.equal(seen.at(-1)?.status, "cancelled", "the listener hears that the stop cancelled its monitor");
   const count = seen.length;
   for (let i = 0; i < 5; i++) await executor.run(op("rec", dummy, "monitor", { state }));
   assert.equal(seen.length, count, "the stop cancelled the recurring monitor");
