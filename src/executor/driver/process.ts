@@ -62,6 +62,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessRun> {
       });
     };
     const timeoutTimer = setTimeout(() => {
+      if (end !== undefined) return; // exited in time; only its output pipes are still draining
       end = { kind: "timeout", timeoutMs: spec.timeoutMs };
       void killGroup(child.pid, spec.killGraceMs).then(finish);
     }, spec.timeoutMs);
