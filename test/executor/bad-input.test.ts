@@ -16,6 +16,8 @@ const agents: Record<string, string> = {
   Weird: `echo "ocf-exit-reason:the answer" >&2; exit 42`,
   Chatty: `head -c 5000000 /dev/zero | tr '\\0' x; head -c 3000000 /dev/zero | tr '\\0' y >&2; echo >&2; echo "ocf-exit-reason:said a lot" >&2; exit 1`,
   Suicide: `kill -9 $$`,
+  // Starts a "daemon" that keeps the agent's stdout and stderr open.
+  Daemon: `sleep 300 & echo $! > "$OCF_RESKEY_pidfile"; exit 0`,
   // Counts its meta-data runs next to itself.
   Counted: `[ "$1" = meta-data ] && { echo x >> "$(dirname "$0")/counted.runs"; sleep 0.1; echo '<resource-agent name="Counted"/>'; }; exit 0`,
 };
@@ -114,6 +116,16 @@ test("parameters that cannot become environment variables are refused as invalid
     assert.equal(result.exitCode, null);
     assert.match(result.exitReason, /cannot be passed to an agent|NUL byte/);
   }
+});
+
+test("a daemon started by an agent outlives the action, and holding the output pipes does not stall the result", async () => {
+  const pidfile = join(dir.path, "daemon.pid");
+  const result = await executor.run(op("daemon", agent("Daemon"), "start", { pidfile }, { timeoutMs: 5000 }));
+  assert.equal(result.status, "done");
+  assert.equal(result.rc, OCF_RC.success);
+  const pid = Number((await readFile(pidfile, "utf8")).trim());
+  assert.equal(dead(pid), false, "the daemon still runs");
+  process.kill(pid, "SIGKILL");
 });
 
 test("many simultaneous starts of one agent type run its meta-data action once", async () => {
