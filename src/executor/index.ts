@@ -5,7 +5,7 @@
  */
 export { AGENT_CLASSES, agentRefText, isAgentClass, parseAgentRef, type AgentClass, type AgentRef } from "./core/agent.js";
 export { OCF_RC, OP_STATUS_CODE, isOcfRc, rcMeaning, rcName, type OcfRc, type OpStatus } from "./core/codes.js";
-export { canonicalParameters } from "./core/digest.js";
+export { canonicalParameters, forceRestartParameters, pickParameters } from "./core/digest.js";
 export { CRM_FEATURE_SET, OCF_RA_VERSION, metaVariableName } from "./core/environment.js";
 export { parseDurationMs, parseMetadata, supportsAction, type ActionInfo, type AgentMetadata, type ParameterInfo } from "./core/metadata.js";
 export { FENCE_ACTIONS, RESOURCE_ACTIONS, isAction, type Action, type FenceAction, type OpRequest, type OpResult, type ResourceAction } from "./core/operation.js";

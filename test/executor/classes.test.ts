@@ -115,7 +115,25 @@ test("a recurring monitor reports its first result and the change when the resou
   await waitFor(() => seen.length >= 3, "failure reports (every failure is reported)");
   assert.equal(seen[1]?.rc, OCF_RC.notRunning);
   assert.equal((await executor.run(op("rec", dummy, "stop", { state }))).rc, OCF_RC.success);
+  assert.equal(seen.at(-1)?.status, "cancelled", "the listener hears that the stop cancelled its monitor");
   const count = seen.length;
   for (let i = 0; i < 5; i++) await executor.run(op("rec", dummy, "monitor", { state }));
   assert.equal(seen.length, count, "the stop cancelled the recurring monitor");
+});
+
+test("the driver keeps the limits: a resource's actions wait for each other, resources beyond the limit wait their turn", async () => {
+  const limited = new Executor({ directories: dirs, concurrencyMax: 2, validateBeforeStart: false });
+  const dummy: AgentRef = { class: "ocf", provider: "quorate", type: "Dummy" };
+  const slow = (rscId: string, action: "start" | "monitor") => limited.run(op(rscId, dummy, action, { state: join(dir.path, `lim-${rscId}.state`), op_sleep: "0.2" }));
+  try {
+    const started = performance.now();
+    const results = await Promise.all([slow("a", "start"), slow("a", "monitor"), slow("b", "start"), slow("c", "start")]);
+    const elapsedMs = performance.now() - started;
+    assert.deepEqual(results.map((r) => r.rc), [0, 0, 0, 0]);
+    assert.ok(results[1]!.queueMs >= 150, `a's monitor waited for a's start (queued ${results[1]!.queueMs} ms)`);
+    assert.ok(results.filter((r) => r.queueMs >= 150).length >= 2, "two of four waited for a free slot");
+    assert.ok(elapsedMs >= 400, "four 0.2 s actions, two at a time, take at least 0.4 s");
+  } finally {
+    await limited.dispose();
+  }
 });

@@ -103,6 +103,9 @@ test("results carry what lrm_rsc_op records: call id, interval, op-digest of the
   assert.equal(first.opDigest, second.opDigest, "meta attributes do not change the digest");
   assert.notEqual(first.opDigest, changed.opDigest, "a parameter change does");
   assert.match(first.opDigest, /^[0-9a-f]{32}$/);
+  // ocf:quorate:Dummy has reload-agent and marks only "fake" reloadable.
+  assert.deepEqual(first.forceRestart, ["state", "op_sleep"]);
+  assert.equal(changed.opRestartDigest, first.opRestartDigest, "a reloadable parameter does not change the restart digest");
   assert.ok(first.finishedAtEpochMs >= first.startedAtEpochMs && first.startedAtEpochMs > 1.6e12);
   assert.ok(first.execMs >= 0 && first.queueMs >= 0);
   await executor.run(op("hist", quorateDummy, "stop", params));
@@ -132,4 +135,21 @@ test("the OCF_* environment equals the one Pacemaker's crm_resource --force-chec
   const ignored = /^OCF_RESKEY_(envfile|crm_feature_set|CRM_meta_interval)=|^OCF_TRACE/;
   const ocfLines = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => line.startsWith("OCF_") && !ignored.test(line)).sort();
   assert.deepEqual(ocfLines(oursFile), ocfLines(theirsFile));
+});
+
+test("migrate_to, migrate_from, reload-agent and notify reach the agent", async () => {
+  const source = { state: join(dir.path, "mig-src.state") };
+  const target = { state: join(dir.path, "mig-dst.state"), fake: "moved" };
+  assert.equal((await executor.run(op("mig", quorateDummy, "start", source))).rc, OCF_RC.success);
+  assert.equal((await executor.run(op("mig", quorateDummy, "migrate_to", source, { meta: { migrate_target: "n2" } }))).rc, OCF_RC.success);
+  assert.equal((await executor.run(op("mig", quorateDummy, "monitor", source))).rc, OCF_RC.notRunning, "migrate_to leaves the source stopped");
+  assert.equal((await executor.run(op("mig", quorateDummy, "migrate_from", target, { meta: { migrate_source: "n1" } }))).rc, OCF_RC.success);
+  assert.equal(readFileSync(target.state, "utf8").trim(), "moved");
+  assert.equal((await executor.run(op("mig", quorateDummy, "reload-agent", { ...target, fake: "reloaded" }))).rc, OCF_RC.success);
+  assert.equal(readFileSync(target.state, "utf8").trim(), "reloaded", "reload-agent applied the reloadable parameter");
+  const notify = await executor.run(op("st", quorateStateful, "notify", { state: join(dir.path, "n.state") }, { meta: { notify_type: "post", notify_operation: "promote" } }));
+  assert.equal(notify.rc, OCF_RC.success);
+  const unsupported = await executor.run(op("mig", quorateDummy, "promote", target));
+  assert.equal(unsupported.rc, OCF_RC.errUnimplemented);
+  assert.equal(unsupported.exitReason, "unsupported action 'promote'");
 });

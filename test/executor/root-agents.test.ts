@@ -56,13 +56,15 @@ describe("ocf:heartbeat:Filesystem mounts and unmounts an ext4 image on a loop d
 
 describe("ocf:heartbeat:IPaddr2 adds and removes an address inside a network namespace", { skip: ipaddrSkip }, () => {
   const netns = `qe-ip-${process.pid}`;
+  // Per-process subnet: IPaddr2 keeps send_arp pid files under /run by address.
+  const subnet = `10.99.${process.pid % 250}`;
   let executor: Executor;
   before(() => {
     run("ip", "netns", "add", netns);
     const inside = (...args: string[]) => run("ip", "netns", "exec", netns, "ip", ...args);
     inside("link", "set", "lo", "up");
     inside("link", "add", "qe0", "type", "veth", "peer", "name", "qe1");
-    inside("addr", "add", "10.99.0.1/24", "dev", "qe0");
+    inside("addr", "add", `${subnet}.1/24`, "dev", "qe0");
     inside("link", "set", "qe0", "up");
     inside("link", "set", "qe1", "up");
     executor = new Executor({ commandPrefix: ["ip", "netns", "exec", netns] });
@@ -72,16 +74,16 @@ describe("ocf:heartbeat:IPaddr2 adds and removes an address inside a network nam
     run("ip", "netns", "del", netns);
   });
 
-  test("start adds 10.99.0.10/24 to qe0, monitor sees it, stop removes it", async () => {
+  test("start adds an address to qe0, monitor sees it, stop removes it", async () => {
     const ipaddr: AgentRef = { class: "ocf", provider: "heartbeat", type: "IPaddr2" };
-    const params = { ip: "10.99.0.10", cidr_netmask: "24", nic: "qe0" };
+    const params = { ip: `${subnet}.10`, cidr_netmask: "24", nic: "qe0" };
     const action = (name: OpRequest["action"]) => executor.run(op("vip", ipaddr, name, params));
-    const present = () => run("ip", "netns", "exec", netns, "ip", "-4", "-o", "addr", "show", "dev", "qe0").includes("inet 10.99.0.10/24");
+    const present = () => run("ip", "netns", "exec", netns, "ip", "-4", "-o", "addr", "show", "dev", "qe0").includes(`inet ${subnet}.10/24`);
     assert.equal((await action("monitor")).rc, OCF_RC.notRunning);
     const start = await action("start");
     assert.equal(start.rc, OCF_RC.success, start.exitReason || start.stderr);
     assert.ok(present(), "the address is on qe0 inside the namespace");
-    assert.ok(!run("ip", "-4", "-o", "addr", "show").includes("10.99.0.10"), "and not in the host's namespace");
+    assert.ok(!run("ip", "-4", "-o", "addr", "show").includes(`inet ${subnet}.10/`), "and not in the host's namespace");
     assert.equal((await action("monitor")).rc, OCF_RC.success);
     assert.equal((await action("stop")).rc, OCF_RC.success);
     assert.equal(present(), false);

@@ -1,3 +1,5 @@
+import { supportsAction, type AgentMetadata } from "./metadata.js";
+
 /**
  * The canonical parameter set whose md5 (hex) is an operation's op-digest in
  * lrm_rsc_op. It is the resource's instance attributes only (meta attributes
@@ -33,4 +35,22 @@ function escapeAttribute(value: string): string {
     .replaceAll("\t", "&#9;")
     .replaceAll("\n", "&#10;")
     .replaceAll("\r", "&#13;");
+}
+
+/**
+ * The parameters whose change forces a restart rather than a reload, as
+ * lrm_rsc_op's op-force-restart lists them: with reload-agent (OCF 1.1) those
+ * not marked reloadable; with the legacy reload those marked unique; without
+ * either, undefined (every change restarts). op-restart-digest is the digest
+ * of just these parameters, so a change outside them can be reloaded.
+ */
+export function forceRestartParameters(metadata: AgentMetadata): string[] | undefined {
+  if (supportsAction(metadata, "reload-agent")) return metadata.parameters.filter((p) => !p.reloadable).map((p) => p.name);
+  if (supportsAction(metadata, "reload")) return metadata.parameters.filter((p) => p.unique).map((p) => p.name);
+  return undefined;
+}
+
+/** The subset of params named in `names` (for op-restart-digest). */
+export function pickParameters(params: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => names.includes(name)));
 }

@@ -121,8 +121,3 @@ export function parseDurationMs(text: string): Result<number, string> {
 export function supportsAction(metadata: AgentMetadata, action: string): boolean {
   return metadata.actions.some((entry) => entry.name === action);
 }
-
-/** Missing required parameters, checked before a start when the agent has no validate-all. */
-export function missingRequired(metadata: AgentMetadata, params: Readonly<Record<string, string>>): string[] {
-  return metadata.parameters.filter((p) => p.required && params[p.name] === undefined).map((p) => p.name);
-}

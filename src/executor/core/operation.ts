@@ -59,6 +59,10 @@ export interface OpResult {
   queueMs: number;
   /** md5 of the canonical parameter set (see digest.ts): lets the scheduler see a definition change. */
   opDigest: string;
+  /** Parameters whose change needs a restart (op-force-restart), when the agent can reload. */
+  forceRestart?: string[];
+  /** Digest of just those parameters (op-restart-digest). */
+  opRestartDigest?: string;
   stdout: string;
   stderr: string;
   /** Output beyond the capture limit was dropped. */

@@ -5,7 +5,7 @@ import type { Disposable } from "../../lib/disposable.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { agentRefText, type AgentRef } from "../core/agent.js";
 import { OCF_RC, type OcfRc, type OpStatus } from "../core/codes.js";
-import { canonicalParameters } from "../core/digest.js";
+import { canonicalParameters, forceRestartParameters, pickParameters } from "../core/digest.js";
 import { interpretEnd, invocationFor, type AgentLocation } from "../core/invocation.js";
 import { lsbMetadataXml } from "../core/lsb-metadata.js";
 import { parseMetadata, supportsAction, type AgentMetadata } from "../core/metadata.js";
@@ -51,10 +51,12 @@ export class Executor implements Disposable {
   private readonly scheduler: OpScheduler;
   private readonly dirs: AgentDirectories;
   private readonly waiting = new Map<number, (result: OpResult) => void>();
-  private readonly listeners = new Map<number, ResultListener>();
+  private readonly listeners = new Map<number, { listener: ResultListener; req: OpRequest }>();
   private readonly finished = new Map<number, OpResult>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly metadataCache = new Map<string, AgentMetadata>();
+  /** One meta-data run per agent at a time, however many starts ask at once. */
+  private readonly metadataPending = new Map<string, Promise<Result<AgentMetadata, string>>>();
   /** The digest each resource was last validated with; validate-all again when it changes. */
   private readonly validated = new Map<string, string>();
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -84,7 +86,7 @@ export class Executor implements Disposable {
     assert(req.intervalMs > 0, "recurring() needs an interval");
     assert(!this.disposed, "executor is disposed");
     const { callId, effects } = this.scheduler.submit(req, performance.now());
-    this.listeners.set(callId, listener);
+    this.listeners.set(callId, { listener, req });
     this.apply(effects);
     return { callId, cancel: () => this.cancel(req.rscId, req.action, req.intervalMs) };
   }
@@ -94,13 +96,23 @@ export class Executor implements Disposable {
   }
 
   /** The agent's meta-data, parsed; successes are cached per agent. */
-  async metadata(agent: AgentRef): Promise<Result<AgentMetadata, string>> {
+  async metadata(agent: AgentRef, timeoutMs = METADATA_TIMEOUT_MS): Promise<Result<AgentMetadata, string>> {
     const key = agentRefText(agent);
     const cached = this.metadataCache.get(key);
     if (cached !== undefined) return ok(cached);
+    const pending = this.metadataPending.get(key) ?? this.fetchMetadata(agent, key, timeoutMs);
+    this.metadataPending.set(key, pending);
+    try {
+      return await pending;
+    } finally {
+      this.metadataPending.delete(key);
+    }
+  }
+
+  private async fetchMetadata(agent: AgentRef, key: string, timeoutMs: number): Promise<Result<AgentMetadata, string>> {
     const lookup = locateAgent(agent, this.dirs);
     if ("missing" in lookup) return err(lookup.missing);
-    const req: OpRequest = { rscId: agent.type, agent, action: "meta-data", intervalMs: 0, timeoutMs: METADATA_TIMEOUT_MS, params: {} };
+    const req: OpRequest = { rscId: agent.type, agent, action: "meta-data", intervalMs: 0, timeoutMs, params: {} };
     const run = await this.invoke(req, lookup.found);
     if (run.rc !== OCF_RC.success) return err(`${key}: meta-data failed (${run.status}, rc ${run.rc}) ${run.exitReason}`.trim());
     const parsed = parseMetadata(run.stdout);
@@ -128,14 +140,19 @@ export class Executor implements Disposable {
           break;
         }
         case "drop":
+          // A dropped run of a recurring op is announced once, by its "cancelled" effect.
+          if (effect.why === "cancelled" && this.listeners.has(effect.op.callId)) break;
           this.settle(effect.op.callId, notRun(effect.op, effect.why === "cancelled" ? "cancelled" : "error", `${effect.why}: not run`));
           break;
         case "report":
           this.settle(effect.callId, this.finished.get(effect.callId));
           break;
-        case "cancelled":
+        case "cancelled": {
+          const subscription = this.listeners.get(effect.callId);
           this.listeners.delete(effect.callId);
+          subscription?.listener(notRun({ callId: effect.callId, req: subscription.req, enqueuedAtMs: 0 }, "cancelled", "cancelled"));
           break;
+        }
       }
     }
     this.rearm();
@@ -150,7 +167,7 @@ export class Executor implements Disposable {
       resolve(result);
       return;
     }
-    this.listeners.get(callId)?.(result);
+    this.listeners.get(callId)?.listener(result);
   }
 
   private rearm(): void {
@@ -174,20 +191,31 @@ export class Executor implements Disposable {
 
   /** Finds the agent, validates before a first start, runs the action. */
   private async perform(req: OpRequest): Promise<OpResult> {
+    const invalid = invalidAttribute(req);
+    if (invalid !== undefined) return notRun({ callId: 0, req, enqueuedAtMs: 0 }, "invalid", invalid);
     const lookup = locateAgent(req.agent, this.dirs);
     if ("missing" in lookup) return notRun({ callId: 0, req, enqueuedAtMs: 0 }, lookup.status, lookup.missing);
-    if (req.action === "start" && lookup.found.kind === "ocf" && (this.options.validateBeforeStart ?? true)) {
-      const failed = await this.validateFirst(req, lookup.found);
+    if (req.action === "start" && lookup.found.kind === "ocf") {
+      // Known meta-data gives the restart digest; a hanging meta-data action holds the start no longer than its timeout.
+      const metadata = await this.metadata(req.agent, Math.min(METADATA_TIMEOUT_MS, req.timeoutMs));
+      const validate = (this.options.validateBeforeStart ?? true) && metadata.ok && supportsAction(metadata.value, "validate-all");
+      const failed = validate ? await this.validateFirst(req, lookup.found) : undefined;
       if (failed !== undefined) return failed;
     }
-    return this.invoke(req, lookup.found);
+    const result = await this.invoke(req, lookup.found);
+    return { ...result, ...this.restartDigest(req) };
+  }
+
+  /** op-force-restart and op-restart-digest, when the agent's meta-data is already known. */
+  private restartDigest(req: OpRequest): Pick<OpResult, "forceRestart" | "opRestartDigest"> {
+    const metadata = this.metadataCache.get(agentRefText(req.agent));
+    const names = metadata === undefined ? undefined : forceRestartParameters(metadata);
+    return names === undefined ? {} : { forceRestart: names, opRestartDigest: opDigest(pickParameters(req.params, names)) };
   }
 
   private async validateFirst(req: OpRequest, location: AgentLocation): Promise<OpResult | undefined> {
     const digest = opDigest(req.params);
     if (this.validated.get(req.rscId) === digest) return undefined;
-    const metadata = await this.metadata(req.agent);
-    if (!metadata.ok || !supportsAction(metadata.value, "validate-all")) return undefined;
     const validation = await this.invoke({ ...req, action: "validate-all" }, location);
     if (validation.status !== "done" || validation.rc !== OCF_RC.success) {
       return { ...validation, operation: "start", exitReason: `validate-all: ${validation.exitReason || validation.stderr.trim().slice(0, 100) || `rc ${validation.rc}`}` };
@@ -198,8 +226,9 @@ export class Executor implements Disposable {
 
   private async invoke(req: OpRequest, location: AgentLocation): Promise<OpResult> {
     if (location.kind === "lsb" && req.action === "meta-data") {
-      const script = await readFile(location.file, "utf8");
-      return answered(req, OCF_RC.success, "done", "", lsbMetadataXml(req.agent.type, script));
+      const script = await readFile(location.file, "utf8").then((text) => ok(text), (error: Error) => err(error.message));
+      if (!script.ok) return answered(req, OCF_RC.errGeneric, "error", `cannot read ${location.file}: ${script.error}`, "");
+      return answered(req, OCF_RC.success, "done", "", lsbMetadataXml(req.agent.type, script.value));
     }
     const invocation = invocationFor(req, location, BASE_PATH);
     if (invocation.kind === "answer") return answered(req, invocation.rc, invocation.status, invocation.exitReason, invocation.stdout);
@@ -216,6 +245,20 @@ export class Executor implements Disposable {
     });
     return fromProcess(req, location, run);
   }
+}
+
+/**
+ * Attribute names become environment variable names and values their values:
+ * a NUL byte or a name that is not a shell identifier cannot be passed.
+ */
+function invalidAttribute(req: OpRequest): string | undefined {
+  for (const [kind, attributes] of [["parameter", req.params], ["meta attribute", req.meta ?? {}]] as const) {
+    for (const [name, value] of Object.entries(attributes)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) return `${kind} name '${name}' cannot be passed to an agent`;
+      if (value.includes("\0")) return `${kind} ${name} contains a NUL byte`;
+    }
+  }
+  return undefined;
 }
 
 /** md5 (hex) of the canonical parameter set: the op-digest of lrm_rsc_op. */

@@ -47,7 +47,7 @@ export function locateAgent(agent: AgentRef, dirs: AgentDirectories): Lookup {
       if (!dirs.systemdRunning) return { missing: "systemd is not available: it is not the running init on this host", status: "not-connected" };
       return { found: { kind: "systemd", unit: unitName(agent.type) } };
     case "service":
-      if (dirs.systemdRunning && systemdUnits().includes(unitName(agent.type))) return { found: { kind: "systemd", unit: unitName(agent.type) } };
+      if (dirs.systemdRunning && unitFileExists(unitName(agent.type))) return { found: { kind: "systemd", unit: unitName(agent.type) } };
       return lsbLookup(agent.type, dirs);
     default:
       return assertNever(agent, "agent class");
@@ -80,6 +80,14 @@ function executablesIn(dir: string): string[] {
   }
 }
 
+/** The unit search path of systemd(1) for system units; cheaper than asking systemctl on every lookup. */
+const UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
+
+function unitFileExists(unit: string): boolean {
+  return UNIT_DIRS.some((dir) => existsSync(join(dir, unit)));
+}
+
+/** All service units systemctl knows (listing only: `crm ra list systemd`). */
 function systemdUnits(): string[] {
   const run = spawnSync("systemctl", ["list-unit-files", "--type=service", "--no-legend", "--plain"], { encoding: "utf8", timeout: 10_000 });
   if (run.status !== 0) return [];

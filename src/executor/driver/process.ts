@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
+import { assert } from "../../lib/assert.js";
 import { exitReasonOf } from "../core/environment.js";
 import type { ProcessEnd } from "../core/invocation.js";
 
@@ -44,26 +45,33 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessRun> {
     const stderr = new BoundedCapture(spec.outputLimitBytes, true);
     let end: ProcessEnd | undefined;
     let settled = false;
-    const child = spawn(spec.file, spec.args, { env: spec.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    // Only fence agents read stdin; the others get /dev/null, as from a daemon.
+    const stdin = spec.stdin === undefined ? "ignore" : "pipe";
+    const child = spawn(spec.file, spec.args, { env: spec.env, detached: true, stdio: [stdin, "pipe", "pipe"] });
+    const { stdout: out, stderr: errors } = child;
+    assert(out !== null && errors !== null, "agent stdout and stderr are pipes");
     const finish = (): void => {
       if (settled || end === undefined) return;
       settled = true;
       clearTimeout(timeoutTimer);
-      child.stdout.destroy();
-      child.stderr.destroy();
+      out.destroy();
+      errors.destroy();
       resolve({
         end, stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated || stderr.truncated,
         exitReason: stderr.exitReason, startedAtEpochMs, execMs: performance.now() - started,
       });
     };
     const timeoutTimer = setTimeout(() => {
+      if (end !== undefined) return; // exited in time; only its output pipes are still draining
       end = { kind: "timeout", timeoutMs: spec.timeoutMs };
       void killGroup(child.pid, spec.killGraceMs).then(finish);
     }, spec.timeoutMs);
-    stdout.attach(child.stdout);
-    stderr.attach(child.stderr);
-    child.stdin.on("error", () => undefined); // an agent that ignores stdin may close it early
-    child.stdin.end(spec.stdin ?? "");
+    stdout.attach(out);
+    stderr.attach(errors);
+    if (child.stdin !== null) {
+      child.stdin.on("error", () => undefined); // an agent that ignores stdin may close it early
+      child.stdin.end(spec.stdin);
+    }
     child.on("error", (error) => {
       end ??= { kind: "spawn-failed", why: `cannot run ${spec.file}: ${error.message}` };
       finish();
