@@ -30,7 +30,7 @@ export function verifyConfiguration(config: Configuration, lookup?: AgentLookup)
   const byId = new Map<string, XmlElement>();
   for (const el of descendants(root)) {
     const id = el.attrs.get("id");
-    if (id === undefined || isReferenceElement(el)) continue;
+    if (id === undefined || isReferenceElement(el) || el.name === "node") continue;
     if (byId.has(id)) problems.push(error(id, `duplicate id ${id}: <${byId.get(id)?.name ?? ""}> and <${el.name}>`));
     else byId.set(id, el);
   }
