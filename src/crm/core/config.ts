@@ -124,9 +124,9 @@ export class Configuration {
     for (const el of descendants(root)) {
       const ref = el.attrs.get("id-ref");
       if (ref === undefined) continue;
-      const target = [...descendants(this.configuration)].find((t) => t.attrs.get("id") === ref);
+      const target = descendants(this.configuration).find((t) => t.attrs.get("id") === ref);
       if (target === undefined || target.name === el.name) continue;
-      const inner = [...descendants(target)].find((t) => t.name === el.name && t.attrs.has("id"));
+      const inner = descendants(target).find((t) => t.name === el.name && t.attrs.has("id"));
       if (inner !== undefined) el.attrs.set("id-ref", inner.attrs.get("id") ?? ref);
     }
   }
@@ -206,5 +206,5 @@ export function isResourceElement(el: XmlElement): boolean {
 }
 
 export function allElements(root: XmlElement): XmlElement[] {
-  return [...descendants(root)];
+  return descendants(root);
 }
