@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serializeXml } from "../../src/cib/index.js";
+import { serializeXml, validateWithPacemakerSchema } from "../../src/cib/index.js";
 import { CASES } from "./cases.js";
-import { runCrm, script } from "./helpers.js";
+import { EMPTY_CIB, runCrm, script } from "./helpers.js";
 
 for (const c of CASES) {
   test(`crm language: ${c.name}`, async () => {
@@ -42,4 +42,17 @@ test("crm language: epoch goes up by one per commit", async () => {
   const run = await runCrm(script("primitive a Dummy") + script("primitive b Dummy"));
   assert.equal(run.store.cib.attrs.get("epoch"), "3");
   assert.equal(run.store.writes, 2);
+});
+
+test("crm language: every CIB our cases write validates against Pacemaker's RELAX NG schema", async (t) => {
+  const check = await validateWithPacemakerSchema(EMPTY_CIB);
+  if (check.status === "unavailable") {
+    t.skip("xmllint or Pacemaker's schemas are not installed (libxml2-utils, pacemaker-common)");
+    return;
+  }
+  for (const c of CASES) {
+    const run = await runCrm(script(...c.input));
+    const result = await validateWithPacemakerSchema(serializeXml(run.store.cib));
+    assert.equal(result.status, "valid", `${c.name}: ${JSON.stringify(result)}`);
+  }
 });
