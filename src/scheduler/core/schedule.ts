@@ -88,6 +88,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
   for (const p of resources.flatMap(primitivesOf)) {
+    // Fencing devices keep running: fencing is how quorum is regained safely.
+    if (p.config.class === "stonith") continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });

@@ -49,7 +49,9 @@ function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistor
   if (byNode === undefined) view.histories.set(p, (byNode = new Map()));
   byNode.set(node, h);
   if (h.role === "Stopped") return;
-  p.active.push({ node, role: h.role, failed: h.failed });
+  const promotable = p.parent?.kind === "clone" ? p.parent.promotable : p.parent?.parent?.promotable === true;
+  const role = promotable && h.role === "Started" ? "Unpromoted" : h.role;
+  p.active.push({ node, role, failed: h.failed });
   if (h.failed) p.failedOn.push(node);
   if (h.stopFailed) p.stopFailedOn.push(node);
 }
@@ -79,8 +81,8 @@ function indexResources(resources: Rsc[]): ResourceIndex {
 
 /**
  * Finds the primitive an lrm_resource entry describes. Anonymous clone instances are
- * interchangeable: an active one takes its recorded number when free, otherwise the
- * lowest instance not yet active elsewhere; all members of a cloned group on one node
+ * interchangeable: an active one takes the lowest instance not yet active elsewhere,
+ * whatever number the history recorded; all members of a cloned group on one node
  * share one instance.
  */
 function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: NodeHistory, slots: Map<string, number>): PrimitiveRsc | undefined {
@@ -96,9 +98,7 @@ function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: N
       return probeTarget === undefined ? undefined : memberOf(probeTarget, memberIndex);
     }
     const used = new Set([...slots.entries()].filter(([k]) => k.startsWith(`${clone.id}\u0000`)).map(([, v]) => v));
-    const recorded = /:(\d+)$/.exec(lrmId);
-    const wanted = recorded ? Number(recorded[1]) : undefined;
-    slot = wanted !== undefined && !used.has(wanted) && wanted < clone.instances.length ? wanted : firstFree(clone, used);
+    slot = firstFree(clone, used);
     slots.set(slotKey, slot);
   }
   const instance = clone.instances[slot];
