@@ -4,6 +4,13 @@ import { primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
 import { allowMigrate } from "./meta.js";
 
+/** "then" may start only once one of "first" is running. */
+interface Edge {
+  first: PrimitiveRsc[];
+  reason: string;
+  then: PrimitiveRsc[];
+}
+
 export interface OrderingEffects {
   restarts: Map<PrimitiveRsc, string>;
 }
@@ -22,17 +29,31 @@ function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): 
  */
 export function applyOrderings(resources: Rsc[], constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>): OrderingEffects {
   const restarts = new Map<PrimitiveRsc, string>();
-  const edges: Array<{ first: PrimitiveRsc[]; reason: string; then: PrimitiveRsc[] }> = [];
+  const edges: Edge[] = [];
   for (const top of resources) {
     for (const group of groupsOf(top)) {
       for (let i = 1; i < group.length; i++) edges.push({ first: [group[i - 1]!], reason: `${group[i - 1]!.id} start`, then: [group[i]!] });
     }
   }
+  const anyOf = new Map<string, Edge>();
   for (const o of constraints.orderings) {
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
+    const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
+    if (o.anyOf !== undefined) {
+      const key = `${o.anyOf}\u0000${o.then.id}`;
+      const existing = anyOf.get(key);
+      if (existing !== undefined) existing.first.push(...firsts);
+      else {
+        const edge = { first: [...firsts], reason: `one-or-more:${o.anyOf}`, then: primitivesOf(o.then) };
+        anyOf.set(key, edge);
+        edges.push(edge);
+      }
+      continue;
+    }
     const action = o.first.kind === "primitive" ? "start" : "running";
-    edges.push({ first: primitivesOf(o.first), reason: `${o.first.id} ${action}`, then: primitivesOf(o.then) });
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then) });
   }
+  propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
     let changed = false;
     for (const e of edges) {
@@ -49,6 +70,37 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
     if (!changed) break;
   }
   return { restarts };
+}
+
+function needsStart(p: PrimitiveRsc): boolean {
+  return !p.active.some((a) => a.node === p.assigned && !a.failed);
+}
+
+/** Whether a primitive will be active after the transition, counting what it must start. */
+function startRunnable(p: PrimitiveRsc, unrunnable: Map<PrimitiveRsc, Blocker>): boolean {
+  if (p.assigned === undefined || unrunnable.has(p)) return false;
+  const inPlace = p.active.some((a) => a.node === p.assigned && !a.failed);
+  return inPlace || !p.blocked;
+}
+
+/**
+ * "then" cannot start before "first" does: when no copy of "first" will run, "then"
+ * stops (or its start is shown as blocked), and so on down the chain.
+ */
+function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocker>): void {
+  for (let round = 0; round < 20; round++) {
+    let changed = false;
+    for (const e of edges) {
+      if (e.first.some((f) => startRunnable(f, unrunnable))) continue;
+      for (const t of e.then) {
+        if (unrunnable.has(t) || t.assigned === undefined || t.blocked || !needsStart(t)) continue;
+        const running = t.active.length > 0;
+        unrunnable.set(t, { reason: `due to unrunnable ${e.reason}`, blocked: !running });
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
 }
 
 function groupsOf(rsc: Rsc): PrimitiveRsc[][] {
