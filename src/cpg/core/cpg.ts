@@ -45,7 +45,7 @@ export class CpgCore {
     switch (command.kind) {
       case "cpg_join": return [send({ kind: "join", group: command.group, pid: command.pid })];
       case "cpg_leave": return [send({ kind: "leave", group: command.group, pid: command.pid, reason: "leave" })];
-      case "cpg_mcast": return [send({ kind: "mcast", group: command.group, pid: command.pid, payload: command.payload })];
+      case "cpg_mcast": return [send({ kind: "mcast", group: command.group, pid: command.pid, payload: command.payload }, command.safe ?? false)];
       default: return assertNever(command, "cpg command");
     }
   }
@@ -175,8 +175,8 @@ export class CpgCore {
 }
 
 /** cpg_send payloads keep byte 0 free for the stack's service byte. */
-function send(msg: CpgMessage): CpgEffect {
-  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1) };
+function send(msg: CpgMessage, safe = false): CpgEffect {
+  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1), safe };
 }
 
 function pidProblem(pid: number): string | null {
