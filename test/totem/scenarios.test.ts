@@ -221,3 +221,19 @@ test("safe delivery waits until every member holds the message; agreed delivery 
   world.runUntil(world.nowMs + 300);
   assert.deepEqual(seen.slice(agreedFrom).flatMap((s) => (s.effect.kind === "deliver" ? [s.node] : [])).sort(), ids(1, 2), "agreed delivery does not wait for node 3");
 });
+
+test("32 nodes (corosync's supported maximum) form one ring, stay stable under light loss, and survive a crash", () => {
+  const { world, seen } = cluster(32, {}, { ...CLEAN, lossRate: 0.001, delayMaxMs: 1 }, 11);
+  world.runUntil(15_000);
+  assert.match(oneRing(world), /^operational \S+ 1,2,3,.*,32$/);
+  const from = seen.length;
+  for (let i = 0; i < 1000; i++) world.at(i * 30, () => world.submit(world.node(nodeId(1 + (i % 32))), 64));
+  world.runUntil(world.nowMs + 60_000);
+  assert.equal(seen.slice(from).filter((s) => s.effect.kind === "configuration").length, 0, "no configuration change in a minute");
+  const crashAt = world.nowMs;
+  world.crash(world.node(nodeId(17)));
+  world.runUntil(crashAt + 30_000);
+  const token = 3000 + 30 * 650;
+  assertOneNewRing(seen, world.live().map((n) => n.id), crashAt, token + 500);
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+});
