@@ -45,6 +45,7 @@ function planFor(seed: number, nodes: number): Plan {
     fail_silent: pick([200, 0]),
     seqno_unchanged_const: pick([30, 5]),
     fail_recv_const: pick([2500, 50]),
+    send_join: pick([0, 0, 30]),
   };
   const result = effectiveTotemConfig(settings, nodes);
   if (!result.ok) throw new Error(`simulator plan is inconsistent: ${result.error.join("; ")}`);
@@ -60,7 +61,7 @@ function planFor(seed: number, nodes: number): Plan {
     trafficEveryMs: pick([5, 30, 200]),
   };
   const description = `token=${plan.config.token} consensus=${plan.config.consensus} window=${settings.window_size} max_messages=${settings.max_messages} ` +
-    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
+    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} send_join=${settings.send_join} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
     `delay<=${faults.delayMaxMs}ms skew=${plan.clockSkew} chaos/${plan.chaosEveryMs}ms traffic/${plan.trafficEveryMs}ms quorum: ${quorumText}`;
   return { ...plan, description };
 }
@@ -127,7 +128,7 @@ function cpgActivity(world: World, node: World["nodes"][number]): void {
 function scheduleChaos(world: World, plan: Plan, rng: Rng, faultPhase: { on: boolean }): void {
   const act = (): void => {
     if (!faultPhase.on) return;
-    const actions = [partition, heal, crashOne, restartOne, leaveOne, blockLink, unblockLinks, changeLoss];
+    const actions = [partition, heal, crashOne, restartOne, leaveOne, blockLink, unblockLinks, changeLoss, pauseOne];
     actions[rng.int(actions.length)]!(world, rng, plan);
     world.at(rng.next() * 2 * plan.chaosEveryMs, act);
   };
@@ -168,6 +169,12 @@ function unblockLinks(world: World): void {
   world.blocked.clear();
 }
 
+/** CPU starvation (brief pitfall 1): a node stops for up to twice the token timeout, then runs its backlog. */
+function pauseOne(world: World, rng: Rng, plan: Plan): void {
+  const live = world.live();
+  if (live.length > 0) live[rng.int(live.length)]!.pausedUntilMs = world.nowMs + rng.next() * 2 * plan.config.token;
+}
+
 function changeLoss(world: World, rng: Rng, plan: Plan): void {
   world.faults.lossRate = rng.int(2) === 0 ? 0 : plan.faults.lossRate;
 }
@@ -182,7 +189,10 @@ function livenessPhase(world: World, plan: Plan, faultPhase: { on: boolean }): s
   heal(world);
   unblockLinks(world);
   world.faults = { lossRate: 0, duplicateRate: 0, delayMinMs: 0.05, delayMaxMs: 0.5 };
-  for (const node of world.nodes) if (node.core === null) world.start(node);
+  for (const node of world.nodes) {
+    node.pausedUntilMs = Math.min(node.pausedUntilMs, world.nowMs);
+    if (node.core === null) world.start(node);
+  }
   const c = plan.config;
   const boundMs = (c.token + 2 * c.consensus + 10 * c.join) * (1 + plan.clockSkew);
   const healedAt = world.nowMs;

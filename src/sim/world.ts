@@ -41,6 +41,8 @@ interface SimNode {
   readonly rate: number;
   readonly offsetMs: number;
   submitted: number;
+  /** A paused (unscheduled) node handles nothing before this time; its events wait, in order. */
+  pausedUntilMs: number;
 }
 
 /**
@@ -59,6 +61,10 @@ export class World {
   groups: number[];
   /** "a>b": packets from a to b are dropped (asymmetric reachability). */
   readonly blocked = new Set<string>();
+  /** Scripted tests may drop chosen packets (e.g. messages but not tokens). */
+  dropIf: ((from: NodeId, to: NodeId, msg: TotemMessage) => boolean) | null = null;
+  /** Scripted tests watch effects as they happen (after the invariant checker). */
+  readonly observers: Array<(node: NodeId, effect: StackEffect, nowMs: number) => void> = [];
   private readonly queue = new TimedQueue<SimEvent>();
   private generation = 0;
 
@@ -70,7 +76,7 @@ export class World {
       const skew = options.clockSkew * (2 * this.rng.next() - 1);
       this.nodes.push({
         id: nodeId(i + 1), core: null, incarnation: 0, persistedRingSeq: 0, rng: this.rng, timers: new Map(), rate: 1 + skew,
-        offsetMs: this.rng.int(1_000_000), submitted: 0,
+        offsetMs: this.rng.int(1_000_000), submitted: 0, pausedUntilMs: 0,
       });
     }
   }
@@ -137,7 +143,9 @@ export class World {
     this.nowMs = Math.max(this.nowMs, next.atMs);
     this.steps++;
     const event = next.value;
-    if (event.kind === "action") event.run();
+    const target = event.kind === "packet" ? this.node(event.to) : event.kind === "timer" ? this.node(event.node) : null;
+    if (target !== null && target.pausedUntilMs > this.nowMs) this.queue.push(target.pausedUntilMs, event);
+    else if (event.kind === "action") event.run();
     else if (event.kind === "packet") this.receive(event);
     else this.fire(event);
     return true;
@@ -179,6 +187,7 @@ export class World {
   /** The driver's job: carry out effects in order. */
   private apply(node: SimNode, effects: readonly StackEffect[]): void {
     for (const effect of effects) {
+      for (const observe of this.observers) observe(node.id, effect, this.nowMs);
       switch (effect.kind) {
         case "persist": node.persistedRingSeq = effect.ringSeq; break;
         case "send": this.send(node, effect.to, effect.msg); break;
@@ -202,6 +211,12 @@ export class World {
 
   private send(from: SimNode, to: NodeId | "all", msg: TotemMessage): void {
     const wire = this.options.wire ? encodeMessage(msg) : msg;
+    const dropIf = this.dropIf;
+    if (dropIf !== null && to !== "all" && dropIf(from.id, to, msg)) return;
+    if (dropIf !== null && to === "all") {
+      for (const target of this.nodes) if (target.id !== from.id && !dropIf(from.id, target.id, msg)) this.transmit(from, target, wire);
+      return;
+    }
     if (to === from.id) {
       this.queue.push(this.nowMs + 0.01, { kind: "packet", to, incarnation: from.incarnation, msg: wire });
       return;

@@ -6,9 +6,18 @@ const KIND = { join: 1, leave: 2, mcast: 3, sync: 4 } as const;
 const GROUPS_PER_SYNC_MAX = 65535;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** Encoded group names: groups are few and named on every message. */
+const encodedNames = new Map<string, Uint8Array>();
+const ENCODED_NAMES_MAX = 4096;
 
-export function encodeCpgMessage(msg: CpgMessage): Uint8Array {
-  const w = new ByteWriter(msg.kind === "mcast" ? 64 + msg.payload.byteLength : 64);
+/**
+ * `headroom` leading bytes are left free for the membership stack's service
+ * byte, so framing costs no copy.
+ */
+export function encodeCpgMessage(msg: CpgMessage, headroom = 0): Uint8Array {
+  const nameBytes = msg.kind === "sync" ? 0 : 1 + (encodedNames.get(msg.group)?.byteLength ?? CPG_GROUP_NAME_BYTES_MAX);
+  const size = headroom + 10 + nameBytes + (msg.kind === "mcast" ? msg.payload.byteLength : msg.kind === "sync" ? 256 : 0);
+  const w = new ByteWriter(size, headroom);
   w.u8(KIND[msg.kind]);
   switch (msg.kind) {
     case "join": writeGroup(w, msg.group); w.u32(msg.pid); break;
@@ -28,18 +37,24 @@ export function encodeCpgMessage(msg: CpgMessage): Uint8Array {
   return w.finish();
 }
 
-/** Never throws: a malformed message from a peer is an error value. */
-export function decodeCpgMessage(bytes: Uint8Array): Result<CpgMessage, string> {
-  const r = new ByteReader(bytes);
+/** Never throws: a malformed message from a peer is an error value. Decoding starts at `offset`. */
+export function decodeCpgMessage(bytes: Uint8Array, offset = 0): Result<CpgMessage, string> {
+  const r = new ByteReader(bytes, offset);
   const kind = r.u8("cpg kind");
   let msg: CpgMessage | null = null;
   if (kind === KIND.join) msg = { kind: "join", group: readGroup(r), pid: r.u32("pid") };
-  else if (kind === KIND.leave) msg = { kind: "leave", group: readGroup(r), pid: r.u32("pid"), reason: r.u8("reason") === 0 ? "leave" : "procdown" };
+  else if (kind === KIND.leave) msg = { kind: "leave", group: readGroup(r), pid: r.u32("pid"), reason: readLeaveReason(r) };
   else if (kind === KIND.mcast) msg = { kind: "mcast", group: readGroup(r), pid: r.u32("pid"), payload: r.bytesView(r.u32("payload length"), "payload") };
   else if (kind === KIND.sync) msg = readSync(r);
   else r.fail(`unknown cpg message kind ${kind}`);
   if (r.problem === null && r.remaining > 0) r.fail(`${r.remaining} trailing bytes`);
   return r.problem === null && msg !== null ? ok(msg) : err(r.problem ?? "bad cpg message");
+}
+
+function readLeaveReason(r: ByteReader): "leave" | "procdown" {
+  const reason = r.u8("leave reason");
+  if (reason > 1) r.fail(`unknown leave reason ${reason}`);
+  return reason === 0 ? "leave" : "procdown";
 }
 
 function readSync(r: ByteReader): CpgMessage {
@@ -59,7 +74,12 @@ function readSync(r: ByteReader): CpgMessage {
 }
 
 function writeGroup(w: ByteWriter, group: string): void {
-  const bytes = utf8.encode(group);
+  let bytes = encodedNames.get(group);
+  if (bytes === undefined) {
+    bytes = utf8.encode(group);
+    if (encodedNames.size >= ENCODED_NAMES_MAX) encodedNames.clear();
+    encodedNames.set(group, bytes);
+  }
   w.u8(bytes.byteLength);
   w.bytes(bytes);
 }
@@ -72,12 +92,23 @@ function readGroup(r: ByteReader): string {
     r.fail(`group name of ${length} bytes (1..${CPG_GROUP_NAME_BYTES_MAX})`);
     return "";
   }
+  if (sameBytes(bytes, lastName.bytes)) return lastName.text; // traffic mostly goes to one group
   try {
-    return fromUtf8.decode(bytes);
+    const text = fromUtf8.decode(bytes);
+    lastName = { bytes: bytes.slice(), text };
+    return text;
   } catch {
     r.fail("group name is not UTF-8"); // an operating error from a peer, reported as a value
     return "";
   }
+}
+
+let lastName = { bytes: new Uint8Array(0), text: "" };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength || a.byteLength === 0) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function groupNameProblem(group: string): string | null {

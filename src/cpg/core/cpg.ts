@@ -69,9 +69,9 @@ export class CpgCore {
     return out;
   }
 
-  /** A totem delivery for the CPG service. */
-  deliver(from: NodeId, bytes: Uint8Array): CpgEffect[] {
-    const decoded = decodeCpgMessage(bytes);
+  /** A totem delivery for the CPG service; the message starts at `offset`. */
+  deliver(from: NodeId, bytes: Uint8Array, offset = 0): CpgEffect[] {
+    const decoded = decodeCpgMessage(bytes, offset);
     if (!decoded.ok) {
       this.malformedMessages++; // a peer's malformed message changes nothing
       return [];
@@ -174,8 +174,9 @@ export class CpgCore {
   }
 }
 
+/** cpg_send payloads keep byte 0 free for the stack's service byte. */
 function send(msg: CpgMessage): CpgEffect {
-  return { kind: "cpg_send", payload: encodeCpgMessage(msg) };
+  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1) };
 }
 
 function pidProblem(pid: number): string | null {

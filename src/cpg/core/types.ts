@@ -26,7 +26,7 @@ export type CpgCommand =
   | { readonly kind: "procdown"; readonly pid: number };
 
 export type CpgEffect =
-  /** Hand a CPG message to totem for agreed delivery (the stack does this). */
+  /** Hand a CPG message to totem for agreed delivery (the stack does this); byte 0 is left free for the service byte. */
   | { readonly kind: "cpg_send"; readonly payload: Uint8Array }
   /** A message for the local members of `group`. */
   | { readonly kind: "cpg_deliver"; readonly group: string; readonly from: CpgMember; readonly payload: Uint8Array }

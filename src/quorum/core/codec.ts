@@ -5,8 +5,9 @@ import type { QuorumMessage } from "./types.js";
 const NODEINFO = 1;
 const SET_EXPECTED = 2;
 
-export function encodeQuorumMessage(msg: QuorumMessage): Uint8Array {
-  const w = new ByteWriter(64);
+/** `headroom` leading bytes are left free for the membership stack's service byte. */
+export function encodeQuorumMessage(msg: QuorumMessage, headroom = 0): Uint8Array {
+  const w = new ByteWriter(64, headroom);
   w.u8(msg.kind === "nodeinfo" ? NODEINFO : SET_EXPECTED);
   w.u32(ringRep(msg.ring));
   w.u53(ringSeq(msg.ring));

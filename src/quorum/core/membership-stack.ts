@@ -2,7 +2,7 @@ import { assertNever } from "../../lib/assert.js";
 import type { Rng } from "../../lib/rng.js";
 import { CpgCore, type CpgCommand, type CpgEffect, type CpgMember } from "../../cpg/index.js";
 import {
-  createTotemNode,
+  allocate, createTotemNode,
   type Effect, type LocalCommand, type NodeId, type TimerName, type TotemConfig, type TotemMessage, type TotemNode, type TotemStatus,
 } from "../../totem/index.js";
 import type { QuorumEffect, QuorumOptions, QuorumState } from "./types.js";
@@ -109,10 +109,16 @@ class StackStep {
     }
   }
 
+  /** Application payloads are copied behind the service byte; service messages come with byte 0 free. */
   private multicast(service: number, payload: Uint8Array): void {
-    const framed = new Uint8Array(payload.byteLength + 1);
+    const framed = allocate(payload.byteLength + 1);
     framed[0] = service;
     framed.set(payload, 1);
+    this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
+  }
+
+  private multicastFramed(service: number, framed: Uint8Array): void {
+    framed[0] = service;
     this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
   }
 
@@ -133,18 +139,17 @@ class StackStep {
   }
 
   private deliver(from: NodeId, payload: Uint8Array, effect: Extract<Effect, { kind: "deliver" }>): void {
-    const body = payload.subarray(1);
     switch (payload[0]) {
-      case SERVICE.app: this.out.push({ ...effect, payload: body }); break;
-      case SERVICE.cpg: this.cpgEffects(this.cpg.deliver(from, body)); break;
-      case SERVICE.quorum: if (this.quorum !== null) this.quorumEffects(this.quorum.deliver(from, body, this.nowMs)); break;
+      case SERVICE.app: this.out.push({ ...effect, payload: payload.subarray(1) }); break;
+      case SERVICE.cpg: this.cpgEffects(this.cpg.deliver(from, payload, 1)); break;
+      case SERVICE.quorum: if (this.quorum !== null) this.quorumEffects(this.quorum.deliver(from, payload.subarray(1), this.nowMs)); break;
       default: this.counters.malformed++;
     }
   }
 
   private cpgEffects(effects: readonly CpgEffect[]): void {
     for (const effect of effects) {
-      if (effect.kind === "cpg_send") this.multicast(SERVICE.cpg, effect.payload);
+      if (effect.kind === "cpg_send") this.multicastFramed(SERVICE.cpg, effect.payload);
       else this.out.push(effect);
     }
   }
@@ -152,7 +157,7 @@ class StackStep {
   private quorumEffects(effects: readonly QuorumEffect[]): void {
     for (const effect of effects) {
       switch (effect.kind) {
-        case "quorum_send": this.multicast(SERVICE.quorum, effect.payload); break;
+        case "quorum_send": this.multicastFramed(SERVICE.quorum, effect.payload); break;
         case "quorum_arm": this.out.push({ kind: "arm", timer: "last_man_standing", atMs: effect.atMs }); break;
         case "quorum_cancel": this.out.push({ kind: "cancel", timer: "last_man_standing" }); break;
         case "quorum": this.out.push(effect); break;

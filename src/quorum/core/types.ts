@@ -62,6 +62,7 @@ export interface QuorumState {
 }
 
 export type QuorumEffect =
+  /** Byte 0 of the payload is left free for the stack's service byte. */
   | { readonly kind: "quorum_send"; readonly payload: Uint8Array }
   /** Quorum was recomputed for a ring (after its sync); `changed` is false when only the ring moved. */
   | ({ readonly kind: "quorum"; readonly changed: boolean } & QuorumState)

@@ -38,7 +38,7 @@ export class VotequorumCore {
       kind: "nodeinfo", ring: change.ring, votes: this.options.votes, expectedVotes: this.expectedVotes, quorate: this.state.quorate,
       waitingForAll: this.waitingForAll, seen: [...this.seen].sort((a, b) => a - b),
     };
-    return [{ kind: "quorum_cancel" }, { kind: "quorum_send", payload: encodeQuorumMessage(info) }];
+    return [{ kind: "quorum_cancel" }, { kind: "quorum_send", payload: encodeQuorumMessage(info, 1) }];
   }
 
   deliver(from: NodeId, bytes: Uint8Array, nowMs: number): QuorumEffect[] {
@@ -61,7 +61,7 @@ export class VotequorumCore {
     const floor = this.options.autoTieBreaker ? 1 : 2;
     const expectedVotes = Math.max(s.totalVotes, floor);
     if (expectedVotes >= s.expectedVotes) return [];
-    return [{ kind: "quorum_send", payload: encodeQuorumMessage({ kind: "set_expected", ring: this.ring, expectedVotes }) }];
+    return [{ kind: "quorum_send", payload: encodeQuorumMessage({ kind: "set_expected", ring: this.ring, expectedVotes }, 1) }];
   }
 
   private recompute(nowMs: number): QuorumEffect[] {
