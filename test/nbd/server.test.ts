@@ -72,7 +72,7 @@ describe("NBD TCP driver", () => {
   let device: GatedDevice;
   before(async () => {
     device = new GatedDevice();
-    server = new NbdServer({ connectionLimits: { inFlightMax: 4, inFlightBytesMax: 64 * MiB }, log: () => undefined });
+    server = new NbdServer({ connectionLimits: { inFlightMax: 4, inFlightBytesMax: 64 * MiB, negotiationTimeoutMs: 300 }, log: () => undefined });
     server.addExport("disk", device);
     server.addExport("failing", new FailingDevice());
     port = await listenInRange(server, portBase, 5);
@@ -143,6 +143,16 @@ describe("NBD TCP driver", () => {
     const reply = Buffer.concat(chunks).subarray(18 + 32 + 34 + 20);
     assert.equal(reply.length, 16 + 512);
     assert.equal(parseSimpleReply(reply).handle, 5n);
+  });
+
+  test("a client that never chooses an export is cut at the negotiation deadline; an attached idle client stays", async () => {
+    const attached = await rawClient(); // connected first: its deadline, were it kept, would pass first
+    const idle = connect(port, "127.0.0.1");
+    let idleClosed = false;
+    idle.on("close", () => (idleClosed = true)).on("error", () => undefined).resume();
+    await waitFor("the negotiation deadline to cut the idle client", () => idleClosed, 5_000);
+    assert.equal(attached.closed(), false);
+    attached.socket.destroy();
   });
 
   test("random bytes on 40 connections never bring the server down (seeded)", async () => {
