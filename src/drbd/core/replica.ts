@@ -328,6 +328,8 @@ export class Replica {
   private detachDisk(why: string): void {
     if (this.sb === undefined) return;
     this.log(`detaching: ${why}`);
+    // The peer carries on without this disk: on disk it is Outdated, so it is never promoted stale.
+    if (this.disk === "UpToDate" && this.peerUsable()) this.disk = "Outdated";
     if (this.disk !== "Failed") this.persist();
     this.sb = undefined;
     this.bitmap = undefined;
@@ -632,7 +634,21 @@ export class Replica {
   private onPeerWrite(seq: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
+    if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
     this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data, fua }));
+  }
+
+  /**
+   * A diskless Primary writes through us: this disk holds the only copy, so it
+   * starts a new generation (on disk before the data) and remembers the blocks
+   * the peer's detached disk lacks.
+   */
+  private trackChangesForPeer(off: number, len: number): void {
+    if (this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate") {
+      this.newCurrentUuid();
+      this.persist();
+    }
+    this.bitmap!.setRange(off, len);
   }
 
   private onRecvAck(seq: number): void {
@@ -726,6 +742,7 @@ export class Replica {
   private beginSource(full: boolean): void {
     if (full) this.bitmap!.setAll();
     this.repl = "SyncSource";
+    if (this.peer !== undefined) this.peer.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
     this.lastSync = { direction: "source", full, blocks: this.bitmap!.count };
     this.resyncCursor = 0;
