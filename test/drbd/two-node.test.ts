@@ -24,7 +24,7 @@ describe("two replicated nodes over NBD", { skip }, () => {
     assert.equal(again.status, 1);
     assert.match(again.stderr, /valid metadata found; use --force/);
     for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
-    await nodes.waitConnected("alpha");
+    await nodes.ok("alpha", "wait-connect", "r0");
     assert.equal(await nodes.ok("alpha", "status", "r0"), "r0 role:Secondary\n  disk:Inconsistent\n  beta role:Secondary\n    peer-disk:Inconsistent\n");
     const refused = await nodes.drbd("alpha", "primary", "r0");
     assert.equal(refused.status, 1);
