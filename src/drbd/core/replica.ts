@@ -98,7 +98,7 @@ export class Replica {
   private readonly unacked = new Map<number, { reqId: number | undefined; off: number; len: number }>();
   private readonly remoteReads = new Map<number, number>();
   private readonly activityLog: number[] = [];
-  private promoteReq: { reqId: number; force: boolean } | undefined;
+  private promoteReq: { reqId: number; force: boolean; sinceMs: number } | undefined;
   private resyncCursor = 0;
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
@@ -248,7 +248,7 @@ export class Replica {
       return fail(`refusing to become Primary: local disk is ${this.disk}${this.sb === undefined ? "" : " (use --force to make it the sync source)"}`);
     }
     if (this.conn === "Connected") {
-      this.promoteReq = { reqId, force };
+      this.promoteReq = { reqId, force, sinceMs: this.now };
       this.send({ t: "promote-req" });
       return;
     }
@@ -941,6 +941,10 @@ export class Replica {
     if (this.repl === "SyncSource") this.pumpResync();
     if (this.repl === "VerifyS") this.pumpVerify();
     this.checkLink();
+    if (this.promoteReq !== undefined && this.now - this.promoteReq.sinceMs > this.settings.linkDeadMs) {
+      this.emit({ kind: "reply", reqId: this.promoteReq.reqId, error: `no answer from ${this.settings.peer} to the promotion request` });
+      this.promoteReq = undefined;
+    }
     // Bits cleared by resync reach the disk lazily; bits set are covered by the activity log until then.
     if (this.bitmap !== undefined && this.bitmap.dirtyPages.size > 0) this.persist();
   }
