@@ -1,0 +1,218 @@
+/**
+ * What the scheduler reads from a CIB: configuration plus status, already parsed
+ * and typed by the CIB layer (src/cib). Field names follow the CIB XML attributes.
+ */
+
+/** A name/value set (instance_attributes, meta_attributes, utilization, cluster_property_set). */
+export interface NvSet {
+  id: string;
+  /** Sets with a higher score win when several set the same name. */
+  score: number;
+  rule: Rule | undefined;
+  pairs: ReadonlyArray<readonly [name: string, value: string]>;
+}
+
+export type Expression =
+  | {
+      kind: "attribute";
+      attribute: string;
+      operation: string;
+      value: string | undefined;
+      type: string | undefined;
+      valueSource: string | undefined;
+    }
+  | { kind: "date"; operation: string; start: string | undefined; end: string | undefined; dateSpec: DateSpec | undefined; duration: DateSpec | undefined }
+  | { kind: "resource"; class: string | undefined; provider: string | undefined; type: string | undefined }
+  | { kind: "operation"; name: string | undefined; interval: string | undefined }
+  | { kind: "rule"; rule: Rule };
+
+export type DateSpec = Readonly<Record<string, string>>;
+
+export interface Rule {
+  id: string;
+  score: string | undefined;
+  scoreAttribute: string | undefined;
+  booleanOp: "and" | "or";
+  role: string | undefined;
+  expressions: Expression[];
+}
+
+export interface OpConfig {
+  id: string;
+  name: string;
+  interval: string;
+  role: string | undefined;
+  timeout: string | undefined;
+  onFail: string | undefined;
+  enabled: boolean;
+  meta: NvSet[];
+}
+
+export interface PrimitiveConfig {
+  kind: "primitive";
+  id: string;
+  class: string;
+  provider: string | undefined;
+  type: string;
+  meta: NvSet[];
+  instance: NvSet[];
+  utilization: NvSet[];
+  ops: OpConfig[];
+}
+
+export interface GroupConfig {
+  kind: "group";
+  id: string;
+  meta: NvSet[];
+  children: PrimitiveConfig[];
+}
+
+export interface CloneConfig {
+  kind: "clone";
+  id: string;
+  /** `<master>` or `promotable=true`. */
+  promotable: boolean;
+  meta: NvSet[];
+  child: PrimitiveConfig | GroupConfig;
+}
+
+/** Bundles are kept opaque for now: their containers are reported, not scheduled. */
+export interface BundleConfig {
+  kind: "bundle";
+  id: string;
+  meta: NvSet[];
+  child: PrimitiveConfig | undefined;
+}
+
+export type ResourceConfig = PrimitiveConfig | GroupConfig | CloneConfig | BundleConfig;
+
+export interface ResourceRef {
+  id: string;
+  role: string | undefined;
+  action: string | undefined;
+}
+
+export interface ResourceSet {
+  id: string;
+  sequential: boolean;
+  requireAll: boolean;
+  role: string | undefined;
+  action: string | undefined;
+  score: string | undefined;
+  kind: string | undefined;
+  resources: string[];
+}
+
+export interface LocationConstraint {
+  kind: "location";
+  id: string;
+  rsc: string | undefined;
+  rscPattern: string | undefined;
+  sets: ResourceSet[];
+  role: string | undefined;
+  node: string | undefined;
+  score: string | undefined;
+  rules: Rule[];
+  resourceDiscovery: string | undefined;
+}
+
+export interface ColocationConstraint {
+  kind: "colocation";
+  id: string;
+  rsc: string | undefined;
+  withRsc: string | undefined;
+  rscRole: string | undefined;
+  withRscRole: string | undefined;
+  score: string | undefined;
+  nodeAttribute: string | undefined;
+  sets: ResourceSet[];
+}
+
+export interface OrderConstraint {
+  kind: "order";
+  id: string;
+  first: string | undefined;
+  then: string | undefined;
+  firstAction: string | undefined;
+  thenAction: string | undefined;
+  orderKind: string | undefined;
+  score: string | undefined;
+  symmetrical: string | undefined;
+  sets: ResourceSet[];
+}
+
+export interface TicketConstraint {
+  kind: "ticket";
+  id: string;
+  rsc: string | undefined;
+  rscRole: string | undefined;
+  ticket: string;
+  lossPolicy: string | undefined;
+  sets: ResourceSet[];
+}
+
+export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint | TicketConstraint;
+
+export interface NodeConfig {
+  id: string;
+  uname: string;
+  type: string | undefined;
+  attributes: NvSet[];
+  utilization: NvSet[];
+}
+
+export interface LrmOp {
+  id: string;
+  operation: string;
+  /** Milliseconds. */
+  interval: number;
+  callId: number;
+  rcCode: number;
+  opStatus: number;
+  /** The rc the controller expected, from the third field of transition-key. */
+  expectedRc: number | undefined;
+  lastRcChange: number | undefined;
+  opDigest: string | undefined;
+  migrateSource: string | undefined;
+  migrateTarget: string | undefined;
+}
+
+export interface LrmResource {
+  id: string;
+  class: string | undefined;
+  provider: string | undefined;
+  type: string | undefined;
+  ops: LrmOp[];
+}
+
+export interface NodeStatus {
+  id: string;
+  uname: string | undefined;
+  inCcm: string | undefined;
+  crmd: string | undefined;
+  join: string | undefined;
+  expected: string | undefined;
+  attributes: ReadonlyArray<readonly [name: string, value: string]>;
+  resources: LrmResource[];
+}
+
+export interface Ticket {
+  id: string;
+  granted: boolean;
+  standby: boolean;
+}
+
+export interface SchedulerInput {
+  /** Seconds since the epoch ("execution-date" when recorded). */
+  now: number | undefined;
+  haveQuorum: boolean;
+  properties: NvSet[];
+  rscDefaults: NvSet[];
+  opDefaults: NvSet[];
+  nodes: NodeConfig[];
+  resources: ResourceConfig[];
+  constraints: Constraint[];
+  tags: ReadonlyArray<readonly [tag: string, ids: string[]]>;
+  status: NodeStatus[];
+  tickets: Ticket[];
+}

@@ -1,0 +1,182 @@
+import type { LrmOp, LrmResource } from "../../cib/index.js";
+import type { Role } from "./model.js";
+
+/** OCF exit codes the scheduler interprets (OCF spec, "Return codes"). */
+const RC_OK = 0;
+const RC_NOT_RUNNING = 7;
+const RC_PROMOTED = 8;
+const RC_FAILED_PROMOTED = 9;
+
+/** Executor status of an operation: done, pending, cancelled and failures. */
+const STATUS_PENDING = -1;
+const STATUS_DONE = 0;
+const STATUS_CANCELLED = 1;
+
+/** What one node's operation history says about one resource. */
+export interface NodeHistory {
+  role: Role;
+  failed: boolean;
+  stopFailed: boolean;
+  /** The failed operation's name and interval, to find its on-fail setting. */
+  failedOp: { name: string; intervalMs: number } | undefined;
+  /** A migrate_to that succeeded here without the stop that completes it. */
+  migratedTo: string | undefined;
+  /** A migrate_from that succeeded here. */
+  migratedFrom: string | undefined;
+  /** Digest of the last successful start/monitor-0, for definition-change detection. */
+  lastDigest: string | undefined;
+  /** Recurring monitors active here, by interval in milliseconds. */
+  recurring: Map<number, LrmOp>;
+  /** The newest failure's time (seconds), for failure-timeout. */
+  lastFailureAt: number | undefined;
+  /** Every failed operation in the history, oldest first (their on-fail settings apply). */
+  failures: Array<{ name: string; intervalMs: number; at: number; latest: boolean }>;
+}
+
+/** Replays the operation history in call order to find the resource's state on a node. */
+export function replayHistory(resource: LrmResource): NodeHistory {
+  const ops = [...resource.ops].sort(byCallOrder);
+  const h: NodeHistory = {
+    role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
+    migratedFrom: undefined, lastDigest: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
+  };
+  ops.forEach((op, i) => {
+    if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
+    applyOp(h, op);
+  });
+  return h;
+}
+
+/** A failure re-recorded by a later success of the same call (a recurring monitor that recovered). */
+function supersededFailure(failure: LrmOp, ops: LrmOp[]): boolean {
+  return ops.some((op) => op !== failure && op.callId === failure.callId && op.operation === failure.operation &&
+    op.interval === failure.interval && !isFailure(op) && (op.lastRcChange ?? 0) > (failure.lastRcChange ?? 0));
+}
+
+function byCallOrder(a: LrmOp, b: LrmOp): number {
+  // Pending operations (call-id -1) are the newest.
+  const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
+  const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
+  if (ca !== cb) return ca - cb;
+  return (a.lastRcChange ?? 0) - (b.lastRcChange ?? 0);
+}
+
+function isFailure(op: LrmOp): boolean {
+  if (op.opStatus === STATUS_PENDING || op.opStatus === STATUS_CANCELLED) return false;
+  if (op.opStatus !== STATUS_DONE) return true;
+  const expected = op.expectedRc ?? (isProbe(op) ? op.rcCode : RC_OK);
+  if (isProbe(op) && (op.rcCode === RC_NOT_RUNNING || op.rcCode === RC_OK || op.rcCode === RC_PROMOTED)) return false;
+  if (op.operation === "monitor" && op.rcCode === expected) return false;
+  return op.rcCode !== expected && !(op.rcCode === RC_OK && expected === RC_OK);
+}
+
+function isProbe(op: LrmOp): boolean {
+  return op.operation === "monitor" && op.interval === 0;
+}
+
+function applyOp(h: NodeHistory, op: LrmOp): void {
+  if (op.opStatus === STATUS_CANCELLED) return;
+  if (op.opStatus === STATUS_PENDING) return applyPending(h, op);
+  const failed = isFailure(op);
+  if (failed) {
+    h.lastFailureAt = Math.max(h.lastFailureAt ?? 0, op.lastRcChange ?? 0);
+    return applyFailure(h, op);
+  }
+  switch (op.operation) {
+    case "start":
+    case "migrate_from":
+      h.role = "Started";
+      h.failed = false;
+      h.lastDigest = op.opDigest;
+      if (op.operation === "migrate_from") h.migratedFrom = op.migrateSource;
+      return;
+    case "stop":
+      h.role = "Stopped";
+      h.failed = false;
+      h.stopFailed = false;
+      h.migratedTo = undefined;
+      h.recurring.clear();
+      return;
+    case "promote":
+      h.role = "Promoted";
+      h.failed = false;
+      return;
+    case "demote":
+      h.role = "Unpromoted";
+      h.failed = false;
+      return;
+    case "migrate_to":
+      h.migratedTo = op.migrateTarget;
+      return;
+    case "monitor":
+      return applyMonitor(h, op);
+    default:
+      return;
+  }
+}
+
+function applyPending(h: NodeHistory, op: LrmOp): void {
+  if (op.operation === "start" || op.operation === "migrate_from") h.role = "Started";
+  if (op.operation === "promote") h.role = "Promoted";
+  if (op.operation === "demote") h.role = "Unpromoted";
+}
+
+function applyMonitor(h: NodeHistory, op: LrmOp): void {
+  if (op.rcCode === RC_NOT_RUNNING) {
+    h.role = "Stopped";
+    h.failed = false;
+    h.recurring.clear();
+    return;
+  }
+  if (op.interval === 0) {
+    h.role = op.rcCode === RC_PROMOTED ? "Promoted" : h.role === "Promoted" && op.rcCode === RC_OK ? "Unpromoted" : "Started";
+    h.failed = false;
+    if (op.opDigest !== undefined) h.lastDigest = op.opDigest;
+    return;
+  }
+  if (op.rcCode === RC_PROMOTED) h.role = "Promoted";
+  else if (h.role === "Stopped") h.role = "Started";
+  h.recurring.set(op.interval, op);
+}
+
+function applyFailure(h: NodeHistory, op: LrmOp): void {
+  h.failedOp = { name: op.operation, intervalMs: op.interval };
+  switch (op.operation) {
+    case "stop":
+      h.stopFailed = true;
+      h.failed = true;
+      if (h.role === "Stopped") h.role = "Started";
+      return;
+    case "start":
+    case "migrate_from":
+      h.role = "Started";
+      h.failed = true;
+      return;
+    case "migrate_to":
+      h.failed = true;
+      if (h.role === "Stopped") h.role = "Started";
+      return;
+    case "promote":
+      h.role = "Promoted";
+      h.failed = true;
+      return;
+    case "demote":
+      h.role = "Promoted";
+      h.failed = true;
+      return;
+    case "monitor":
+      return applyFailedMonitor(h, op);
+    default:
+      return;
+  }
+}
+
+function applyFailedMonitor(h: NodeHistory, op: LrmOp): void {
+  if (op.interval === 0 && op.rcCode === RC_NOT_RUNNING) {
+    h.role = "Stopped";
+    return;
+  }
+  if (op.rcCode === RC_FAILED_PROMOTED || op.rcCode === RC_PROMOTED) h.role = "Promoted";
+  else if (h.role === "Stopped" || op.rcCode === RC_NOT_RUNNING) h.role = h.role === "Promoted" ? "Promoted" : "Started";
+  h.failed = true;
+}

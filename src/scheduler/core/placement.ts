@@ -1,0 +1,236 @@
+import type { ClusterOptions } from "./options.js";
+import type { Colocation, Constraints } from "./constraints.js";
+import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import { primitivesOf } from "./model.js";
+import { failCount, type FailureTable } from "./status.js";
+import { failureTimeoutS, isManaged, migrationThreshold, priority, stickiness, targetRole } from "./meta.js";
+import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
+import { assignClone } from "./clone.js";
+import { chooseNode, type NodeChoice } from "./choose.js";
+import { consume } from "./utilization.js";
+
+export interface PlacementContext {
+  nodes: SchedNode[];
+  options: ClusterOptions;
+  constraints: Constraints;
+  failures: FailureTable;
+  now: number;
+  /** Colocations indexed by their dependent and by their primary. */
+  withPrimary: Map<Rsc, Colocation[]>;
+  withDependent: Map<Rsc, Colocation[]>;
+  /** Final allocation scores per unit, for --show-scores and explain. */
+  unitScores: Map<Rsc, Map<NodeName, Score>>;
+  state: Map<Rsc, "assigning" | "done">;
+  /** Utilization consumed per node so far. */
+  used: Map<NodeName, Map<string, number>>;
+}
+
+/** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
+export function unitOf(rsc: Rsc): Rsc {
+  if (rsc.kind === "primitive" && rsc.parent?.kind === "group" && rsc.parent.parent === undefined) return rsc.parent;
+  if (rsc.kind !== "clone" && rsc.parent !== undefined) {
+    const top = rsc.parent.kind === "clone" ? rsc.parent : rsc.parent.parent;
+    if (top !== undefined) return top;
+  }
+  return rsc;
+}
+
+export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
+  for (const c of ctx.constraints.colocations) {
+    const dep = unitOf(c.dependent), prim = unitOf(c.primary);
+    if (dep === prim) continue;
+    const unitC = { ...c, dependent: dep, primary: prim };
+    push(ctx.withPrimary, dep, unitC);
+    push(ctx.withDependent, prim, unitC);
+  }
+  const order = [...resources].sort((a, b) => priority(b) - priority(a));
+  for (const unit of order) assignUnit(unit, ctx);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function assignUnit(unit: Rsc, ctx: PlacementContext): void {
+  if (ctx.state.has(unit)) return;
+  ctx.state.set(unit, "assigning");
+  const primaries = ctx.withPrimary.get(unit) ?? [];
+  for (const c of primaries) assignUnit(c.primary, ctx);
+  let scores = ownScores(unit, ctx);
+  scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
+  for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
+  ctx.unitScores.set(unit, scores);
+  if (unit.kind === "clone") assignClone(unit, scores, ctx);
+  else if (unit.kind === "group") assignGroup(unit, scores, ctx);
+  else assignPrimitive(unit, scores, ctx);
+  ctx.state.set(unit, "done");
+}
+
+/** Whether a node can host resources at all right now. */
+export function nodeUsable(node: SchedNode): boolean {
+  return node.online && !node.unclean && !node.standby && !node.shutdown && !node.maintenance;
+}
+
+/** A unit's own preferences: symmetric default, locations, stickiness, failures, node availability. */
+export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score> {
+  const scores = new Map<NodeName, Score>();
+  for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
+  const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
+  const explicitlyAllowed = new Set<NodeName>();
+  for (const loc of ctx.constraints.locations) {
+    if (!subjects.has(loc.rsc) || loc.role === "Promoted" || loc.role === "Unpromoted") continue;
+    for (const [node, value] of loc.scores) {
+      const current = scores.get(node) ?? ZERO;
+      const base = !ctx.options.symmetric && !explicitlyAllowed.has(node) ? ZERO : current;
+      explicitlyAllowed.add(node);
+      scores.set(node, addScores(base, value));
+    }
+  }
+  if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
+  else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
+  for (const node of ctx.nodes) if (!nodeUsable(node)) scores.set(node.name, MINUS_INFINITY);
+  if (targetRole(unit) === "Stopped") for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  return scores;
+}
+
+function cloneChildren(unit: Rsc): Rsc[] {
+  if (unit.kind !== "clone") return [];
+  const first = unit.instances[0];
+  if (first === undefined) return [];
+  return first.kind === "group" ? [first, ...first.children] : [first];
+}
+
+/** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
+export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext): void {
+  const sticky = stickiness(p);
+  for (const active of p.active) {
+    const current = scores.get(active.node);
+    if (current !== undefined && !active.failed) scores.set(active.node, addScores(current, sticky));
+  }
+  for (const node of ctx.nodes) if (failureBanned(p, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
+}
+
+export function failureBanned(p: PrimitiveRsc, node: NodeName, ctx: PlacementContext): boolean {
+  const threshold = migrationThreshold(p);
+  if (threshold <= 0) return false;
+  return failCount(ctx.failures, p, node, failureTimeoutS(p), ctx.now) >= threshold;
+}
+
+function cloneBanned(clone: CloneRsc, node: NodeName, ctx: PlacementContext): boolean {
+  return clone.instances.some((i) => primitivesOf(i).some((p) => p.configId === p.id.replace(/:\d+$/, "") && !clone.globallyUnique && failureBanned(p, node, ctx)));
+}
+
+/**
+ * Adds the preferences of resources placed with this one, scaled by the colocation
+ * score over INFINITY. A merge that would leave no usable node is dropped.
+ */
+function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, seen: Set<Rsc>, factor: number): Map<NodeName, Score> {
+  let result = scores;
+  for (const c of ctx.withDependent.get(unit) ?? []) {
+    if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done" || c.score <= MINUS_INFINITY) continue;
+    if (c.dependentRole === "Promoted" || c.primaryRole === "Promoted") continue;
+    seen.add(c.dependent);
+    const f = factor * (c.score / INFINITY);
+    let theirs = ownScores(c.dependent, ctx);
+    theirs = mergeDependents(c.dependent, theirs, ctx, seen, 1);
+    const merged = new Map(result);
+    for (const [node, value] of theirs) {
+      const mine = merged.get(node) ?? ZERO;
+      if (mine <= MINUS_INFINITY) continue;
+      merged.set(node, addScores(mine, scaleScore(value, f)));
+    }
+    if (hasUsable(merged) || !hasUsable(result)) result = merged;
+  }
+  return result;
+}
+
+function hasUsable(scores: Map<NodeName, Score>): boolean {
+  for (const value of scores.values()) if (value >= 0) return true;
+  return false;
+}
+
+/** Nodes where a primary is (going to be) placed, in the role a colocation asks for. */
+export function primaryNodes(primary: Rsc, role: Colocation["primaryRole"]): Set<NodeName> {
+  const nodes = new Set<NodeName>();
+  for (const p of primitivesOf(primary)) {
+    if (p.assigned === undefined) continue;
+    if (role === "Promoted" && p.nextRole !== "Promoted") continue;
+    if (role === "Unpromoted" && p.nextRole !== "Unpromoted") continue;
+    if (primary.kind === "group" && p !== primary.children[0]) continue;
+    nodes.add(p.assigned);
+  }
+  if (primary.kind === "clone" && primary.instances.some((i) => i.kind === "group")) {
+    nodes.clear();
+    for (const i of primary.instances) {
+      const first = primitivesOf(i)[0];
+      const last = primitivesOf(i).at(-1);
+      if (first?.assigned !== undefined && last?.assigned !== undefined) nodes.add(first.assigned);
+    }
+  }
+  return nodes;
+}
+
+/** Applies "this unit with primary": mandatory limits nodes, advisory adds the score. */
+export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: PlacementContext): void {
+  if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") return;
+  const where = primaryNodes(c.primary, c.primaryRole);
+  const attributeValues = new Set([...where].map((n) => nodeAttribute(ctx, n, c.nodeAttribute)));
+  const matches = (node: NodeName): boolean => attributeValues.has(nodeAttribute(ctx, node, c.nodeAttribute));
+  for (const [node, value] of scores) {
+    if (c.score >= INFINITY) {
+      if (!matches(node)) scores.set(node, MINUS_INFINITY);
+    } else if (c.score <= MINUS_INFINITY) {
+      if (matches(node)) scores.set(node, MINUS_INFINITY);
+    } else if (matches(node)) scores.set(node, addScores(value, c.score));
+  }
+}
+
+function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string): string {
+  if (attribute === "#uname") return node;
+  return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
+}
+
+function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+  if (!isManaged(p) || p.blocked) return keepInPlace(p);
+  if (p.forceStop) return place(p, undefined, ctx);
+  const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
+  place(p, choice, ctx);
+}
+
+export function keepInPlace(p: PrimitiveRsc): void {
+  const current = p.active[0];
+  p.assigned = current?.node;
+  p.nextRole = current?.role ?? "Stopped";
+}
+
+export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: PlacementContext): void {
+  p.scores = new Map(ctx.unitScores.get(p) ?? p.scores);
+  if (choice === undefined) {
+    p.assigned = undefined;
+    p.nextRole = "Stopped";
+    return;
+  }
+  p.assigned = choice.node.name;
+  p.nextRole = "Started";
+  choice.node.assignedCount += 1;
+  consume(choice.node, p, ctx);
+}
+
+function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+  const currents = group.children.flatMap((c) => c.active.map((a) => a.node));
+  const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
+  let blocked = choice === undefined;
+  for (const child of group.children) {
+    if (!isManaged(child) || !isManaged(group) || child.blocked) {
+      keepInPlace(child);
+      continue;
+    }
+    const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
+    if (choice !== undefined) addPrimitivePreferences(own, child, ctx);
+    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped" && !child.forceStop;
+    if (!ok) blocked = true;
+    place(child, ok ? choice : undefined, ctx);
+  }
+}

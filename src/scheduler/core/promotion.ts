@@ -1,0 +1,71 @@
+import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc } from "./model.js";
+import { primitivesOf } from "./model.js";
+import type { PlacementContext } from "./placement.js";
+import { targetRole } from "./meta.js";
+import { addScores, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
+
+type Instance = PrimitiveRsc | GroupRsc;
+
+/**
+ * Chooses which placed instances of a promotable clone are promoted: the highest
+ * promotion scores (the master-<rsc> node attribute plus role-specific location
+ * constraints), at most promoted-max in all and promoted-node-max per node.
+ */
+export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
+  const candidates: Array<{ instance: Instance; node: NodeName; score: Score }> = [];
+  for (const instance of clone.instances) {
+    const members = primitivesOf(instance);
+    const node = members[0]?.assigned;
+    if (node === undefined || members.some((m) => m.assigned === undefined)) continue;
+    setRole(instance, "Unpromoted");
+    const score = promotionScore(clone, instance, node, ctx);
+    for (const m of members) m.promotionScore.set(node, score);
+    if (score < 0 || targetRole(instance) === "Unpromoted" || targetRole(clone) === "Unpromoted") continue;
+    candidates.push({ instance, node, score });
+  }
+  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || (a.node < b.node ? -1 : 1));
+  const perNode = new Map<NodeName, number>();
+  let promoted = 0;
+  for (const c of candidates) {
+    if (promoted >= clone.promotedMax) break;
+    if ((perNode.get(c.node) ?? 0) >= clone.promotedNodeMax) continue;
+    setRole(c.instance, "Promoted");
+    perNode.set(c.node, (perNode.get(c.node) ?? 0) + 1);
+    promoted++;
+  }
+}
+
+function setRole(instance: Instance, role: "Promoted" | "Unpromoted"): void {
+  for (const p of primitivesOf(instance)) if (p.assigned !== undefined) p.nextRole = role;
+}
+
+function wasPromoted(instance: Instance): boolean {
+  return primitivesOf(instance).some((p) => p.active.some((a) => a.role === "Promoted"));
+}
+
+function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx: PlacementContext): Score {
+  const schedNode = ctx.nodes.find((n) => n.name === node);
+  let total = ZERO;
+  let found = false;
+  for (const p of primitivesOf(instance)) {
+    for (const name of [`master-${p.id}`, `master-${p.configId}`, `promotion-${p.configId}`]) {
+      const value = parseScore(schedNode?.attributes.get(name));
+      if (value !== undefined) {
+        total = addScores(total, value);
+        found = true;
+        break;
+      }
+    }
+  }
+  if (wasPromoted(instance) && primitivesOf(instance).some((p) => p.active.some((a) => a.node === node && a.role === "Promoted"))) found = true;
+  for (const loc of ctx.constraints.locations) {
+    if (loc.role !== "Promoted") continue;
+    if (loc.rsc !== clone && !primitivesOf(instance).some((p) => p.configId === loc.rsc.configId)) continue;
+    const value = loc.scores.get(node);
+    if (value !== undefined) {
+      total = addScores(total, value);
+      found = true;
+    }
+  }
+  return found ? total : MINUS_INFINITY;
+}

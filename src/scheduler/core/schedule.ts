@@ -1,0 +1,112 @@
+import type { SchedulerInput } from "../../cib/index.js";
+import { readOptions, type ClusterOptions } from "./options.js";
+import { unpackNodes } from "./nodes.js";
+import { buildResources } from "./resources.js";
+import { unpackStatus, type StatusView } from "./status.js";
+import { readConstraints, type Constraints } from "./constraints.js";
+import { placeAll, type PlacementContext } from "./placement.js";
+import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import { primitivesOf } from "./model.js";
+import { planChanges, type Blocker, type Change } from "./changes.js";
+import { formatSummary, type FenceLine } from "./summary.js";
+import { applyOrderings } from "./ordering.js";
+import { buildGraph, type TransitionGraph } from "./graph.js";
+import type { Score } from "./score.js";
+import type { NodeRequest } from "./onfail.js";
+
+export interface Transition {
+  now: number;
+  options: ClusterOptions;
+  nodes: SchedNode[];
+  resources: Rsc[];
+  constraints: Constraints;
+  changes: Change[];
+  fences: FenceLine[];
+  /** The "Transition Summary:" lines. */
+  summary: string[];
+  graph: TransitionGraph;
+  /** Allocation scores per placement unit (resource id → node → score). */
+  scores: Map<string, Map<NodeName, Score>>;
+}
+
+/**
+ * The scheduler: configuration + status in, transition out. Stages: unpack status,
+ * node scores and allocation, required changes, ordering, summary and graph.
+ * `nowS` is used when the CIB carries no execution-date.
+ */
+export function schedule(input: SchedulerInput, nowS: number): Transition {
+  const now = input.now ?? nowS;
+  const options = readOptions(input, now);
+  const nodes = unpackNodes(input, options, now);
+  const resources = buildResources(input, nodes.length, now);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
+  for (const request of status.requests) applyNodeRequest(nodes, request);
+  const constraints = readConstraints(input, resources, nodes, now);
+  const ctx: PlacementContext = {
+    nodes, options, constraints, failures: status.failures, now,
+    withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(),
+  };
+  placeAll(resources, ctx);
+  const fences = fencing(nodes, options, resources, input.haveQuorum);
+  const fenced = new Set(fences.map((f) => f.node));
+  const blockers = quorumBlockers(resources, input.haveQuorum, options);
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
+  const changes = planChanges(resources, {
+    restarts: ordering.restarts,
+    unrunnable: blockers.unrunnable,
+    stopReason: blockers.stopReason,
+    fenced,
+    canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
+  });
+  const scores = new Map<string, Map<NodeName, Score>>();
+  for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
+  return {
+    now, options, nodes, resources, constraints, changes, fences,
+    summary: formatSummary(changes, fences),
+    graph: buildGraph(changes, fences, constraints, status as StatusView),
+    scores,
+  };
+}
+
+function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
+  const node = nodes.find((n) => n.name === request.node);
+  if (node === undefined) return;
+  if (request.kind === "standby") node.standby = true;
+  else if (!node.unclean) {
+    node.unclean = true;
+    node.fenceReason = request.reason;
+  }
+}
+
+function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
+  if (!options.stonithEnabled) return [];
+  const lines: FenceLine[] = [];
+  for (const node of nodes) {
+    if (node.unclean && node.fenceReason !== undefined) {
+      if (!haveQuorum && options.noQuorumPolicy !== "ignore") continue;
+      lines.push({ node: node.name, action: options.stonithAction, reason: node.fenceReason });
+    }
+  }
+  void resources;
+  return lines;
+}
+
+/** Without quorum (and no-quorum-policy other than ignore) nothing new may start. */
+function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions): { unrunnable: Map<PrimitiveRsc, Blocker>; stopReason: Map<PrimitiveRsc, Blocker> } {
+  const unrunnable = new Map<PrimitiveRsc, Blocker>();
+  const stopReason = new Map<PrimitiveRsc, Blocker>();
+  if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
+  const freeze = options.noQuorumPolicy === "freeze";
+  for (const p of resources.flatMap(primitivesOf)) {
+    // Fencing devices keep running: fencing is how quorum is regained safely.
+    if (p.config.class === "stonith") continue;
+    const running = p.active.length > 0;
+    if (freeze) {
+      if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });
+      continue;
+    }
+    if (running) unrunnable.set(p, { reason: "due to no quorum", blocked: false });
+    else if (p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
+  }
+  return { unrunnable, stopReason };
+}

@@ -1,0 +1,173 @@
+import type { LrmResource, SchedulerInput } from "../../cib/index.js";
+import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import { replayHistory, type NodeHistory } from "./history.js";
+import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
+import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
+
+/** Fail-counts per node, keyed by the resource name the attribute carries. */
+export interface Failure {
+  count: Score;
+  lastFailureAt: number;
+}
+export type FailureTable = Map<NodeName, Map<string, Failure>>;
+
+export interface StatusView {
+  failures: FailureTable;
+  /** Histories that match no configured resource (orphans), by node. */
+  orphans: Array<{ node: NodeName; resource: LrmResource; history: NodeHistory }>;
+  /** Per-primitive histories by node, for monitors and digests. */
+  histories: Map<PrimitiveRsc, Map<NodeName, NodeHistory>>;
+  /** Fencing or standby asked for by failures' on-fail policies. */
+  requests: NodeRequest[];
+}
+
+/** Reads every node's operation history onto the resources it describes. */
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number): StatusView {
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const index = indexResources(resources);
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
+  const anonymousSlots = new Map<string, number>();
+  for (const state of input.status) {
+    const node = nodeById.get(state.id);
+    if (node === undefined) continue;
+    view.failures.set(node.name, readFailures(state.attributes));
+    // A node that left cleanly runs nothing; only an unclean node's history still counts.
+    if (!node.online && !node.unclean) continue;
+    for (const lrm of state.resources) {
+      const history = replayHistory(lrm);
+      const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots);
+      if (target === undefined) {
+        if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
+        continue;
+      }
+      view.requests.push(...applyFailurePolicy(target, node.name, history, stonithEnabled, now));
+      record(view, target, node.name, history);
+    }
+  }
+  return view;
+}
+
+function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
+  p.probedOn.add(node);
+  let byNode = view.histories.get(p);
+  if (byNode === undefined) view.histories.set(p, (byNode = new Map()));
+  byNode.set(node, h);
+  if (h.role === "Stopped") return;
+  const promotable = p.parent?.kind === "clone" ? p.parent.promotable : p.parent?.parent?.promotable === true;
+  const role = promotable && h.role === "Started" ? "Unpromoted" : h.role;
+  p.active.push({ node, role, failed: h.failed });
+  if (h.failed) p.failedOn.push(node);
+  if (h.stopFailed) p.stopFailedOn.push(node);
+}
+
+interface ResourceIndex {
+  byId: Map<string, PrimitiveRsc>;
+  /** Anonymous clones by the configured id of their child primitive. */
+  anonymous: Map<string, { clone: CloneRsc; memberIndex: number }>;
+}
+
+function indexResources(resources: Rsc[]): ResourceIndex {
+  const index: ResourceIndex = { byId: new Map(), anonymous: new Map() };
+  const addPrimitive = (p: PrimitiveRsc): void => void index.byId.set(p.id, p);
+  for (const rsc of resources) {
+    if (rsc.kind === "primitive") addPrimitive(rsc);
+    else if (rsc.kind === "group") rsc.children.forEach(addPrimitive);
+    else {
+      for (const instance of rsc.instances) (instance.kind === "group" ? instance.children : [instance]).forEach(addPrimitive);
+      const first = rsc.instances[0];
+      if (first === undefined) continue;
+      const members = first.kind === "group" ? first.children : [first];
+      members.forEach((m, memberIndex) => index.anonymous.set(m.configId, { clone: rsc, memberIndex }));
+    }
+  }
+  return index;
+}
+
+/**
+ * Finds the primitive an lrm_resource entry describes. Anonymous clone instances are
+ * interchangeable: an active one takes the lowest instance not yet active elsewhere,
+ * whatever number the history recorded; all members of a cloned group on one node
+ * share one instance.
+ */
+function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: NodeHistory, slots: Map<string, number>): PrimitiveRsc | undefined {
+  const base = lrmId.replace(/:\d+$/, "");
+  const anon = index.anonymous.get(base);
+  if (anon === undefined || anon.clone.globallyUnique) return index.byId.get(lrmId);
+  const { clone, memberIndex } = anon;
+  const slotKey = `${clone.id}\u0000${node}`;
+  let slot = slots.get(slotKey);
+  if (slot === undefined) {
+    if (h.role === "Stopped" && !h.failed) {
+      const probeTarget = clone.instances[0];
+      return probeTarget === undefined ? undefined : memberOf(probeTarget, memberIndex);
+    }
+    const used = new Set([...slots.entries()].filter(([k]) => k.startsWith(`${clone.id}\u0000`)).map(([, v]) => v));
+    slot = firstFree(clone, used);
+    slots.set(slotKey, slot);
+  }
+  const instance = clone.instances[slot];
+  return instance === undefined ? undefined : memberOf(instance, memberIndex);
+}
+
+function firstFree(clone: CloneRsc, used: Set<number>): number {
+  let slot = 0;
+  while (used.has(slot)) slot++;
+  // Instances beyond clone-max are orphans that must stop.
+  while (clone.instances.length <= slot) extendClone(clone);
+  return slot;
+}
+
+function extendClone(clone: CloneRsc): void {
+  const template = clone.instances[0]!;
+  const n = clone.instances.length;
+  const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+  });
+  if (template.kind === "primitive") clone.instances.push(copy(template, clone));
+  else {
+    const group = { ...template, id: `${template.configId}:${n}`, children: [] as PrimitiveRsc[] };
+    group.children = template.children.map((c) => copy(c, group));
+    clone.instances.push(group);
+  }
+}
+
+function memberOf(instance: PrimitiveRsc | CloneRsc["instances"][number], memberIndex: number): PrimitiveRsc | undefined {
+  return instance.kind === "primitive" ? instance : instance.children[memberIndex];
+}
+
+function readFailures(attributes: ReadonlyArray<readonly [string, string]>): Map<string, Failure> {
+  const failures = new Map<string, Failure>();
+  const get = (rsc: string): Failure => {
+    let f = failures.get(rsc);
+    if (f === undefined) failures.set(rsc, (f = { count: ZERO, lastFailureAt: 0 }));
+    return f;
+  };
+  for (const [name, value] of attributes) {
+    const count = /^fail-count-(.+?)(?:#.*)?$/.exec(name);
+    if (count) {
+      const f = get(count[1]!);
+      f.count = addScores(f.count, parseScore(value) ?? ZERO);
+      continue;
+    }
+    const last = /^last-failure-(.+?)(?:#.*)?$/.exec(name);
+    if (last) {
+      const f = get(last[1]!);
+      f.lastFailureAt = Math.max(f.lastFailureAt, Number(value) || 0);
+    }
+  }
+  return failures;
+}
+
+/** The fail-count of a primitive on a node, honouring failure-timeout. */
+export function failCount(table: FailureTable, p: PrimitiveRsc, node: NodeName, failureTimeoutS: number, now: number): Score {
+  const byRsc = table.get(node);
+  if (byRsc === undefined) return ZERO;
+  let total = ZERO;
+  for (const name of new Set([p.id, p.configId])) {
+    const f = byRsc.get(name);
+    if (f === undefined) continue;
+    if (failureTimeoutS > 0 && f.lastFailureAt > 0 && f.lastFailureAt + failureTimeoutS <= now) continue;
+    total = addScores(total, f.count);
+  }
+  return total >= INFINITY ? INFINITY : total;
+}

@@ -1,0 +1,57 @@
+import type { Change } from "./changes.js";
+
+/** A fencing action, as the summary lists it. */
+export interface FenceLine {
+  node: string;
+  action: string;
+  reason: string;
+}
+
+function detail(change: Change): string {
+  const { from, to, verb, rsc } = change;
+  const promotable = rsc.parent?.kind === "clone" && rsc.parent.promotable ||
+    rsc.parent?.kind === "group" && rsc.parent.parent?.kind === "clone" && rsc.parent.parent.promotable;
+  const role = (r: string): string => (promotable && r !== "Started" ? `${r} ` : "");
+  switch (verb) {
+    case "Start":
+      return to!.node;
+    case "Stop":
+      return `${role(from!.role)}${from!.node}`;
+    case "Promote":
+      return `${from === undefined ? "Stopped" : from.role} -> Promoted ${to!.node}`;
+    case "Demote":
+      return `Promoted -> Unpromoted ${to!.node}`;
+    case "Move":
+    case "Migrate":
+    case "Recover":
+    case "Restart":
+    case "Re-promote":
+    case "Reload": {
+      if (from === undefined || to === undefined) return to?.node ?? from?.node ?? "";
+      const roleChange = promotable && from.role !== to.role && verb !== "Move" ? `${from.role} -> ${to.role} ` : role(from.role);
+      return from.node === to.node ? `${roleChange}${to.node}` : `${role(from.role)}${from.node} -> ${to.node}`;
+    }
+  }
+}
+
+function suffix(change: Change): string {
+  if (change.reason === undefined) return change.blocked ? "  blocked" : "";
+  return `  ${change.reason}${change.blocked ? " (blocked)" : ""}`;
+}
+
+/**
+ * Pacemaker's "Transition Summary:" block: verb padded to 10 columns, the instance
+ * name padded to the longest one, and the detail right-aligned inside the parentheses.
+ */
+export function formatSummary(changes: Change[], fences: FenceLine[]): string[] {
+  const lines = fences.map((f) => `  * Fence (${f.action}) ${f.node} '${f.reason}'`);
+  const nameWidth = Math.max(0, ...changes.map((c) => c.rsc.id.length)) + 5;
+  const details = changes.map(detail);
+  const detailWidth = Math.max(0, ...details.map((d) => d.length));
+  changes.forEach((change, i) => {
+    const verb = change.verb.padEnd(10);
+    const name = change.rsc.id.padEnd(nameWidth);
+    lines.push(`  * ${verb} ${name}( ${details[i]!.padStart(detailWidth)} )${suffix(change)}`);
+  });
+  return lines;
+}
