@@ -23,11 +23,11 @@ interface Options {
 
 const DAEMON_START_MS = 15_000;
 const REQUEST_MS = 60_000;
-const VERBS = ["create-md", "up", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "status", "proc", "dump", "daemon"];
+const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "status", "proc", "dump", "daemon"];
 
 const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE]
 verbs: create-md, up, down, attach, detach, connect [--discard-my-data], disconnect,
-       primary [--force], secondary, invalidate, verify, status [--json], proc, dump`;
+       primary [--force], secondary, invalidate, verify, wait-connect, status [--json], proc [--json], dump`;
 
 function parseArgs(args: string[]): Options {
   const o: Options = { config: DEFAULT_CONFIG, node: hostname(), runDir: "/run/quorate", json: false, force: false, discardMyData: false, verb: "", resource: undefined };
@@ -64,6 +64,7 @@ export const drbd: CliCommand = async (args) => {
     case "status":
     case "proc": return status(o);
     case "up": return up(o);
+    case "wait-connect": return waitConnect(o);
     default: return simple(o);
   }
 };
@@ -153,6 +154,23 @@ async function up(o: Options): Promise<number> {
   const reply = await request(o, { verb: "up", resource: o.resource!, config: absolute });
   if (reply === undefined) return fail("the daemon went away");
   return reply.ok ? EXIT_OK : fail(reply.error);
+}
+
+/** Waits until the resource is connected, for startup's wfc-timeout seconds (0: without limit). */
+async function waitConnect(o: Options): Promise<number> {
+  const config = loadConfig(o.config);
+  if (!config.ok) return fail(config.error);
+  const resource = config.value.resources.find((r) => r.name === o.resource);
+  if (resource === undefined) return fail(`'${o.resource}' not defined in your config`);
+  const timeoutS = resource.startup.wfcTimeoutS;
+  const deadline = timeoutS === 0 ? Number.POSITIVE_INFINITY : Date.now() + timeoutS * 1000;
+  while (Date.now() < deadline) {
+    const reply = await request(o, { verb: "status", resource: o.resource! }, 5000);
+    if (reply === undefined || !reply.ok) return fail(reply === undefined ? `${o.resource}: not running on node ${o.node}` : reply.error);
+    if (reply.status?.[0]?.peer.connection === "Connected") return EXIT_OK;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return fail(`${o.resource}: not connected after wfc-timeout ${timeoutS} s`);
 }
 
 /** Starts the node's daemon as a detached child and waits for its socket. */

@@ -17,7 +17,7 @@ const ROUNDS = 3;
 describe("protocol C crash test", { skip }, () => {
   let nodes: TwoNodes;
   before(async () => {
-    nodes = await TwoNodes.create("qd-crash-", { ips: ["127.0.20.3", "127.0.20.4"], backingMiB: 16, protocol: "C" });
+    nodes = await TwoNodes.create("qd-crash-", { ipBlock: 1, backingMiB: 16, protocol: "C" });
     await nodes.startSynced();
   });
   after(async () => nodes?.dispose());

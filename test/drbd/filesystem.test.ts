@@ -17,7 +17,7 @@ const digest = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 describe("ext4 on a replicated device, failover", { skip }, () => {
   let nodes: TwoNodes;
   before(async () => {
-    nodes = await TwoNodes.create("qd-fs-", { ips: ["127.0.20.9", "127.0.20.10"], backingMiB: 64 });
+    nodes = await TwoNodes.create("qd-fs-", { ipBlock: 4, backingMiB: 64 });
     await nodes.startSynced();
   });
   after(async () => nodes?.dispose());

@@ -5,7 +5,7 @@ import { Pair, pattern, type SimNode } from "./pair.js";
 
 // Seeded random runs of the replication core in memory: writes with work in
 // flight, link cuts, partitions, crashes of the Primary with promotion of the
-// peer, restarts and switchovers. Checked all along: never two Primaries on a
+// peer, restarts, switchovers and detach/attach. Checked all along: never two Primaries on a
 // connection; after a crash of a Primary that was connected the whole time,
 // every write it acknowledged (protocol C) is on the promoted peer. At the end,
 // healed and resynced, both copies are identical.
@@ -16,7 +16,7 @@ const STEPS = 120;
 
 interface BlockHistory { content: Uint8Array; acked: boolean }
 
-class Run {
+export class Run {
   readonly pair: Pair;
   readonly history = new Map<number, BlockHistory[]>();
   readonly inFlight = new Map<number, { node: SimNode; block: number; entry: BlockHistory }>();
@@ -66,7 +66,7 @@ class Run {
       if (last < 0) continue;
       const actual = n.data.subarray(block * 4096, block * 4096 + 4096);
       const ok = entries.slice(last).some((e) => Buffer.from(e.content).equals(actual));
-      assert.ok(ok, `seed=${this.seed} ${why}: block ${block} lost its acknowledged write on ${n.name}`);
+      assert.ok(ok, `seed=${this.seed} ${why}: block ${block} lost its acknowledged write on ${n.name}\n${this.tails()}`);
     }
   }
 
@@ -101,6 +101,7 @@ class Run {
     else if (r < 80) { if (this.crashes) this.crashPrimary(); }
     else if (r < 87) this.restart();
     else if (r < 92) this.switchover();
+    else if (r < 95) this.detachOrAttach();
     else pair.tick(200);
     this.collectAcks();
     this.checkOnePrimary();
@@ -111,6 +112,14 @@ class Run {
     const p = this.primary();
     if (p === undefined || p.replica.conn !== "Connected") return;
     if (this.pair.command(p, { verb: "secondary" }) === undefined) this.pair.command(this.pair.peerOf(p), { verb: "primary", force: false });
+  }
+
+  /** A Secondary detaches its disk, or a detached node attaches it again. */
+  detachOrAttach(): void {
+    const n = [this.pair.a, this.pair.b][this.rng.int(2)]!;
+    if (this.down.has(n)) return;
+    if (n.replica.sb === undefined) this.pair.attach(n);
+    else if (n.replica.role === "Secondary") this.pair.command(n, { verb: "detach" });
   }
 
   checkOnePrimary(): void {
@@ -131,10 +140,15 @@ class Run {
     }
   }
 
+  tails(): string {
+    return [this.pair.a, this.pair.b].map((n) => `${n.name}:\n  ${n.logs.slice(-15).join("\n  ")}`).join("\n");
+  }
+
   healAndCheck(): void {
     const { pair } = this;
     pair.partitioned = false;
     while (this.down.size > 0) this.restart();
+    for (const n of [pair.a, pair.b]) if (n.replica.sb === undefined) pair.attach(n);
     for (let i = 0; i < 20; i++) {
       pair.tick(500);
       this.resolveStandAlone();
@@ -142,10 +156,10 @@ class Run {
       if (synced && pair.a.replica.peer?.disk === "UpToDate") break;
     }
     for (const n of [pair.a, pair.b]) {
-      assert.equal(n.replica.conn, "Connected", `seed=${this.seed}: ${n.name} ${n.replica.conn}\n${n.logs.slice(-8).join("\n")}`);
-      assert.equal(n.replica.disk, "UpToDate", `seed=${this.seed}: ${n.name} disk ${n.replica.disk}\n${n.logs.slice(-8).join("\n")}`);
+      assert.equal(n.replica.conn, "Connected", `seed=${this.seed}: ${n.name} ${n.replica.conn}\n${this.tails()}`);
+      assert.equal(n.replica.disk, "UpToDate", `seed=${this.seed}: ${n.name} disk ${n.replica.disk}\n${this.tails()}`);
     }
-    assert.ok(Buffer.from(pair.a.data).equals(Buffer.from(pair.b.data)), `seed=${this.seed}: the copies differ after resync`);
+    assert.ok(Buffer.from(pair.a.data).equals(Buffer.from(pair.b.data)), `seed=${this.seed}: the copies differ after resync\n${this.tails()}`);
   }
 }
 

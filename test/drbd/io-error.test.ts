@@ -22,7 +22,7 @@ describe("backing store I/O error", { skip }, () => {
     const mounted = await run("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", small]);
     assert.equal(mounted.status, 0, mounted.stderr);
     mkdirSync(join(small, "disk"));
-    nodes = await TwoNodes.create("qd-ioerr-", { ips: ["127.0.20.7", "127.0.20.8"], backingMiB: 16, disk: "on-io-error detach;", backing: { alpha: join(small, "disk", "alpha.img") } });
+    nodes = await TwoNodes.create("qd-ioerr-", { ipBlock: 3, backingMiB: 16, disk: "on-io-error detach;", backing: { alpha: join(small, "disk", "alpha.img") } });
     await nodes.startSynced();
   });
   after(async () => {

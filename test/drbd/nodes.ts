@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { run, tempDir, waitFor, quorateBin, type RunResult } from "../nbd/helpers.js";
 
 export type NodeName = "alpha" | "beta";
 
 export interface NodesOptions {
-  /** 127.0.20.x addresses of alpha and beta: each test file uses its own pair. */
-  ips: [string, string];
+  /**
+   * Each test file owns a block of 20 addresses, 127.0.20.(20·block + 1 … 20·block + 20),
+   * and takes the first pair whose ports are free: the same tests running in
+   * another checkout at the same time then do not collide.
+   */
+  ipBlock: number;
   backingMiB?: number;
   protocol?: "A" | "B" | "C";
   /** Extra statements for common's net / disk / handlers sections. */
@@ -20,11 +25,17 @@ export interface NodesOptions {
 
 /** Two Quorate replication daemons on one machine (--node alpha / beta), driven through the CLI. */
 export class TwoNodes {
-  private constructor(readonly dir: string, readonly options: NodesOptions, private readonly cleanup: () => Promise<void>) {}
+  private constructor(
+    readonly dir: string,
+    readonly options: NodesOptions,
+    readonly ips: [string, string],
+    private readonly cleanup: () => Promise<void>,
+  ) {}
 
   static async create(prefix: string, options: NodesOptions): Promise<TwoNodes> {
+    const ips = await freePair(options.ipBlock);
     const dir = await tempDir(prefix);
-    const nodes = new TwoNodes(dir.path, options, dir.dispose);
+    const nodes = new TwoNodes(dir.path, options, ips, dir.dispose);
     const size = (options.backingMiB ?? 32) * 1024 * 1024;
     for (const node of ["alpha", "beta"] as const) {
       const path = nodes.backingPath(node);
@@ -48,7 +59,7 @@ export class TwoNodes {
   }
 
   ip(node: NodeName): string {
-    return this.options.ips[node === "alpha" ? 0 : 1];
+    return this.ips[node === "alpha" ? 0 : 1];
   }
 
   uri(node: NodeName): string {
@@ -146,6 +157,25 @@ ${host("beta")}
     }
     await this.cleanup();
   }
+}
+
+const PORTS = [16500, 16501];
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePair(block: number): Promise<[string, string]> {
+  for (let k = 0; k < 10; k++) {
+    const pair: [string, string] = [`127.0.20.${20 * block + 2 * k + 1}`, `127.0.20.${20 * block + 2 * k + 2}`];
+    const free = await Promise.all(pair.flatMap((ip) => PORTS.map((port) => portFree(ip, port))));
+    if (free.every(Boolean)) return pair;
+  }
+  throw new Error(`no free address pair in block ${block} of 127.0.20.0/24`);
 }
 
 function alive(pid: number): boolean {

@@ -291,3 +291,17 @@ test("primary --force is refused on an Inconsistent node whose peer has UpToDate
   pair.command(pair.a, { verb: "secondary" });
   assert.match(pair.command(pair.b, { verb: "primary", force: true }) ?? "", /refusing --force: peer alpha has UpToDate data/);
 });
+
+test("a promotion the peer never answers fails after the link timeout instead of hanging", () => {
+  const pair = syncedPrimary();
+  pair.command(pair.a, { verb: "secondary" });
+  pair.partitioned = true;
+  const reqId = pair.b.nextReq++;
+  pair.step(pair.b, { kind: "command", reqId, command: { verb: "primary", force: false } });
+  pair.b.inbox.length = 0;
+  pair.a.inbox.length = 0; // the request is lost on the way
+  pair.now += 6000;
+  pair.step(pair.b, { kind: "tick" });
+  assert.match(pair.b.replies.get(reqId) ?? "", /no answer from alpha|connection lost/);
+  assert.equal(pair.b.replica.role, "Secondary");
+});

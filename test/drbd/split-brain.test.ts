@@ -16,7 +16,7 @@ describe("split brain", { skip }, () => {
   before(async () => {
     const dir = "${DRBD_BACKING_DEV%/*}"; // the handler runs with DRBD's environment
     nodes = await TwoNodes.create("qd-sb-", {
-      ips: ["127.0.20.5", "127.0.20.6"], backingMiB: 16,
+      ipBlock: 2, backingMiB: 16,
       net: "after-sb-0pri discard-zero-changes; after-sb-1pri disconnect; after-sb-2pri disconnect;",
       handlers: `split-brain "echo $DRBD_RESOURCE $DRBD_PEER >> ${dir}/split-brain.$DRBD_MY_HOST";`,
     });

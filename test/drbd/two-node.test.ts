@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { hasProgram, run, waitFor } from "../nbd/helpers.js";
 import { TwoNodes } from "./nodes.js";
 
-// Two nodes on one machine (alpha 127.0.20.1, beta 127.0.20.2), real daemons
+// Two nodes on one machine (alpha and beta on a free pair of 127.0.20.x addresses), real daemons
 // started by `quorate drbd up`, real NBD clients (nbdcopy, qemu-io, nbdinfo).
 const skip = ["nbdcopy", "qemu-io", "nbdinfo"].every(hasProgram) ? false : "needs nbdcopy, nbdinfo (libnbd-bin) and qemu-io (qemu-utils)";
 
 describe("two replicated nodes over NBD", { skip }, () => {
   let nodes: TwoNodes;
   before(async () => {
-    nodes = await TwoNodes.create("qd-two-", { ips: ["127.0.20.1", "127.0.20.2"], backingMiB: 48, disk: "" });
+    nodes = await TwoNodes.create("qd-two-", { ipBlock: 0, backingMiB: 48, disk: "" });
   });
   after(async () => nodes?.dispose());
 
@@ -24,7 +24,7 @@ describe("two replicated nodes over NBD", { skip }, () => {
     assert.equal(again.status, 1);
     assert.match(again.stderr, /valid metadata found; use --force/);
     for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
-    await nodes.waitConnected("alpha");
+    await nodes.ok("alpha", "wait-connect", "r0");
     assert.equal(await nodes.ok("alpha", "status", "r0"), "r0 role:Secondary\n  disk:Inconsistent\n  beta role:Secondary\n    peer-disk:Inconsistent\n");
     const refused = await nodes.drbd("alpha", "primary", "r0");
     assert.equal(refused.status, 1);

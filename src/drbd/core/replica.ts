@@ -98,7 +98,7 @@ export class Replica {
   private readonly unacked = new Map<number, { reqId: number | undefined; off: number; len: number }>();
   private readonly remoteReads = new Map<number, number>();
   private readonly activityLog: number[] = [];
-  private promoteReq: { reqId: number; force: boolean } | undefined;
+  private promoteReq: { reqId: number; force: boolean; sinceMs: number } | undefined;
   private resyncCursor = 0;
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
@@ -248,7 +248,7 @@ export class Replica {
       return fail(`refusing to become Primary: local disk is ${this.disk}${this.sb === undefined ? "" : " (use --force to make it the sync source)"}`);
     }
     if (this.conn === "Connected") {
-      this.promoteReq = { reqId, force };
+      this.promoteReq = { reqId, force, sinceMs: this.now };
       this.send({ t: "promote-req" });
       return;
     }
@@ -328,6 +328,8 @@ export class Replica {
   private detachDisk(why: string): void {
     if (this.sb === undefined) return;
     this.log(`detaching: ${why}`);
+    // The peer carries on without this disk: on disk it is Outdated, so it is never promoted stale.
+    if (this.disk === "UpToDate" && this.peerUsable()) this.disk = "Outdated";
     if (this.disk !== "Failed") this.persist();
     this.sb = undefined;
     this.bitmap = undefined;
@@ -632,7 +634,21 @@ export class Replica {
   private onPeerWrite(seq: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
+    if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
     this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data, fua }));
+  }
+
+  /**
+   * A diskless Primary writes through us: this disk holds the only copy, so it
+   * starts a new generation (on disk before the data) and remembers the blocks
+   * the peer's detached disk lacks.
+   */
+  private trackChangesForPeer(off: number, len: number): void {
+    if (this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate") {
+      this.newCurrentUuid();
+      this.persist();
+    }
+    this.bitmap!.setRange(off, len);
   }
 
   private onRecvAck(seq: number): void {
@@ -726,6 +742,7 @@ export class Replica {
   private beginSource(full: boolean): void {
     if (full) this.bitmap!.setAll();
     this.repl = "SyncSource";
+    if (this.peer !== undefined) this.peer.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
     this.lastSync = { direction: "source", full, blocks: this.bitmap!.count };
     this.resyncCursor = 0;
@@ -924,6 +941,10 @@ export class Replica {
     if (this.repl === "SyncSource") this.pumpResync();
     if (this.repl === "VerifyS") this.pumpVerify();
     this.checkLink();
+    if (this.promoteReq !== undefined && this.now - this.promoteReq.sinceMs > this.settings.linkDeadMs) {
+      this.emit({ kind: "reply", reqId: this.promoteReq.reqId, error: `no answer from ${this.settings.peer} to the promotion request` });
+      this.promoteReq = undefined;
+    }
     // Bits cleared by resync reach the disk lazily; bits set are covered by the activity log until then.
     if (this.bitmap !== undefined && this.bitmap.dirtyPages.size > 0) this.persist();
   }
