@@ -95,9 +95,9 @@ async function quorateSection(): Promise<void> {
   print(`quorate   3 nodes  SIGKILL to new ring (defaults: token 3650, consensus 4380)  ${ms(await failureDetection(3, runs, {}))}`);
   print(`quorate   5 nodes  SIGKILL to new ring (token 1000, coefficient 0, consensus 1200)  ${ms(await failureDetection(5, runs, fast))}`);
   print(`quorate   3 nodes  idle RSS per node             ${(await idleRss(3, 3000)).toFixed(1)} MiB (median)`);
-  for (const size of [64, 1024]) {
-    const result = await cpgThroughput(3, size, 5);
-    print(`quorate   3 nodes  CPG ${String(size).padStart(4)} B, all sending   ${result}`);
+  for (const [size, netmtu] of [[64, 1500], [64, 9000], [1024, 1500], [1024, 9000]] as const) {
+    const result = await cpgThroughput(3, size, 5, netmtu);
+    print(`quorate   3 nodes  CPG ${String(size).padStart(4)} B, all sending, netmtu ${netmtu}   ${result}`);
   }
   if (!values["no-scale"] && !values.quick) {
     const r = await scale(32, Number(values["scale-stable"]), { token: 3000, token_coefficient: 0 });

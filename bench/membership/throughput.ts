@@ -21,8 +21,8 @@ function runClient(runDir: string, members: number, size: number, seconds: numbe
 }
 
 /** Every node's client sends SIZE-byte messages for SECONDS; deliveries per second per node (median). */
-export async function cpgThroughput(size: number, bytes: number, seconds: number): Promise<string> {
-  return withCluster({ size, addressPrefix: "127.0.8.", port: 15740, totem: { token: 1000 } }, async (c) => {
+export async function cpgThroughput(size: number, bytes: number, seconds: number, netmtu: number): Promise<string> {
+  return withCluster({ size, addressPrefix: "127.0.8.", port: 15740, totem: { token: 1000, netmtu } }, async (c) => {
     for (const n of c.nodeids) await c.start(n);
     await until("one ring", () => c.commonRing(c.nodeids), 60_000);
     try {

@@ -39,7 +39,11 @@ export async function runStorageBench(targets: readonly ExportUnderTest[], workl
       const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
       try {
         for (const workload of workloads) {
-          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS });
+          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS }).catch((error: unknown) => {
+            process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} failed: ${String(error)}\n`);
+            return undefined;
+          });
+          if (value === undefined) continue;
           const byWorkload = results.get(target.label) ?? new Map<string, number[]>();
           results.set(target.label, byWorkload);
           byWorkload.set(workload.name, [...(byWorkload.get(workload.name) ?? []), value]);

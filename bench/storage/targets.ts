@@ -91,11 +91,15 @@ export const nbdServerTarget: ExportUnderTest = {
       if (performance.now() > deadline) throw new Error("nbd-server did not start listening");
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    const pid = Number((await readFile(pidFile, "utf8")).trim());
     return {
       uri: `nbd://127.0.0.1:${port}/disk`,
       async stop() {
-        const pid = Number((await readFile(pidFile, "utf8")).trim());
-        if (pid > 0) process.kill(pid, "SIGTERM");
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // already gone
+        }
         while (await accepts(port)) await new Promise((resolve) => setTimeout(resolve, 25));
       },
     };

@@ -46,3 +46,5 @@ export { createEmptyCib, CIB_VALIDATE_WITH, CIB_FEATURE_SET } from "./core/empty
 export {
   type SchemaCheck, validateWithPacemakerSchema, latestSchema, schemaFor, PACEMAKER_SCHEMA_DIRECTORY,
 } from "./driver/schema.js";
+export { CibReplica, type CibUpdate, type ReplicaEffect } from "./core/replica.js";
+export { type CibMessage, encodeCibMessage, decodeCibMessage } from "./core/wire.js";

@@ -82,7 +82,7 @@ export class CrmShell {
   private report(origin: Origin, message: string, offset?: number, token?: Token): void {
     this.failed = true;
     const at = positionOf(origin.statement, offset ?? 0);
-    const near = token === undefined ? (offset === undefined ? "" : " (at end of line)") : ` near '${token.text}'`;
+    const near = token === undefined ? "" : ` near '${token.text}'`;
     let text = `ERROR: ${origin.source}:${at.line}:${offset === undefined ? "" : `${at.column}:`} ${message}${near}\n`;
     if (offset !== undefined) text += `  ${origin.statement.text}\n  ${" ".repeat(offset)}^\n`;
     this.io.err(text);

@@ -136,8 +136,8 @@ async function status(o: Options): Promise<number> {
   const list = reply === undefined ? [] : reply.ok ? reply.status ?? [] : undefined;
   if (list === undefined) return fail((reply as { error: string }).error);
   if (reply === undefined && o.resource !== undefined) return fail(`${o.resource}: No such resource`);
-  if (o.verb === "proc") process.stdout.write(formatProc(list, "0.1.0"));
-  else if (o.json) process.stdout.write(JSON.stringify(list.map(statusJson), null, 2) + "\n");
+  if (o.json) process.stdout.write(JSON.stringify(list.map(statusJson), null, 2) + "\n");
+  else if (o.verb === "proc") process.stdout.write(formatProc(list, "0.1.0"));
   else process.stdout.write(list.map(formatStatus).join("\n"));
   return EXIT_OK;
 }

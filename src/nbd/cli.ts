@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type CliCommand, EXIT_OK, UsageError } from "../cli/command.js";
+import { type CliCommand, EXIT_FAILURE, EXIT_OK, UsageError } from "../cli/command.js";
 import { FileBlockDevice } from "./driver/file-device.js";
 import { NbdServer } from "./driver/server.js";
 
@@ -13,10 +13,16 @@ export const nbd: CliCommand = async (args) => {
   if (values.file === undefined) throw new UsageError(`--file is required\n${usage}`);
   const { host, port } = parseListen(values.listen);
   const sizeBytes = values.size === undefined ? undefined : parseSize(values.size);
-  const device = await FileBlockDevice.open(values.file, { readOnly: values["read-only"], ...(sizeBytes === undefined ? {} : { sizeBytes }) });
+  const device = await FileBlockDevice.open(values.file, { readOnly: values["read-only"], ...(sizeBytes === undefined ? {} : { sizeBytes }) })
+    .catch((error: unknown) => fail(`cannot open ${values.file}: ${(error as Error).message}`));
+  if (device === undefined) return EXIT_FAILURE;
   const server = new NbdServer();
   server.addExport(values.export, device);
-  const address = await server.listen(port, host);
+  const address = await server.listen(port, host).catch((error: unknown) => fail(`cannot listen on ${values.listen}: ${(error as Error).message}`));
+  if (address === undefined) {
+    await device.close();
+    return EXIT_FAILURE;
+  }
   process.stdout.write(`nbd: serving ${values.file} (${device.sizeBytes} bytes) as "${values.export}" on ${address.address}:${address.port}\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -26,6 +32,12 @@ export const nbd: CliCommand = async (args) => {
   await device.close();
   return EXIT_OK;
 };
+
+/** Reports an operating error (missing file, busy port) without a stack trace. */
+function fail(message: string): undefined {
+  process.stderr.write(`quorate nbd: ${message}\n`);
+  return undefined;
+}
 
 function parseServeArgs(args: string[]) {
   try {

@@ -45,7 +45,7 @@ async function watch(cluster: LocalCluster, seen: Map<number, string>, done: (al
 
 const oneRing = (nodes: number[]) => (all: Map<number, NodeStatus | undefined>) => {
   const views = nodes.map((n) => all.get(n));
-  return views.every((s) => s !== undefined && s.state === "operational" && s.quorate && s.members.join() === nodes.join() && s.ring_id === views[0]!.ring_id);
+  return views.every((s) => s !== undefined && s.state === "operational" && s.quorate && s.quorum.ring_id === s.ring_id && s.members.join() === nodes.join() && s.ring_id === views[0]!.ring_id);
 };
 
 /** `quorate demo [--nodes N] [--duration S] [--port P] [--no-failover] [--keep]` */

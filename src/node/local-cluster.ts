@@ -131,13 +131,14 @@ export class LocalCluster {
     }
   }
 
-  /** The common ring once every listed node is operational in one ring of exactly those members. */
+  /** The statuses once every listed node is operational in one ring of exactly those members, quorum settled. */
   async commonRing(nodeids: number[]): Promise<NodeStatus[] | undefined> {
     const statuses = await Promise.all(nodeids.map((n) => this.status(n)));
     if (statuses.some((s) => s === undefined)) return undefined;
     const all = statuses as NodeStatus[];
     const first = all[0]!;
-    const same = all.every((s) => s.state === "operational" && s.ring_id === first.ring_id && s.members.join() === nodeids.join());
+    // Settled: operational in one ring of exactly these nodes, with quorum computed for that ring.
+    const same = all.every((s) => s.state === "operational" && s.ring_id === first.ring_id && s.members.join() === nodeids.join() && s.quorum.ring_id === s.ring_id);
     return same ? all : undefined;
   }
 

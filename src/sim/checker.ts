@@ -1,3 +1,5 @@
+import type { CpgMember } from "../cpg/index.js";
+import type { QuorumState } from "../quorum/index.js";
 import { ringSeq, type ConfigurationChange, type NodeId, type RingId } from "../totem/index.js";
 import { payloadKey, readPayload } from "./payload.js";
 
@@ -29,6 +31,9 @@ export class InvariantChecker {
   private readonly segments = new Map<string, string[]>();
   private readonly lastRingSeq = new Map<NodeId, number>();
   private readonly submitted = new Map<string, number>();
+  /** Each live node's latest quorum verdict. */
+  private readonly quorumNow = new Map<NodeId, QuorumState>();
+  private readonly cpgViews = new Map<RingId, string>();
   configurations = 0;
   deliveries = 0;
 
@@ -45,6 +50,31 @@ export class InvariantChecker {
 
   stopped(node: NodeId): void {
     this.views.delete(node);
+    this.quorumNow.delete(node);
+  }
+
+  /** §5.9: no two disjoint partitions are quorate at once (two_node excepted: fencing decides). */
+  quorum(node: NodeId, state: QuorumState, twoNode: boolean): void {
+    this.quorumNow.set(node, state);
+    if (!state.quorate || twoNode) return;
+    for (const [other, verdict] of this.quorumNow) {
+      if (other === node || !verdict.quorate) continue;
+      if (!verdict.members.some((m) => state.members.includes(m))) {
+        this.fail(`node ${node} is quorate in ${state.ring} [${state.members.join(",")}] while node ${other} is quorate in disjoint ${verdict.ring} [${verdict.members.join(",")}] (quorum)`);
+      }
+    }
+  }
+
+  quorumOf(node: NodeId): QuorumState | undefined {
+    return this.quorumNow.get(node);
+  }
+
+  /** §5.10: after a ring's CPG sync, every member holds the same group views. */
+  cpgSynced(node: NodeId, ring: RingId, groups: ReadonlyArray<{ group: string; members: readonly CpgMember[] }>): void {
+    const views = JSON.stringify(groups);
+    const known = this.cpgViews.get(ring);
+    if (known === undefined) this.cpgViews.set(ring, views);
+    else if (known !== views) this.fail(`node ${node}: CPG views after sync of ${ring} are ${views} but another member has ${known} (CPG agreement)`);
   }
 
   submittedPayload(node: NodeId, incarnation: number, counter: number): void {

@@ -1,5 +1,6 @@
 import { seededRng, type Rng } from "../lib/rng.js";
-import { effectiveTotemConfig, type TotemConfig, type TotemSettings } from "../totem/index.js";
+import { quorumOptions, type QuorumOptions, type QuorumSettings } from "../quorum/index.js";
+import { effectiveTotemConfig, nodeId, type TotemConfig, type TotemSettings } from "../totem/index.js";
 import { World, type NetworkFaults } from "./world.js";
 
 export interface SimOptions {
@@ -24,6 +25,7 @@ export interface SimReport {
 /** Everything about a run derives from its seed, so a seed replays exactly. */
 interface Plan {
   readonly config: TotemConfig;
+  readonly quorum: QuorumOptions;
   readonly faults: NetworkFaults;
   readonly clockSkew: number;
   readonly chaosEveryMs: number;
@@ -43,6 +45,7 @@ function planFor(seed: number, nodes: number): Plan {
     fail_silent: pick([200, 0]),
     seqno_unchanged_const: pick([30, 5]),
     fail_recv_const: pick([2500, 50]),
+    send_join: pick([0, 0, 30]),
   };
   const result = effectiveTotemConfig(settings, nodes);
   if (!result.ok) throw new Error(`simulator plan is inconsistent: ${result.error.join("; ")}`);
@@ -52,19 +55,35 @@ function planFor(seed: number, nodes: number): Plan {
     delayMinMs: 0.05,
     delayMaxMs: pick([0.5, 2, 20]),
   };
+  const [quorum, quorumText] = quorumPlan(nodes, pick);
   const plan = {
-    config: result.value, faults, clockSkew: pick([0, 0.02, 0.1]), chaosEveryMs: pick([300, 1000, 4000]),
+    config: result.value, quorum, faults, clockSkew: pick([0, 0.02, 0.1]), chaosEveryMs: pick([300, 1000, 4000]),
     trafficEveryMs: pick([5, 30, 200]),
   };
   const description = `token=${plan.config.token} consensus=${plan.config.consensus} window=${settings.window_size} max_messages=${settings.max_messages} ` +
-    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
-    `delay<=${faults.delayMaxMs}ms skew=${plan.clockSkew} chaos/${plan.chaosEveryMs}ms traffic/${plan.trafficEveryMs}ms`;
+    `netmtu=${settings.netmtu} fail_silent=${settings.fail_silent} send_join=${settings.send_join} loss=${faults.lossRate} dup=${faults.duplicateRate} ` +
+    `delay<=${faults.delayMaxMs}ms skew=${plan.clockSkew} chaos/${plan.chaosEveryMs}ms traffic/${plan.trafficEveryMs}ms quorum: ${quorumText}`;
   return { ...plan, description };
+}
+
+/** votequorum options worth simulating for this cluster size (one vote per node). */
+function quorumPlan(nodes: number, pick: <T>(options: readonly T[]) => T): [QuorumOptions, string] {
+  const nodelist = Array.from({ length: nodes }, (_, i) => ({ nodeid: nodeId(i + 1), votes: 1 }));
+  const choices: QuorumSettings[] = [{}, { wait_for_all: true }, { last_man_standing: true, wait_for_all: true, last_man_standing_window: 2000 }];
+  if (nodes === 2) choices.push({ two_node: true });
+  if (nodes % 2 === 0) {
+    choices.push({ auto_tie_breaker: true }, { auto_tie_breaker: true, auto_tie_breaker_node: "highest" });
+    choices.push({ auto_tie_breaker: true, auto_tie_breaker_node: [nodeId(nodes), nodeId(1)] });
+  }
+  const settings = pick(choices);
+  const result = quorumOptions({ ...settings, nodelist });
+  if (!result.ok) throw new Error(`simulator quorum plan is inconsistent: ${result.error.join("; ")}`);
+  return [result.value, JSON.stringify(settings)];
 }
 
 export function runSimulation(options: SimOptions): SimReport {
   const plan = planFor(options.seed, options.nodes);
-  const world = new World({ seed: options.seed, nodes: options.nodes, config: plan.config, faults: plan.faults, clockSkew: plan.clockSkew, wire: true });
+  const world = new World({ seed: options.seed, nodes: options.nodes, config: plan.config, quorum: plan.quorum, faults: plan.faults, clockSkew: plan.clockSkew, wire: true });
   const faultPhase = { on: true }; // traffic and chaos run only in the fault phase
   let violation: string | null = null;
   try {
@@ -87,10 +106,22 @@ function scheduleTraffic(world: World, id: number, plan: Plan, traffic: { on: bo
   const next = (): void => {
     if (!traffic.on) return;
     const big = world.rng.int(20) === 0;
-    world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64));
+    if (world.rng.int(4) === 0) cpgActivity(world, node);
+    else world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64));
     world.at(world.rng.next() * 2 * plan.trafficEveryMs, next);
   };
   world.at(world.rng.next() * plan.trafficEveryMs, next);
+}
+
+/** Processes on each node join, leave, talk in and vanish from a few groups. */
+function cpgActivity(world: World, node: World["nodes"][number]): void {
+  const group = `group-${world.rng.int(3)}`;
+  const pid = 100 + world.rng.int(3);
+  const choice = world.rng.int(10);
+  if (choice < 4) world.command(node, { kind: "cpg_join", group, pid });
+  else if (choice < 6) world.command(node, { kind: "cpg_leave", group, pid });
+  else if (choice < 9) world.command(node, { kind: "cpg_mcast", group, pid, payload: new Uint8Array([choice, pid]) });
+  else world.command(node, { kind: "procdown", pid });
 }
 
 /** Random faults until the fault phase ends: partitions, asymmetric links, crashes, restarts, clean leaves, loss. */
@@ -158,13 +189,22 @@ function livenessPhase(world: World, plan: Plan, faultPhase: { on: boolean }): s
   const healedAt = world.nowMs;
   world.runUntil(healedAt + boundMs);
   if (world.checker.violations.length > 0) return world.checker.violations[0]!;
-  const rings = new Set(world.live().map((n) => `${n.core!.status().state} ${n.core!.status().ring} [${n.core!.status().members.join(",")}]`));
+  const rings = new Set(world.live().map((n) => {
+    const totem = n.core!.status().totem;
+    return `${totem.state} ${totem.ring} [${totem.members.join(",")}]`;
+  }));
   const expected = world.nodes.map((n) => n.id).join(",");
   const [only] = rings;
   if (rings.size !== 1 || only === undefined || !only.startsWith("operational") || !only.endsWith(`[${expected}]`)) {
     return `no single ring of all nodes ${Math.round(boundMs)} ms after heal (liveness): ${[...rings].join(" | ")}`;
   }
   world.runUntil(world.nowMs + 3 * c.token);
-  for (const node of world.live()) world.checker.checkSelfDelivery(node.id);
+  for (const node of world.live()) {
+    world.checker.checkSelfDelivery(node.id);
+    const verdict = world.checker.quorumOf(node.id);
+    if (verdict?.quorate !== true || verdict.ring !== node.core!.status().totem.ring) {
+      return `node ${node.id} is not quorate in the healed ring ${node.core!.status().totem.ring} (liveness): ${JSON.stringify(verdict)}`;
+    }
+  }
   return world.checker.violations[0] ?? null;
 }

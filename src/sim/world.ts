@@ -1,8 +1,6 @@
 import { seededRng, type Rng } from "../lib/rng.js";
-import {
-  createTotemNode, decodeMessage, encodeMessage, nodeId,
-  type Effect, type NodeId, type TimerName, type TotemConfig, type TotemMessage, type TotemNode,
-} from "../totem/index.js";
+import { createMembershipStack, type MembershipStack, type QuorumOptions, type StackCommand, type StackEffect, type StackTimerName } from "../quorum/index.js";
+import { decodeMessage, encodeMessage, nodeId, type NodeId, type TotemConfig, type TotemMessage } from "../totem/index.js";
 import { InvariantChecker } from "./checker.js";
 import { TimedQueue } from "./heap.js";
 import { makePayload } from "./payload.js";
@@ -19,6 +17,7 @@ export interface WorldOptions {
   readonly seed: number;
   readonly nodes: number;
   readonly config: TotemConfig;
+  readonly quorum: QuorumOptions;
   readonly faults: NetworkFaults;
   /** Timer rate error per node, e.g. 0.05 means clocks run 0.95..1.05 × real. */
   readonly clockSkew: number;
@@ -28,17 +27,17 @@ export interface WorldOptions {
 
 type SimEvent =
   | { kind: "packet"; to: NodeId; incarnation: number; msg: TotemMessage | Uint8Array }
-  | { kind: "timer"; node: NodeId; incarnation: number; timer: TimerName; generation: number }
+  | { kind: "timer"; node: NodeId; incarnation: number; timer: StackTimerName; generation: number }
   | { kind: "action"; run: () => void };
 
 /** One simulated processor: its core (null while crashed), clock and persisted ring seq. */
 interface SimNode {
   readonly id: NodeId;
-  core: TotemNode | null;
+  core: MembershipStack | null;
   incarnation: number;
   persistedRingSeq: number;
   rng: Rng;
-  readonly timers: Map<TimerName, number>;
+  readonly timers: Map<StackTimerName, number>;
   readonly rate: number;
   readonly offsetMs: number;
   submitted: number;
@@ -60,6 +59,10 @@ export class World {
   groups: number[];
   /** "a>b": packets from a to b are dropped (asymmetric reachability). */
   readonly blocked = new Set<string>();
+  /** Scripted tests may drop chosen packets (e.g. messages but not tokens). */
+  dropIf: ((from: NodeId, to: NodeId, msg: TotemMessage) => boolean) | null = null;
+  /** Scripted tests watch effects as they happen (after the invariant checker). */
+  readonly observers: Array<(node: NodeId, effect: StackEffect, nowMs: number) => void> = [];
   private readonly queue = new TimedQueue<SimEvent>();
   private generation = 0;
 
@@ -91,7 +94,7 @@ export class World {
   start(node: SimNode): void {
     node.incarnation++;
     node.rng = seededRng((this.options.seed ^ Math.imul(node.id, 0x9e3779b1) ^ Math.imul(node.incarnation, 0x85ebca6b)) >>> 0);
-    node.core = createTotemNode({ nodeId: node.id, config: this.options.config, ringSeq: node.persistedRingSeq });
+    node.core = createMembershipStack({ nodeId: node.id, totem: this.options.config, ringSeq: node.persistedRingSeq, quorum: this.options.quorum });
     node.timers.clear();
     node.submitted = 0;
     this.checker.started(node.id, node.incarnation);
@@ -102,6 +105,11 @@ export class World {
     node.core = null;
     node.timers.clear();
     this.checker.stopped(node.id);
+  }
+
+  command(node: SimNode, command: StackCommand): void {
+    if (node.core === null) return;
+    this.apply(node, node.core.step({ kind: "command", command }, this.localNow(node), node.rng));
   }
 
   leave(node: SimNode): void {
@@ -173,8 +181,9 @@ export class World {
   }
 
   /** The driver's job: carry out effects in order. */
-  private apply(node: SimNode, effects: readonly Effect[]): void {
+  private apply(node: SimNode, effects: readonly StackEffect[]): void {
     for (const effect of effects) {
+      for (const observe of this.observers) observe(node.id, effect, this.nowMs);
       switch (effect.kind) {
         case "persist": node.persistedRingSeq = effect.ringSeq; break;
         case "send": this.send(node, effect.to, effect.msg); break;
@@ -182,12 +191,14 @@ export class World {
         case "configuration": this.checker.configuration(node.id, effect.change); break;
         case "arm": this.arm(node, effect.timer, effect.atMs); break;
         case "cancel": node.timers.delete(effect.timer); break;
-        case "rejected": case "state": case "log": break;
+        case "quorum": this.checker.quorum(node.id, effect, this.options.quorum.twoNode); break;
+        case "cpg_synced": this.checker.cpgSynced(node.id, effect.ring, effect.groups); break;
+        case "rejected": case "state": case "log": case "cpg_deliver": case "cpg_confchg": case "cpg_rejected": break;
       }
     }
   }
 
-  private arm(node: SimNode, timer: TimerName, atLocalMs: number): void {
+  private arm(node: SimNode, timer: StackTimerName, atLocalMs: number): void {
     const generation = ++this.generation;
     node.timers.set(timer, generation);
     const atMs = Math.max(this.nowMs, (atLocalMs - node.offsetMs) / node.rate);
@@ -196,6 +207,12 @@ export class World {
 
   private send(from: SimNode, to: NodeId | "all", msg: TotemMessage): void {
     const wire = this.options.wire ? encodeMessage(msg) : msg;
+    const dropIf = this.dropIf;
+    if (dropIf !== null && to !== "all" && dropIf(from.id, to, msg)) return;
+    if (dropIf !== null && to === "all") {
+      for (const target of this.nodes) if (target.id !== from.id && !dropIf(from.id, target.id, msg)) this.transmit(from, target, wire);
+      return;
+    }
     if (to === from.id) {
       this.queue.push(this.nowMs + 0.01, { kind: "packet", to, incarnation: from.incarnation, msg: wire });
       return;

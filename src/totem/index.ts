@@ -17,3 +17,4 @@ export {
 } from "./core/config.js";
 export { encodeMessage, decodeMessage, WIRE_VERSION, MEMBERS_MAX, type DecodeError } from "./core/codec.js";
 export { createTotemNode, PAYLOAD_BYTES_MAX, SEND_QUEUE_PAYLOADS_MAX, type TotemNode, type TotemNodeOptions } from "./core/node.js";
+export { ByteReader, ByteWriter, allocate } from "./core/wire.js";

@@ -8,6 +8,9 @@ import {
 } from "../../src/cib/index.js";
 import { parsedRoot } from "./fixtures.js";
 import { RICH_CIB } from "./fixtures.js";
+import { corpusFiles, schedulerCorpus } from "./corpus.js";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 
 const SEED = 0xd1ff;
 
@@ -124,4 +127,16 @@ test("malformed patch XML is refused with a position", () => {
   assert.ok(parsed.ok);
   const result = patchFromXml(parsed.value.root, "p.xml");
   assert.equal(result.ok ? "" : formatCibError(result.error), `p.xml:3:1: operation="explode" is not create, delete, modify or move`);
+});
+
+test("diff then apply turns any corpus CIB into any other (large, unrelated edits)", (t) => {
+  const files = corpusFiles();
+  if (files.length === 0) return t.skip(`no corpus at ${schedulerCorpus}`);
+  const rng = seededRng(SEED + 1);
+  for (let i = 0; i < 25; i++) {
+    const [a, b] = [files[rng.int(files.length)]!, files[rng.int(files.length)]!];
+    const before = parsedRoot(readFileSync(a, "utf8"), basename(a));
+    const after = parsedRoot(readFileSync(b, "utf8"), basename(b));
+    roundTrip(before, after, `${basename(a)} → ${basename(b)}`);
+  }
 });

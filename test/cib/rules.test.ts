@@ -162,20 +162,22 @@ test("intervals: bare seconds, units, ISO durations", () => {
   const cases: Array<[string, number | undefined]> = [
     ["10", 10_000], ["10s", 10_000], ["10sec", 10_000], ["500ms", 500], ["500msec", 500], ["2m", 120_000], ["2min", 120_000],
     ["1h", 3_600_000], ["1hr", 3_600_000], ["0", 0], ["PT1M30S", 90_000], ["P1D", 86_400_000], ["P10S", 10_000],
-    ["10 s", 10_000], ["abc", undefined], ["10x", undefined], ["-5s", undefined], ["P1M", undefined],
+    ["10 s", 10_000], ["10S", 10_000], ["2.5m", 120_000], ["abc", undefined], ["10x", undefined], ["-5s", undefined], ["P1M", undefined],
   ];
   for (const [text, ms] of cases) assert.equal(parseIntervalMs(text), ms, text);
 });
 
 test("scores: parsing forms and saturating arithmetic (-INFINITY wins)", () => {
   const forms: Array<[string, number | undefined]> = [
-    ["INFINITY", 1_000_000], ["+INFINITY", 1_000_000], ["-INFINITY", -1_000_000], ["infinity", 1_000_000], ["inf", 1_000_000],
-    ["-inf", -1_000_000], ["100", 100], ["-100", -100], ["+7", 7], ["5000000", 1_000_000], ["-5000000", -1_000_000],
+    ["INFINITY", 1_000_000], ["+INFINITY", 1_000_000], ["-INFINITY", -1_000_000], ["infinity", undefined], ["inf", undefined],
+    ["-inf", undefined], ["100", 100], ["-100", -100], ["+7", 7], [" 7", 7], ["5000000", 1_000_000], ["-5000000", -1_000_000],
     ["1.5", undefined], ["abc", undefined], ["", undefined],
   ];
   for (const [text, score] of forms) assert.equal(parseScore(text), score, text);
   assert.equal(scoreOrLenient("10abc"), 10);
+  assert.equal(scoreOrLenient("1.5"), 1);
   assert.equal(scoreOrLenient("abc"), 0);
+  assert.equal(scoreOrLenient("inf"), 0); // Pacemaker 2.1: only upper-case INFINITY is infinite
   const s = (n: number): Score => toScore(n);
   assert.equal(addScores(INFINITY_SCORE, MINUS_INFINITY_SCORE), MINUS_INFINITY_SCORE);
   assert.equal(addScores(MINUS_INFINITY_SCORE, INFINITY_SCORE), MINUS_INFINITY_SCORE);

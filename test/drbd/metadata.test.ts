@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng } from "../../src/lib/rng.js";
-import { encodeSlot, freshSuperblock, metaLayout, pickSlot, SLOT_BYTES } from "../../src/drbd/core/metadata.js";
+import { AL_EXTENTS_MAX, encodeSlot, freshSuperblock, metaLayout, pickSlot, SLOT_BYTES } from "../../src/drbd/core/metadata.js";
 import { decideSync, mirrorDecision, type HandshakeView } from "../../src/drbd/core/handshake.js";
 import { AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI } from "../../src/drbd/config/model.js";
 
@@ -60,4 +60,9 @@ test("generation rules: bitmap UUID equal to the peer's current means sync from 
   assert.deepEqual(decideSync(a, { ...c, changes: 0 }, { ...policies, afterSb0pri: "discard-zero-changes" }), { kind: "sync", direction: "source", full: false, splitBrain: "after-sb-0pri discard-zero-changes" });
   assert.equal(decideSync(a, { ...c, primary: true, changes: 0 }, { ...policies, afterSb0pri: "discard-zero-changes", afterSb1pri: "consensus" }).kind, "split-brain",
     "consensus: 0pri would discard the Primary, so no agreement");
+});
+
+test("the largest activity log fits its superblock slot", () => {
+  const sb = { ...freshSuperblock(1 << 30), activityLog: Array.from({ length: AL_EXTENTS_MAX }, (_, i) => 9_999_999 - i) };
+  assert.equal(pickSlot(encodeSlot(sb), new Uint8Array(SLOT_BYTES))?.activityLog.length, AL_EXTENTS_MAX);
 });

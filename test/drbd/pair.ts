@@ -112,6 +112,20 @@ export class Pair {
     throw new Error("pair did not quiesce");
   }
 
+  /** Processes up to `count` queued items, picking the node at random each time (partial progress). */
+  runSome(rng: Rng, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const busy = [this.a, this.b].filter((x) => x.diskQueue.length > 0 || x.inbox.length > 0);
+      const n = busy[rng.int(Math.max(1, busy.length))];
+      if (n === undefined) return;
+      if (n.diskQueue.length > 0 && (n.inbox.length === 0 || rng.int(2) === 0)) this.step(n, n.diskQueue.shift()!());
+      else {
+        const item = n.inbox.shift()!;
+        this.step(n, item === "down" ? { kind: "link-down", why: "peer closed the link" } : { kind: "recv", msg: item });
+      }
+    }
+  }
+
   tick(ms: number): void {
     for (let t = 0; t < ms; t += 100) {
       this.now += 100;

@@ -244,3 +244,50 @@ test("a Primary that disconnects on command and then writes starts a new generat
   assert.match(pair.a.replica.lastSplitBrain ?? "", /split brain detected/);
   assert.equal(pair.a.replica.conn, "StandAlone");
 });
+
+test("protocol B completes once the peer has received the write, before it is written there", () => {
+  const pair = syncedPrimary({ protocol: "B" });
+  const reqId = pair.write(pair.a, 0, pattern(31, 4096));
+  pair.step(pair.a, pair.a.diskQueue.shift()!()); // local write done
+  pair.step(pair.b, { kind: "recv", msg: pair.b.inbox.shift() as never }); // the peer receives it
+  pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // recv-ack
+  assert.equal(pair.a.completions.get(reqId)?.error, undefined);
+  assert.equal(pair.b.diskQueue.length, 1, "the peer has not written it yet");
+});
+
+test("a flush completes only after both the local disk and the peer have flushed", () => {
+  const pair = syncedPrimary();
+  completed(pair, pair.a, pair.write(pair.a, 0, pattern(32, 4096)));
+  const reqId = pair.a.nextReq++;
+  pair.step(pair.a, { kind: "client-flush", reqId });
+  pair.step(pair.a, pair.a.diskQueue.shift()!()); // local flush done
+  assert.equal(pair.a.completions.has(reqId), false, "waits for the peer's flush");
+  assert.equal(completed(pair, pair.a, reqId).error, undefined);
+});
+
+test("a write the peer fails to store marks the block out of sync instead of losing track", () => {
+  const pair = syncedPrimary({ onIoError: "pass_on" });
+  pair.b.failDisk = true;
+  assert.equal(completed(pair, pair.a, pair.write(pair.a, 8192, pattern(33, 4096))).error, undefined, "the local copy holds it");
+  assert.equal(pair.a.replica.bitmap?.count, 1);
+});
+
+test("a Secondary that detaches and attaches again resyncs what the Primary wrote meanwhile", () => {
+  const pair = syncedPrimary();
+  assert.equal(pair.command(pair.b, { verb: "detach" }), undefined);
+  assert.equal(pair.a.replica.peer?.disk, "Diskless");
+  for (const block of [7, 8, 9]) completed(pair, pair.a, pair.write(pair.a, block * 4096, pattern(40 + block, 4096)));
+  pair.attach(pair.b);
+  pair.run();
+  pair.tick(500);
+  assert.deepEqual(pair.b.replica.lastSync, { direction: "target", full: false, blocks: 3 });
+  assert.deepEqual(pair.b.data, pair.a.data);
+});
+
+test("primary --force is refused on an Inconsistent node whose peer has UpToDate data", () => {
+  const pair = connected({ resyncRateBytesPerSec: 64 * 1024 });
+  pair.command(pair.a, { verb: "primary", force: true });
+  assert.equal(pair.b.replica.disk, "Inconsistent");
+  pair.command(pair.a, { verb: "secondary" });
+  assert.match(pair.command(pair.b, { verb: "primary", force: true }) ?? "", /refusing --force: peer alpha has UpToDate data/);
+});

@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { hasProgram, run, waitFor } from "../nbd/helpers.js";
 import { TwoNodes } from "./nodes.js";
@@ -91,11 +92,22 @@ describe("two replicated nodes over NBD", { skip }, () => {
     assert.deepEqual((await nodes.status("alpha"))["last-sync"], { direction: "target", full: false, blocks: 8 });
   });
 
-  test("online verify reports no differences on identical replicas", async () => {
-    await nodes.ok("beta", "verify", "r0");
-    await waitFor("verify to finish", async () => (await nodes.status("beta")).connections[0]!.peer_devices[0]!["replication-state"] === "Established", 20_000, 50);
-    const s = await nodes.status("beta") as unknown as { "verify-out-of-sync-blocks": number };
-    assert.equal(s["verify-out-of-sync-blocks"], 0);
+  test("online verify finds a block changed behind the replication's back; reconnecting resyncs it", async () => {
+    const verify = async () => {
+      await nodes.ok("beta", "verify", "r0");
+      await waitFor("verify to finish", async () => (await nodes.status("beta")).connections[0]!.peer_devices[0]!["replication-state"] === "Established", 20_000, 50);
+      return ((await nodes.status("beta")) as unknown as { "verify-out-of-sync-blocks": number })["verify-out-of-sync-blocks"];
+    };
+    assert.equal(await verify(), 0);
+    const handle = await open(nodes.backingPath("alpha"), "r+");
+    await handle.write(Buffer.alloc(100, 0xee), 0, 100, 3000 * 4096 + 7); // bit rot on alpha's disk
+    await handle.close();
+    assert.equal(await verify(), 1);
+    await nodes.ok("beta", "disconnect", "r0");
+    await nodes.ok("beta", "connect", "r0");
+    await nodes.waitInSync("alpha");
+    assert.deepEqual((await nodes.status("alpha"))["last-sync"], { direction: "target", full: false, blocks: 1 });
+    assert.equal(await verify(), 0);
   });
 
   test("down stops the resource and the daemon when it serves nothing else", async () => {

@@ -98,6 +98,16 @@ describe("NBD export with real clients", { skip }, () => {
     assert.ok(probe.inFlightMax >= 8, `only ${probe.inFlightMax} requests were served at once`);
   });
 
+  test("fio writes 4 KiB blocks at queue depth 32 in random order and verifies every one (crc32c)", { skip: !hasProgram("fio") && "needs fio" }, async () => {
+    const fio = await run("fio", ["--name=verify", "--ioengine=nbd", `--uri=${served.uri("disk")}`, "--rw=randwrite", "--bs=4k",
+      "--iodepth=32", "--offset=32M", "--size=16M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--output-format=json"]);
+    assert.equal(fio.status, 0, fio.stderr);
+    const job = JSON.parse(fio.stdout.slice(fio.stdout.indexOf("{"))).jobs[0];
+    assert.equal(job.error, 0);
+    assert.equal(job.write.total_ios, 4096);
+    assert.equal(job.read.total_ios, 4096); // the verify pass read back every block
+  });
+
   test("a read-only export refuses writes with EPERM (python3-libnbd, strict mode off)", { skip: pythonSkip }, async () => {
     const script = [
       "import nbd, sys",

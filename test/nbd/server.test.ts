@@ -125,6 +125,25 @@ describe("NBD TCP driver", () => {
     client.socket.destroy();
   });
 
+  test("on shutdown the server answers in-flight requests before it closes the connection", async () => {
+    const other = new NbdServer({ log: () => undefined });
+    other.addExport("disk", device);
+    await other.listen(port + 1);
+    const socket = connect(port + 1, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    let closed = false;
+    socket.on("data", (c: Buffer) => chunks.push(c)).on("close", () => (closed = true)).on("error", () => undefined);
+    socket.write(concat([clientFlags(3), option(7, goData("disk")), request(0, 5n, 0, 512)]));
+    await waitFor("the read to reach the device", () => device.waiting.length === 1);
+    const disposed = other.dispose();
+    device.releaseAll();
+    await disposed;
+    await waitFor("the connection to close", () => closed);
+    const reply = Buffer.concat(chunks).subarray(18 + 32 + 34 + 20);
+    assert.equal(reply.length, 16 + 512);
+    assert.equal(parseSimpleReply(reply).handle, 5n);
+  });
+
   test("random bytes on 40 connections never bring the server down (seeded)", async () => {
     for (let seed = 1; seed <= 40; seed++) {
       const rng = seededRng(seed);

@@ -1,4 +1,5 @@
 import { after } from "node:test";
+import { readFile } from "node:fs/promises";
 import { createTotemNode, defaultTotemConfig, nodeId } from "../../src/totem/index.js";
 import { LocalCluster, type LocalClusterOptions } from "../../src/node/local-cluster.js";
 import type { NodeStatus } from "../../src/node/daemon/status.js";
@@ -28,6 +29,18 @@ export async function testCluster(options: Omit<LocalClusterOptions, "dir">): Pr
   return cluster;
 }
 
-export function waitForRing(cluster: LocalCluster, nodeids: number[], deadlineMs = 15_000): Promise<NodeStatus[]> {
-  return waitFor(`one ring of [${nodeids.join(" ")}]`, () => cluster.commonRing(nodeids), deadlineMs, 50);
+/** Waits for one settled ring of exactly `nodeids`; on timeout the error carries each node's status and log tail. */
+export async function waitForRing(cluster: LocalCluster, nodeids: number[], deadlineMs = 20_000): Promise<NodeStatus[]> {
+  try {
+    return await waitFor(`one ring of [${nodeids.join(" ")}]`, () => cluster.commonRing(nodeids), deadlineMs, 50);
+  } catch (error) {
+    const report: string[] = [(error as Error).message];
+    for (const n of cluster.nodeids) {
+      const s = await cluster.status(n);
+      report.push(`node ${n}: ${s === undefined ? "no status" : `${s.state} ring ${s.ring_id} members [${s.members.join(" ")}] quorum ring ${s.quorum.ring_id} quorate ${s.quorate}`}`);
+      const log = await readFile(cluster.logFile(n), "utf8").catch(() => "");
+      report.push(...log.trim().split("\n").slice(-12).map((line) => `    ${line}`));
+    }
+    throw new Error(report.join("\n"));
+  }
 }

@@ -1,14 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
+import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { PacketSealer } from "../../src/node/driver/seal.js";
+import type { NodeId } from "../../src/node/config/model.js";
 import { join } from "node:path";
 import { localClusterConf } from "../../src/node/local-cluster.js";
 import { seededRng } from "../../src/lib/rng.js";
 import { testCluster, totemCoreMissing, waitForRing, fastTotem } from "./cluster-harness.js";
-import { waitFor } from "./helpers.js";
+import { quorateBin, waitFor } from "./helpers.js";
 
 const skip = totemCoreMissing();
 
@@ -27,6 +30,10 @@ async function killAndRejoin(size: number, prefix: string, port: number): Promis
   await cluster.start(victim);
   const rejoined = await waitForRing(cluster, all);
   assert.ok(rejoined.every((s) => s.quorate));
+  const seq = (ring: string) => parseInt(ring.split(".")[1]!, 16);
+  assert.ok(seq(formed[0]!.ring_id) < seq(after[0]!.ring_id) && seq(after[0]!.ring_id) < seq(rejoined[0]!.ring_id), "ring seqs only grow, across the restart too");
+  const persisted = Number(await readFile(join(cluster.runDir(victim), `ringid_${victim}`), "utf8"));
+  assert.equal(persisted, seq(rejoined[0]!.ring_id), "the restarted node persisted the ring seq it runs in");
 }
 
 test("3 processes on 127.0.1.x form one ring; after a SIGKILL the two others form a new quorate ring; the restarted node rejoins", { skip }, async () => {
@@ -61,9 +68,27 @@ test("status --json has nodeid, ring_id, members, quorate and links with per-pee
     const s = await cluster.status(1);
     return s !== undefined && s.links.length === 2 && s.links.every((l) => l.peers[0]?.connected === true) ? true : undefined;
   }, 5000);
+  const text = spawnSync(quorateBin, ["status", "--run-dir", cluster.runDir(1)], { encoding: "utf8" });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^LINK ID 1 unicast$/m);
+  assert.match(text.stdout, /^\t\tnodeid:   2:\tconnected/m);
+  assert.match(text.stdout, /^Quorate: {10}Yes$/m);
+  assert.match(text.stdout, /^Expected votes: {3}2$/m);
+  assert.match(text.stdout, /^ {9}1 {10}1 node1 \(local\)$/m);
 });
 
-test("garbage and truncated packets sent to a running node are dropped and counted; the ring keeps running", { skip }, async () => {
+test("two_node: after a SIGKILL the survivor of a 2-node cluster stays quorate (votequorum(5))", { skip }, async () => {
+  const cluster = await testCluster({ size: 2, addressPrefix: "127.0.3.2", port: 15570, quorum: { two_node: 1 } });
+  for (const n of cluster.nodeids) await cluster.start(n);
+  const [formed] = await waitForRing(cluster, [1, 2]);
+  assert.ok(formed!.quorum.flags.includes("two_node"));
+  await cluster.kill(2, "SIGKILL");
+  const [alone] = await waitForRing(cluster, [1]);
+  assert.equal(alone!.quorate, true);
+  assert.equal(alone!.quorum.quorum, 1);
+});
+
+test("garbage, truncated and authentic-but-malformed packets sent to a running node are dropped and counted; the ring keeps running", { skip }, async () => {
   const cluster = await testCluster({ size: 3, addressPrefix: "127.0.6.", port: 15540 });
   for (const n of cluster.nodeids) await cluster.start(n);
   const [before] = await waitForRing(cluster, cluster.nodeids);
@@ -76,7 +101,15 @@ test("garbage and truncated packets sent to a running node are dropped and count
     if (length > 0) packet[0] = i % 3 === 0 ? 0x51 : packet[0]!; // some claim to be sealed packets
     await send(packet);
   }
+  // Authentic packets (the cluster's key) whose content is garbage: they pass the seal and must fail the decoder.
+  const insider = new PacketSealer({ nodeid: 99 as NodeId, clusterName: "demo", cipher: "aes256", authkey: await readFile(join(cluster.options.dir, "authkey")), epoch: 1n });
+  for (let i = 0; i < 100; i++) {
+    const garbage = Buffer.from([1, ...Array.from({ length: 4 + rng.int(120) }, () => rng.int(256))]);
+    if (i % 2 === 0) garbage.set([0x51, 0x54, 1], 1); // a plausible totem header, then nonsense
+    await send(insider.seal(garbage));
+  }
   socket.close();
+  await waitFor("decoder drops counted", async () => ((await cluster.status(1))!.drops.decode >= 100 ? true : undefined), 5000);
   const after = await waitFor("drops counted", async () => {
     const s = await cluster.status(1);
     const dropped = s === undefined ? 0 : s.drops.short + s.drops.version + s.drops.auth + s.drops.cluster;

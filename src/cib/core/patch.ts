@@ -48,12 +48,35 @@ function diffElement(before: XmlElement, after: XmlElement, path: string, change
 }
 
 function diffAttributes(before: XmlElement, after: XmlElement, path: string, ignored: ReadonlySet<string>): PatchChange | undefined {
+  if (sameAttributes(before.attrs, after.attrs)) return undefined;
   const [old, now] = [[...before.attrs], [...after.attrs]];
   const set = now.filter(([name, value]) => !ignored.has(name) && before.attrs.get(name) !== value);
   const unset = old.filter(([name]) => !ignored.has(name) && !after.attrs.has(name)).map(([name]) => name);
   const sameOrder = old.length === now.length && old.every(([name], i) => now[i]![0] === name);
   if (set.length === 0 && unset.length === 0 && sameOrder) return undefined;
   return { op: "modify", path, set, unset, attrs: now };
+}
+
+/** Same names, values and order: the common case, checked without allocating. */
+function sameAttributes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  const other = b.entries();
+  for (const [name, value] of a) {
+    const next = other.next().value as [string, string];
+    if (next[0] !== name || next[1] !== value) return false;
+  }
+  return true;
+}
+
+/** Children that pair up one to one in order (same tags and ids, same comments and text). */
+function sameShape(a: readonly XmlNode[], b: readonly XmlNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i]!, b[i]!];
+    if (x.kind !== y.kind) return false;
+    if (x.kind === "element" ? x.name !== (y as XmlElement).name || x.attrs.get("id") !== (y as XmlElement).attrs.get("id") : x.text !== (y as typeof x).text) return false;
+  }
+  return true;
 }
 
 /** Identity of a child for matching: tag and id, tag and rank, or content for comments and text. */
@@ -69,6 +92,13 @@ function childKeys(children: readonly XmlNode[]): string[] {
 }
 
 function diffChildren(before: XmlElement, after: XmlElement, path: string, changes: PatchChange[]): void {
+  if (sameShape(before.children, after.children)) {
+    after.children.forEach((node, position) => {
+      const old = before.children[position]!;
+      if (node.kind === "element" && old.kind === "element") diffElement(old, node, `${path}/${stepFor(after.children, position)}`, changes, false);
+    });
+    return;
+  }
   const oldKeys = childKeys(before.children);
   const newKeys = childKeys(after.children);
   const newSet = new Set(newKeys);
@@ -82,8 +112,8 @@ function diffChildren(before: XmlElement, after: XmlElement, path: string, chang
   }
   const commonOrder = newKeys.filter((key) => oldSet.has(key));
   commonOrder.forEach((key, target) => {
-    const current = working.findIndex((entry) => entry.key === key);
-    if (current === target) return;
+    if (working[target]!.key === key) return; // the usual case: nothing moved, and no search
+    const current = working.findIndex((entry, index) => index > target && entry.key === key);
     changes.push({ op: "move", path: `${path}/${stepFor(nodesOf(working), current)}`, position: target });
     working.splice(target, 0, ...working.splice(current, 1));
   });

@@ -30,21 +30,23 @@ export function isInfinite(score: Score): boolean {
 }
 
 /**
- * Strict parse of a score as written in a CIB: an integer, or INFINITY with an
- * optional sign (any case, "inf" too). Integers beyond ±1,000,000 saturate.
- * Returns undefined for anything else, so `crm configure verify` can object.
+ * Strict parse of a score as the schema allows it: an integer, or exactly
+ * INFINITY, +INFINITY or -INFINITY (upper case: Pacemaker 2.1 reads "inf" and
+ * "Infinity" as 0). Integers beyond ±1,000,000 saturate. Returns undefined
+ * for anything else, so that `verify` can object.
  */
 export function parseScore(text: string): Score | undefined {
   const trimmed = text.trim();
-  const infinity = /^([+-]?)(infinity|inf)$/i.exec(trimmed);
-  if (infinity) return infinity[1] === "-" ? MINUS_INFINITY_SCORE : INFINITY_SCORE;
+  if (trimmed === "INFINITY" || trimmed === "+INFINITY") return INFINITY_SCORE;
+  if (trimmed === "-INFINITY") return MINUS_INFINITY_SCORE;
   if (!/^[+-]?\d+$/.test(trimmed)) return undefined;
   return toScore(Number(trimmed));
 }
 
 /**
- * The score Pacemaker uses when the text is not a clean score: a leading
- * integer if there is one (as strtol reads "10abc" or "1.5"), else 0.
+ * The score Pacemaker uses for any text (checked against crm_simulate): the
+ * strict forms, else a leading integer as strtol reads it ("10abc" is 10,
+ * "1.5" is 1), else 0 ("inf", "Infinity", "abc", "").
  */
 export function scoreOrLenient(text: string): Score {
   const strict = parseScore(text);

@@ -1,7 +1,8 @@
+import { assert } from "../../lib/assert.js";
 import { CrmError } from "./errors.js";
 import { IdAllocator, collectIds } from "./ids.js";
 import type { NewObject, SectionName } from "./parse/objects.js";
-import { type XmlElement, childElements, descendants, element, firstChild } from "./xml.js";
+import { type XmlElement, type XmlNode, childElements, descendants, element, firstChild } from "./xml.js";
 
 /** Where each section goes when created: Pacemaker's schema order for the first four, then creation order. */
 const FIXED_SECTIONS: SectionName[] = ["crm_config", "nodes", "resources", "constraints"];
@@ -67,28 +68,67 @@ export class Configuration {
     return findIn(resources, (el) => RESOURCE_NAMES.has(el.name) && el.attrs.get("id") === id);
   }
 
-  /** Any top-level object (resource, constraint, node, tag, acl, alert, attribute set) by id. */
-  findObject(id: string): Located | undefined {
+  /** The top-level resource that is or contains resource `id` (which must exist). */
+  findTopLevel(id: string): Located {
+    let found = this.findResource(id);
+    assert(found !== undefined, `findTopLevel: ${id} exists`);
+    while (found.parent.name !== "resources") {
+      const parent: Located | undefined = this.findResource(found.parent.attrs.get("id") ?? "");
+      assert(parent !== undefined, "a container of a resource is itself a resource");
+      found = parent;
+    }
+    return found;
+  }
+
+  /** Any top-level object (resource, constraint, node, tag, acl, alert, attribute set) by id; nodes last. */
+  findObject(id: string, nodes = true): Located | undefined {
     const resource = this.findResource(id);
     if (resource !== undefined) return resource;
-    for (const section of childElements(this.configuration)) {
-      if (section.name === "resources") continue;
+    const sections = childElements(this.configuration).sort((a, b) => Number(a.name === "nodes") - Number(b.name === "nodes"));
+    for (const section of sections) {
+      if (section.name === "resources" || (section.name === "nodes" && !nodes)) continue;
       for (const child of childElements(section)) if (child.attrs.get("id") === id) return { element: child, parent: section };
     }
     return undefined;
   }
 
-  /** Adds a parsed object. Containers take their members out of where they were. */
-  add(object: NewObject): void {
+  /**
+   * Adds a parsed object at the end of its section, or in place of `slot` (a
+   * node of the tree that the object replaces). Containers take their members
+   * out of where they were.
+   */
+  add(object: NewObject, slot?: { parent: XmlElement; node: XmlNode }): void {
     const id = object.element.attrs.get("id") ?? "";
     if (object.section === "fencing-topology") return this.replaceTopology(object.element);
-    if (this.findObject(id) !== undefined || this.ids().has(id)) throw new CrmError(`${id}: id is already in use`);
+    const isNode = object.section === "nodes";
+    const clash = isNode ? this.findNode(id) !== undefined : this.findObject(id, false) !== undefined || this.ids().has(id);
+    if (clash) throw new CrmError(`${id}: id is already in use`);
+    this.resolveReferences(object.element);
     const members = (object.members ?? []).map((member) => this.checkMember(object.element, member));
     this.checkTemplate(object.element);
-    const section = this.ensureSection(object.section);
-    section.children.push(object.element);
+    if (slot !== undefined) slot.parent.children.splice(slot.parent.children.indexOf(slot.node), 1, object.element);
+    else this.ensureSection(object.section).children.push(object.element);
     const at = object.membersAt ?? object.element.children.length;
     object.element.children.splice(at, 0, ...members.map((m) => detach(m)));
+  }
+
+  findNode(id: string): XmlElement | undefined {
+    return childElements(this.section("nodes") ?? element("nodes"), "node").find((n) => n.attrs.get("id") === id);
+  }
+
+  /**
+   * crmsh lets `$id-ref=` name the object that holds the referenced element
+   * (`operations $id-ref=d1`, `rule $id-ref=l2`); point such references at that element.
+   */
+  private resolveReferences(root: XmlElement): void {
+    for (const el of descendants(root)) {
+      const ref = el.attrs.get("id-ref");
+      if (ref === undefined) continue;
+      const target = descendants(this.configuration).find((t) => t.attrs.get("id") === ref);
+      if (target === undefined || target.name === el.name) continue;
+      const inner = descendants(target).find((t) => t.name === el.name && t.attrs.has("id"));
+      if (inner !== undefined) el.attrs.set("id-ref", inner.attrs.get("id") ?? ref);
+    }
   }
 
   private checkMember(container: XmlElement, memberId: string): Located {
@@ -166,5 +206,5 @@ export function isResourceElement(el: XmlElement): boolean {
 }
 
 export function allElements(root: XmlElement): XmlElement[] {
-  return [...descendants(root)];
+  return descendants(root);
 }

@@ -64,9 +64,10 @@ export function modgroup(config: Configuration, groupId: string, action: string,
   if (action === "remove") {
     if (member.parent !== group.element) throw new CrmError(`${id} is not a member of group ${groupId}`);
     if (childElements(group.element).filter(isResourceElement).length === 1) throw new CrmError(`cannot remove the last member of group ${groupId}`);
-    const at = group.parent.children.indexOf(group.element);
+    // The removed primitive becomes a top-level resource right after the group's outermost container.
+    const outer = config.findTopLevel(groupId);
     detach(member);
-    group.parent.children.splice(at + 1, 0, member.element);
+    outer.parent.children.splice(outer.parent.children.indexOf(outer.element) + 1, 0, member.element);
     return;
   }
   if (action !== "add") throw new CrmError(`modgroup: expected add or remove, got ${action}`);

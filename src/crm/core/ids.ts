@@ -36,12 +36,15 @@ export function collectIds(root: XmlElement): Set<string> {
   const ids = new Set<string>();
   for (const el of descendants(root)) {
     const id = el.attrs.get("id");
-    if (id !== undefined && !isReferenceElement(el)) ids.add(id);
+    if (id !== undefined && !isReferenceElement(el) && el.name !== "node") ids.add(id);
   }
   return ids;
 }
 
-/** Elements whose `id` names another element instead of defining one. */
+/**
+ * Elements whose `id` names another element instead of defining one. Node ids
+ * are not XML IDs in Pacemaker's schema either: a node and a resource may share a name.
+ */
 export function isReferenceElement(el: XmlElement): boolean {
   return el.name === "resource_ref" || el.name === "obj_ref" || (el.name === "role" && el.attrs.size === 1);
 }

@@ -13,7 +13,9 @@ const SIMPLE_REFS: Record<string, [string, string][]> = {
 export function repointReferences(config: Configuration, from: string, to: string): void {
   for (const constraint of childElements(config.section("constraints") ?? config.configuration, undefined)) {
     for (const [attr] of SIMPLE_REFS[constraint.name] ?? []) if (constraint.attrs.get(attr) === from) constraint.attrs.set(attr, to);
-    for (const ref of setRefs(constraint)) if (ref.attrs.get("id") === from) ref.attrs.set("id", to);
+    const refs = setRefs(constraint).filter((ref) => ref.attrs.get("id") === from);
+    for (const ref of refs) ref.attrs.set("id", to);
+    if (refs.length > 0) normalizeSets(constraint);
   }
   for (const tag of childElements(config.section("tags") ?? config.configuration, "tag")) {
     for (const ref of childElements(tag, "obj_ref")) if (ref.attrs.get("id") === from) ref.attrs.set("id", to);
@@ -47,34 +49,36 @@ function keepConstraint(constraint: XmlElement, id: string): boolean {
   if (sets.length === 0) return true;
   if (!setRefs(constraint).some((ref) => ref.attrs.get("id") === id)) return true;
   for (const set of sets) set.children = set.children.filter((c) => c.kind !== "element" || c.attrs.get("id") !== id);
-  constraint.children = constraint.children.filter((c) => c.kind !== "element" || c.name !== "resource_set" || childElements(c).length > 0);
-  const remaining = childElements(constraint, "resource_set");
-  const total = remaining.reduce((n, set) => n + childElements(set).length, 0);
+  const total = sets.reduce((n, set) => n + childElements(set).length, 0);
   const needed = constraint.name === "rsc_colocation" || constraint.name === "rsc_order" ? 2 : 1;
   if (total < needed) return false;
-  simplifySets(constraint, remaining);
+  normalizeSets(constraint);
   return true;
 }
 
-/** Two single-resource sets, or one plain set of two, become the simple attribute form. */
-function simplifySets(constraint: XmlElement, sets: XmlElement[]): void {
-  const refs = [SIMPLE_REFS[constraint.name] ?? []][0] ?? [];
-  const idOf = (set: XmlElement, i: number) => childElements(set)[i]?.attrs.get("id") ?? "";
+/**
+ * What crmsh does to a constraint whose sets it touched (delete, rename): one
+ * set of exactly two resources, or two sets of one each, become the simple
+ * attribute form; otherwise emptied sets are dropped.
+ */
+export function normalizeSets(constraint: XmlElement): void {
+  const sets = childElements(constraint, "resource_set");
+  const refs = SIMPLE_REFS[constraint.name] ?? [];
   const suffixAttr = constraint.name === "rsc_order" ? "action" : "role";
+  const members = (set: XmlElement) => childElements(set).map((ref) => ({ id: ref.attrs.get("id") ?? "", suffix: set.attrs.get(suffixAttr) }));
   let operands: { id: string; suffix: string | undefined }[] | undefined;
-  const onlyBasic = (set: XmlElement) => [...set.attrs.keys()].every((k) => k === "id" || k === suffixAttr || k === "sequential");
-  const plain = (set: XmlElement) => [...set.attrs.keys()].every((k) => k === "id" || k === suffixAttr);
-  if (sets.length === refs.length && sets.every((s) => childElements(s).length === 1 && onlyBasic(s))) {
-    operands = sets.map((s) => ({ id: idOf(s, 0), suffix: s.attrs.get(suffixAttr) }));
-  } else if (sets.length === 1 && refs.length === 2 && childElements(sets[0] as XmlElement).length === 2 && plain(sets[0] as XmlElement)) {
-    const set = sets[0] as XmlElement;
-    const pair = [{ id: idOf(set, 0), suffix: set.attrs.get(suffixAttr) }, { id: idOf(set, 1), suffix: set.attrs.get(suffixAttr) }];
+  if (refs.length === 2 && sets.length === 2 && sets.every((set) => childElements(set).length === 1)) {
+    operands = sets.flatMap(members);
+  } else if (refs.length === 2 && sets.length === 1 && childElements(sets[0] as XmlElement).length === 2) {
+    const pair = members(sets[0] as XmlElement);
     operands = constraint.name === "rsc_colocation" ? pair.reverse() : pair;
-  } else if (sets.length === 1 && refs.length === 1 && childElements(sets[0] as XmlElement).length === 1 && plain(sets[0] as XmlElement)) {
-    const set = sets[0] as XmlElement;
-    operands = [{ id: idOf(set, 0), suffix: set.attrs.get(suffixAttr) }];
+  } else if (refs.length === 1 && sets.length === 1 && childElements(sets[0] as XmlElement).length === 1) {
+    operands = members(sets[0] as XmlElement);
   }
-  if (operands === undefined) return;
+  if (operands === undefined) {
+    constraint.children = constraint.children.filter((c) => c.kind !== "element" || c.name !== "resource_set" || childElements(c).length > 0);
+    return;
+  }
   constraint.children = constraint.children.filter((c) => c.kind !== "element" || c.name !== "resource_set");
   operands.forEach((operand, i) => {
     const [attr, suffix] = refs[i] ?? ["", ""];

@@ -10,16 +10,19 @@ import { type AgentLookup, type Problem, verifyConfiguration } from "./verify.js
  * nothing reaches the store unless the whole working copy verifies.
  */
 export class ConfigureSession {
-  private committedXml: string;
+  /** The configuration as read or last committed. Never mutated: every edit works on a copy. */
+  private base: XmlElement;
   working: Configuration;
 
   constructor(cib: XmlElement, private readonly lookup?: AgentLookup) {
-    this.working = new Configuration(cloneElement(cib));
-    this.committedXml = serializeXml(this.working.configuration);
+    this.working = new Configuration(cib);
+    this.base = this.working.configuration;
   }
 
+  /** True when the working configuration differs from what was read or committed. */
   get dirty(): boolean {
-    return serializeXml(this.working.configuration) !== this.committedXml;
+    const current = this.working.configuration;
+    return current !== this.base && serializeXml(current) !== serializeXml(this.base);
   }
 
   /** Runs `edit` on a copy and keeps the result only when it completes: a failed statement changes nothing. */
@@ -60,8 +63,8 @@ export class ConfigureSession {
   }
 
   committed(cib: XmlElement): void {
-    this.working = new Configuration(cloneElement(cib));
-    this.committedXml = serializeXml(this.working.configuration);
+    this.working = new Configuration(cib);
+    this.base = this.working.configuration;
   }
 
   /** `load replace|update`: replaces or merges the configuration with another CIB's. */

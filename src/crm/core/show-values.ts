@@ -11,12 +11,16 @@ export function pair(name: string, value: string): string {
   return `${name}=${quote(value)}`;
 }
 
+/** crmsh hides passwords in `show` (its default obscure pattern is "passwd"). */
+const OBSCURED = /passwd/;
+
 /** `name=value ...` of an attribute set's nvpairs (`@ref` for references). */
 export function pairsText(set: XmlElement): string[] {
   return childElements(set, "nvpair").map((nv) => {
     const ref = nv.attrs.get("id-ref");
     if (ref !== undefined) return `@${ref}`;
-    return pair(nv.attrs.get("name") ?? "", nv.attrs.get("value") ?? "");
+    const name = nv.attrs.get("name") ?? "";
+    return OBSCURED.test(name) ? `${name}="******"` : pair(name, nv.attrs.get("value") ?? "");
   });
 }
 

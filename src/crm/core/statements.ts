@@ -83,6 +83,18 @@ export function isEditCommand(word: string): boolean {
   return CREATORS[word] !== undefined || DEFAULTS.has(word) || EDITORS[word] !== undefined;
 }
 
+/** Parses a statement that defines one object (primitive, location, property, ...); undefined for other commands. */
+export function parseObject(command: string, stream: TokenStream, ctx: BuildContext): NewObject | undefined {
+  const creator = CREATORS[command];
+  if (creator !== undefined) {
+    const object = creator(stream, ctx);
+    stream.end();
+    return object;
+  }
+  if (DEFAULTS.has(command)) return parseDefaults(stream, ctx, command);
+  return undefined;
+}
+
 /**
  * Runs one editing statement on a working copy. The statement parses fully
  * before anything changes; a CrmError or CrmSyntaxError leaves `config` as it was

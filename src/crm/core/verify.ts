@@ -1,3 +1,4 @@
+import { parseIntervalMs, parseScore } from "../../cib/index.js";
 import type { Configuration } from "./config.js";
 import { isReferenceElement } from "./ids.js";
 import { type XmlElement, childElements, descendants } from "./xml.js";
@@ -20,8 +21,8 @@ const AGENT_CLASSES = new Set(["ocf", "lsb", "systemd", "service", "stonith", "u
 const CONSTRAINT_REFS: Record<string, string[]> = {
   rsc_location: ["rsc"], rsc_colocation: ["rsc", "with-rsc"], rsc_order: ["first", "then"], rsc_ticket: ["rsc"],
 };
-const DURATION = /^(0|[0-9]+(ms|msec|us|usec|s|sec|m|min|h|hr)?|P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?!$)([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$/;
-const SCORE = /^([-+]?[0-9]+|[-+]?INFINITY)$/;
+const validScore = (text: string) => parseScore(text) !== undefined;
+const validDuration = (text: string) => parseIntervalMs(text) !== undefined;
 
 /** Checks a configuration the way `crm configure verify` and the CIB schema would; errors block commit. */
 export function verifyConfiguration(config: Configuration, lookup?: AgentLookup): Problem[] {
@@ -30,7 +31,7 @@ export function verifyConfiguration(config: Configuration, lookup?: AgentLookup)
   const byId = new Map<string, XmlElement>();
   for (const el of descendants(root)) {
     const id = el.attrs.get("id");
-    if (id === undefined || isReferenceElement(el)) continue;
+    if (id === undefined || isReferenceElement(el) || el.name === "node") continue;
     if (byId.has(id)) problems.push(error(id, `duplicate id ${id}: <${byId.get(id)?.name ?? ""}> and <${el.name}>`));
     else byId.set(id, el);
   }
@@ -74,10 +75,10 @@ function checkConstraint(constraint: XmlElement, known: (id: string) => boolean)
     problems.push(error(id, `${where}: invalid score '${constraint.attrs.get("score-attribute") ?? ""}' (a number, inf or -inf)`));
   }
   const score = constraint.attrs.get("score");
-  if (score !== undefined && !SCORE.test(score)) problems.push(error(id, `${where}: invalid score '${score}'`));
+  if (score !== undefined && !validScore(score)) problems.push(error(id, `${where}: invalid score '${score}'`));
   for (const rule of childElements(constraint, "rule")) {
     const ruleScore = rule.attrs.get("score");
-    if (ruleScore !== undefined && !SCORE.test(ruleScore)) problems.push(error(id, `${where}: rule ${rule.attrs.get("id") ?? ""} has invalid score '${ruleScore}'`));
+    if (ruleScore !== undefined && !validScore(ruleScore)) problems.push(error(id, `${where}: rule ${rule.attrs.get("id") ?? ""} has invalid score '${ruleScore}'`));
   }
   return problems;
 }
@@ -93,7 +94,7 @@ function checkPrimitive(el: XmlElement, byId: Map<string, XmlElement>, lookup: A
     if (op.name !== "op") continue;
     for (const attr of ["interval", "timeout", "start-delay"]) {
       const value = op.attrs.get(attr);
-      if (value !== undefined && !DURATION.test(value)) {
+      if (value !== undefined && !validDuration(value)) {
         problems.push(error(id, `primitive ${id}: op ${op.attrs.get("name") ?? ""} has invalid ${attr} '${value}'`));
       }
     }

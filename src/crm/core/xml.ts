@@ -1,5 +1,5 @@
 /** The crm shell works on the CIB layer's XML tree; these are the few helpers it adds. */
-import { type XmlElement, type XmlNode, childElements, createElement } from "../../cib/index.js";
+import { type XmlElement, type XmlNode, childElements, createElement, walk } from "../../cib/index.js";
 
 export type { XmlElement, XmlNode };
 export { childElements, cloneElement, createComment, firstChild } from "../../cib/index.js";
@@ -8,10 +8,13 @@ export function element(name: string, attrs: [string, string][] = [], children: 
   return createElement(name, attrs, children);
 }
 
-/** Every element below (and including) `root`, depth first, document order. */
-export function* descendants(root: XmlElement): Generator<XmlElement> {
-  yield root;
-  for (const child of root.children) if (child.kind === "element") yield* descendants(child);
+/** Every element below (and including) `root`, depth first, document order (iterative: deep trees are fine). */
+export function descendants(root: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  walk(root, (el) => {
+    out.push(el);
+  });
+  return out;
 }
 
 /** Child elements of `parent` that are not in `names`. */

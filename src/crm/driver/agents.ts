@@ -43,7 +43,7 @@ function readOcfMetadata(provider: string, type: string): AgentInfo | undefined 
 }
 
 function parameters(root: XmlElement): AgentInfo["parameters"] {
-  const list = [...descendants(root)].find((el) => el.name === "parameters");
+  const list = descendants(root).find((el) => el.name === "parameters");
   if (list === undefined) return [];
   return childElements(list, "parameter").map((p) => ({
     name: p.attrs.get("name") ?? "",

@@ -49,3 +49,20 @@ export function storeFromEnvironment(env: NodeJS.ProcessEnv = process.env): Resu
   if (file !== undefined && file !== "") return ok(new FileCibStore(file));
   return err("no live cluster is running yet (the cluster daemons come in a later release); set CIB_file=PATH to work on a CIB file");
 }
+
+/** A CIB held in memory (tests, and callers that already hold the document). */
+export class MemoryCibStore implements CibStore {
+  readonly name = "memory";
+  writes = 0;
+  constructor(public cib: XmlElement) {}
+
+  async read(): Promise<Result<XmlElement, string>> {
+    return ok(this.cib);
+  }
+
+  async replace(cib: XmlElement): Promise<Result<void, string>> {
+    this.cib = cib;
+    this.writes++;
+    return ok(undefined);
+  }
+}

@@ -4,6 +4,7 @@ import {
   type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DrbdConfig, type HmacAlg, type HostConfig,
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
+import { AL_EXTENTS_MAX } from "../core/metadata.js";
 
 /** Keywords Quorate knows per section; anything else is kept for dump and warned about. */
 const KNOWN: Record<SectionName, readonly string[]> = {
@@ -21,6 +22,8 @@ const KNOWN: Record<SectionName, readonly string[]> = {
 };
 
 const NBD_BASE_PORT = 10809;
+/** DRBD 9's default; the activity log must fit a metadata slot (see core/metadata.ts). */
+const AL_EXTENTS_DEFAULT = 1237;
 
 function at(s: Statement): string {
   return `${s.file}:${s.line}`;
@@ -129,6 +132,12 @@ function integer(entry: OptionEntry | undefined, fallback: number, min: number):
   return value;
 }
 
+function bounded(entry: OptionEntry | undefined, fallback: number, min: number, max: number): number {
+  const value = integer(entry, fallback, min);
+  if (value > max) throw new ConfigError(...splitAt(entry!.at), `${entry!.key} must be at most ${max} (got ${value})`);
+  return value;
+}
+
 function flag(entry: OptionEntry | undefined): boolean {
   if (entry === undefined) return false;
   if (entry.value === undefined || entry.value === "yes") return true;
@@ -163,7 +172,7 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),
       resyncRateBytesPerSec: rate === undefined ? 250 * 1024 * 1024 : parseRate(rate),
-      alExtents: integer(get("disk", "al-extents") ?? get("syncer", "al-extents"), 127, 7),
+      alExtents: bounded(get("disk", "al-extents") ?? get("syncer", "al-extents"), AL_EXTENTS_DEFAULT, 7, AL_EXTENTS_MAX),
     },
     startup: {
       wfcTimeoutS: integer(get("startup", "wfc-timeout"), 0, 0),

@@ -98,9 +98,13 @@ function resolveSplitBrain(self: HandshakeView, peer: HandshakeView, p: AfterSbP
 export function decideSync(self: HandshakeView, peer: HandshakeView, policies: AfterSbPolicies): SyncDecision {
   const s = self.uuids;
   const q = peer.uuids;
-  if (s.current === JUST_CREATED && q.current === JUST_CREATED) return { kind: "no-data" };
-  if (s.current === JUST_CREATED) return { kind: "sync", direction: "target", full: true, splitBrain: undefined };
-  if (q.current === JUST_CREATED) return { kind: "sync", direction: "source", full: true, splitBrain: undefined };
+  // Only UpToDate data is ever a sync source; an interrupted SyncTarget resumes from its peer.
+  if (!self.upToDate && !peer.upToDate) return { kind: "no-data" };
+  if (!self.upToDate || !peer.upToDate) {
+    const related = s.current === q.current || s.current === q.bitmap || q.current === s.bitmap;
+    const fresh = s.current === JUST_CREATED || q.current === JUST_CREATED;
+    return { kind: "sync", direction: self.upToDate ? "source" : "target", full: fresh || !related, splitBrain: undefined };
+  }
   if (s.current === q.current) return sameGeneration(self, peer);
   if (s.current === q.bitmap && s.bitmap === NO_UUID) return { kind: "sync", direction: "target", full: false, splitBrain: undefined };
   if (q.current === s.bitmap && q.bitmap === NO_UUID) return { kind: "sync", direction: "source", full: false, splitBrain: undefined };
@@ -117,7 +121,6 @@ export function decideSync(self: HandshakeView, peer: HandshakeView, policies: A
 
 function sameGeneration(self: HandshakeView, peer: HandshakeView): SyncDecision {
   const bitmap = (direction: SyncDirection): SyncDecision => ({ kind: "sync", direction, full: false, splitBrain: undefined });
-  if (self.upToDate !== peer.upToDate) return bitmap(self.upToDate ? "source" : "target");
   if (self.crashedPrimary !== peer.crashedPrimary) return bitmap(self.crashedPrimary ? "source" : "target");
   if (self.changes === 0 && peer.changes === 0) return { kind: "in-sync" };
   return bitmap(byName(self, peer, false));

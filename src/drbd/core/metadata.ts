@@ -10,10 +10,12 @@ import { crc32 } from "./crc32.js";
  * dirty bitmap follows the slots, and the activity log (the extents being
  * written to) lives in the superblock.
  */
-export const SLOT_BYTES = 4096;
+export const SLOT_BYTES = 32 * 1024;
+/** At most 8 JSON characters per extent number: the activity log fits its slot with room to spare. */
+export const AL_EXTENTS_MAX = 3000;
 export const AL_EXTENT_BYTES = 4 * 1024 * 1024;
 const MAGIC = 0x5144_4d44; // "QDMD"
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = 20;
 
 /** A 64-bit generation identifier as 16 hex digits; "0000000000000000" means none. */

@@ -121,7 +121,8 @@ export class Replica {
     sb.activityLog = [];
     this.disk = sb.disk;
     this.persist();
-    if (this.link?.peerAuthed) this.sendState(false);
+    // The peer may have written without us: reconnect so both sides compare generations again.
+    if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
     return this.flush();
   }
 
@@ -238,6 +239,9 @@ export class Replica {
     if (this.role === "Primary") return this.emit({ kind: "reply", reqId, error: undefined });
     if (this.conn === "Connected" && this.peer?.role === "Primary" && !this.settings.allowTwoPrimaries) {
       return fail(`peer ${this.settings.peer} is Primary and allow-two-primaries is off`);
+    }
+    if (force && this.disk !== "UpToDate" && this.peerUsable()) {
+      return fail(`refusing --force: peer ${this.settings.peer} has UpToDate data (promote there, or wait for the resync)`);
     }
     const usable = this.disk === "UpToDate" || (this.sb === undefined && this.peerUsable());
     if (!usable && !(force && this.sb !== undefined)) {

@@ -4,6 +4,8 @@ import type { SocketAddress } from "../config/model.js";
 import type { PeerMsg } from "../core/types.js";
 import { encodeFrame, FrameReader } from "./framing.js";
 
+const RECONNECT_MS = 100;
+
 export interface PeerLinkEvents {
   up(nonce: string): void;
   down(why: string): void;
@@ -47,10 +49,13 @@ export class PeerLink {
   send(msg: PeerMsg): void {
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
+    // One segment per frame: the header and payload go out together.
+    socket.cork();
     for (const part of encodeFrame(msg)) {
       this.bytesSent += part.length;
       socket.write(part);
     }
+    socket.uncork();
   }
 
   /** Closes the current connection (the core already knows). */
@@ -58,7 +63,8 @@ export class PeerLink {
     const socket = this.socket;
     this.socket = undefined;
     socket?.destroy();
-    if (this.wanted && this.dials) this.scheduleDial();
+    // A drop the core asked for (re-handshake) reconnects at once; failures then retry every connect-int.
+    if (this.wanted && this.dials) this.scheduleDial(RECONNECT_MS);
   }
 
   async dispose(): Promise<void> {
@@ -94,9 +100,9 @@ export class PeerLink {
     });
   }
 
-  private scheduleDial(): void {
+  private scheduleDial(delayMs = this.connectIntervalMs): void {
     clearTimeout(this.retry);
-    this.retry = setTimeout(() => this.dial(), this.connectIntervalMs);
+    this.retry = setTimeout(() => this.dial(), delayMs);
   }
 
   private adopt(socket: Socket, how: string): void {

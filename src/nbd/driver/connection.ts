@@ -12,6 +12,9 @@ export interface ConnectionLimits {
   readonly inFlightBytesMax: number;
 }
 
+/** Replies ready together up to this size are copied into one buffer rather than written as a vector. */
+const coalesceBytesMax = 64 * 1024;
+
 export interface ConnectionHooks {
   readonly catalog: ExportCatalog;
   device(exportName: string): BlockDevice | undefined;
@@ -22,7 +25,7 @@ export interface ConnectionHooks {
 /**
  * Drives one NbdSession over a TCP socket: serves its requests on the
  * export's BlockDevice concurrently, replies as each completes (batched per
- * event-loop turn through cork/uncork), and stops reading while too much is
+ * event-loop turn), and stops reading while too much is
  * in flight.
  */
 export class NbdConnection {
@@ -32,8 +35,10 @@ export class NbdConnection {
   private inFlight = 0;
   private inFlightBytes = 0;
   private ending = false;
-  private corked = false;
+  private outgoing: Uint8Array[] = [];
   private readingPaused = false;
+  /** Shutting down: nothing more is read or parsed. */
+  private stopped = false;
   /** Keep reading while a buffered write may still be incomplete: one maximal request plus a socket chunk. */
   private readonly bufferedBytesMax: number;
   requestsServed = 0;
@@ -57,9 +62,25 @@ export class NbdConnection {
     this.apply(this.session.greeting());
   }
 
-  /** Hard disconnect (export removed, server closing). */
+  /** Hard disconnect (export removed). */
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /**
+   * Server shutdown (proto.md: wait for in-flight requests before the hard
+   * disconnect): stop reading, answer what is in flight, then close; cut the
+   * connection if that takes longer than deadlineMs.
+   */
+  shutdown(deadlineMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.socket.once("close", () => resolve()));
+    if (this.socket.destroyed) return Promise.resolve();
+    this.stopped = true;
+    this.socket.pause();
+    this.ending = true;
+    const timer = setTimeout(() => this.socket.destroy(), deadlineMs);
+    this.endIfIdle();
+    return closed.finally(() => clearTimeout(timer));
   }
 
   private apply(effects: SessionEffect[]): void {
@@ -67,7 +88,7 @@ export class NbdConnection {
       switch (effect.kind) {
         case "send": this.send(effect.bytes); break;
         case "attach": this.attach(effect.exportName); break;
-        case "request": this.serve(effect.request); break;
+        case "request": void this.serve(effect.request); break;
         case "close": this.closeFor(effect.reason, effect.violation); break;
         default: assertNever(effect, "session effect");
       }
@@ -83,7 +104,7 @@ export class NbdConnection {
   private closeFor(reason: string, violation: boolean): void {
     if (violation) {
       this.hooks.log(`nbd: closing connection: ${reason}`);
-      this.uncork();
+      this.flushOutgoing();
       this.socket.destroy();
       return;
     }
@@ -93,44 +114,49 @@ export class NbdConnection {
 
   private endIfIdle(): void {
     if (this.ending && this.inFlight === 0) {
-      this.uncork();
+      this.flushOutgoing();
       this.socket.end();
     }
   }
 
+  /** Queues bytes; everything queued in one turn of the event loop leaves in one write. */
   private send(bytes: Uint8Array): void {
     if (this.socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
+    if (this.outgoing.length === 0) process.nextTick(this.flushOutgoing);
+    this.outgoing.push(bytes);
+  }
+
+  private readonly flushOutgoing = (): void => {
+    const parts = this.outgoing;
+    if (parts.length === 0 || this.socket.destroyed) return;
+    this.outgoing = [];
+    if (parts.length === 1) {
+      this.socket.write(parts[0]!);
+    } else if (parts.reduce((sum, part) => sum + part.length, 0) <= coalesceBytesMax) {
+      this.socket.write(Buffer.concat(parts)); // one small copy is cheaper than a writev of many tiny replies
+    } else {
       this.socket.cork();
-      process.nextTick(() => this.uncork());
+      for (const part of parts) this.socket.write(part);
+      this.socket.uncork();
     }
-    this.socket.write(bytes);
-  }
+  };
 
-  private uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
-  }
-
-  private serve(request: NbdRequest): void {
+  private async serve(request: NbdRequest): Promise<void> {
     const device = this.device;
     if (device === undefined) return; // the connection is already closing
     const bytes = request.kind === "read" ? request.lengthBytes : request.kind === "write" ? request.data.length : 0;
     this.inFlight++;
     this.inFlightBytes += bytes;
-    this.updateReading();
-    perform(device, request).then(
-      (data) => this.reply(request.handle, undefined, data),
-      (error: unknown) => this.reply(request.handle, errnoOf(error, this.hooks), undefined),
-    ).finally(() => {
-      this.inFlight--;
-      this.inFlightBytes -= bytes;
-      this.requestsServed++;
-      this.pump();
-      this.endIfIdle();
-    });
+    try {
+      this.reply(request.handle, undefined, await perform(device, request));
+    } catch (error) {
+      this.reply(request.handle, errnoOf(error, this.hooks), undefined);
+    }
+    this.inFlight--;
+    this.inFlightBytes -= bytes;
+    this.requestsServed++;
+    this.pump();
+    this.endIfIdle();
   }
 
   private reply(handle: bigint, errno: BlockErrno | undefined, data: Uint8Array | undefined): void {
@@ -140,6 +166,7 @@ export class NbdConnection {
 
   /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
   private pump(): void {
+    if (this.stopped) return;
     const slots = this.inFlightBytes >= this.limits.inFlightBytesMax ? 0 : this.limits.inFlightMax - this.inFlight;
     if (slots > 0) this.apply(this.session.take(slots));
     this.updateReading();

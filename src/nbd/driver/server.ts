@@ -95,9 +95,10 @@ export class NbdServer implements Disposable {
     return { exports, connections: this.connections.size, connectionsRefused: this.connectionsRefused };
   }
 
-  async dispose(): Promise<void> {
+  /** Stops listening, lets each connection answer its in-flight requests (at most shutdownDeadlineMs), then closes. */
+  async dispose(shutdownDeadlineMs = 5_000): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const connection of this.connections) connection.destroy();
+    await Promise.all([...this.connections].map((connection) => connection.shutdown(shutdownDeadlineMs)));
     await closed;
   }
 

@@ -9,6 +9,7 @@ import {
 import { defaultTotemConfig, effectiveTotemConfig, type TotemConfig, type TotemSettings } from "../../totem/index.js";
 import { Diagnostics, readersOf, SectionReader, type KeyKind } from "./reader.js";
 import * as schema from "./schema.js";
+import { votequorumOptions } from "./quorum.js";
 import { parseConfText, type ConfDiagnostic, type ConfSection } from "./syntax.js";
 
 export interface LoadedConfig {
@@ -282,6 +283,13 @@ function decodeTieBreaker(quorum: SectionReader, diag: Diagnostics): TieBreaker 
 }
 
 function decodeQuorum(quorum: SectionReader, nodes: NodeConfig[], diag: Diagnostics): QuorumConfig {
+  const decoded = decodeQuorumKeys(quorum, nodes, diag);
+  const checked = votequorumOptions({ quorum: decoded, nodes }, undefined);
+  if (checked !== null && !checked.ok) for (const problem of checked.error) diag.error(quorum.section.line, problem);
+  return decoded;
+}
+
+function decodeQuorumKeys(quorum: SectionReader, nodes: NodeConfig[], diag: Diagnostics): QuorumConfig {
   quorum.subsections([]);
   const twoNode = quorum.bool("two_node") ?? false;
   const expectedVotes = quorum.int("expected_votes", 1);

@@ -5,7 +5,8 @@ import { authkeyBytesMin } from "../driver/seal.js";
 import { findIdentity } from "./identity.js";
 import { Logger } from "./log.js";
 import { ClusterNode } from "./node.js";
-import { RingSeqFileError } from "../driver/totem-driver.js";
+import { RingSeqFileError } from "../driver/stack-driver.js";
+import { votequorumOptions } from "../config/quorum.js";
 
 /** One exit status per fatal reason, so an operator can tell them apart without the log. */
 export const exitCodes = { ok: 0, usage: 2, config: 8, authkey: 9, identity: 10, bind: 11, stateDir: 12 } as const;
@@ -34,6 +35,8 @@ export async function runNode(options: StartOptions): Promise<number> {
   const config = loaded.value.config;
   const identity = await findIdentity(config, options.nodeid);
   if (!identity.ok) return fail(exitCodes.identity, identity.error);
+  const quorum = votequorumOptions(config, identity.value.nodeid);
+  if (quorum !== null && !quorum.ok) return fail(exitCodes.config, quorum.error.join("; "));
   let authkey: Buffer | undefined;
   if (config.cipher !== "none") {
     try {
@@ -52,7 +55,7 @@ export async function runNode(options: StartOptions): Promise<number> {
   const logger = new Logger(config.logging, identity.value.nodeid);
   let node: ClusterNode;
   try {
-    node = new ClusterNode({ config, identity: identity.value, authkey, runDir: options.runDir, stateDir: options.stateDir, logger });
+    node = new ClusterNode({ config, identity: identity.value, quorum: quorum?.value ?? null, authkey, runDir: options.runDir, stateDir: options.stateDir, logger });
   } catch (error) {
     if (!(error instanceof RingSeqFileError)) throw error;
     return fail(exitCodes.stateDir, `${error.message}; refusing to guess a ring seq (move the file away to start from 0)`);

@@ -15,13 +15,15 @@ export interface NodeStatus {
   links: LinkStatus[];
   ring_changes: number;
   uptime_ms: number;
-  drops: Record<DropReason | "decode" | "spoofed_sender", number>;
+  drops: Record<DropReason | "decode" | "spoofed_sender" | "service", number>;
   packets: { rx: number; tx: number; send_errors: number };
-  cpg: { groups: Array<{ name: string; members: Array<{ nodeid: number; pid: number }> }>; rejected_messages: number };
+  cpg: { groups: Array<{ name: string; members: Array<{ nodeid: number; pid: number }> }>; refused_messages: number; queued_payloads: number };
 }
 
 export interface QuorumStatus {
   provider: string;
+  /** The ring quorum was last computed for (after votequorum's sync); equals ring_id once settled. */
+  ring_id: string;
   expected_votes: number;
   highest_expected: number;
   total_votes: number;
@@ -29,6 +31,11 @@ export interface QuorumStatus {
   flags: string[];
   votes: Array<{ nodeid: number; votes: number; name?: string }>;
 }
+
+/** The words corosync-quorumtool prints for votequorum's flags. */
+const corosyncFlag: Record<string, string> = {
+  quorate: "Quorate", two_node: "2Node", wait_for_all: "WaitForAll", last_man_standing: "LastManStanding", auto_tie_breaker: "AutoTieBreaker",
+};
 
 const pad = (label: string) => `${label}:`.padEnd(18);
 
@@ -50,7 +57,7 @@ export function renderStatus(s: NodeStatus): string {
     "", "Votequorum information", "----------------------",
     `${pad("Expected votes")}${q.expected_votes}`, `${pad("Highest expected")}${q.highest_expected}`,
     `${pad("Total votes")}${q.total_votes}`, `${pad("Quorum")}${q.quorum}${s.quorate ? "" : "  Activity blocked"}`,
-    `${pad("Flags")}${q.flags.join(" ")}`,
+    `${pad("Flags")}${q.flags.map((f) => corosyncFlag[f] ?? f).join(" ")}`,
     "", "Membership information", "----------------------", "    Nodeid      Votes Name",
   );
   for (const member of s.members) {

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { onJsonLines } from "./lines.js";
+import { LineWriter, onJsonLines } from "./lines.js";
 import { socketName, type CpgMember, type CpgReason, type Push, type Reply } from "./protocol.js";
 
 export interface CpgHandlers {
@@ -18,9 +18,11 @@ export class QuorateClient extends EventEmitter {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly groups = new Map<string, CpgHandlers>();
+  private readonly writer: LineWriter;
 
   private constructor(private readonly socket: Socket, readonly pid: number) {
     super();
+    this.writer = new LineWriter(socket);
     onJsonLines(socket, (value) => this.receive(value as Reply | Push), (why) => socket.destroy(new Error(why)));
     socket.on("close", () => {
       for (const { reject } of this.pending.values()) reject(new Error("the node closed the connection"));
@@ -78,7 +80,7 @@ export class QuorateClient extends EventEmitter {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.write(`${JSON.stringify({ id, ...body })}\n`);
+      this.writer.write({ id, ...body });
     });
   }
 

@@ -3,7 +3,7 @@ import { unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Disposable } from "../../lib/disposable.js";
-import { onJsonLines } from "./lines.js";
+import { LineWriter, onJsonLines } from "./lines.js";
 import { parseRequest, socketName, type Push, type Reply, type Request } from "./protocol.js";
 
 /** Unsent bytes a client may leave queued before it is disconnected: a slow client must not hold the node. */
@@ -12,16 +12,19 @@ const clientBacklogBytesMax = 64 * 1024 * 1024;
 export class IpcConnection {
   tracking = false;
   closed = false;
-  constructor(readonly id: number, private readonly socket: Socket, private readonly onOverflow: () => void) {}
+  private readonly writer: LineWriter;
+  constructor(readonly id: number, private readonly socket: Socket, private readonly onOverflow: () => void) {
+    this.writer = new LineWriter(socket);
+  }
 
   send(message: Reply | Push): void {
     if (this.closed) return;
-    if (this.socket.writableLength > clientBacklogBytesMax) {
+    if (this.writer.backlog > clientBacklogBytesMax) {
       this.onOverflow();
       this.socket.destroy();
       return;
     }
-    this.socket.write(`${JSON.stringify(message)}\n`);
+    this.writer.write(message);
   }
 }
 

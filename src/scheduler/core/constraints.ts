@@ -28,6 +28,8 @@ export type OrderKind = "Mandatory" | "Optional" | "Serialize";
 
 export interface Ordering {
   id: string;
+  /** Set id when "first" is one of a require-all=false set: any one member suffices. */
+  anyOf: string | undefined;
   first: Rsc;
   firstAction: string;
   then: Rsc;
@@ -152,10 +154,10 @@ function addColocation(out: Constraints, c: Extract<Constraint, { kind: "colocat
 function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>, lookup: (id: string | undefined) => Rsc[]): void {
   const kind = orderKind(c.orderKind, c.score);
   const symmetrical = c.symmetrical === undefined ? kind !== "Serialize" : c.symmetrical === "true";
-  const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind): void => {
+  const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind, anyOf?: string): void => {
     if (first === then) return;
-    out.orderings.push({ id: c.id, first, firstAction, then, thenAction, kind: k });
-    if (symmetrical) out.orderings.push({ id: c.id, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
+    out.orderings.push({ id: c.id, anyOf, first, firstAction, then, thenAction, kind: k });
+    if (symmetrical) out.orderings.push({ id: c.id, anyOf: undefined, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
   };
   if (c.sets.length === 0) {
     for (const first of lookup(c.first)) for (const then of lookup(c.then)) push(first, c.firstAction ?? "start", then, c.thenAction ?? c.firstAction ?? "start", kind);
@@ -171,7 +173,8 @@ function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>
     const nextMembers = next.resources.flatMap((id) => lookup(id));
     const firsts = set.sequential ? members.slice(-1) : members;
     const thens = next.sequential ? nextMembers.slice(0, 1) : nextMembers;
-    for (const f of firsts) for (const t of thens) push(f, action, t, next.action ?? "start", kind);
+    const anyOf = set.requireAll ? undefined : set.id;
+    for (const f of firsts) for (const t of thens) push(f, action, t, next.action ?? "start", kind, anyOf);
   });
 }
 

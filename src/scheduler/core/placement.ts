@@ -60,7 +60,7 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   for (const c of primaries) assignUnit(c.primary, ctx);
   let scores = ownScores(unit, ctx);
   scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
-  for (const c of primaries) applyPrimary(scores, c, ctx);
+  for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
   else if (unit.kind === "group") assignGroup(unit, scores, ctx);
@@ -193,7 +193,8 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 }
 
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
-  if (!isManaged(p)) return keepInPlace(p);
+  if (!isManaged(p) || p.blocked) return keepInPlace(p);
+  if (p.forceStop) return place(p, undefined, ctx);
   const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
@@ -222,13 +223,13 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
   const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
-    if (!isManaged(child) || !isManaged(group)) {
+    if (!isManaged(child) || !isManaged(group) || child.blocked) {
       keepInPlace(child);
       continue;
     }
     const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
     if (choice !== undefined) addPrimitivePreferences(own, child, ctx);
-    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped";
+    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped" && !child.forceStop;
     if (!ok) blocked = true;
     place(child, ok ? choice : undefined, ctx);
   }

@@ -1,3 +1,5 @@
+import { assert } from "../../lib/assert.js";
+import { isDamped, noteFailed } from "./damping.js";
 import { deliverContiguous, deliverInstallation } from "./delivery.js";
 import { isSubsetOf, sameNodes, sortedNodes, successorOf, without } from "./node-set.js";
 import { arm, cancel, log, persistRingSeq, setState, type GatherState, type NodeState, type Step } from "./node-state.js";
@@ -75,7 +77,7 @@ export function onJoin(s: Step, j: JoinMessage): void {
   if (j.ringSeq > n.highestRingSeq) n.highestRingSeq = j.ringSeq;
   switch (n.state) {
     case "operational":
-      if (j.failSet.includes(n.me)) return;
+      if (j.failSet.includes(n.me) || (isDamped(n, j.sender, s.nowMs) && !n.regular.memberSet.has(j.sender))) return;
       if (n.regular.memberSet.has(j.sender) && j.ringSeq < ringSeq(n.regular.id)) return; // stale
       return startGather(s, `join from ${j.sender}`, [], j);
     case "commit":
@@ -110,15 +112,37 @@ function mergeJoin(s: Step, j: JoinMessage): boolean {
     return false;
   }
   if (isSubsetOf(j.procSet, g.procSet) && isSubsetOf(j.failSet, g.failSet)) return false;
-  if (g.failSet.has(j.sender)) return false;
+  if (g.failSet.has(j.sender) || (isDamped(n, j.sender, s.nowMs) && !g.procSet.has(j.sender))) return false;
   let changed = false;
   for (const node of j.procSet) if (!g.procSet.has(node)) changed = addTo(g.procSet, node);
-  if (j.failSet.includes(n.me)) changed = addTo(g.failSet, j.sender) || changed; // failure is symmetric
-  else if (n.regular.memberSet.has(j.sender)) {
-    for (const node of j.failSet) if (node !== n.me && !g.failSet.has(node)) changed = addTo(g.failSet, node);
-  }
+  if (j.failSet.includes(n.me)) changed = failNode(s, j.sender) || changed; // failure is symmetric
+  else changed = adoptFailures(s, j) || changed;
   if (changed) regather(s);
   return changed;
+}
+
+/**
+ * A sender from my old ring is trusted about every failure (brief §3). About
+ * nodes that were not in my old ring I know nothing first-hand, so I take any
+ * sender's word: otherwise two newcomers that fail each other hold the whole
+ * gather hostage until consensus expires, round after round.
+ */
+function adoptFailures(s: Step, j: JoinMessage): boolean {
+  const n = s.n;
+  const trusted = n.regular.memberSet.has(j.sender);
+  let changed = false;
+  for (const node of j.failSet) {
+    if (node === n.me || (!trusted && n.regular.memberSet.has(node))) continue;
+    changed = failNode(s, node) || changed;
+  }
+  return changed;
+}
+
+/** Puts a peer in the fail set (noting it for damping); returns whether it was new there. */
+function failNode(s: Step, node: NodeId): boolean {
+  if (!addTo(s.n.gather.failSet, node)) return false;
+  noteFailed(s.n, node, s.nowMs);
+  return true;
 }
 
 function joinAgrees(g: GatherState, j: JoinMessage): boolean {
@@ -148,7 +172,7 @@ function checkConsensus(s: Step): void {
 export function onConsensusTimeout(s: Step): void {
   const g = s.n.gather;
   const silent = activeMembers(g).filter((node) => !g.agreed.has(node));
-  for (const node of silent) g.failSet.add(node);
+  for (const node of silent) failNode(s, node);
   if (silent.length > 0) log(s, "notice", `consensus timeout: failing ${silent.join(" ")}`);
   regather(s);
 }
@@ -167,7 +191,7 @@ export function onJoinTimer(s: Step): void {
   const active = activeMembers(g);
   const silent = active.filter((node) => node !== n.me && !g.heard.has(node) && !g.agreed.has(node));
   if (silent.length === 0 || !active.every((node) => silent.includes(node) || g.agreed.has(node))) return;
-  for (const node of silent) g.failSet.add(node);
+  for (const node of silent) failNode(s, node);
   log(s, "notice", `silent since ${g.sinceMs} ms, failing ${silent.join(" ")} without waiting for consensus`);
   regather(s);
 }
@@ -175,6 +199,7 @@ export function onJoinTimer(s: Step): void {
 /** A message from another ring: merge (Totem §3 "Merge detection"). */
 export function onForeign(s: Step, sender: NodeId, ring: import("./types.js").RingId): void {
   const n = s.n;
+  if (isDamped(n, sender, s.nowMs)) return;
   if (n.state === "operational") {
     if (n.regular.memberSet.has(sender) && ringSeq(ring) <= ringSeq(n.regular.id)) return;
     startGather(s, `message from ${sender} on ring ${ring}`, [sender]);
@@ -210,6 +235,7 @@ function acceptCommit(s: Step, c: CommitMessage): void {
   const old = n.regular;
   const entry: CommitEntry = { prevRing: old.id, aru: old.myAru, highDelivered: old.highDelivered, receivedFlg: old.myAru >= old.highSeqReceived };
   const entries = c.entries.map((e, i) => (c.members[i] === n.me ? entry : e));
+  assert(c.members.includes(n.me) && ringSeq(c.ring) > n.acceptedCommitSeq, "a commit token is accepted once, by its members");
   persistRingSeq(s, ringSeq(c.ring));
   n.acceptedCommitSeq = ringSeq(c.ring);
   n.pending = createRingContext(c.ring, c.members);
@@ -251,6 +277,7 @@ function commitVisit(s: Step, c: CommitMessage): void {
 function enterRecovery(s: Step, c: CommitMessage): void {
   const n = s.n;
   const old = n.regular;
+  assert(c.entries.length === c.members.length && c.members.includes(n.me), "the commit token has one entry per member, me included");
   const transitional: NodeId[] = [];
   let low = Infinity;
   c.members.forEach((member, i) => {
@@ -263,6 +290,7 @@ function enterRecovery(s: Step, c: CommitMessage): void {
     .filter((frame) => frame.seq > low && frame.old === null)
     .sort((a, b) => a.seq - b.seq)
     .map((frame) => ({ seq: frame.seq, origin: frame.origin, parts: frame.parts }));
+  assert(transitional.includes(n.me), "I came from my own old ring, so I am transitional");
   n.recovery = {
     transitional, resend, resendIndex: 0, iSetRetransFlg: false, flagClearVisits: 0, installSeq: null, aruAtInstallVisits: 0,
     firstTokenSent: false,
@@ -273,8 +301,9 @@ function enterRecovery(s: Step, c: CommitMessage): void {
 /** RECOVERY → OPERATIONAL: deliver per EVS and switch to the new ring. */
 export function installNewRing(s: Step): void {
   const n = s.n;
+  assert(n.state === "recovery" && n.pending !== null && n.recovery !== null, "a ring is installed only from RECOVERY");
   const old = n.regular;
-  const ring = n.pending!;
+  const ring = n.pending;
   const transitional = n.recovery!.transitional;
   deliverInstallation(s, old, ring, transitional);
   n.regular = ring;

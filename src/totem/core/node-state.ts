@@ -1,3 +1,4 @@
+import { assert } from "../../lib/assert.js";
 import type { Rng } from "../../lib/rng.js";
 import type { TotemConfig } from "./config.js";
 import type { RingContext } from "./ring-context.js";
@@ -55,8 +56,12 @@ export interface NodeState {
   readonly timers: Map<TimerName, number>;
   /** Fragments per origin until the last one arrives. */
   readonly reassembly: Map<NodeId, Uint8Array[]>;
+  /** Peers recently failed, kept out for a while if they keep failing. */
+  readonly damping: Map<NodeId, import("./damping.js").Damping>;
   deliveredPayloads: number;
   configurationChanges: number;
+  /** When the previous step ran (pause detection), null before the first. */
+  lastStepMs: number | null;
 }
 
 /** One step's context: state, clock, randomness and the effects being collected. */
@@ -90,6 +95,7 @@ export function setState(s: Step, state: TotemState): void {
 
 /** Raise and persist the highest ring seq before it is used on the wire (corosync's ringid file). */
 export function persistRingSeq(s: Step, seq: number): void {
+  assert(Number.isSafeInteger(seq) && seq >= 0, "ring seqs are safe integers");
   if (seq > s.n.highestRingSeq) s.n.highestRingSeq = seq;
   if (s.n.highestRingSeq <= s.n.persistedRingSeq) return;
   s.n.persistedRingSeq = s.n.highestRingSeq;

@@ -3,7 +3,7 @@ import { assert, assertNever } from "../../lib/assert.js";
 import type { TotemConfig } from "./config.js";
 import { deliverContiguous } from "./delivery.js";
 import { freshGather, leave, onCommit, onConsensusTimeout, onForeign, onJoin, onJoinTimer, regather, startGather } from "./membership.js";
-import { arm, setState, type NodeState, type Step } from "./node-state.js";
+import { arm, log, setState, type NodeState, type Step } from "./node-state.js";
 import { createRingContext, storeFrame } from "./ring-context.js";
 import { SendQueue } from "./send-queue.js";
 import { onToken, releaseHeldToken, sendToSuccessor } from "./token.js";
@@ -38,7 +38,7 @@ export function createTotemNode(options: TotemNodeOptions): TotemNode {
     // Before the first ring a node sits on a private ring (me, 0) that no other node can name.
     regular: createRingContext(ringIdOf(me, 0), [me]), installedOnce: false, pending: null,
     gather: freshGather([me], [], 0), recovery: null, sendQueue: new SendQueue(SEND_QUEUE_PAYLOADS_MAX, options.config.netmtu),
-    holding: null, holdCancelSent: false, timers: new Map(), reassembly: new Map(), deliveredPayloads: 0, configurationChanges: 0,
+    holding: null, holdCancelSent: false, timers: new Map(), reassembly: new Map(), damping: new Map(), deliveredPayloads: 0, configurationChanges: 0, lastStepMs: null,
   };
   return {
     step: (event, nowMs, rng) => step(n, event, nowMs, rng),
@@ -50,6 +50,7 @@ export function createTotemNode(options: TotemNodeOptions): TotemNode {
 function step(n: NodeState, event: Event, nowMs: number, rng: Rng): Effect[] {
   const s: Step = { n, nowMs, rng, out: [] };
   if (n.state === "left") return s.out;
+  warnIfPaused(s);
   switch (event.kind) {
     case "recv": onMessage(s, event.msg); break;
     case "timer": onTimer(s, event.timer); break;
@@ -57,6 +58,19 @@ function step(n: NodeState, event: Event, nowMs: number, rng: Rng): Effect[] {
     default: assertNever(event, "event");
   }
   return s.out;
+}
+
+/**
+ * Some timer or token always wakes a live node well within the token timeout;
+ * a longer gap means this process was not scheduled (brief pitfall 1).
+ */
+function warnIfPaused(s: Step): void {
+  const n = s.n;
+  const thresholdMs = 0.75 * n.config.token;
+  if (n.lastStepMs !== null && s.nowMs - n.lastStepMs > thresholdMs) {
+    log(s, "warning", `not scheduled for ${Math.round(s.nowMs - n.lastStepMs)} ms (threshold ${Math.round(thresholdMs)} ms): consider a larger token timeout`);
+  }
+  n.lastStepMs = s.nowMs;
 }
 
 function onMessage(s: Step, msg: TotemMessage): void {

@@ -1,3 +1,4 @@
+import { assert } from "../../lib/assert.js";
 import type { Frame, NodeId, RingId, TokenMessage, CommitMessage } from "./types.js";
 
 /** Frames a node keeps per ring before refusing more (corosync's sort queue bound). */
@@ -39,6 +40,7 @@ export interface RingContext {
 }
 
 export function createRingContext(id: RingId, members: readonly NodeId[]): RingContext {
+  assert(members.length > 0 && members.every((m, i) => i === 0 || m > members[i - 1]!), "ring members are sorted and unique");
   return {
     id, members, memberSet: new Set(members), frames: new Map(), myAru: 0, highSeqReceived: 0, highDelivered: 0,
     released: 0, tokenSeqLast: 0, prevTokenAru: 0, lastForwarded: null, missCounts: new Map(), sentLastVisit: 0,
@@ -65,6 +67,7 @@ export function releaseUpTo(ctx: RingContext, upTo: number): void {
     ctx.missCounts.delete(seq);
   }
   if (limit > ctx.released) ctx.released = limit;
+  assert(ctx.released <= ctx.myAru && ctx.released <= ctx.highDelivered, "only received, delivered frames are released");
 }
 
 /** Seqs missing for miss_count_const visits, added to the token's rtr list (Totem §2 step 5). */

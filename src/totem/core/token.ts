@@ -1,3 +1,4 @@
+import { assert } from "../../lib/assert.js";
 import { deliverContiguous } from "./delivery.js";
 import { failToReceive, installNewRing } from "./membership.js";
 import { successorOf } from "./node-set.js";
@@ -69,6 +70,7 @@ export function visit(s: Step, ctx: RingContext, t: TokenMessage): void {
     aru = Math.min(ctx.myAru, seq);
     aruId = aru === seq ? 0 : n.me;
   }
+  assert(aru <= seq && ctx.myAru <= seq, "aru never passes seq (brief §5.7)");
   if (stuckReceiving(s, ctx, t)) return failToReceive(s);
   const retransFlg = n.state === "recovery" ? recoveryFlag(s, t.retransFlg) : false;
   if (frames.length > 0) multicastFrames(s, ctx.id, frames);
@@ -92,7 +94,9 @@ function allowanceFor(s: Step, ctx: RingContext, t: TokenMessage): number {
   const mine = s.n.state === "operational" ? s.n.sendQueue.backlogFrames : resendLeft(s);
   if (t.backlog > c.window_size && mine > 0) allowance = Math.min(allowance, Math.max(1, Math.floor((c.window_size * mine) / t.backlog)));
   const storeRoom = STORE_FRAMES_MAX - c.window_size - (t.seq - ctx.released);
-  return Math.max(0, Math.min(allowance, storeRoom));
+  const granted = Math.max(0, Math.min(allowance, storeRoom));
+  assert(granted <= c.max_messages, "a visit never sends more than max_messages new frames");
+  return granted;
 }
 
 /** New application frames (OPERATIONAL) or wrapped old-ring frames (RECOVERY), each numbered on the token. */

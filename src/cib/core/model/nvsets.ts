@@ -9,14 +9,15 @@ export interface ResolveOptions {
 }
 
 /**
- * Merges name/value sets the way Pacemaker does: sets sorted by score, highest
- * first (document order among equals); a set whose rule is false is skipped;
- * the first value seen for a name wins.
+ * Merges name/value sets the way Pacemaker (2.1) does: sets sorted by score,
+ * highest first, and among equal scores the later set first (observed with
+ * crm_resource; a differential test keeps us honest); a set whose rule is
+ * false is skipped; the first value seen for a name wins.
  */
 export function resolveNvSets(sets: readonly NvSet[], options: ResolveOptions = {}): Map<string, string> {
   const ordered = sets
     .map((set, index) => ({ set, index }))
-    .sort((a, b) => rank(b.set, options) - rank(a.set, options) || a.index - b.index);
+    .sort((a, b) => rank(b.set, options) - rank(a.set, options) || b.index - a.index);
   const values = new Map<string, string>();
   for (const { set } of ordered) {
     if (set.rule && !(options.context && evaluateRule(set.rule, options.context))) continue;

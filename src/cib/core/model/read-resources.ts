@@ -33,6 +33,7 @@ function readResource(reader: Reader, element: XmlElement, templates: Templates)
   }
 }
 
+/** Adds what every resource kind takes from its element: description and source position. */
 function common<T extends { id: string; meta: unknown }>(element: XmlElement, base: T): T {
   const description = element.attrs.get("description");
   const result = base as T & { description?: string; pos?: XmlElement["pos"] };

@@ -13,7 +13,7 @@ export type NvSetKind = "instance_attributes" | "meta_attributes" | "utilization
 
 /**
  * A name/value set. Several sets of one kind are merged by resolveNvSets():
- * higher `score` first, then document order; the first value for a name wins;
+ * higher `score` first, the later set first among equals; the first value for a name wins;
  * a set whose rule is false is skipped. `id-ref` sets are already resolved.
  */
 export interface NvSet {

@@ -156,12 +156,15 @@ const INTERVAL_UNITS_MS: Record<string, number> = {
 };
 
 /**
- * Pacemaker's interval and timeout syntax: a number with an optional unit
- * (bare numbers are seconds; ms, msec, us, usec, s, sec, m, min, h, hr), or
- * an ISO 8601 duration without years or months. Returns milliseconds.
+ * Pacemaker's interval and timeout syntax, as crm_simulate reads it: a whole
+ * number (a fraction is ignored: "2.5m" is 2 minutes), optional spaces, and a
+ * case-insensitive unit (none means seconds; ms, msec, us, usec, s, sec, m,
+ * min, h, hr); or an ISO 8601 duration without years or months. Returns
+ * milliseconds. Pacemaker 2.1 counts a day short in ISO durations with days
+ * ("P2D" is one day); Quorate does not copy that.
  */
 export function parseIntervalMs(text: string): number | undefined {
-  const plain = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const plain = /^\s*(\d+)(?:\.\d*)?\s*([a-z]*)\s*$/i.exec(text);
   if (plain) {
     const unit = INTERVAL_UNITS_MS[plain[2]!.toLowerCase()];
     return unit === undefined ? undefined : Math.floor(Number(plain[1]) * unit);

@@ -51,7 +51,7 @@ export function parseDefaults(stream: TokenStream, ctx: BuildContext, command: s
   }
   const set = parseAttrSet(stream, ctx, { setName: spec.setName, idBase: setId, exactBase: true, allowRules: true });
   set.attrs.set("id", setId);
-  if (!stream.done) throw new CrmSyntaxError(`expected name=value, got '${stream.peekText() ?? ""}'`, stream.peek());
+  if (!stream.done) throw new CrmSyntaxError("expected name=value", stream.peek());
   const pairs = set.children.filter((child) => child.kind === "element" && child.name === "nvpair");
   if (pairs.length === 0 && set.children.length === 0 && head !== undefined && splitAssignment(head) === undefined && head.text !== `${setId}:`) {
     throw new CrmSyntaxError(`expected name=value`, head);

@@ -4,40 +4,39 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { seededRng, type Rng } from "../../lib/rng.js";
 import type { Disposable } from "../../lib/disposable.js";
+import { decodeMessage, encodeMessage, type NodeId, type TotemConfig } from "../../totem/index.js";
 import {
-  createTotemNode, decodeMessage, encodeMessage,
-  type ConfigurationChange, type Effect, type Event, type NodeId, type RingId, type TimerName, type TotemConfig, type TotemNode,
-} from "../../totem/index.js";
+  createMembershipStack,
+  type MembershipStack, type QuorumOptions, type StackCommand, type StackEffect, type StackEvent, type StackStatus, type StackTimerName,
+} from "../../quorum/index.js";
 import type { LinkTransport } from "./links.js";
 
-/** What the totem ring hands up: ordered payloads and configuration changes. */
-export interface RingListener {
-  deliver(from: NodeId, ring: RingId, payload: Uint8Array): void;
-  configuration(change: ConfigurationChange): void;
-  log(level: "debug" | "info" | "notice" | "warning", message: string): void;
-}
+/** The effects the daemon acts on; the driver itself carries out sends, timers, persistence and logs. */
+export type UpwardEffect = Extract<StackEffect, { kind: "deliver" | "configuration" | "cpg_deliver" | "cpg_confchg" | "cpg_rejected" | "cpg_synced" | "quorum" | "rejected" | "state" | "log" }>;
 
-export interface TotemDriverOptions {
+export interface StackDriverOptions {
   nodeid: NodeId;
-  config: TotemConfig;
+  totem: TotemConfig;
+  quorum: QuorumOptions | null;
   stateDir: string;
-  listener: RingListener;
+  onEffect: (effect: UpwardEffect) => void;
 }
 
 /**
- * Runs the pure totem core on real time: datagrams and timers in, effects out,
- * in order (persist before send). Holds no protocol logic.
+ * Runs the pure membership stack (totem + CPG + votequorum) on real time:
+ * datagrams, timers and local commands in; effects out, in order (persist
+ * before any later send). Holds no protocol logic.
  */
-export class TotemDriver implements Disposable {
-  readonly counters = { decodeErrors: 0, spoofedSender: 0, rejectedPayloads: 0 };
-  private readonly node: TotemNode;
+export class StackDriver implements Disposable {
+  readonly counters = { decodeErrors: 0, spoofedSender: 0 };
+  private readonly stack: MembershipStack;
   private readonly rng: Rng = seededRng(randomInt(0x7fffffff));
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private readonly timers = new Map<StackTimerName, NodeJS.Timeout>();
   private transport: LinkTransport | undefined;
   private stopped = false;
 
-  constructor(private readonly options: TotemDriverOptions) {
-    this.node = createTotemNode({ nodeId: options.nodeid, config: options.config, ringSeq: readRingSeq(this.ringSeqFile()) });
+  constructor(private readonly options: StackDriverOptions) {
+    this.stack = createMembershipStack({ nodeId: options.nodeid, totem: options.totem, quorum: options.quorum, ringSeq: readRingSeq(this.ringSeqFile()) });
   }
 
   start(transport: LinkTransport): void {
@@ -45,19 +44,19 @@ export class TotemDriver implements Disposable {
     this.step({ kind: "command", command: { kind: "start" } });
   }
 
-  status() {
-    return this.node.status();
+  status(): StackStatus {
+    return this.stack.status();
   }
 
-  /** Queues a payload for agreed delivery to every member; false when the send queue is full. */
-  multicast(payload: Uint8Array): boolean {
-    const before = this.counters.rejectedPayloads;
-    this.step({ kind: "command", command: { kind: "multicast", payload } });
-    return this.counters.rejectedPayloads === before;
-  }
-
-  queueSpace(): number {
-    return this.node.queueSpace();
+  /** Runs a local command; returns the refusal reason when the stack refused it (e.g. send queue full). */
+  command(command: StackCommand): string | undefined {
+    let refusal: string | undefined;
+    for (const effect of this.stepEffects({ kind: "command", command })) {
+      if (effect.kind === "cpg_rejected" && effect.command === command) refusal = effect.reason;
+      else if (effect.kind === "rejected" && command.kind === "multicast" && effect.payload === command.payload) refusal = effect.reason;
+      this.apply(effect);
+    }
+    return refusal;
   }
 
   /** A datagram that passed authentication: decode (never trusted before), check its claimed sender, step. */
@@ -65,7 +64,6 @@ export class TotemDriver implements Disposable {
     const decoded = decodeMessage(bytes);
     if (!decoded.ok) {
       this.counters.decodeErrors++;
-      this.options.listener.log("debug", `dropped a packet from node ${from}: ${decoded.error.message}`);
       return;
     }
     if (decoded.value.sender !== from) {
@@ -87,22 +85,27 @@ export class TotemDriver implements Disposable {
     this.timers.clear();
   }
 
-  private step(event: Event): void {
-    if (this.stopped) return;
-    for (const effect of this.node.step(event, performance.now(), this.rng)) this.apply(effect);
+  private step(event: StackEvent): void {
+    for (const effect of this.stepEffects(event)) this.apply(effect);
   }
 
-  private apply(effect: Effect): void {
+  private stepEffects(event: StackEvent): StackEffect[] {
+    return this.stopped ? [] : this.stack.step(event, performance.now(), this.rng);
+  }
+
+  private apply(effect: StackEffect): void {
     switch (effect.kind) {
       case "send": {
+        if (effect.to === this.options.nodeid) {
+          const msg = effect.msg;
+          setImmediate(() => this.step({ kind: "recv", msg }));
+          return;
+        }
         const bytes = encodeMessage(effect.msg);
         if (effect.to === "all") this.transport?.broadcast(bytes);
-        else if (effect.to === this.options.nodeid) setImmediate(() => this.step({ kind: "recv", msg: effect.msg }));
         else this.transport?.send(effect.to, bytes);
         return;
       }
-      case "deliver": return this.options.listener.deliver(effect.from, effect.ring, effect.payload);
-      case "configuration": return this.options.listener.configuration(effect.change);
       case "arm": return this.arm(effect.timer, effect.atMs);
       case "cancel": {
         clearTimeout(this.timers.get(effect.timer));
@@ -110,16 +113,11 @@ export class TotemDriver implements Disposable {
         return;
       }
       case "persist": return writeRingSeq(this.ringSeqFile(), effect.ringSeq);
-      case "rejected": {
-        this.counters.rejectedPayloads++;
-        return;
-      }
-      case "state": return this.options.listener.log("info", `totem state ${effect.state} (ring ${effect.ring})`);
-      case "log": return this.options.listener.log(effect.level, effect.message);
+      default: return this.options.onEffect(effect);
     }
   }
 
-  private arm(timer: TimerName, atMs: number): void {
+  private arm(timer: StackTimerName, atMs: number): void {
     clearTimeout(this.timers.get(timer));
     const handle = setTimeout(() => {
       this.timers.delete(timer);
@@ -131,6 +129,10 @@ export class TotemDriver implements Disposable {
   private ringSeqFile(): string {
     return join(this.options.stateDir, `ringid_${this.options.nodeid}`);
   }
+}
+
+export class RingSeqFileError extends Error {
+  override name = "RingSeqFileError";
 }
 
 /** The last persisted ring seq; 0 on first start. A damaged file is fatal: guessing could reuse a ring id. */
@@ -145,10 +147,6 @@ export function readRingSeq(file: string): number {
   const value = Number(text.trim());
   if (!Number.isSafeInteger(value) || value < 0) throw new RingSeqFileError(`${file} does not hold a ring seq (got "${text.trim().slice(0, 40)}")`);
   return value;
-}
-
-export class RingSeqFileError extends Error {
-  override name = "RingSeqFileError";
 }
 
 /** Durable before the caller's next send (the core's contract): write, fsync, rename. */
