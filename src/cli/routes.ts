@@ -11,10 +11,12 @@ export const routes: Record<string, CliRoute> = {
   config: { summary: "config check FILE: validate a corosync.conf", load: async () => (await import("../node/cli.js")).config },
   keygen: { summary: "write a cluster authkey (like corosync-keygen)", load: async () => (await import("../node/cli.js")).keygen },
   sim: { summary: "run the deterministic cluster simulator (--seed S --nodes N --steps K)", load: async () => (await import("../sim/cli.js")).sim },
+  cib: { summary: "cib check|diff|patch FILE…: check a CIB file (like crm_verify), diff two, apply a patch", load: async () => (await import("../cib/cli.js")).cib },
   crm: { summary: "the crm shell (crmsh-compatible)", load: async () => (await import("../crm/cli.js")).crm },
   simulate: { summary: "compute a transition from a CIB (like crm_simulate)", load: async () => (await import("../scheduler/cli.js")).simulate },
   explain: { summary: "say in plain words why a resource is where it is", load: async () => (await import("../scheduler/cli.js")).explain },
   drbd: { summary: "replicated storage (drbdadm verbs)", load: async () => (await import("../drbd/cli.js")).drbd },
   drbdadm: { summary: "alias of `quorate drbd`", load: async () => (await import("../drbd/cli.js")).drbd },
+  nbd: { summary: "nbd serve --file PATH: export a file over NBD (standalone, unreplicated)", load: async () => (await import("../nbd/cli.js")).nbd },
   agent: { summary: "agent exec CLASS:PROVIDER:TYPE ACTION: run one resource-agent action locally", load: async () => (await import("../executor/cli.js")).agent },
 };

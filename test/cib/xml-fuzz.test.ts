@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng, type Rng } from "../../src/lib/rng.js";
-import { parseXml, serializeXml } from "../../src/cib/index.js";
+import { parseXml, serializeXml, loadCib } from "../../src/cib/index.js";
 
 const SEED = 0x5eed_c1b;
 const SAMPLE = `<?xml version="1.0"?>
@@ -40,7 +40,7 @@ function randomText(rng: Rng): string {
   return text;
 }
 
-test(`fuzz: mutated and random input never throws, and what parses round-trips (seed=0x${SEED.toString(16)})`, () => {
+test(`fuzz: mutated and random input never throws (parser and model loader), and what parses round-trips (seed=0x${SEED.toString(16)})`, () => {
   const rng = seededRng(SEED);
   let accepted = 0;
   for (let i = 0; i < 4000; i++) {
@@ -51,6 +51,7 @@ test(`fuzz: mutated and random input never throws, and what parses round-trips (
       continue;
     }
     accepted++;
+    loadCib(result.value); // the model loader must not throw on any well-formed tree either
     const written = serializeXml(result.value.root);
     const again = parseXml(written, "fuzz.xml");
     assert.ok(again.ok, `seed=0x${SEED.toString(16)} iteration ${i}: own output does not parse: ${written}`);

@@ -107,13 +107,17 @@ class Parser {
     this.pos = end + 3;
   }
 
-  /** Skips `<!DOCTYPE …>` including an internal subset in brackets. */
+  /** Skips `<!DOCTYPE …>` including an internal subset in brackets and quoted literals. */
   private doctype(lt: number): void {
     if (this.root || this.stack.length > 0) this.fail(lt, "DOCTYPE after the root element started");
     let depth = 0;
+    let quote = 0;
     for (let i = lt + 9; i < this.text.length; i++) {
       const code = this.text.charCodeAt(i);
-      if (code === 0x5b) depth++;
+      if (quote !== 0) {
+        if (code === quote) quote = 0;
+      } else if (code === QUOTE || code === APOS) quote = code;
+      else if (code === 0x5b) depth++;
       else if (code === 0x5d) depth--;
       else if (code === GT && depth <= 0) {
         this.pos = i + 1;

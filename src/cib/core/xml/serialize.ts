@@ -11,58 +11,50 @@ export interface SerializeOptions {
  * pure function of the tree, so equal trees give byte-equal text.
  */
 export function serializeXml(element: XmlElement, options: SerializeOptions = {}): string {
-  const parts: string[] = [];
-  writeElement(element, options.pretty ?? true ? 0 : -1, parts);
-  return parts.join("");
+  return writeElement(element, options.pretty ?? true ? 0 : -1);
 }
 
 /** The whole document, with the comments around the root; ends with a newline. */
 export function serializeDocument(document: XmlDocument, options: SerializeOptions = {}): string {
-  const pretty = options.pretty ?? true;
-  const newline = pretty ? "\n" : "";
-  const parts: string[] = [];
-  for (const comment of document.prolog) parts.push(`<!--${comment.text}-->`, newline);
-  parts.push(serializeXml(document.root, options), newline);
-  for (const comment of document.epilog) parts.push(`<!--${comment.text}-->`, newline);
-  return pretty ? parts.join("") : parts.join("") + "\n";
+  const newline = options.pretty ?? true ? "\n" : "";
+  let text = "";
+  for (const comment of document.prolog) text += `<!--${comment.text}-->${newline}`;
+  text += serializeXml(document.root, options) + newline;
+  for (const comment of document.epilog) text += `<!--${comment.text}-->${newline}`;
+  return newline === "" ? text + "\n" : text;
 }
 
-/** `depth` < 0 means compact output (no indentation or newlines). */
-function writeElement(element: XmlElement, depth: number, parts: string[]): void {
-  const indent = depth < 0 ? "" : "  ".repeat(depth);
-  let open = `${indent}<${element.name}`;
-  for (const [name, value] of element.attrs) open += ` ${name}="${escapeAttribute(value)}"`;
+const INDENTS: string[] = [""];
+
+function indentation(depth: number): string {
+  if (depth < 0) return "";
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + "  ");
+  return INDENTS[depth]!;
+}
+
+/**
+ * `depth` < 0 means compact output (no indentation or newlines). Strings are
+ * built with `+=`, which V8 turns into cheap ropes: far less garbage than
+ * collecting millions of small parts for one join.
+ */
+function writeElement(element: XmlElement, depth: number): string {
+  const indent = indentation(depth);
+  let text = `${indent}<${element.name}`;
+  for (const [name, value] of element.attrs) text += ` ${name}="${escapeAttribute(value)}"`;
   const children = element.children;
-  if (children.length === 0) {
-    parts.push(open, "/>");
-    return;
-  }
-  parts.push(open, ">");
+  if (children.length === 0) return text + "/>";
+  text += ">";
   // Text makes whitespace significant, so such an element is written compactly (as libxml2 does).
-  if (depth >= 0 && children.some((child) => child.kind === "text")) {
-    for (const child of children) writeNode(child, -1, parts);
-    parts.push(`</${element.name}>`);
-    return;
-  }
-  for (const child of children) {
-    if (depth >= 0) parts.push("\n");
-    writeNode(child, depth < 0 ? -1 : depth + 1, parts);
-  }
-  parts.push(depth >= 0 ? `\n${indent}</${element.name}>` : `</${element.name}>`);
+  const compact = depth < 0 || children.some((child) => child.kind === "text");
+  for (const child of children) text += compact ? writeNode(child, -1) : "\n" + writeNode(child, depth + 1);
+  return compact ? `${text}</${element.name}>` : `${text}\n${indent}</${element.name}>`;
 }
 
-function writeNode(node: XmlNode, depth: number, parts: string[]): void {
-  const indent = depth < 0 ? "" : "  ".repeat(depth);
+function writeNode(node: XmlNode, depth: number): string {
   switch (node.kind) {
-    case "element":
-      writeElement(node, depth, parts);
-      return;
-    case "comment":
-      parts.push(`${indent}<!--${node.text}-->`);
-      return;
-    case "text":
-      parts.push(indent, node.cdata ? cdataSection(node.text) : escapeText(node.text));
-      return;
+    case "element": return writeElement(node, depth);
+    case "comment": return `${indentation(depth)}<!--${node.text}-->`;
+    case "text": return node.cdata ? cdataSection(node.text) : escapeText(node.text);
   }
 }
 
@@ -70,14 +62,14 @@ function cdataSection(text: string): string {
   return `<![CDATA[${text.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
 }
 
-const ATTRIBUTE_ESCAPES: Record<string, string> = {
+const ESCAPES: Record<string, string> = {
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;",
 };
 
 export function escapeAttribute(value: string): string {
-  return /[&<>"'\n\r\t]/.test(value) ? value.replace(/[&<>"'\n\r\t]/g, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+  return /[&<>"'\n\r\t]/.test(value) ? value.replace(/[&<>"'\n\r\t]/g, (c) => ESCAPES[c]!) : value;
 }
 
 export function escapeText(value: string): string {
-  return /[&<>]/.test(value) ? value.replace(/[&<>]/g, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
+  return /[&<>]/.test(value) ? value.replace(/[&<>]/g, (c) => ESCAPES[c]!) : value;
 }

@@ -109,15 +109,19 @@ export function walk(
   root: XmlElement,
   visit: (element: XmlElement, parent: XmlElement | undefined) => WalkControl,
 ): void {
-  const stack: Array<[XmlElement, XmlElement | undefined]> = [[root, undefined]];
-  while (stack.length > 0) {
-    const [element, parent] = stack.pop()!;
-    const control = visit(element, parent);
+  // Two parallel stacks rather than one of pairs: no allocation per element.
+  const elements: XmlElement[] = [root];
+  const parents: Array<XmlElement | undefined> = [undefined];
+  while (elements.length > 0) {
+    const element = elements.pop()!;
+    const control = visit(element, parents.pop());
     if (control === "stop") return;
     if (control === "skip-children") continue;
     for (let i = element.children.length - 1; i >= 0; i--) {
       const child = element.children[i]!;
-      if (child.kind === "element") stack.push([child, element]);
+      if (child.kind !== "element") continue;
+      elements.push(child);
+      parents.push(element);
     }
   }
 }
