@@ -88,9 +88,11 @@ test("bad group names and pids are refused with a reason, and change nothing", (
   world.command(world.node(n(1)), { kind: "cpg_join", group: "x".repeat(129), pid: 1 });
   world.command(world.node(n(1)), { kind: "cpg_join", group: "", pid: 1 });
   world.command(world.node(n(1)), { kind: "cpg_join", group: "ok", pid: 0 });
+  world.command(world.node(n(1)), { kind: "cpg_mcast", group: "ok", pid: 1, payload: new Uint8Array(2 * 1024 * 1024) });
   world.runUntil(world.nowMs + 300);
   const rejected = seen.flatMap((s) => (s.effect.kind === "cpg_rejected" ? [s.effect.reason] : []));
-  assert.equal(rejected.length, 3);
+  assert.equal(rejected.length, 4);
+  assert.match(rejected[3]!, /message of 2097152 bytes exceeds/);
   assert.match(rejected[0]!, /1\.\.128 bytes \(got 129\)/);
   assert.match(rejected[2]!, /pid must be a positive/);
   assert.deepEqual(world.node(n(1)).core!.status().groups, []);
