@@ -107,7 +107,7 @@ function scheduleTraffic(world: World, id: number, plan: Plan, traffic: { on: bo
     if (!traffic.on) return;
     const big = world.rng.int(20) === 0;
     if (world.rng.int(4) === 0) cpgActivity(world, node);
-    else world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64));
+    else world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64), world.rng.int(5) === 0);
     world.at(world.rng.next() * 2 * plan.trafficEveryMs, next);
   };
   world.at(world.rng.next() * plan.trafficEveryMs, next);

@@ -120,11 +120,11 @@ export class World {
     this.crash(node);
   }
 
-  submit(node: SimNode, fillerBytes: number): void {
+  submit(node: SimNode, fillerBytes: number, safe = false): void {
     if (node.core === null) return;
     const counter = node.submitted + 1;
     const payload = makePayload({ sender: node.id, incarnation: node.incarnation, counter }, fillerBytes);
-    const effects = node.core.step({ kind: "command", command: { kind: "multicast", payload } }, this.localNow(node), node.rng);
+    const effects = node.core.step({ kind: "command", command: { kind: "multicast", payload, safe } }, this.localNow(node), node.rng);
     if (!effects.some((e) => e.kind === "rejected")) {
       node.submitted = counter;
       this.checker.submittedPayload(node.id, node.incarnation, counter);

@@ -46,6 +46,8 @@ test("quorum options: two_node implies wait_for_all unless it is set to 0; contr
   assert.ok(!none.ok && none.error[0]!.includes("expected_votes is required"));
   const bad = quorumOptions({ two_node: true, expected_votes: 3 });
   assert.ok(!bad.ok && bad.error[0]!.includes("two_node needs exactly 2"));
+  const atb = quorumOptions({ auto_tie_breaker: true, expected_votes: 4 });
+  assert.ok(!atb.ok && atb.error[0]!.includes("auto_tie_breaker needs a nodelist"));
   const list = quorumOptions({ nodelist: [{ nodeid: nodeId(1), votes: 2 }, { nodeid: nodeId(2), votes: 1 }] });
   assert.ok(list.ok && list.value.expectedVotes === 3);
 });
@@ -134,7 +136,7 @@ test("quorum events carry the ring id and the vote counts", () => {
 });
 
 test("votequorum codec round-trips and never throws on garbage", () => {
-  const info = { kind: "nodeinfo" as const, ring: ringIdOf(nodeId(1), 8), votes: 1, expectedVotes: 3, quorate: true, waitingForAll: false, seen: [nodeId(1), nodeId(2)] };
+  const info = { kind: "nodeinfo" as const, ring: ringIdOf(nodeId(1), 8), votes: 1, expectedVotes: 3, quorate: true, waitingForAll: false, seen: [nodeId(1), nodeId(2)], lms: { seq: 4, members: [nodeId(2)] } };
   const back = decodeQuorumMessage(encodeQuorumMessage(info));
   assert.ok(back.ok);
   assert.deepEqual(back.value, info);
