@@ -61,8 +61,8 @@ interface LinkState {
   lastSentMs: number;
 }
 
-const RESYNC_RUN_BLOCKS = 64;
-const RESYNC_WINDOW = 8;
+const RESYNC_RUN_BLOCKS = 256;
+const RESYNC_WINDOW = 16;
 const PING_INTERVAL_MS = 1000;
 
 /**
@@ -801,8 +801,10 @@ export class Replica {
         wrapped = true;
         continue;
       }
+      // A run is at most 1 MiB and at most what the rate budget still allows.
+      const runMax = Math.min(RESYNC_RUN_BLOCKS, Math.ceil(this.resyncBudgetBytes / BLOCK_BYTES));
       let count = 1;
-      while (count < RESYNC_RUN_BLOCKS && block + count < bitmap.blocks && bitmap.test(block + count) && !this.resyncInFlight.has(block + count)) count++;
+      while (count < runMax && block + count < bitmap.blocks && bitmap.test(block + count) && !this.resyncInFlight.has(block + count)) count++;
       this.resyncCursor = block + count;
       if (this.resyncInFlight.has(block) || this.writesInFlight(block, count)) continue;
       this.resyncInFlight.set(block, { count, stale: false });
