@@ -6,7 +6,7 @@ import { BITMAP_PAGE_BYTES, BLOCK_BYTES, Bitmap, blocksOf } from "./bitmap.js";
 import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision } from "./handshake.js";
 import { JUST_CREATED, NO_UUID, extentOf, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
-import type { Command, ConnState, Crypto, DiskState, Effect, Input, PeerMsg, ReplState, Role } from "./types.js";
+import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
   resource: string;
@@ -342,7 +342,8 @@ export class Replica {
 
   private onLinkUp(nonce: string): void {
     this.link = { nonce, peerAuthed: false, stateSent: false, lastRecvMs: this.now, lastSentMs: this.now };
-    this.send({ t: "hello", node: this.settings.node, nonce });
+    const { protocol, policies, allowTwoPrimaries } = this.settings;
+    this.send({ t: "hello", node: this.settings.node, nonce, options: { protocol, ...policies, allowTwoPrimaries } });
   }
 
   private onLinkLost(why: string): void {
@@ -386,7 +387,7 @@ export class Replica {
     const link = this.link;
     if (link === undefined) return;
     link.lastRecvMs = this.now;
-    if (msg.t === "hello") return this.onHello(msg.node, msg.nonce);
+    if (msg.t === "hello") return this.onHello(msg.node, msg.nonce, msg.options);
     if (msg.t === "auth") return this.onAuth(msg.mac);
     if (!link.peerAuthed) return this.refuse("peer sent data before authenticating");
     switch (msg.t) {
@@ -421,14 +422,31 @@ export class Replica {
     this.emit({ kind: "link", want: false });
   }
 
-  private onHello(node: string, nonce: string): void {
+  private onHello(node: string, nonce: string, theirs: NetAgreement): void {
     if (node !== this.settings.peer) return this.refuse(`peer says it is ${node}, expected ${this.settings.peer}`);
+    const mismatch = this.disagreement(theirs);
+    if (mismatch !== undefined) return this.refuse(`incompatible ${mismatch}`);
     if (this.settings.authenticate) {
       this.send({ t: "auth", mac: this.crypto.hmac(nonce) });
       return;
     }
     this.link!.peerAuthed = true;
     this.sendState(true);
+  }
+
+  /** The first net setting the peer has differently (discard-local pairs with the peer's discard-remote). */
+  private disagreement(theirs: NetAgreement): string | undefined {
+    const s = this.settings;
+    const mirrored = s.policies.afterSb0pri === "discard-local" ? "discard-remote" : s.policies.afterSb0pri === "discard-remote" ? "discard-local" : s.policies.afterSb0pri;
+    const pairs: Array<[string, unknown, unknown]> = [
+      ["protocol", s.protocol, theirs.protocol],
+      ["after-sb-0pri", mirrored, theirs.afterSb0pri],
+      ["after-sb-1pri", s.policies.afterSb1pri, theirs.afterSb1pri],
+      ["after-sb-2pri", s.policies.afterSb2pri, theirs.afterSb2pri],
+      ["allow-two-primaries", s.allowTwoPrimaries, theirs.allowTwoPrimaries],
+    ];
+    const differing = pairs.find(([, mine, peer]) => mine !== peer);
+    return differing === undefined ? undefined : `${differing[0]} (${s.node}: ${String(differing[1])}, ${s.peer}: ${String(differing[2])})`;
   }
 
   private onAuth(mac: string): void {
