@@ -4,7 +4,8 @@ import type { BlockErrno } from "../../nbd/block-device.js";
 import type { OnIoError, Protocol } from "../config/model.js";
 import { BITMAP_PAGE_BYTES, BLOCK_BYTES, Bitmap, blocksOf } from "./bitmap.js";
 import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision } from "./handshake.js";
-import { JUST_CREATED, NO_UUID, extentOf, newUuid, type Superblock } from "./metadata.js";
+import { ActivityLog } from "./activity-log.js";
+import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
 import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
@@ -97,14 +98,16 @@ export class Replica {
   /** Writes and flushes sent to the peer and not yet acknowledged as written. */
   private readonly unacked = new Map<number, { reqId: number | undefined; off: number; len: number }>();
   private readonly remoteReads = new Map<number, number>();
-  private readonly activityLog: number[] = [];
+  private readonly activityLog: ActivityLog;
   private promoteReq: { reqId: number; force: boolean; sinceMs: number } | undefined;
   private resyncCursor = 0;
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
 
-  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {}
+  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
+    this.activityLog = new ActivityLog(settings.alExtents);
+  }
 
   /** Attaches the backing store whose metadata the driver has read. */
   attach(sb: Superblock, bits: Uint8Array, nowMs: number): Effect[] {
@@ -112,7 +115,7 @@ export class Replica {
     assert(this.sb === undefined, "attach while attached");
     this.sb = sb;
     this.bitmap = new Bitmap(Math.ceil(sb.sizeBytes / BLOCK_BYTES), bits);
-    this.activityLog.length = 0;
+    this.activityLog.clear();
     if (sb.crashedPrimary) {
       // A crash while Primary: writes to the active extents may not have reached the peer.
       for (const extent of sb.activityLog) this.markExtent(extent);
@@ -178,7 +181,7 @@ export class Replica {
     if (sb === undefined || bitmap === undefined) return;
     sb.seq++;
     sb.disk = this.disk === "UpToDate" || this.disk === "Outdated" ? this.disk : "Inconsistent";
-    sb.activityLog = [...this.activityLog];
+    sb.activityLog = this.activityLog.snapshot();
     const pages = [...bitmap.dirtyPages].sort((a, b) => a - b).map((index) => ({
       index,
       bytes: bitmap.bits.slice(index * BITMAP_PAGE_BYTES, (index + 1) * BITMAP_PAGE_BYTES),
@@ -189,7 +192,7 @@ export class Replica {
 
   private markExtent(extent: number): void {
     const bitmap = this.bitmap!;
-    const blocksPerExtent = (4 * 1024 * 1024) / BLOCK_BYTES;
+    const blocksPerExtent = AL_EXTENT_BYTES / BLOCK_BYTES;
     for (let b = extent * blocksPerExtent; b < Math.min(bitmap.blocks, (extent + 1) * blocksPerExtent); b++) bitmap.set(b);
   }
 
@@ -293,7 +296,7 @@ export class Replica {
     this.role = "Secondary";
     if (this.sb !== undefined) {
       this.sb.crashedPrimary = false;
-      this.activityLog.length = 0;
+      this.activityLog.clear();
       this.persist();
     }
     this.log("role Secondary");
@@ -563,20 +566,6 @@ export class Replica {
     this.emit(effect(id));
   }
 
-  /** Records the extents a write touches in the activity log before the write reaches the disk. */
-  private touchActivityLog(off: number, len: number): void {
-    let changed = false;
-    for (let e = extentOf(off); e <= extentOf(off + len - 1); e++) {
-      const at = this.activityLog.indexOf(e);
-      if (at === this.activityLog.length - 1 && at >= 0) continue;
-      if (at >= 0) this.activityLog.splice(at, 1);
-      else changed = true;
-      this.activityLog.push(e);
-    }
-    while (this.activityLog.length > this.settings.alExtents) this.activityLog.shift();
-    if (changed) this.persist();
-  }
-
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
@@ -594,7 +583,7 @@ export class Replica {
       this.bitmap.setRange(off, data.length);
     }
     if (local) {
-      this.touchActivityLog(off, data.length);
+      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
       this.invalidateResyncReads(off, data.length);
       this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
     }
@@ -974,7 +963,7 @@ export class Replica {
     this.now = nowMs;
     if (this.sb !== undefined && this.role === "Secondary") {
       this.sb.crashedPrimary = false;
-      this.activityLog.length = 0;
+      this.activityLog.clear();
     }
     this.persist();
     return this.flush();
