@@ -122,6 +122,8 @@ export class Replica {
       this.log(`attached after a crash as Primary: ${sb.activityLog.length} active extents marked out of sync`);
     }
     sb.activityLog = [];
+    // A Primary that attaches its disk (it was diskless) must replay the activity log after a crash too.
+    if (this.role === "Primary") sb.crashedPrimary = true;
     this.disk = sb.disk;
     this.persist();
     // The peer may have written without us: reconnect so both sides compare generations again.
@@ -651,11 +653,12 @@ export class Replica {
    * the peer's detached disk lacks.
    */
   private trackChangesForPeer(off: number, len: number): void {
-    if (this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate") {
-      this.newCurrentUuid();
-      this.persist();
-    }
+    const newGeneration = this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate";
+    if (newGeneration) this.newCurrentUuid();
+    const before = this.bitmap!.count;
     this.bitmap!.setRange(off, len);
+    // No activity log covers a Secondary's writes: new bits reach the disk before the data.
+    if (newGeneration || this.bitmap!.count !== before) this.persist();
   }
 
   private onRecvAck(seq: number): void {
