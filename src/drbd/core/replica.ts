@@ -542,7 +542,10 @@ export class Replica {
       this.bitmap?.setRange(w.off, w.len);
       this.unacked.delete(seq);
       const p = w.reqId === undefined ? undefined : this.pending.get(w.reqId);
-      if (p !== undefined) { p.peerPending = false; this.tryComplete(p); }
+      if (p === undefined) continue;
+      p.peerPending = false;
+      if (this.sb === undefined && !p.peerOk) p.error = "EIO"; // it was the only copy
+      this.tryComplete(p);
     }
   }
 
@@ -570,10 +573,10 @@ export class Replica {
 
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
     const local = this.localUsable() || (this.sb !== undefined && this.repl === "SyncTarget");
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
+    if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
     const p: Pending = { reqId, off, len: data.length, localPending: local, peerPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (!remote && this.bitmap !== undefined) {
