@@ -2,7 +2,7 @@
 // next to real crmsh on the same file in the same run. Prints figures; not a test.
 // Run: npm run build && node dist/bench/crm/show.js [resources]
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,17 +43,32 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv, runs: number): { ms: number; lines: number } {
+/**
+ * Wall time and CPU time (user+sys, from bash's `times`) of a command. On a
+ * shared, loaded machine the wall time mostly measures waiting for a core;
+ * the CPU time is the cost of the command itself.
+ */
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv, runs: number): { ms: number; cpuMs: number; lines: number; text: string } {
   const times: number[] = [];
-  let lines = 0;
+  const cpu: number[] = [];
+  const output = join(env["HOME"] ?? tmpdir(), `show-${runs}-${command.length}.out`);
+  const quoted = [command, ...args].map((word) => `'${word}'`).join(" ");
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const run = spawnSync(command, args, { env, encoding: "utf8", maxBuffer: 1 << 30, timeout: 600_000 });
+    const run = spawnSync("bash", ["-c", `${quoted} > "$OUT" && times >&2`], { env: { ...env, OUT: output }, encoding: "utf8", timeout: 900_000 });
     times.push(performance.now() - started);
     if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${run.stderr}`);
-    lines = run.stdout.split("\n").length;
+    cpu.push(childCpuMs(run.stderr));
   }
-  return { ms: median(times), lines };
+  const text = readFileSync(output, "utf8");
+  return { ms: median(times), cpuMs: median(cpu), lines: text.split("\n").length - 1, text };
+}
+
+/** Children's user+sys from the second line of bash's `times` ("0m1.234s 0m0.056s"). */
+function childCpuMs(stderr: string): number {
+  const line = stderr.trim().split("\n").at(-1) ?? "";
+  const seconds = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return ((seconds[0] ?? NaN) + (seconds[1] ?? NaN)) * 1000;
 }
 
 async function main(): Promise<void> {
@@ -84,10 +99,11 @@ async function main(): Promise<void> {
     for (const [phase, times] of Object.entries(phases)) console.log(`  in-process ${phase.padEnd(9)} ${median(times).toFixed(0).padStart(6)} ms`);
 
     const ours = timeCommand(quorate, ["crm", "configure", "show"], env, RUNS);
-    console.log(`  quorate crm configure show (whole process)  ${ours.ms.toFixed(0).padStart(6)} ms  (${ours.lines} lines)`);
+    console.log(`  quorate crm configure show (whole process)  wall ${ours.ms.toFixed(0).padStart(7)} ms  cpu ${ours.cpuMs.toFixed(0).padStart(7)} ms  (${ours.lines} lines)`);
     if (existsSync(CRMSH)) {
       const theirs = timeCommand(CRMSH, ["configure", "show"], env, Math.min(RUNS, 3));
-      console.log(`  crmsh 4.4.1 crm configure show             ${theirs.ms.toFixed(0).padStart(6)} ms  (${theirs.lines} lines)`);
+      console.log(`  crmsh 4.4.1 crm configure show             wall ${theirs.ms.toFixed(0).padStart(7)} ms  cpu ${theirs.cpuMs.toFixed(0).padStart(7)} ms  (${theirs.lines} lines)`);
+      console.log(`  same text as crmsh: ${theirs.text === ours.text ? "yes" : "NO"}`);
     } else {
       console.log("  crmsh not installed: no comparison");
     }

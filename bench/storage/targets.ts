@@ -1,7 +1,7 @@
 // The exports a storage benchmark compares. Each target starts serving a file
 // (or a replicated resource) and says where; the workloads never know which.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, truncate, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 
@@ -69,7 +69,6 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 
 async function sparseFile(path: string, sizeBytes: number): Promise<void> {
   await writeFile(path, "");
-  const { truncate } = await import("node:fs/promises");
   await truncate(path, sizeBytes);
 }
 

@@ -12,3 +12,4 @@ export { FENCE_ACTIONS, RESOURCE_ACTIONS, isAction, type Action, type FenceActio
 export { OpScheduler, type Outcome, type ScheduledOp, type SchedulerEffect, type SchedulerLimits } from "./core/scheduler.js";
 export { Executor, opDigest, type ExecutorOptions, type RecurringHandle, type ResultListener } from "./driver/executor.js";
 export { PACKAGED_AGENTS, availableClasses, defaultDirectories, listAgents, locateAgent, ocfProviders, type AgentDirectories } from "./driver/locate.js";
+export { describeAgentSync } from "./driver/describe-sync.js";

@@ -107,7 +107,7 @@ function scheduleTraffic(world: World, id: number, plan: Plan, traffic: { on: bo
     if (!traffic.on) return;
     const big = world.rng.int(20) === 0;
     if (world.rng.int(4) === 0) cpgActivity(world, node);
-    else world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64));
+    else world.submit(node, big ? 1000 + world.rng.int(4000) : world.rng.int(64), world.rng.int(5) === 0);
     world.at(world.rng.next() * 2 * plan.trafficEveryMs, next);
   };
   world.at(world.rng.next() * plan.trafficEveryMs, next);
@@ -128,7 +128,7 @@ function cpgActivity(world: World, node: World["nodes"][number]): void {
 function scheduleChaos(world: World, plan: Plan, rng: Rng, faultPhase: { on: boolean }): void {
   const act = (): void => {
     if (!faultPhase.on) return;
-    const actions = [partition, heal, crashOne, restartOne, leaveOne, blockLink, unblockLinks, changeLoss];
+    const actions = [partition, heal, crashOne, restartOne, leaveOne, blockLink, unblockLinks, changeLoss, pauseOne];
     actions[rng.int(actions.length)]!(world, rng, plan);
     world.at(rng.next() * 2 * plan.chaosEveryMs, act);
   };
@@ -169,6 +169,12 @@ function unblockLinks(world: World): void {
   world.blocked.clear();
 }
 
+/** CPU starvation (brief pitfall 1): a node stops for up to twice the token timeout, then runs its backlog. */
+function pauseOne(world: World, rng: Rng, plan: Plan): void {
+  const live = world.live();
+  if (live.length > 0) live[rng.int(live.length)]!.pausedUntilMs = world.nowMs + rng.next() * 2 * plan.config.token;
+}
+
 function changeLoss(world: World, rng: Rng, plan: Plan): void {
   world.faults.lossRate = rng.int(2) === 0 ? 0 : plan.faults.lossRate;
 }
@@ -183,7 +189,10 @@ function livenessPhase(world: World, plan: Plan, faultPhase: { on: boolean }): s
   heal(world);
   unblockLinks(world);
   world.faults = { lossRate: 0, duplicateRate: 0, delayMinMs: 0.05, delayMaxMs: 0.5 };
-  for (const node of world.nodes) if (node.core === null) world.start(node);
+  for (const node of world.nodes) {
+    node.pausedUntilMs = Math.min(node.pausedUntilMs, world.nowMs);
+    if (node.core === null) world.start(node);
+  }
   const c = plan.config;
   const boundMs = (c.token + 2 * c.consensus + 10 * c.join) * (1 + plan.clockSkew);
   const healedAt = world.nowMs;

@@ -41,6 +41,8 @@ interface SimNode {
   readonly rate: number;
   readonly offsetMs: number;
   submitted: number;
+  /** A paused (unscheduled) node handles nothing before this time; its events wait, in order. */
+  pausedUntilMs: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class World {
       const skew = options.clockSkew * (2 * this.rng.next() - 1);
       this.nodes.push({
         id: nodeId(i + 1), core: null, incarnation: 0, persistedRingSeq: 0, rng: this.rng, timers: new Map(), rate: 1 + skew,
-        offsetMs: this.rng.int(1_000_000), submitted: 0,
+        offsetMs: this.rng.int(1_000_000), submitted: 0, pausedUntilMs: 0,
       });
     }
   }
@@ -118,11 +120,11 @@ export class World {
     this.crash(node);
   }
 
-  submit(node: SimNode, fillerBytes: number): void {
+  submit(node: SimNode, fillerBytes: number, safe = false): void {
     if (node.core === null) return;
     const counter = node.submitted + 1;
     const payload = makePayload({ sender: node.id, incarnation: node.incarnation, counter }, fillerBytes);
-    const effects = node.core.step({ kind: "command", command: { kind: "multicast", payload } }, this.localNow(node), node.rng);
+    const effects = node.core.step({ kind: "command", command: { kind: "multicast", payload, safe } }, this.localNow(node), node.rng);
     if (!effects.some((e) => e.kind === "rejected")) {
       node.submitted = counter;
       this.checker.submittedPayload(node.id, node.incarnation, counter);
@@ -141,7 +143,9 @@ export class World {
     this.nowMs = Math.max(this.nowMs, next.atMs);
     this.steps++;
     const event = next.value;
-    if (event.kind === "action") event.run();
+    const target = event.kind === "packet" ? this.node(event.to) : event.kind === "timer" ? this.node(event.node) : null;
+    if (target !== null && target.pausedUntilMs > this.nowMs) this.queue.push(target.pausedUntilMs, event);
+    else if (event.kind === "action") event.run();
     else if (event.kind === "packet") this.receive(event);
     else this.fire(event);
     return true;

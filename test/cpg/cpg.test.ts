@@ -118,3 +118,16 @@ test("CPG codec: every kind round-trips; random and mutated bytes never throw", 
     if (!decoded.ok) assert.match(decoded.error, /^offset \d+: /, `seed 0xc9 iteration ${i}`);
   }
 });
+
+test("a client that vanishes right after joining still leaves (its leave follows the join in total order)", () => {
+  const { world, seen } = cluster(2);
+  world.command(world.node(n(2)), { kind: "cpg_join", group: "watch", pid: 1 });
+  world.runUntil(world.nowMs + 300);
+  const from = seen.length;
+  world.command(world.node(n(1)), { kind: "cpg_join", group: "watch", pid: 9 });
+  world.command(world.node(n(1)), { kind: "procdown", pid: 9 });
+  world.runUntil(world.nowMs + 300);
+  const seenBy2 = changes(seen, n(2), from).map((c) => c.members);
+  assert.deepEqual(seenBy2, ["1:9 2:1", "2:1"]);
+  assert.deepEqual(changes(seen, n(2), from)[1]!.left.map((l) => l.reason), ["procdown"]);
+});

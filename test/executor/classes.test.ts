@@ -2,7 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Executor, OCF_RC, PACKAGED_AGENTS, type AgentDirectories, type AgentRef, type OpResult } from "../../src/executor/index.js";
+import { Executor, OCF_RC, PACKAGED_AGENTS, describeAgentSync, type AgentDirectories, type AgentRef, type OpResult } from "../../src/executor/index.js";
 import { missingAgent, op, tempDir, waitFor } from "./helpers.js";
 
 // The non-OCF classes (Pacemaker Explained, "Resource Classes": lsb, systemd,
@@ -136,4 +136,16 @@ test("the driver keeps the limits: a resource's actions wait for each other, res
   } finally {
     await limited.dispose();
   }
+});
+
+test("describeAgentSync reads meta-data where the executor finds agents, Quorate's own included", () => {
+  const stateful = describeAgentSync({ class: "ocf", provider: "quorate", type: "Stateful" }, dirs);
+  assert.ok(stateful.ok);
+  assert.deepEqual(stateful.value.parameters.map((p) => p.name), ["state"]);
+  const fence = describeAgentSync({ class: "stonith", type: "fence_quorate" }, dirs);
+  assert.ok(fence.ok && fence.value.parameters.some((p) => p.name === "plug"));
+  const lsb = describeAgentSync({ class: "lsb", type: "qe-daemon" }, dirs);
+  assert.ok(lsb.ok && lsb.value.shortdesc === "A test service");
+  const missing = describeAgentSync({ class: "ocf", provider: "quorate", type: "Nope" }, dirs);
+  assert.ok(!missing.ok && /not installed/.test(missing.error));
 });

@@ -91,3 +91,16 @@ test("completing a call that is not running is a bug, not a silent no-op", () =>
   const core = new OpScheduler({ concurrencyMax: 1, queueCapacityPerResource: 1 });
   assert.throws(() => core.complete(42, ok, 0), /not running/);
 });
+
+test("with an expected rc, a recurring result is a failure only when it differs (a Stopped-role monitor expects 7)", () => {
+  const core = new OpScheduler({ concurrencyMax: 4, queueCapacityPerResource: 8 });
+  const { callId } = core.submit({ ...req("r", "monitor", 100, 1), expectedRc: 7 }, 0);
+  const reports: boolean[] = [];
+  let now = 1;
+  for (const rc of [7, 7, 7, 0, 0] as const) {
+    core.tick(now);
+    reports.push(reported(core.complete(callId, { rc, status: "done" }, now + 1)).length === 1);
+    now += 101;
+  }
+  assert.deepEqual(reports, [true, false, false, true, true]);
+});

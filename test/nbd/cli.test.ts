@@ -29,9 +29,9 @@ test("quorate nbd serve reports a missing file and a busy port as operating erro
     assert.match(missing.stderr, /^quorate nbd: cannot open .*absent\.img: ENOENT/);
     const first = await startServeProcess(join(dir.path, "a.img"), port, "a", "1M");
     try {
-      const busy = await run(quorateBin, ["nbd", "serve", "--file", join(dir.path, "b.img"), "--size", "1M", "--listen", `127.0.0.1:${port}`]);
+      const busy = await run(quorateBin, ["nbd", "serve", "--file", join(dir.path, "b.img"), "--size", "1M", "--listen", `127.0.0.1:${first.port}`]);
       assert.equal(busy.status, 1);
-      assert.match(busy.stderr, /cannot listen on 127\.0\.0\.1:16050: .*EADDRINUSE/);
+      assert.match(busy.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${first.port}: .*EADDRINUSE`));
     } finally {
       await first.kill("SIGTERM");
     }

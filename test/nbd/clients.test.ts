@@ -56,7 +56,7 @@ describe("NBD export with real clients", { skip }, () => {
   });
 
   test("nbdinfo lists the exports and describes each (size, read-only, flush/fua/trim/zero, multi-conn)", async () => {
-    const list = await run("nbdinfo", ["--list", "--json", `nbd://127.0.0.1:${port}`]);
+    const list = await run("nbdinfo", ["--list", "--json", `nbd://127.0.0.1:${served.port}`]);
     assert.equal(list.status, 0, list.stderr);
     const exports = JSON.parse(list.stdout).exports as Array<Record<string, unknown>>;
     const byName = Object.fromEntries(exports.map((e) => [e["export-name"], e]));
@@ -100,7 +100,7 @@ describe("NBD export with real clients", { skip }, () => {
 
   test("fio writes 4 KiB blocks at queue depth 32 in random order and verifies every one (crc32c)", { skip: !hasProgram("fio") && "needs fio" }, async () => {
     const fio = await run("fio", ["--name=verify", "--ioengine=nbd", `--uri=${served.uri("disk")}`, "--rw=randwrite", "--bs=4k",
-      "--iodepth=32", "--offset=32M", "--size=16M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--output-format=json"]);
+      "--iodepth=32", "--offset=32M", "--size=16M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0", "--output-format=json"]);
     assert.equal(fio.status, 0, fio.stderr);
     const job = JSON.parse(fio.stdout.slice(fio.stdout.indexOf("{"))).jobs[0];
     assert.equal(job.error, 0);
@@ -140,7 +140,7 @@ describe("NBD export with real clients", { skip }, () => {
   });
 
   test("a protocol violation drops that connection only; the server keeps serving", async () => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(served.port, "127.0.0.1");
     let closed = false;
     socket.on("close", () => (closed = true)).on("error", () => undefined).resume();
     const bad = request(0, 1n, 0, 512);
@@ -152,7 +152,7 @@ describe("NBD export with real clients", { skip }, () => {
   });
 
   test("a client that vanishes mid-write does not disturb the server", async () => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(served.port, "127.0.0.1");
     socket.on("error", () => undefined).resume();
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.write(concat([clientFlags(3), option(7, goData("disk")), request(1, 1n, 0, MiB).subarray(0, 28), new Uint8Array(1000)]));
@@ -165,7 +165,7 @@ describe("NBD export with real clients", { skip }, () => {
   test("removing an export cuts its connections and hides it from new clients", async () => {
     const extra = await fileDevice(dir.path, "extra.img", MiB);
     served.server.addExport("extra", extra);
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(served.port, "127.0.0.1");
     let closed = false;
     socket.on("close", () => (closed = true)).on("error", () => undefined).resume();
     socket.write(concat([clientFlags(3), option(7, goData("extra"))]));

@@ -24,7 +24,7 @@ describe("crash-test checker", { skip }, () => {
       const file = join(dir.path, `${mode}.img`);
       const journal = join(dir.path, `${mode}.journal`);
       const server = await startServeProcess(file, port, "r0", "32M");
-      const writer = run(systemPython, [crashChecker, "write", "--uri", `nbd://127.0.0.1:${port}/r0`, "--journal", journal,
+      const writer = run(systemPython, [crashChecker, "write", "--uri", server.uri("r0"), "--journal", journal,
         "--mode", mode, "--blocks", "2048", "--queue-depth", "16", "--duration-s", "20", "--seed", String(seed)]);
       await waitFor(`${killAfterAcks} acknowledged writes`, async () => ackCount(await readFile(journal, "utf8").catch(() => "")) >= killAfterAcks);
       await server.kill("SIGKILL");
@@ -35,7 +35,7 @@ describe("crash-test checker", { skip }, () => {
       assert.ok(summary.acknowledged > 0, `seed=${seed}: nothing was acknowledged`);
       const restarted = await startServeProcess(file, port, "r0");
       try {
-        const verified = await run(systemPython, [crashChecker, "verify", "--uri", `nbd://127.0.0.1:${port}/r0`, "--journal", journal]);
+        const verified = await run(systemPython, [crashChecker, "verify", "--uri", restarted.uri("r0"), "--journal", journal]);
         assert.equal(verified.status, 0, `seed=${seed}: ${verified.stdout}${verified.stderr}`);
         assert.equal(JSON.parse(verified.stdout).acknowledged_writes, summary.acknowledged);
       } finally {
@@ -47,9 +47,9 @@ describe("crash-test checker", { skip }, () => {
   test("the checker reports an acknowledged write that is missing (exit 1, block named)", async () => {
     const file = join(dir.path, "lost.img");
     const journal = join(dir.path, "lost.journal");
-    const server = await startServeProcess(file, port + 1, "r0", "8M");
+    const server = await startServeProcess(file, port, "r0", "8M");
     try {
-      const uri = `nbd://127.0.0.1:${port + 1}/r0`;
+      const uri = server.uri("r0");
       const written = await run(systemPython, [crashChecker, "write", "--uri", uri, "--journal", journal, "--count", "100", "--blocks", "100"]);
       assert.equal(JSON.parse(written.stdout).acknowledged, 100);
       const handle = await open(file, "r+");

@@ -58,19 +58,37 @@ export async function tempDir(prefix: string): Promise<{ path: string; dispose()
   return { path, dispose: () => rm(path, { recursive: true, force: true }) };
 }
 
+/**
+ * Listens on the first free port of [base, base + count): every worktree runs
+ * the whole suite, so another run of these very tests may hold a port.
+ */
+export async function listenInRange(server: NbdServer, base: number, count = 10): Promise<number> {
+  for (let port = base; port < base + count; port++) {
+    try {
+      await server.listen(port, "127.0.0.1");
+      return port;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    }
+  }
+  throw new Error(`no free port in ${base}-${base + count - 1}`);
+}
+
 export interface ServedExports {
   readonly server: NbdServer;
+  readonly port: number;
   uri(exportName: string): string;
   dispose(): Promise<void>;
 }
 
-/** Serves the given devices from an in-process NbdServer on 127.0.0.1:port. */
-export async function serve(port: number, devices: Record<string, BlockDevice>): Promise<ServedExports> {
+/** Serves the given devices from an in-process NbdServer on 127.0.0.1, on a free port from portBase. */
+export async function serve(portBase: number, devices: Record<string, BlockDevice>): Promise<ServedExports> {
   const server = new NbdServer({ log: () => undefined });
   for (const [name, device] of Object.entries(devices)) server.addExport(name, device);
-  await server.listen(port, "127.0.0.1");
+  const port = await listenInRange(server, portBase);
   return {
     server,
+    port,
     uri: (name) => `nbd://127.0.0.1:${port}/${name}`,
     dispose: () => server.dispose(),
   };
@@ -92,6 +110,8 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 
 export interface ChildServer {
   readonly pid: number;
+  readonly port: number;
+  uri(exportName: string): string;
   /** SIGKILL, like a crashed node; resolves once the process is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -100,10 +120,18 @@ export interface ChildServer {
 export const quorateBin = new URL("../../../bin/quorate", import.meta.url).pathname;
 
 /**
- * Starts `quorate nbd serve` as its own process (so it can be SIGKILLed) and
- * resolves once it listens.
+ * Starts `quorate nbd serve` as its own process (so it can be SIGKILLed) on
+ * the first free port from portBase, and resolves once it listens.
  */
-export function startServeProcess(file: string, port: number, exportName: string, sizeArg?: string): Promise<ChildServer> {
+export async function startServeProcess(file: string, portBase: number, exportName: string, sizeArg?: string): Promise<ChildServer> {
+  for (let port = portBase; port < portBase + 10; port++) {
+    const started = await startServeOn(file, port, exportName, sizeArg);
+    if (started !== "port busy") return started;
+  }
+  throw new Error(`no free port in ${portBase}-${portBase + 9}`);
+}
+
+function startServeOn(file: string, port: number, exportName: string, sizeArg?: string): Promise<ChildServer | "port busy"> {
   const args = ["nbd", "serve", "--file", file, "--export", exportName, "--listen", `127.0.0.1:${port}`];
   if (sizeArg !== undefined) args.push("--size", sizeArg);
   const child = spawn(quorateBin, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -112,17 +140,21 @@ export function startServeProcess(file: string, port: number, exportName: string
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
     child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      if (s.includes("nbd: serving")) {
-        resolve({
-          pid: child.pid!,
-          kill: async (signal = "SIGKILL") => {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            await exited;
-          },
-        });
-      }
+      if (!s.includes("nbd: serving")) return;
+      resolve({
+        pid: child.pid!,
+        port,
+        uri: (name) => `nbd://127.0.0.1:${port}/${name}`,
+        kill: async (signal = "SIGKILL") => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
     });
-    child.once("exit", (code) => reject(new Error(`quorate nbd serve exited (${code}) before listening: ${stderr}`)));
+    child.once("exit", (code) => {
+      if (stderr.includes("EADDRINUSE")) resolve("port busy");
+      else reject(new Error(`quorate nbd serve exited (${code}) before listening: ${stderr}`));
+    });
   });
 }
 

@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { type Socket, connect } from "node:net";
 import { type BlockDevice, BlockDeviceError, type BlockErrno, NbdServer } from "../../src/nbd/index.js";
 import { seededRng } from "../../src/lib/rng.js";
-import { waitFor } from "./helpers.js";
+import { listenInRange, waitFor } from "./helpers.js";
 import { clientFlags, concat, goData, option, parseSimpleReply, request } from "./wire.js";
 
 // The TCP driver with raw sockets: bounded in-flight requests, out-of-order replies, garbage.
-const port = 16040;
+const portBase = 16040;
+let port = portBase;
 const MiB = 1024 * 1024;
 
 /** A device whose reads wait until the test releases them, in any order. */
@@ -71,10 +72,10 @@ describe("NBD TCP driver", () => {
   let device: GatedDevice;
   before(async () => {
     device = new GatedDevice();
-    server = new NbdServer({ connectionLimits: { inFlightMax: 4, inFlightBytesMax: 64 * MiB }, log: () => undefined });
+    server = new NbdServer({ connectionLimits: { inFlightMax: 4, inFlightBytesMax: 64 * MiB, negotiationTimeoutMs: 300 }, log: () => undefined });
     server.addExport("disk", device);
     server.addExport("failing", new FailingDevice());
-    await server.listen(port);
+    port = await listenInRange(server, portBase, 5);
   });
   after(async () => {
     device.releaseAll();
@@ -128,8 +129,8 @@ describe("NBD TCP driver", () => {
   test("on shutdown the server answers in-flight requests before it closes the connection", async () => {
     const other = new NbdServer({ log: () => undefined });
     other.addExport("disk", device);
-    await other.listen(port + 1);
-    const socket = connect(port + 1, "127.0.0.1");
+    const otherPort = await listenInRange(other, portBase + 5, 5);
+    const socket = connect(otherPort, "127.0.0.1");
     const chunks: Buffer[] = [];
     let closed = false;
     socket.on("data", (c: Buffer) => chunks.push(c)).on("close", () => (closed = true)).on("error", () => undefined);
@@ -142,6 +143,16 @@ describe("NBD TCP driver", () => {
     const reply = Buffer.concat(chunks).subarray(18 + 32 + 34 + 20);
     assert.equal(reply.length, 16 + 512);
     assert.equal(parseSimpleReply(reply).handle, 5n);
+  });
+
+  test("a client that never chooses an export is cut at the negotiation deadline; an attached idle client stays", async () => {
+    const attached = await rawClient(); // connected first: its deadline, were it kept, would pass first
+    const idle = connect(port, "127.0.0.1");
+    let idleClosed = false;
+    idle.on("close", () => (idleClosed = true)).on("error", () => undefined).resume();
+    await waitFor("the negotiation deadline to cut the idle client", () => idleClosed, 5_000);
+    assert.equal(attached.closed(), false);
+    attached.socket.destroy();
   });
 
   test("random bytes on 40 connections never bring the server down (seeded)", async () => {

@@ -4,7 +4,8 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { IpcServer } from "../../src/node/ipc/server.js";
 import { QuorateClient } from "../../src/node/ipc/client.js";
-import { socketName } from "../../src/node/ipc/protocol.js";
+import { frameBytesMax, socketName } from "../../src/node/ipc/protocol.js";
+import { encodeCpgFrame, encodeJsonFrame, frameKind, onFrames } from "../../src/node/ipc/frames.js";
 import { tempDir, waitFor } from "./helpers.js";
 
 async function withServer(body: (server: IpcServer, runDir: string) => Promise<void>): Promise<void> {
@@ -25,24 +26,28 @@ async function withServer(body: (server: IpcServer, runDir: string) => Promise<v
   }
 }
 
-/** Sends raw lines and collects the reply lines. */
-function raw(path: string, text: string, replies: number): Promise<string[]> {
+/** Sends raw bytes and collects the JSON reply frames. */
+function raw(path: string, bytes: Buffer, replies: number): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
-    let buffered = "";
-    socket.on("data", (d) => {
-      buffered += d.toString();
-      const lines = buffered.split("\n").filter((l) => l !== "");
-      if (lines.length >= replies) {
-        socket.destroy();
-        resolve(lines);
-      }
-    });
+    const got: unknown[] = [];
+    onFrames(socket, (_kind, body) => {
+      got.push(JSON.parse(body.toString()));
+      if (got.length >= replies) socket.destroy();
+    }, () => socket.destroy());
     socket.on("error", reject);
-    socket.on("close", () => resolve(buffered.split("\n").filter((l) => l !== "")));
-    socket.write(text);
+    socket.on("close", () => resolve(got));
+    socket.write(bytes);
   });
 }
+
+const jsonText = (text: string) => {
+  const frame = Buffer.alloc(5 + Buffer.byteLength(text));
+  frame.writeUInt32BE(frame.length - 4, 0);
+  frame.writeUInt8(frameKind.json, 4);
+  frame.write(text, 5);
+  return frame;
+};
 
 test("a client gets replies matched by id, errors as rejections, and pushed events after track()", async () => {
   await withServer(async (server, runDir) => {
@@ -62,15 +67,18 @@ test("a client gets replies matched by id, errors as rejections, and pushed even
 test("malformed requests get an error reply and are counted; the endpoint keeps serving", async () => {
   await withServer(async (server, runDir) => {
     const path = join(runDir, socketName);
-    const replies = await raw(path, '{"id":1,"op":"frob"}\n{"op":"status"}\n{"id":2,"op":"cpg_mcast","group":"g","pid":1}\n', 3);
-    assert.deepEqual(replies.map((l) => JSON.parse(l)), [
+    const badMcast = encodeCpgFrame(frameKind.cpgMcast, { number: 3, pid: 0, group: "g", payload: Buffer.from("x") });
+    const replies = await raw(path, Buffer.concat([encodeJsonFrame({ id: 1, op: "frob" }), encodeJsonFrame({ op: "status" }), badMcast, jsonText("this is not json")]), 4);
+    assert.deepEqual(replies, [
       { id: 1, ok: false, error: 'unknown op "frob"' },
       { id: 0, ok: false, error: "a request needs an integer id" },
-      { id: 2, ok: false, error: "data must be base64" },
+      { id: 3, ok: false, error: "pid must be a positive integer" },
+      { id: 0, ok: false, error: "a request is not JSON" },
     ]);
-    const notJson = await raw(path, "this is not json\n", 1);
-    assert.deepEqual(JSON.parse(notJson[0]!), { id: 0, ok: false, error: "a line is not JSON" });
-    assert.equal(server.counters.badRequests, 4);
+    const huge = Buffer.alloc(5);
+    huge.writeUInt32BE(frameBytesMax + 1, 0);
+    assert.deepEqual(await raw(path, huge, 1), [{ id: 0, ok: false, error: `a frame of ${frameBytesMax + 1} bytes (1..${frameBytesMax} allowed)` }]);
+    assert.equal(server.counters.badRequests, 5);
     const client = await QuorateClient.connect(runDir);
     assert.deepEqual(await client.status(), { nodeid: 7 });
     client.close();

@@ -134,7 +134,7 @@ test("quorum events carry the ring id and the vote counts", () => {
 });
 
 test("votequorum codec round-trips and never throws on garbage", () => {
-  const info = { kind: "nodeinfo" as const, ring: ringIdOf(nodeId(1), 8), votes: 1, expectedVotes: 3, quorate: true, waitingForAll: false, seen: [nodeId(1), nodeId(2)] };
+  const info = { kind: "nodeinfo" as const, ring: ringIdOf(nodeId(1), 8), votes: 1, expectedVotes: 3, quorate: true, waitingForAll: false, seen: [nodeId(1), nodeId(2)], lms: { seq: 4, members: [nodeId(2)] } };
   const back = decodeQuorumMessage(encodeQuorumMessage(info));
   assert.ok(back.ok);
   assert.deepEqual(back.value, info);

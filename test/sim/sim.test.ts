@@ -19,19 +19,19 @@ function runSeeds(nodes: number, seeds: readonly number[], steps: number): void 
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 
 test("simulated 3-node clusters keep total order, EVS, integrity, quorum and CPG agreement under faults, then re-form one quorate ring", () => {
-  runSeeds(3, range(1, 120), 6000);
+  runSeeds(3, range(1, 100), 6000);
 });
 
 test("simulated 5-node clusters keep the invariants under partitions, crashes and asymmetric links", () => {
-  runSeeds(5, range(1001, 60), 6000);
+  runSeeds(5, range(1001, 50), 6000);
 });
 
 test("simulated 4-node clusters keep quorum safe with auto_tie_breaker and last_man_standing", () => {
-  runSeeds(4, range(4001, 40), 6000);
+  runSeeds(4, range(4001, 30), 6000);
 });
 
 test("simulated 2-node (two_node) and 1-node clusters keep the invariants", () => {
-  runSeeds(2, range(2001, 40), 4000);
+  runSeeds(2, range(2001, 30), 4000);
   runSeeds(1, range(3001, 20), 2000);
 });
 

@@ -8,15 +8,15 @@ const ring = ringIdOf(n(1), 8);
 const samples: TotemMessage[] = [
   {
     kind: "mcast", sender: n(2), ring, frames: [
-      { seq: 1, origin: n(2), old: null, parts: [{ more: false, bytes: new Uint8Array([1, 2, 3]) }, { more: true, bytes: new Uint8Array(0) }] },
-      { seq: 2 ** 40, origin: n(3), old: { ring: ringIdOf(n(3), 4), seq: 17 }, parts: [] },
+      { seq: 1, origin: n(2), old: null, safe: true, parts: [{ more: false, bytes: new Uint8Array([1, 2, 3]) }, { more: true, bytes: new Uint8Array(0) }] },
+      { seq: 2 ** 40, origin: n(3), old: { ring: ringIdOf(n(3), 4), seq: 17 }, safe: false, parts: [] },
     ],
   },
   { kind: "token", sender: n(1), ring, tokenSeq: 99, seq: 12, aru: 10, aruId: 3, rtr: [11, 12], fcc: 4, backlog: 7, retransFlg: true },
   { kind: "join", sender: n(0xffff_ffff), ring, procSet: [n(1), n(2), n(0xffff_ffff)], failSet: [n(2)], ringSeq: 2 ** 53 - 1 },
   {
     kind: "commit", sender: n(1), ring: ringIdOf(n(1), 12), tokenSeq: 3, members: [n(1), n(5)],
-    entries: [{ prevRing: ring, aru: 5, highDelivered: 4, receivedFlg: false }, null],
+    entries: [{ prevRing: ring, aru: 5, highDelivered: 4, stable: 3, receivedFlg: false }, null],
   },
   { kind: "merge_detect", sender: n(4), ring },
   { kind: "hold_cancel", sender: n(4), ring },

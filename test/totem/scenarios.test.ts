@@ -178,14 +178,14 @@ test("failure to receive: a node that gets tokens but never messages leaves the 
   assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });
 
-test("an asymmetric link is damped: the majority ring changes at most once per token + consensus, not every merge period (brief pitfall 3)", () => {
+test("an asymmetric link is damped: the majority ring changes about once per consensus, not every merge period (brief pitfall 3)", () => {
   const { world, seen } = cluster(3, { token: 1000, token_coefficient: 0, consensus: 1200 });
   world.runUntil(3000);
   world.blocked.add("3>1"); // 1 never hears 3; 3 and 2 hear everyone
   const from = seen.length;
   world.runUntil(world.nowMs + 60_000);
   const changes = seen.slice(from).filter((s) => s.node === nodeId(1) && s.effect.kind === "configuration" && s.effect.change.kind === "regular").length;
-  assert.ok(changes <= 60_000 / (1000 + 1200) + 5, `node 1 installed ${changes} rings in a minute`);
+  assert.ok(changes <= 60_000 / 1200 + 5, `node 1 installed ${changes} rings in a minute (undamped: about 280)`);
   assert.equal(world.checker.quorumOf(nodeId(1))?.quorate, true);
   world.blocked.clear();
   world.runUntil(world.nowMs + 1000 + 2 * 1200 + 10 * 50);
@@ -201,4 +201,39 @@ test("a node that was not scheduled for most of a token timeout says so (brief p
   const core = world.node(nodeId(1)).core!;
   const effects = core.step({ kind: "timer", timer: "join" }, world.localNow(world.node(nodeId(1))) + 900, { next: () => 0, int: () => 0 });
   assert.ok(effects.some((e) => e.kind === "log" && /not scheduled for 9\d\d ms \(threshold 750 ms\)/.test(e.message)));
+});
+
+test("safe delivery waits until every member holds the message; agreed delivery does not (brief §1, EVS 6)", () => {
+  const { world, seen } = cluster(3, { token: 1000, token_coefficient: 0, consensus: 1200, fail_recv_const: 100_000 });
+  world.runUntil(2000);
+  world.dropIf = (_from, to, msg) => to === nodeId(3) && msg.kind === "mcast";
+  const from = seen.length;
+  world.submit(world.node(nodeId(1)), 8, true);
+  world.runUntil(world.nowMs + 300);
+  const delivered = (): NodeId[] => seen.slice(from).flatMap((s) => (s.effect.kind === "deliver" ? [s.node] : []));
+  assert.deepEqual(delivered(), [], "nobody delivers a safe message that node 3 lacks");
+  world.dropIf = null; // node 3's retransmission request can now be served
+  world.runUntil(world.nowMs + 1000);
+  assert.deepEqual(delivered().sort(), ids(1, 2, 3));
+  world.dropIf = (_from, to, msg) => to === nodeId(3) && msg.kind === "mcast";
+  const agreedFrom = seen.length;
+  world.submit(world.node(nodeId(1)), 8, false);
+  world.runUntil(world.nowMs + 300);
+  assert.deepEqual(seen.slice(agreedFrom).flatMap((s) => (s.effect.kind === "deliver" ? [s.node] : [])).sort(), ids(1, 2), "agreed delivery does not wait for node 3");
+});
+
+test("32 nodes (corosync's supported maximum) form one ring, stay stable under light loss, and survive a crash", () => {
+  const { world, seen } = cluster(32, {}, { ...CLEAN, lossRate: 0.001, delayMaxMs: 1 }, 11);
+  world.runUntil(15_000);
+  assert.match(oneRing(world), /^operational \S+ 1,2,3,.*,32$/);
+  const from = seen.length;
+  for (let i = 0; i < 1000; i++) world.at(i * 30, () => world.submit(world.node(nodeId(1 + (i % 32))), 64));
+  world.runUntil(world.nowMs + 60_000);
+  assert.equal(seen.slice(from).filter((s) => s.effect.kind === "configuration").length, 0, "no configuration change in a minute");
+  const crashAt = world.nowMs;
+  world.crash(world.node(nodeId(17)));
+  world.runUntil(crashAt + 30_000);
+  const token = 3000 + 30 * 650;
+  assertOneNewRing(seen, world.live().map((n) => n.id), crashAt, token + 500);
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });

@@ -32,6 +32,8 @@ export class CpgCore {
   private readonly views = new Map<string, CpgMember[]>();
   private ring: RingId | null = null;
   private sync: Sync | null = null;
+  /** Groups each local pid asked to join (and has not left): its joins may still be in flight. */
+  private readonly localJoins = new Map<number, Set<string>>();
   droppedDuringSync = 0;
   /** Messages from peers that did not decode. */
   malformedMessages = 0;
@@ -43,19 +45,35 @@ export class CpgCore {
     const problem = groupNameProblem(command.group) ?? pidProblem(command.pid);
     if (problem !== null) return [{ kind: "cpg_rejected", command, reason: problem }];
     switch (command.kind) {
-      case "cpg_join": return [send({ kind: "join", group: command.group, pid: command.pid })];
-      case "cpg_leave": return [send({ kind: "leave", group: command.group, pid: command.pid, reason: "leave" })];
-      case "cpg_mcast": return [send({ kind: "mcast", group: command.group, pid: command.pid, payload: command.payload })];
+      case "cpg_join":
+        this.requested(command.pid).add(command.group);
+        return [send({ kind: "join", group: command.group, pid: command.pid })];
+      case "cpg_leave": {
+        const groups = this.requested(command.pid);
+        groups.delete(command.group);
+        if (groups.size === 0) this.localJoins.delete(command.pid);
+        return [send({ kind: "leave", group: command.group, pid: command.pid, reason: "leave" })];
+      }
+      case "cpg_mcast": return [send({ kind: "mcast", group: command.group, pid: command.pid, payload: command.payload }, command.safe ?? false)];
       default: return assertNever(command, "cpg command");
     }
   }
 
+  /**
+   * A vanished client leaves every group it is in, and every group it asked to
+   * join whose join is still in flight (the leave follows the join in total order).
+   */
   private procdown(pid: number): CpgEffect[] {
-    const out: CpgEffect[] = [];
-    for (const [group, members] of this.views) {
-      if (members.some((m) => m.nodeid === this.me && m.pid === pid)) out.push(send({ kind: "leave", group, pid, reason: "procdown" }));
-    }
-    return out;
+    const groups = this.requested(pid);
+    this.localJoins.delete(pid);
+    for (const [group, members] of this.views) if (members.some((m) => m.nodeid === this.me && m.pid === pid)) groups.add(group);
+    return [...groups].sort().map((group) => send({ kind: "leave", group, pid, reason: "procdown" }));
+  }
+
+  private requested(pid: number): Set<string> {
+    let groups = this.localJoins.get(pid);
+    if (groups === undefined) this.localJoins.set(pid, (groups = new Set()));
+    return groups;
   }
 
   /** Totem configuration changes: a regular one starts sync; a transitional one ends an unfinished sync. */
@@ -175,8 +193,8 @@ export class CpgCore {
 }
 
 /** cpg_send payloads keep byte 0 free for the stack's service byte. */
-function send(msg: CpgMessage): CpgEffect {
-  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1) };
+function send(msg: CpgMessage, safe = false): CpgEffect {
+  return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1), safe };
 }
 
 function pidProblem(pid: number): string | null {

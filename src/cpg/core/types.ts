@@ -21,13 +21,14 @@ export const CPG_GROUP_NAME_BYTES_MAX = 128;
 export type CpgCommand =
   | { readonly kind: "cpg_join"; readonly group: string; readonly pid: number }
   | { readonly kind: "cpg_leave"; readonly group: string; readonly pid: number }
-  | { readonly kind: "cpg_mcast"; readonly group: string; readonly pid: number; readonly payload: Uint8Array }
+  /** `safe`: delivered only once every node holds it (corosync's CPG_TYPE_SAFE); default agreed. */
+  | { readonly kind: "cpg_mcast"; readonly group: string; readonly pid: number; readonly payload: Uint8Array; readonly safe?: boolean }
   /** A local client disconnected without leaving its groups. */
   | { readonly kind: "procdown"; readonly pid: number };
 
 export type CpgEffect =
   /** Hand a CPG message to totem for agreed delivery (the stack does this); byte 0 is left free for the service byte. */
-  | { readonly kind: "cpg_send"; readonly payload: Uint8Array }
+  | { readonly kind: "cpg_send"; readonly payload: Uint8Array; readonly safe: boolean }
   /** A message for the local members of `group`. */
   | { readonly kind: "cpg_deliver"; readonly group: string; readonly from: CpgMember; readonly payload: Uint8Array }
   /** The group's membership changed; tell the local members (members is the new view, sorted by node then pid). */

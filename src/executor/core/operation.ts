@@ -37,6 +37,12 @@ export interface OpRequest {
   meta?: Readonly<Record<string, string>>;
   /** Deep monitors: the op's OCF_CHECK_LEVEL (Pacemaker's `depth`). */
   checkLevel?: number;
+  /**
+   * The rc the controller expects (the transition key's target rc): a recurring
+   * monitor reports every result that differs from it. Without it, anything
+   * but 0 and 8 counts as a failure.
+   */
+  expectedRc?: OcfRc;
 }
 
 /** What the CIB's operation history (lrm_rsc_op) records about one execution. */

@@ -116,7 +116,7 @@ export class OpScheduler {
     const entry = this.recurring.get(callId);
     if (entry === undefined) effects.push({ kind: "report", callId });
     else if (!entry.cancelled) {
-      if (shouldReport(entry.last, outcome)) effects.push({ kind: "report", callId });
+      if (shouldReport(entry.last, outcome, entry.op.req.expectedRc)) effects.push({ kind: "report", callId });
       entry.last = outcome;
       entry.inFlight = false;
       entry.dueAtMs = nowMs + entry.op.req.intervalMs;
@@ -214,8 +214,9 @@ function sameRecurring(a: OpRequest, b: OpRequest): boolean {
 }
 
 /** Recurring results go upward on the first run, on any change, and on every failure. */
-function shouldReport(last: Outcome | undefined, now: Outcome): boolean {
+function shouldReport(last: Outcome | undefined, now: Outcome, expectedRc: OcfRc | undefined): boolean {
   if (last === undefined) return true;
-  if (now.status !== "done" || (now.rc !== 0 && now.rc !== 8)) return true;
+  const failed = expectedRc === undefined ? now.rc !== 0 && now.rc !== 8 : now.rc !== expectedRc;
+  if (now.status !== "done" || failed) return true;
   return last.rc !== now.rc || last.status !== now.status;
 }

@@ -10,6 +10,8 @@ export interface ConnectionLimits {
   readonly inFlightMax: number;
   /** Request payload and reply data held at once before the connection stops reading. */
   readonly inFlightBytesMax: number;
+  /** A client that has not chosen an export by then is disconnected (an idle attached client is normal). */
+  readonly negotiationTimeoutMs: number;
 }
 
 /** Replies ready together up to this size are copied into one buffer rather than written as a vector. */
@@ -52,6 +54,7 @@ export class NbdConnection {
     this.session = new NbdSession(hooks.catalog, sessionLimits);
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
     socket.setNoDelay(true);
+    socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
     socket.on("data", (chunk: Buffer) => {
       this.session.push(chunk);
       this.pump();
@@ -96,6 +99,7 @@ export class NbdConnection {
   }
 
   private attach(exportName: string): void {
+    this.socket.setTimeout(0);
     this.device = this.hooks.device(exportName);
     this.exportName = exportName;
     if (this.device === undefined) this.closeFor(`export "${exportName}" went away during negotiation`, true);

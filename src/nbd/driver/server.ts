@@ -34,7 +34,7 @@ export interface NbdServerStatus {
   readonly connectionsRefused: number;
 }
 
-export const defaultConnectionLimits: ConnectionLimits = { inFlightMax: 128, inFlightBytesMax: 128 * 1024 * 1024 };
+export const defaultConnectionLimits: ConnectionLimits = { inFlightMax: 128, inFlightBytesMax: 128 * 1024 * 1024, negotiationTimeoutMs: 30_000 };
 
 /** An NBD server (fixed newstyle, simple replies) serving named BlockDevices over TCP. */
 export class NbdServer implements Disposable {

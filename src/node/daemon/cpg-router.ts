@@ -23,7 +23,7 @@ export class CpgRouter {
     const memberships = this.joined.get(connection) ?? new Set<string>();
     if (request.op === "cpg_mcast" && !memberships.has(key)) return { error: `pid ${request.pid} has not joined ${request.group}` };
     const command: StackCommand = request.op === "cpg_mcast"
-      ? { kind: "cpg_mcast", group: request.group, pid: request.pid, payload: Buffer.from(request.data, "base64") }
+      ? { kind: "cpg_mcast", group: request.group, pid: request.pid, payload: request.data }
       : { kind: request.op, group: request.group, pid: request.pid };
     const refusal = this.command(command);
     if (refusal !== undefined) {
@@ -49,7 +49,7 @@ export class CpgRouter {
       const pids = [...memberships].filter((key) => key.endsWith(`\u0000${effect.group}`));
       if (pids.length === 0) continue;
       if (effect.kind === "cpg_deliver") {
-        connection.send({ event: "cpg_deliver", group: effect.group, nodeid: effect.from.nodeid, pid: effect.from.pid, data: Buffer.from(effect.payload).toString("base64") });
+        connection.send({ event: "cpg_deliver", group: effect.group, nodeid: effect.from.nodeid, pid: effect.from.pid, data: Buffer.from(effect.payload.buffer, effect.payload.byteOffset, effect.payload.byteLength) });
       } else {
         const plain = (m: CpgMember) => ({ nodeid: m.nodeid as number, pid: m.pid });
         connection.send({

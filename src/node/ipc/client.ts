@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { LineWriter, onJsonLines } from "./lines.js";
+import { decodeCpgFrame, encodeCpgFrame, encodeJsonFrame, frameKind, FrameWriter, onFrames } from "./frames.js";
 import { socketName, type CpgMember, type CpgReason, type Push, type Reply } from "./protocol.js";
 
 export interface CpgHandlers {
@@ -18,12 +18,16 @@ export class QuorateClient extends EventEmitter {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly groups = new Map<string, CpgHandlers>();
-  private readonly writer: LineWriter;
+  private readonly writer: FrameWriter;
 
   private constructor(private readonly socket: Socket, readonly pid: number) {
     super();
-    this.writer = new LineWriter(socket);
-    onJsonLines(socket, (value) => this.receive(value as Reply | Push), (why) => socket.destroy(new Error(why)));
+    this.writer = new FrameWriter(socket);
+    onFrames(socket, (kind, body) => {
+      if (kind === frameKind.cpgDeliver) return this.deliver(body);
+      if (kind === frameKind.json) return this.receive(JSON.parse(body.toString("utf8")) as Reply | Push);
+      socket.destroy(new Error("the node sent a request frame"));
+    }, (why) => socket.destroy(new Error(why)));
     socket.on("close", () => {
       for (const { reject } of this.pending.values()) reject(new Error("the node closed the connection"));
       this.pending.clear();
@@ -69,7 +73,8 @@ export class QuorateClient extends EventEmitter {
 
   /** Resolves once the node has queued the message for ordered delivery (it is not delivered yet). */
   async cpgMcast(group: string, data: Uint8Array): Promise<void> {
-    await this.request({ op: "cpg_mcast", group, pid: this.pid, data: Buffer.from(data).toString("base64") });
+    const payload = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    await this.send((id) => encodeCpgFrame(frameKind.cpgMcast, { number: id, pid: this.pid, group, payload }));
   }
 
   close(): void {
@@ -77,11 +82,21 @@ export class QuorateClient extends EventEmitter {
   }
 
   private request(body: Record<string, unknown>): Promise<unknown> {
+    return this.send((id) => encodeJsonFrame({ id, ...body }));
+  }
+
+  private send(frame: (id: number) => Buffer): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.writer.write({ id, ...body });
+      this.writer.write(frame(id));
     });
+  }
+
+  private deliver(body: Buffer): void {
+    const frame = decodeCpgFrame(body);
+    if (typeof frame === "string") return;
+    this.groups.get(frame.group)?.deliver({ nodeid: frame.number, pid: frame.pid }, frame.payload);
   }
 
   private receive(message: Reply | Push): void {
@@ -95,9 +110,6 @@ export class QuorateClient extends EventEmitter {
 
   private dispatch(push: Push): void {
     switch (push.event) {
-      case "cpg_deliver":
-        this.groups.get(push.group)?.deliver({ nodeid: push.nodeid, pid: push.pid }, Buffer.from(push.data, "base64"));
-        return;
       case "cpg_confchg":
         this.groups.get(push.group)?.confchg({ members: push.members, joined: push.joined, left: push.left });
         return;

@@ -3,8 +3,8 @@ import { unlink } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Disposable } from "../../lib/disposable.js";
-import { LineWriter, onJsonLines } from "./lines.js";
-import { parseRequest, socketName, type Push, type Reply, type Request } from "./protocol.js";
+import { decodeCpgFrame, encodeCpgFrame, encodeJsonFrame, frameKind, FrameWriter, onFrames, type FrameKind } from "./frames.js";
+import { cpgAddressProblem, parseRequest, socketName, type Push, type Reply, type Request } from "./protocol.js";
 
 /** Unsent bytes a client may leave queued before it is disconnected: a slow client must not hold the node. */
 const clientBacklogBytesMax = 64 * 1024 * 1024;
@@ -12,9 +12,9 @@ const clientBacklogBytesMax = 64 * 1024 * 1024;
 export class IpcConnection {
   tracking = false;
   closed = false;
-  private readonly writer: LineWriter;
+  private readonly writer: FrameWriter;
   constructor(readonly id: number, private readonly socket: Socket, private readonly onOverflow: () => void) {
-    this.writer = new LineWriter(socket);
+    this.writer = new FrameWriter(socket);
   }
 
   send(message: Reply | Push): void {
@@ -24,7 +24,11 @@ export class IpcConnection {
       this.socket.destroy();
       return;
     }
-    this.writer.write(message);
+    if ("event" in message && message.event === "cpg_deliver") {
+      this.writer.write(encodeCpgFrame(frameKind.cpgDeliver, { number: message.nodeid, pid: message.pid, group: message.group, payload: message.data }));
+    } else {
+      this.writer.write(encodeJsonFrame(message));
+    }
   }
 }
 
@@ -75,19 +79,45 @@ export class IpcServer implements Disposable {
       onClose(connection);
     });
     socket.on("error", () => socket.destroy());
-    onJsonLines(socket, (value) => {
-      const request = parseRequest(value);
+    onFrames(socket, (kind, body) => {
+      const request = decodeRequest(kind, body);
       if (typeof request === "string") {
         this.counters.badRequests++;
-        const id = typeof (value as { id?: unknown })?.id === "number" ? (value as { id: number }).id : 0;
-        connection.send({ id, ok: false, error: request });
+        connection.send({ id: requestIdOf(kind, body), ok: false, error: request });
         return;
       }
       const answer = handle(connection, request);
       connection.send("error" in answer ? { id: request.id, ok: false, error: answer.error } : { id: request.id, ok: true, result: answer.result });
     }, (why) => {
       this.counters.badRequests++;
-      socket.end(`${JSON.stringify({ id: 0, ok: false, error: why })}\n`);
+      socket.end(encodeJsonFrame({ id: 0, ok: false, error: why }));
     });
+  }
+}
+
+function decodeRequest(kind: FrameKind, body: Buffer): Request | string {
+  if (kind === frameKind.cpgMcast) {
+    const frame = decodeCpgFrame(body);
+    if (typeof frame === "string") return frame;
+    return cpgAddressProblem(frame.group, frame.pid) ?? { id: frame.number, op: "cpg_mcast", group: frame.group, pid: frame.pid, data: frame.payload };
+  }
+  if (kind !== frameKind.json) return "clients do not send delivery frames";
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString("utf8"));
+  } catch {
+    return "a request is not JSON";
+  }
+  return parseRequest(value);
+}
+
+/** The id to answer a request that could not be decoded, when one can be found. */
+function requestIdOf(kind: FrameKind, body: Buffer): number {
+  if (kind === frameKind.cpgMcast) return body.length >= 4 ? body.readUInt32BE(0) : 0;
+  try {
+    const id = (JSON.parse(body.toString("utf8")) as { id?: unknown }).id;
+    return typeof id === "number" ? id : 0;
+  } catch {
+    return 0;
   }
 }

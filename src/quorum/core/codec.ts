@@ -15,8 +15,12 @@ export function encodeQuorumMessage(msg: QuorumMessage, headroom = 0): Uint8Arra
   if (msg.kind === "nodeinfo") {
     w.u32(msg.votes);
     w.u8((msg.quorate ? 1 : 0) | (msg.waitingForAll ? 2 : 0));
-    w.u16(msg.seen.length);
-    for (const node of msg.seen) w.u32(node);
+    writeNodes(w, msg.seen);
+    w.u8(msg.lms === null ? 0 : 1);
+    if (msg.lms !== null) {
+      w.u53(msg.lms.seq);
+      writeNodes(w, msg.lms.members);
+    }
   }
   return w.finish();
 }
@@ -32,15 +36,32 @@ export function decodeQuorumMessage(bytes: Uint8Array): Result<QuorumMessage, st
   if (kind === NODEINFO) {
     const votes = r.u32("votes");
     const flags = r.u8("flags");
-    const count = r.u16("seen count");
-    if (count > MEMBERS_MAX) r.fail(`seen lists ${count} nodes`);
-    const seen: NodeId[] = [];
-    for (let i = 0; i < count && r.problem === null; i++) seen.push(r.u32("seen node") as NodeId);
-    msg = { kind: "nodeinfo", ring, expectedVotes, votes, quorate: (flags & 1) !== 0, waitingForAll: (flags & 2) !== 0, seen };
+    const seen = readNodes(r, "seen");
+    const hasLms = r.u8("lms flag");
+    if (r.problem === null && hasLms > 1) r.fail(`bad lms flag ${hasLms}`);
+    const lms = hasLms === 1 ? { seq: r.u53("lms seq"), members: readNodes(r, "lms members") } : null;
+    msg = { kind: "nodeinfo", ring, expectedVotes, votes, quorate: (flags & 1) !== 0, waitingForAll: (flags & 2) !== 0, seen, lms };
   }
   if (r.problem === null && expectedVotes === 0) r.fail("expected votes of 0");
   if (r.problem === null && r.remaining > 0) r.fail(`${r.remaining} trailing bytes`);
   return r.problem === null ? ok(msg) : err(r.problem);
+}
+
+function writeNodes(w: ByteWriter, nodes: readonly NodeId[]): void {
+  w.u16(nodes.length);
+  for (const node of nodes) w.u32(node);
+}
+
+function readNodes(r: ByteReader, what: string): NodeId[] {
+  const count = r.u16(`${what} count`);
+  if (count > MEMBERS_MAX) r.fail(`${what} lists ${count} nodes`);
+  const nodes: NodeId[] = [];
+  for (let i = 0; i < count && r.problem === null; i++) {
+    const node = r.u32(`${what} node`);
+    if (r.problem === null && node === 0) r.fail(`${what} lists node 0`);
+    nodes.push(node as NodeId);
+  }
+  return nodes;
 }
 
 function readRing(r: ByteReader): RingId {

@@ -96,7 +96,7 @@ class StackStep {
   private command(command: StackCommand): void {
     switch (command.kind) {
       case "start": case "multicast": case "leave":
-        if (command.kind === "multicast") return this.multicast(SERVICE.app, command.payload);
+        if (command.kind === "multicast") return this.multicast(SERVICE.app, command.payload, command.safe ?? false);
         return this.totemStep({ kind: "command", command });
       case "cpg_mcast": case "cpg_join": case "cpg_leave":
         if (this.totem.queueSpace() <= SYNC_RESERVE_PAYLOADS) {
@@ -110,16 +110,15 @@ class StackStep {
   }
 
   /** Application payloads are copied behind the service byte; service messages come with byte 0 free. */
-  private multicast(service: number, payload: Uint8Array): void {
+  private multicast(service: number, payload: Uint8Array, safe: boolean): void {
     const framed = allocate(payload.byteLength + 1);
-    framed[0] = service;
     framed.set(payload, 1);
-    this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
+    this.multicastFramed(service, framed, safe);
   }
 
-  private multicastFramed(service: number, framed: Uint8Array): void {
+  private multicastFramed(service: number, framed: Uint8Array, safe = false): void {
     framed[0] = service;
-    this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed } });
+    this.totemStep({ kind: "command", command: { kind: "multicast", payload: framed, safe } });
   }
 
   private totemStep(event: Parameters<TotemNode["step"]>[0]): void {
@@ -149,7 +148,7 @@ class StackStep {
 
   private cpgEffects(effects: readonly CpgEffect[]): void {
     for (const effect of effects) {
-      if (effect.kind === "cpg_send") this.multicastFramed(SERVICE.cpg, effect.payload);
+      if (effect.kind === "cpg_send") this.multicastFramed(SERVICE.cpg, effect.payload, effect.safe);
       else this.out.push(effect);
     }
   }

@@ -32,6 +32,16 @@ export interface QuorumOptions {
   readonly nodelistIds: readonly NodeId[];
 }
 
+/**
+ * The cluster as last_man_standing last shrank it: from then on quorum means a
+ * majority of these nodes (grown again as nodes rejoin a quorate partition).
+ * `seq` is the ring seq where it was decided; the newest wins.
+ */
+export interface LmsCluster {
+  readonly seq: number;
+  readonly members: readonly NodeId[];
+}
+
 /** What every node announces after each regular configuration (votequorum's node info). */
 export interface NodeInfo {
   readonly ring: RingId;
@@ -42,11 +52,12 @@ export interface NodeInfo {
   readonly waitingForAll: boolean;
   /** Nodes this node has seen as members: the cluster before a split, for auto_tie_breaker. */
   readonly seen: readonly NodeId[];
+  readonly lms: LmsCluster | null;
 }
 
 export type QuorumMessage =
   | ({ readonly kind: "nodeinfo" } & NodeInfo)
-  /** last_man_standing: the partition's lowest node lowers expected votes for everyone at once. */
+  /** last_man_standing: the partition's lowest node shrinks the cluster to this ring's members for everyone at once. */
   | { readonly kind: "set_expected"; readonly ring: RingId; readonly expectedVotes: number };
 
 export type QuorumFlag = "two_node" | "wait_for_all" | "last_man_standing" | "auto_tie_breaker" | "quorate";

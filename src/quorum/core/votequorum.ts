@@ -1,7 +1,7 @@
-import type { ConfigurationChange, NodeId, RingId } from "../../totem/index.js";
+import { ringSeq, type ConfigurationChange, type NodeId, type RingId } from "../../totem/index.js";
 import { calculateQuorum, holdsTieBreaker } from "./calculate.js";
 import { decodeQuorumMessage, encodeQuorumMessage } from "./codec.js";
-import type { NodeInfo, QuorumEffect, QuorumFlag, QuorumMessage, QuorumOptions, QuorumState } from "./types.js";
+import type { LmsCluster, NodeInfo, QuorumEffect, QuorumFlag, QuorumMessage, QuorumOptions, QuorumState } from "./types.js";
 
 /**
  * votequorum on totem: after each regular configuration every member
@@ -9,8 +9,11 @@ import type { NodeInfo, QuorumEffect, QuorumFlag, QuorumMessage, QuorumOptions, 
  * announced, every member computes the same quorum from the same inputs.
  */
 export class VotequorumCore {
+  /** Highest expected votes reported (never falls by itself). */
   private expectedVotes: number;
   private waitingForAll: boolean;
+  /** The cluster as last_man_standing shrank it, or null while it never has. */
+  private lms: LmsCluster | null = null;
   private readonly seen = new Set<NodeId>();
   private ring: RingId | null = null;
   private members: readonly NodeId[] = [];
@@ -36,7 +39,7 @@ export class VotequorumCore {
     for (const node of change.members) this.seen.add(node);
     const info: QuorumMessage = {
       kind: "nodeinfo", ring: change.ring, votes: this.options.votes, expectedVotes: this.expectedVotes, quorate: this.state.quorate,
-      waitingForAll: this.waitingForAll, seen: [...this.seen].sort((a, b) => a - b),
+      waitingForAll: this.waitingForAll, seen: [...this.seen].sort((a, b) => a - b), lms: this.lms,
     };
     return [{ kind: "quorum_cancel" }, { kind: "quorum_send", payload: encodeQuorumMessage(info, 1) }];
   }
@@ -46,7 +49,7 @@ export class VotequorumCore {
     if (!decoded.ok || decoded.value.ring !== this.ring) return []; // malformed or from an earlier ring
     const msg = decoded.value;
     if (msg.kind === "set_expected") {
-      this.expectedVotes = msg.expectedVotes;
+      this.lms = { seq: ringSeq(msg.ring), members: this.members };
       return this.infos === null ? this.recompute(nowMs) : [];
     }
     if (this.infos === null || !this.members.includes(from)) return [];
@@ -54,48 +57,58 @@ export class VotequorumCore {
     return this.infos.size === this.members.length ? this.recompute(nowMs) : [];
   }
 
-  /** last_man_standing_window expired with the membership unchanged: the lowest member lowers expected votes. */
+  /** last_man_standing_window expired with the membership unchanged: the lowest member shrinks the cluster to this ring. */
   timer(): QuorumEffect[] {
     const s = this.state;
-    if (this.infos !== null || !s.quorate || this.ring === null || this.members[0] !== this.me || s.totalVotes >= s.expectedVotes) return [];
     const floor = this.options.autoTieBreaker ? 1 : 2;
-    const expectedVotes = Math.max(s.totalVotes, floor);
-    if (expectedVotes >= s.expectedVotes) return [];
-    return [{ kind: "quorum_send", payload: encodeQuorumMessage({ kind: "set_expected", ring: this.ring, expectedVotes }, 1) }];
+    if (this.infos !== null || !s.quorate || this.ring === null || this.members[0] !== this.me) return [];
+    if (this.members.length >= s.expectedVotes || this.members.length < floor) return [];
+    return [{ kind: "quorum_send", payload: encodeQuorumMessage({ kind: "set_expected", ring: this.ring, expectedVotes: this.members.length }, 1) }];
   }
 
   private recompute(nowMs: number): QuorumEffect[] {
     const infos = this.infos === null ? null : [...this.infos.values()];
     this.infos = null;
     if (infos !== null) this.absorb(infos);
-    const totalVotes = this.totalVotes(infos);
-    if (this.waitingForAll && totalVotes >= this.expectedVotes) this.waitingForAll = false;
+    const present = this.totalVotes(infos);
+    const counted = this.lms === null ? present : this.members.filter((m) => this.lms!.members.includes(m)).length;
+    const expected = this.lms === null ? this.expectedVotes : this.lms.members.length;
+    if (this.waitingForAll && counted >= expected) this.waitingForAll = false;
     const result = calculateQuorum({
-      expectedVotes: this.expectedVotes, totalVotes, memberCount: this.members.length, twoNode: this.options.twoNode,
+      expectedVotes: expected, totalVotes: counted, memberCount: this.members.length, twoNode: this.options.twoNode,
       waitingForAll: this.waitingForAll, autoTieBreaker: this.options.autoTieBreaker,
       holdsTieBreaker: holdsTieBreaker(this.options.tieBreaker, [...this.seen], this.members),
     });
     if (this.state.quorate && !result.quorate && this.options.waitForAll) this.waitingForAll = true; // corosync re-arms it on loss
-    const expectedVotes = Math.max(this.expectedVotes, totalVotes);
-    this.expectedVotes = expectedVotes;
+    this.grow(result.quorate, present);
+    const expectedNow = this.lms === null ? this.expectedVotes : this.lms.members.length;
     const changed = result.quorate !== this.state.quorate;
-    this.state = { ring: this.ring, quorate: result.quorate, expectedVotes, totalVotes, quorum: result.quorum, members: this.members, flags: this.flags(result.quorate) };
+    this.state = { ring: this.ring, quorate: result.quorate, expectedVotes: expectedNow, totalVotes: present, quorum: result.quorum, members: this.members, flags: this.flags(result.quorate) };
     const out: QuorumEffect[] = [{ kind: "quorum", changed, ...this.state }];
-    if (this.options.lastManStanding && result.quorate && totalVotes < expectedVotes) out.push({ kind: "quorum_arm", atMs: nowMs + this.options.lastManStandingWindowMs });
+    if (this.options.lastManStanding && result.quorate && present < expectedNow) out.push({ kind: "quorum_arm", atMs: nowMs + this.options.lastManStandingWindowMs });
     return out;
   }
 
+  /** Expected votes never fall by themselves; a quorate partition takes its present members into a shrunk cluster. */
+  private grow(quorate: boolean, present: number): void {
+    this.expectedVotes = Math.max(this.expectedVotes, present);
+    if (this.lms === null || !quorate) return;
+    const members = [...new Set([...this.lms.members, ...this.members])].sort((a, b) => a - b);
+    this.lms = { seq: this.lms.seq, members };
+  }
+
   /**
-   * Highest expected votes wins, but a partition that is quorate keeps its own
-   * (possibly last-man-standing-lowered) figure against nodes that were not;
-   * wait_for_all is satisfied if any member has already seen all votes.
+   * Highest expected votes wins; the newest last_man_standing cluster any
+   * member knows wins; wait_for_all is satisfied if any member has already
+   * seen all votes.
    */
   private absorb(infos: readonly NodeInfo[]): void {
-    const quorate = infos.filter((info) => info.quorate);
-    const pool = quorate.length > 0 ? quorate : infos;
-    this.expectedVotes = Math.max(...pool.map((info) => info.expectedVotes));
+    this.expectedVotes = Math.max(this.expectedVotes, ...infos.map((info) => info.expectedVotes));
     if (this.options.waitForAll) this.waitingForAll = infos.every((info) => info.waitingForAll);
-    for (const info of infos) for (const node of info.seen) this.seen.add(node);
+    for (const info of infos) {
+      for (const node of info.seen) this.seen.add(node);
+      if (info.lms !== null && (this.lms === null || info.lms.seq > this.lms.seq)) this.lms = info.lms;
+    }
   }
 
   private totalVotes(infos: readonly NodeInfo[] | null): number {

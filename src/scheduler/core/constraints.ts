@@ -37,7 +37,17 @@ export interface Ordering {
   kind: OrderKind;
 }
 
+/** rsc_ticket: the resource may run (in a role) only while the ticket is granted. */
+export interface TicketDependency {
+  id: string;
+  rsc: Rsc;
+  role: RoleFilter;
+  ticket: string;
+  lossPolicy: "stop" | "demote" | "fence" | "freeze";
+}
+
 export interface Constraints {
+  tickets: TicketDependency[];
   locations: Location[];
   colocations: Colocation[];
   orderings: Ordering[];
@@ -65,13 +75,18 @@ export function readConstraints(input: SchedulerInput, resources: Rsc[], nodes: 
   };
   resources.forEach(visit);
   const tags = new Map(input.tags.map(([tag, ids]) => [tag, ids]));
+  for (const p of resources.flatMap(primitivesOf)) {
+    const template = p.config.template;
+    if (template === undefined || p.parent?.kind === "clone") continue;
+    tags.set(template, [...(tags.get(template) ?? []), p.configId]);
+  }
   const lookup = (id: string | undefined): Rsc[] => {
     if (id === undefined) return [];
     const direct = byId.get(id);
     if (direct !== undefined) return [direct];
     return (tags.get(id) ?? []).flatMap((member) => (byId.has(member) ? [byId.get(member)!] : []));
   };
-  const out: Constraints = { locations: [], colocations: [], orderings: [] };
+  const out: Constraints = { tickets: [], locations: [], colocations: [], orderings: [] };
   for (const c of input.constraints) addConstraint(out, c, lookup, byId, nodes, now);
   return out;
 }
@@ -84,8 +99,12 @@ function addConstraint(out: Constraints, c: Constraint, lookup: (id: string | un
       return addColocation(out, c, lookup);
     case "order":
       return addOrdering(out, c, lookup);
-    case "ticket":
+    case "ticket": {
+      const policy = c.lossPolicy === "demote" || c.lossPolicy === "fence" || c.lossPolicy === "freeze" ? c.lossPolicy : "stop";
+      const refs = [...lookup(c.rsc).map((rsc) => ({ rsc, role: c.rscRole })), ...c.sets.flatMap((set) => set.resources.flatMap((id) => lookup(id).map((rsc) => ({ rsc, role: set.role ?? c.rscRole }))))];
+      for (const { rsc, role } of refs) out.tickets.push({ id: c.id, rsc, role: roleFilter(role), ticket: c.ticket, lossPolicy: policy });
       return;
+    }
   }
 }
 

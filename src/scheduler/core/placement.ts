@@ -8,6 +8,7 @@ import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } fro
 import { assignClone } from "./clone.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
+import type { TicketEffect } from "./tickets.js";
 
 export interface PlacementContext {
   nodes: SchedNode[];
@@ -15,6 +16,7 @@ export interface PlacementContext {
   constraints: Constraints;
   failures: FailureTable;
   now: number;
+  tickets: Map<Rsc, TicketEffect>;
   /** Colocations indexed by their dependent and by their primary. */
   withPrimary: Map<Rsc, Colocation[]>;
   withDependent: Map<Rsc, Colocation[]>;
@@ -91,8 +93,29 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   for (const node of ctx.nodes) if (!nodeUsable(node)) scores.set(node.name, MINUS_INFINITY);
-  if (targetRole(unit) === "Stopped") for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  const ticket = ticketEffect(unit, ctx);
+  if (targetRole(unit) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  if (ticket?.frozen === true) {
+    const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
+    for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
+  }
   return scores;
+}
+
+/** Ticket effects on a resource or on anything it belongs to. */
+export function ticketEffect(rsc: Rsc, ctx: PlacementContext): TicketEffect | undefined {
+  const subjects: Rsc[] = [rsc, ...(rsc.kind === "group" ? rsc.children : []), ...cloneChildren(rsc)];
+  let found: TicketEffect | undefined;
+  for (const subject of subjects) {
+    const effect = ctx.tickets.get(subject);
+    if (effect === undefined) continue;
+    found = {
+      banned: effect.banned || found?.banned === true,
+      noPromotion: effect.noPromotion || found?.noPromotion === true,
+      frozen: effect.frozen || found?.frozen === true,
+    };
+  }
+  return found;
 }
 
 function cloneChildren(unit: Rsc): Rsc[] {

@@ -13,6 +13,7 @@ import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
+import { evaluateTickets } from "./tickets.js";
 
 export interface Transition {
   now: number;
@@ -42,8 +43,10 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   const constraints = readConstraints(input, resources, nodes, now);
+  const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
+  for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
-    nodes, options, constraints, failures: status.failures, now,
+    nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(),
   };
   placeAll(resources, ctx);

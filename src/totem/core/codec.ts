@@ -21,6 +21,9 @@ export const RTR_MAX = 64;
 export const FRAMES_PER_MESSAGE_MAX = 4096;
 export const PARTS_PER_FRAME_MAX = 65535;
 
+const FRAME_ENCAPSULATED = 1;
+const FRAME_SAFE = 2;
+
 const KIND_CODES = { mcast: 1, token: 2, join: 3, commit: 4, merge_detect: 5, hold_cancel: 6 } as const;
 type Kind = keyof typeof KIND_CODES;
 const KINDS_BY_CODE = new Map<number, Kind>(Object.entries(KIND_CODES).map(([k, v]) => [v, k as Kind]));
@@ -137,7 +140,7 @@ function writeMcast(w: ByteWriter, msg: McastMessage): void {
   for (const frame of msg.frames) {
     w.u53(frame.seq);
     w.u32(frame.origin);
-    w.u8(frame.old === null ? 0 : 1);
+    w.u8((frame.old === null ? 0 : FRAME_ENCAPSULATED) | (frame.safe ? FRAME_SAFE : 0));
     if (frame.old !== null) {
       writeRing(w, frame.old.ring);
       w.u53(frame.old.seq);
@@ -164,9 +167,9 @@ function readFrame(r: ByteReader): Frame {
   if (r.problem === null && seq === 0) r.fail("frame seq 0 (seqs start at 1)");
   const origin = readNode(r, "frame origin");
   const flags = r.u8("frame flags");
-  if (r.problem === null && flags > 1) r.fail(`unknown frame flags ${flags}`);
+  if (r.problem === null && flags > (FRAME_ENCAPSULATED | FRAME_SAFE)) r.fail(`unknown frame flags ${flags}`);
   let old = null;
-  if (flags === 1) {
+  if ((flags & FRAME_ENCAPSULATED) !== 0) {
     const oldRing = readRing(r);
     old = { ring: oldRing, seq: r.u53("encapsulated seq") };
   }
@@ -178,7 +181,7 @@ function readFrame(r: ByteReader): Frame {
     const length = r.u32("part length");
     parts.push({ more: more === 1, bytes: r.bytesView(length, "part bytes") });
   }
-  return { seq, origin, old, parts };
+  return { seq, origin, old, safe: (flags & FRAME_SAFE) !== 0, parts };
 }
 
 // --- token -------------------------------------------------------------------
@@ -238,6 +241,7 @@ function writeCommit(w: ByteWriter, c: CommitMessage): void {
     writeRing(w, entry.prevRing);
     w.u53(entry.aru);
     w.u53(entry.highDelivered);
+    w.u53(entry.stable);
     w.u8(entry.receivedFlg ? 1 : 0);
   }
 }
@@ -258,7 +262,8 @@ function readCommitEntry(r: ByteReader): CommitEntry | null {
   const prevRing = readRing(r);
   const aru = r.u53("entry aru");
   const highDelivered = r.u53("entry high delivered");
+  const stable = r.u53("entry stable");
   const received = r.u8("entry received flag");
   if (r.problem === null && received > 1) r.fail(`bad received flag ${received}`);
-  return { prevRing, aru, highDelivered, receivedFlg: received === 1 };
+  return { prevRing, aru, highDelivered, stable, receivedFlg: received === 1 };
 }

@@ -11,17 +11,18 @@ export interface Damping {
 /**
  * Called whenever a peer enters my fail set. The first failure costs nothing
  * (a restarted node rejoins at once); each repeat within the decay period
- * keeps the peer out for consensus × 2^(repeats − 1), at most token + consensus,
- * so an asymmetric link cannot make the ring flap every merge period.
+ * keeps the peer out for consensus × 2^(repeats − 4), at most consensus, so an
+ * asymmetric link cannot make the ring flap every merge period while a healed
+ * network still forms one ring within token + 2·consensus + 10·join.
  */
 export function noteFailed(n: NodeState, node: NodeId, nowMs: number): void {
   const c = n.config;
-  const capMs = c.token + c.consensus;
+  const capMs = c.consensus;
   const record = n.damping.get(node) ?? { failures: 0, lastFailedMs: -Infinity, untilMs: -Infinity };
-  if (nowMs - record.lastFailedMs > 4 * capMs) record.failures = 0;
+  if (nowMs - record.lastFailedMs > 4 * (c.token + c.consensus)) record.failures = 0;
   record.failures++;
   record.lastFailedMs = nowMs;
-  record.untilMs = record.failures < 2 ? nowMs : nowMs + Math.min(c.consensus * 2 ** (record.failures - 2), capMs);
+  record.untilMs = record.failures < 2 ? nowMs : nowMs + Math.min(c.consensus * 2 ** (record.failures - 4), capMs);
   n.damping.set(node, record);
 }
 

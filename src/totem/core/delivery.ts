@@ -36,10 +36,15 @@ function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
   return joined;
 }
 
-/** Agreed delivery: every frame whose lower-numbered frames have all been delivered. Recovery traffic is passed over. */
-export function deliverContiguous(s: Step, ctx: RingContext): void {
+/**
+ * Agreed delivery: every frame whose lower-numbered frames have all been
+ * delivered; a safe frame also waits until it is stable (held by every member).
+ * Recovery traffic is passed over.
+ */
+export function deliverContiguous(s: Step, ctx: RingContext, stable = ctx.stable): void {
   while (ctx.highDelivered < ctx.myAru) {
     const frame = ctx.frames.get(ctx.highDelivered + 1);
+    if (frame !== undefined && frame.safe && frame.seq > stable) return;
     ctx.highDelivered++;
     if (frame !== undefined && frame.old === null) deliverFrame(s, frame, ctx.id);
   }
@@ -50,10 +55,13 @@ export function deliverContiguous(s: Step, ctx: RingContext): void {
  * transitional configuration, the old ring's remaining messages from
  * transitional members in seq order (skipping gaps), then the new regular
  * configuration. The first ring a node forms has no transitional predecessor.
+ * Old safe frames not known stable in the old ring are delivered in the
+ * transitional configuration, whose members all hold them (EVS 6).
  */
-export function deliverInstallation(s: Step, old: RingContext, ring: RingContext, transitional: readonly NodeId[]): void {
+export function deliverInstallation(s: Step, old: RingContext, ring: RingContext, transitional: readonly NodeId[], oldStable: number): void {
   const n = s.n;
-  deliverContiguous(s, old);
+  // Every transitional member uses the same stability bound, so they all stop at the same frame.
+  deliverContiguous(s, old, oldStable);
   if (n.installedOnce) {
     s.out.push({ kind: "configuration", change: { kind: "transitional", ring: ring.id, members: transitional, left: without(old.members, transitional), joined: [] } });
     deliverAfterGaps(s, old, new Set(transitional));

@@ -233,7 +233,9 @@ function commitAcceptable(n: NodeState, c: CommitMessage): boolean {
 function acceptCommit(s: Step, c: CommitMessage): void {
   const n = s.n;
   const old = n.regular;
-  const entry: CommitEntry = { prevRing: old.id, aru: old.myAru, highDelivered: old.highDelivered, receivedFlg: old.myAru >= old.highSeqReceived };
+  const entry: CommitEntry = {
+    prevRing: old.id, aru: old.myAru, highDelivered: old.highDelivered, stable: old.stable, receivedFlg: old.myAru >= old.highSeqReceived,
+  };
   const entries = c.entries.map((e, i) => (c.members[i] === n.me ? entry : e));
   assert(c.members.includes(n.me) && ringSeq(c.ring) > n.acceptedCommitSeq, "a commit token is accepted once, by its members");
   persistRingSeq(s, ringSeq(c.ring));
@@ -280,19 +282,21 @@ function enterRecovery(s: Step, c: CommitMessage): void {
   assert(c.entries.length === c.members.length && c.members.includes(n.me), "the commit token has one entry per member, me included");
   const transitional: NodeId[] = [];
   let low = Infinity;
+  let oldStable = 0;
   c.members.forEach((member, i) => {
     const entry = c.entries[i]!;
     if (entry.prevRing !== old.id) return;
     transitional.push(member);
     low = Math.min(low, entry.aru);
+    oldStable = Math.max(oldStable, entry.stable, entry.highDelivered);
   });
   const resend = [...old.frames.values()]
     .filter((frame) => frame.seq > low && frame.old === null)
     .sort((a, b) => a.seq - b.seq)
-    .map((frame) => ({ seq: frame.seq, origin: frame.origin, parts: frame.parts }));
+    .map((frame) => ({ seq: frame.seq, origin: frame.origin, safe: frame.safe, parts: frame.parts }));
   assert(transitional.includes(n.me), "I came from my own old ring, so I am transitional");
   n.recovery = {
-    transitional, resend, resendIndex: 0, iSetRetransFlg: false, flagClearVisits: 0, installSeq: null, aruAtInstallVisits: 0,
+    transitional, resend, oldStable, resendIndex: 0, iSetRetransFlg: false, flagClearVisits: 0, installSeq: null, aruAtInstallVisits: 0,
     firstTokenSent: false,
   };
   setState(s, "recovery");
@@ -304,8 +308,8 @@ export function installNewRing(s: Step): void {
   assert(n.state === "recovery" && n.pending !== null && n.recovery !== null, "a ring is installed only from RECOVERY");
   const old = n.regular;
   const ring = n.pending;
-  const transitional = n.recovery!.transitional;
-  deliverInstallation(s, old, ring, transitional);
+  const transitional = n.recovery.transitional;
+  deliverInstallation(s, old, ring, transitional, n.recovery.oldStable);
   n.regular = ring;
   n.pending = null;
   n.recovery = null;

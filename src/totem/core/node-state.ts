@@ -3,14 +3,16 @@ import type { Rng } from "../../lib/rng.js";
 import type { TotemConfig } from "./config.js";
 import type { RingContext } from "./ring-context.js";
 import type { SendQueue } from "./send-queue.js";
-import type { Effect, LogLevel, NodeId, TimerName, TokenMessage, TotemState } from "./types.js";
+import type { Effect, Frame, JoinMessage, LogLevel, NodeId, TimerName, TokenMessage, TotemState } from "./types.js";
 
 /** Recovery bookkeeping (Totem §3 "Recovery"), alive between COMMIT's second rotation and OPERATIONAL. */
 export interface RecoveryState {
   /** New-ring members whose previous ring is mine, sorted. */
   readonly transitional: readonly NodeId[];
   /** Old-ring frames I still have to re-send, ascending. */
-  readonly resend: Array<{ seq: number; origin: NodeId; parts: import("./types.js").Frame["parts"] }>;
+  readonly resend: Array<{ seq: number; origin: NodeId; safe: boolean; parts: Frame["parts"] }>;
+  /** Old-ring safe frames up to here were stable there (the highest any transitional member knew). */
+  readonly oldStable: number;
   resendIndex: number;
   iSetRetransFlg: boolean;
   flagClearVisits: number;
@@ -25,7 +27,7 @@ export interface GatherState {
   readonly failSet: Set<NodeId>;
   readonly agreed: Set<NodeId>;
   /** Each sender's latest join, re-checked when my sets change so agreement need not wait for its next re-send. */
-  readonly lastJoins: Map<NodeId, import("./types.js").JoinMessage>;
+  readonly lastJoins: Map<NodeId, JoinMessage>;
   /** Senders heard from since this gather began (fail_silent). */
   readonly heard: Set<NodeId>;
   readonly sinceMs: number;

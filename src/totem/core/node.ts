@@ -100,7 +100,7 @@ function onMcast(s: Step, m: McastMessage): void {
   if (n.pending !== null && m.ring === n.pending.id) {
     for (const frame of m.frames) {
       if (!storeFrame(n.pending, frame) || frame.old === null || frame.old.ring !== n.regular.id) continue;
-      storeFrame(n.regular, { seq: frame.old.seq, origin: frame.origin, old: null, parts: frame.parts });
+      storeFrame(n.regular, { seq: frame.old.seq, origin: frame.origin, old: null, safe: frame.safe, parts: frame.parts });
     }
     return;
   }
@@ -142,20 +142,20 @@ function onCommand(s: Step, command: LocalCommand): void {
       setState(s, "gather");
       regather(s);
       break;
-    case "multicast": multicast(s, command.payload); break;
+    case "multicast": multicast(s, command.payload, command.safe ?? false); break;
     case "leave": leave(s); break;
     default: assertNever(command, "command");
   }
 }
 
-function multicast(s: Step, payload: Uint8Array): void {
+function multicast(s: Step, payload: Uint8Array, safe: boolean): void {
   const n = s.n;
   if (payload.byteLength > PAYLOAD_BYTES_MAX) {
     s.out.push({ kind: "rejected", payload, reason: `payload of ${payload.byteLength} bytes exceeds ${PAYLOAD_BYTES_MAX}` });
     return;
   }
   const wasEmpty = n.sendQueue.length === 0;
-  if (!n.sendQueue.push(payload)) {
+  if (!n.sendQueue.push(payload, safe)) {
     s.out.push({ kind: "rejected", payload, reason: "send queue full" });
     return;
   }

@@ -24,6 +24,8 @@ export interface RingContext {
   highDelivered: number;
   /** Frames <= released are stable everywhere and dropped. */
   released: number;
+  /** Every member holds the frames up to here: safe frames up to it may be delivered. */
+  stable: number;
   tokenSeqLast: number;
   prevTokenAru: number;
   /** The token (or commit token) last forwarded, re-sent on token_retransmit. */
@@ -43,7 +45,7 @@ export function createRingContext(id: RingId, members: readonly NodeId[]): RingC
   assert(members.length > 0 && members.every((m, i) => i === 0 || m > members[i - 1]!), "ring members are sorted and unique");
   return {
     id, members, memberSet: new Set(members), frames: new Map(), myAru: 0, highSeqReceived: 0, highDelivered: 0,
-    released: 0, tokenSeqLast: 0, prevTokenAru: 0, lastForwarded: null, missCounts: new Map(), sentLastVisit: 0,
+    released: 0, stable: 0, tokenSeqLast: 0, prevTokenAru: 0, lastForwarded: null, missCounts: new Map(), sentLastVisit: 0,
     backlogLastVisit: 0, aruStuckRotations: 0, lastTokenAru: 0, seqUnchangedRotations: 0, lastTokenSeqValue: -1,
   };
 }

@@ -11,7 +11,7 @@ const FRAME_OVERHEAD_BYTES = 48;
  * netmtu bytes; a payload larger than a frame is split into fragments.
  */
 export class SendQueue {
-  private readonly payloads: BoundedQueue<Uint8Array>;
+  private readonly payloads: BoundedQueue<{ readonly bytes: Uint8Array; readonly safe: boolean }>;
   /** Bytes of the head payload already sent as fragments. */
   private headOffset = 0;
   private queuedBytes = 0;
@@ -37,8 +37,8 @@ export class SendQueue {
     return Math.ceil((this.queuedBytes - this.headOffset) / this.frameRoom());
   }
 
-  push(payload: Uint8Array): boolean {
-    const accepted = this.payloads.push(payload);
+  push(payload: Uint8Array, safe: boolean): boolean {
+    const accepted = this.payloads.push({ bytes: payload, safe });
     if (accepted) this.queuedBytes += payload.byteLength + PART_OVERHEAD_BYTES;
     return accepted;
   }
@@ -51,7 +51,10 @@ export class SendQueue {
   nextFrame(seq: number, origin: NodeId): Frame {
     const parts: PayloadPart[] = [];
     let room = this.frameRoom();
-    for (let head = this.payloads.peek(); head !== undefined; head = this.payloads.peek()) {
+    let safe = false;
+    for (let entry = this.payloads.peek(); entry !== undefined; entry = this.payloads.peek()) {
+      const head = entry.bytes;
+      safe ||= entry.safe; // one safe payload makes the frame wait for stability
       const rest = head.byteLength - this.headOffset;
       if (rest + PART_OVERHEAD_BYTES <= room) {
         parts.push({ more: false, bytes: this.headOffset === 0 ? head : head.subarray(this.headOffset) });
@@ -70,7 +73,7 @@ export class SendQueue {
       }
       break;
     }
-    return { seq, origin, old: null, parts };
+    return { seq, origin, old: null, safe, parts };
   }
 
   private frameRoom(): number {

@@ -45,7 +45,9 @@ export function releaseHeldToken(s: Step): void {
 export function visit(s: Step, ctx: RingContext, t: TokenMessage): void {
   const n = s.n;
   trackIdle(s, ctx, t);
-  releaseUpTo(ctx, Math.min(t.aru, ctx.prevTokenAru));
+  const stable = Math.min(t.aru, ctx.prevTokenAru); // every member held these on two successive visits
+  releaseUpTo(ctx, stable);
+  if (stable > ctx.stable) ctx.stable = stable;
   ctx.prevTokenAru = t.aru;
   let allowance = allowanceFor(s, ctx, t);
   const frames: Frame[] = [];
@@ -113,7 +115,7 @@ function addNewFrames(s: Step, ctx: RingContext, tokenSeq: number, allowance: nu
       const old = r.resend[r.resendIndex];
       if (old === undefined) break;
       r.resendIndex++;
-      frame = { seq: seq + 1, origin: old.origin, old: { ring: n.regular.id, seq: old.seq }, parts: old.parts };
+      frame = { seq: seq + 1, origin: old.origin, old: { ring: n.regular.id, seq: old.seq }, safe: old.safe, parts: old.parts };
     }
     seq++;
     storeFrame(ctx, frame);

@@ -55,6 +55,8 @@ export interface Frame {
   readonly seq: number;
   readonly origin: NodeId;
   readonly old: Encapsulated | null;
+  /** Safe delivery: deliver only once every member holds it (token aru past it on two visits). */
+  readonly safe: boolean;
   readonly parts: readonly PayloadPart[];
 }
 
@@ -97,6 +99,8 @@ export interface CommitEntry {
   readonly prevRing: RingId;
   readonly aru: number;
   readonly highDelivered: number;
+  /** Highest seq this member knew every old-ring member held (safe delivery). */
+  readonly stable: number;
   readonly receivedFlg: boolean;
 }
 
@@ -148,7 +152,7 @@ export type LocalCommand =
   /** Begin: enter GATHER and look for peers. Call once after createTotemNode. */
   | { readonly kind: "start" }
   /** Queue an application payload for agreed delivery to every member, self included. */
-  | { readonly kind: "multicast"; readonly payload: Uint8Array }
+  | { readonly kind: "multicast"; readonly payload: Uint8Array; readonly safe?: boolean }
   /** Leave the ring cleanly: the others exclude this node without waiting for timeouts. */
   | { readonly kind: "leave" };
 
