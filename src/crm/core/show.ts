@@ -137,12 +137,12 @@ function showNode(node: XmlElement): string {
   const id = node.attrs.get("id") ?? "";
   const uname = node.attrs.get("uname") ?? id;
   const type = node.attrs.get("type");
-  let head = `node ${id === uname ? "" : `${id}: `}${uname}${type === undefined || type === "member" || type === "normal" ? "" : `:${type}`}`;
+  const head = `node ${id === uname ? "" : `${id}: `}${uname}${type === undefined || type === "member" || type === "normal" ? "" : `:${type}`}`;
   const description = node.attrs.get("description");
-  if (description !== undefined) head += ` description=${quote(description)}`;
-  const parts = childElements(node)
+  const parts = description === undefined ? [] : [pair("description", description)];
+  parts.push(...childElements(node)
     .filter((set) => set.name === "instance_attributes" || set.name === "utilization")
-    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...pairsText(set)].join(" "));
+    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...pairsText(set)].join(" ")));
   return layout(head, parts);
 }
 
@@ -252,7 +252,7 @@ function selectText(select: XmlElement): string {
 function recipientText(recipient: XmlElement, ctx: ShowContext): string {
   const value = quote(recipient.attrs.get("value") ?? "");
   const sets = childElements(recipient).map((set) => [set.name === "meta_attributes" ? "meta" : "attributes", ...setBody(set, ctx.referenced)].join(" "));
-  return sets.length === 0 ? `to ${value}` : `to { ${value} ${sets.join(" ")} }`;
+  return ["to", value, ...sets].join(" ");
 }
 
 const XPATH_SHORTCUTS: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -355,14 +355,11 @@ function showLocation(el: XmlElement, ctx: ShowContext): string {
     ? `{ ${childElements(set, "resource_ref").map((r) => r.attrs.get("id") ?? "").join(" ")} }`
     : pattern !== undefined ? `~${quote(pattern)}` : (el.attrs.get("rsc") ?? "");
   const words = ["location", el.attrs.get("id") ?? "", target];
-  const role = el.attrs.get("role");
-  if (role !== undefined) words.push(`role=${role}`);
+  for (const [name, value] of el.attrs) if (name === "role" || name === "resource-discovery") words.push(pair(name, value));
   const node = el.attrs.get("node");
   if (node !== undefined) words.push(scoreWord(el), node);
   const rules = childElements(el, "rule").map((rule) => ruleText(rule, ctx.referenced));
-  const discovery = options(el, ["resource-discovery"]);
-  if (rules.length === 0) return [...words, ...discovery].join(" ");
-  return layout(words.join(" "), discovery.length === 0 ? rules : [...rules.slice(0, -1), `${rules.at(-1) ?? ""} ${discovery.join(" ")}`]);
+  return rules.length === 0 ? words.join(" ") : layout(words.join(" "), rules);
 }
 
 function showTopology(topology: XmlElement, ctx: ShowContext): string {
