@@ -6,7 +6,7 @@ import { CrmError } from "./core/errors.js";
 import { LexError, type Statement, type Token, positionOf, splitStatements, tokenize } from "./core/lexer.js";
 import { CrmSyntaxError, TokenStream } from "./core/parse/stream.js";
 import { ConfigureSession } from "./core/session.js";
-import { applyStatement } from "./core/statements.js";
+import { applyStatement, xmlObject } from "./core/statements.js";
 import type { AgentLookup } from "./core/verify.js";
 import type { CibStore } from "./driver/cib-store.js";
 import { setNodeStandby } from "./core/node-attributes.js";
@@ -128,6 +128,7 @@ export class CrmShell {
     const args = tokens.slice(1).map((t) => t.text);
     switch (command) {
       case "show": return this.show(args);
+      case "xml": return this.xml(origin);
       case "commit": return this.commit(args);
       case "verify": return this.verify();
       case "load": return this.load(args);
@@ -151,9 +152,17 @@ export class CrmShell {
         const session = await this.openSession();
         const stream = new TokenStream(tokens.slice(1), command);
         session.edit((config) => applyStatement(config, command, stream));
-        void origin;
       }
     }
+  }
+
+  /** `xml <element/>`: the statement's raw text after the word `xml` is CIB XML. */
+  private async xml(origin: Origin): Promise<void> {
+    const raw = origin.statement.text.replace(/^\s*xml\s*/, "");
+    const parsed = parseXml(raw, origin.source);
+    if (!parsed.ok) throw new CrmError(`xml: ${formatCibError(parsed.error)}`);
+    const session = await this.openSession();
+    session.edit((config) => config.add(xmlObject(parsed.value.root)));
   }
 
   private async openSession(): Promise<ConfigureSession> {

@@ -113,7 +113,7 @@ export function layout(head: string, parts: string[]): string {
 export function showObject(object: ConfigObject, ctx: ShowContext): string {
   const el = object.element;
   switch (object.kind) {
-    case "node": return showNode(el);
+    case "node": return showNode(el, ctx.referenced);
     case "primitive":
     case "rsc_template": return showPrimitive(el, ctx);
     case "group":
@@ -133,7 +133,7 @@ export function showObject(object: ConfigObject, ctx: ShowContext): string {
   }
 }
 
-function showNode(node: XmlElement): string {
+function showNode(node: XmlElement, referenced: ReadonlySet<string>): string {
   const id = node.attrs.get("id") ?? "";
   const uname = node.attrs.get("uname") ?? id;
   const type = node.attrs.get("type");
@@ -142,7 +142,7 @@ function showNode(node: XmlElement): string {
   const parts = description === undefined ? [] : [pair("description", description)];
   parts.push(...childElements(node)
     .filter((set) => set.name === "instance_attributes" || set.name === "utilization")
-    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...pairsText(set)].join(" ")));
+    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...setBody(set, referenced)].join(" ")));
   return layout(head, parts);
 }
 
