@@ -77,12 +77,23 @@ function buildSets(operands: Operand[], ctx: BuildContext, id: string, suffixAtt
   return sets;
 }
 
+/** Values an option may take (Pacemaker's schema); absent: any text. */
+const OPTION_VALUES: Record<string, string[]> = {
+  symmetrical: ["true", "false"],
+  "require-all": ["true", "false"],
+  "loss-policy": ["stop", "demote", "fence", "freeze"],
+};
+
 function parseOptions(stream: TokenStream, el: XmlElement, allowed: string[]): void {
   while (!stream.done) {
     const token = stream.next("an option");
     const pair = splitAssignment(token);
     if (pair === undefined || !allowed.includes(pair.name)) {
       throw new CrmSyntaxError(`unexpected '${token.text}' (options here: ${allowed.join(", ")})`, token);
+    }
+    const values = OPTION_VALUES[pair.name];
+    if (values !== undefined && !values.includes(pair.value)) {
+      throw new CrmSyntaxError(`${pair.name} must be one of ${values.join(", ")}`, token);
     }
     el.attrs.set(pair.name, pair.value);
   }
