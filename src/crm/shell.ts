@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { XmlElement } from "../cib/index.js";
-import { parseXml, formatCibError } from "../cib/index.js";
+import { formatCibError, parseXml, serializeXml } from "../cib/index.js";
 import { CONFIGURE_COMMANDS, configureCommands, resolveCommand } from "./core/commands.js";
 import { CrmError } from "./core/errors.js";
 import { LexError, type Statement, type Token, positionOf, splitStatements, tokenize } from "./core/lexer.js";
@@ -22,6 +22,12 @@ export type Level = "top" | "configure";
 export interface ShellOptions {
   force: boolean;
   lookup?: AgentLookup;
+  /**
+   * Validates the CIB text about to be committed against Pacemaker's schema
+   * (crmsh refuses such a commit even with --force); errors, or [] when valid
+   * or when no validator is available.
+   */
+  schemaErrors?: (cibText: string, validateWith: string | undefined) => Promise<string[]>;
   /** Runs `crm ra …` / `crm simulate …` (other layers' commands). */
   external: Record<string, (args: string[]) => Promise<number>>;
 }
@@ -197,6 +203,10 @@ export class CrmShell {
     if ("refused" in prepared) {
       const list = prepared.refused.map((p) => `  ${p.message}`).join("\n");
       throw new CrmError(`commit refused: the configuration does not verify (nothing was written):\n${list}`);
+    }
+    const invalid = await this.options.schemaErrors?.(serializeXml(prepared.cib), prepared.cib.attrs.get("validate-with")) ?? [];
+    if (invalid.length > 0) {
+      throw new CrmError(`commit refused: the CIB would not pass Pacemaker's schema (nothing was written):\n${invalid.map((line) => `  ${line}`).join("\n")}`);
     }
     for (const p of prepared.problems) this.io.err(`WARNING: ${p.message} (committed anyway: --force)\n`);
     const written = await this.store.replace(prepared.cib);
