@@ -91,13 +91,14 @@ export function referencedIds(configuration: XmlElement): Set<string> {
 }
 
 /** The whole `crm configure show` text (no trailing newline), or only the objects named. */
-export function showConfiguration(configuration: XmlElement, only?: ReadonlySet<string>): string {
+export function showConfiguration(configuration: XmlElement, only?: ReadonlySet<string>, oneLine = false): string {
   const referenced = referencedIds(configuration);
   const nodeNames = childElements(firstChild(configuration, "nodes") ?? configuration, "node").map((n) => n.attrs.get("uname") ?? "");
-  return sortForShow(listObjects(configuration))
+  const objects = sortForShow(listObjects(configuration))
     .filter((object) => only === undefined || only.has(object.id))
-    .map((object) => showObject(object, { referenced, nodeNames }))
-    .join("\n");
+    .map((object) => showObject(object, { referenced, nodeNames }));
+  // crmsh hands `filter` one line per object.
+  return (oneLine ? objects.map((text) => text.replace(/ \\\n\t?/g, " ")) : objects).join("\n");
 }
 
 interface ShowContext {
