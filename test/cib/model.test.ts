@@ -82,6 +82,14 @@ test("constraints: location forms, colocation with roles and sets, order kinds, 
   assert.deepEqual(byId.get("tkt"), { kind: "ticket", id: "tkt", ticket: "ticketA", rsc: "g", lossPolicy: "fence", sets: [], pos: byId.get("tkt")!.pos });
 });
 
+test("a template named in a constraint, directly or through a tag, stands for the primitives built from it", () => {
+  const cib = loaded(RICH_CIB.replace('<tag id="webtag"><obj_ref id="web"/>', '<tag id="webtag"><obj_ref id="web-template"/>')
+    .replace('<rsc_location id="loc-ip" rsc="ip"', '<rsc_location id="loc-ip" rsc="web-template"'));
+  const byId = new Map(cib.configuration.constraints.map((c) => [c.id, c]));
+  assert.deepEqual((byId.get("loc-ip") as LocationConstraint).resources, ["web"]);
+  assert.deepEqual((byId.get("loc-tag") as LocationConstraint).resources, ["web", "ip"]);
+});
+
 test("defaults, fencing topology, tags, ACLs and alerts", () => {
   const { configuration } = loaded(RICH_CIB);
   assert.equal(resolveNvSets(configuration.rscDefaults).get("resource-stickiness"), "100");

@@ -66,7 +66,11 @@ test("a replica that missed updates asks for a full copy, ignores patches meanwh
   assert.equal(late.isSyncing, true);
   deliver([up], next);
   assert.deepEqual(late.receive(next[0]!), []);
-  assert.deepEqual(late.receiveFull(up.root).map((e) => e.kind), ["persist"]);
+  assert.deepEqual(late.answerSyncRequest("n9", ["n1", "n9"]), [], "the asker never answers itself");
+  const answer = up.answerSyncRequest("n9", ["n1", "n9"]);
+  assert.deepEqual(answer.map((e) => e.kind), ["broadcast-full"]);
+  assert.deepEqual(up.answerSyncRequest("n9", ["n0", "n1", "n9"]), [], "only the first other member answers");
+  assert.deepEqual(late.receiveFull(answer[0]!.kind === "broadcast-full" ? answer[0]!.root : up.root).map((e) => e.kind), ["persist"]);
   assert.equal(serializeXml(late.root), serializeXml(up.root));
   assert.deepEqual(up.receiveFull(parsedRoot(RICH_CIB)), [], "an older full copy never replaces a newer CIB");
 });

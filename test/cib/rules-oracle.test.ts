@@ -82,3 +82,23 @@ test(`date rules agree with Pacemaker's crm_rule (seed=0x${SEED.toString(16)})`,
   assert.deepEqual(disagreements, [], `seed=0x${SEED.toString(16)}`);
   assert.ok(inEffect > 20, `only ${inEffect} rule/date pairs were in effect; the test does not exercise both outcomes`);
 });
+
+test("ISO 8601 date forms name the same instant as in Pacemaker (oracle: crm_rule)", (t) => {
+  if (!hasProgram("crm_rule")) return t.skip("crm_rule (pacemaker-cli-utils) is not installed");
+  // Zone offsets are left out: Pacemaker 2.1.5 compares "+02:00" dates inconsistently; Quorate applies them per ISO 8601.
+  const forms = ["2024-03-01", "20240301", "2024-061", "2024-W09-5", "2009-W01-1", "2020-W53-7", "2024-03-01 12:30", "2024-03-01T12:30:15", "2024-03-01T12:30:15Z", "2024-366"];
+  const locations = forms.map((form, i) => `<rsc_location id="l${i}" rsc="p"><rule id="r${i}" score="1"><date_expression id="d${i}" operation="in_range" start="${form}" end="${form}"/></rule></rsc_location>`);
+  const text = `<cib epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9"><configuration><crm_config/><nodes/>
+<resources><primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/></resources><constraints>${locations.join("")}</constraints></configuration><status/></cib>`;
+  const problems: string[] = [];
+  forms.forEach((form, i) => {
+    const instant = parseIsoDateTime(form)!;
+    for (const [offset, expected] of [[0, "0"], [1, "110"], [-1, "111"]] as const) {
+      const at = new Date((instant + offset) * 1000).toISOString().replace("T", " ").slice(0, 19);
+      const run = spawnSync("crm_rule", ["-c", "--output-as=xml", "-X", text, "-r", `r${i}`, "-d", at], { encoding: "utf8", env: { ...process.env, TZ: "UTC" }, timeout: 60_000 });
+      const rc = /<rule-check rule-id="[^"]+" rc="(\d+)"/.exec(run.stdout)?.[1];
+      if (rc !== expected) problems.push(`${form} checked at ${at}: crm_rule rc=${rc ?? run.stderr.trim()}, expected ${expected}`);
+    }
+  });
+  assert.deepEqual(problems, []);
+});

@@ -23,7 +23,9 @@ export type ReplicaEffect =
   /** Our own update lost a race with another change and was dropped everywhere; the client may retry. */
   | { kind: "rejected"; serial: number; reason: string }
   /** We missed updates: ask a peer for its whole CIB (answered with receiveFull). */
-  | { kind: "request-sync"; have: CibVersion; seen: CibVersion };
+  | { kind: "request-sync"; have: CibVersion; seen: CibVersion }
+  /** Answer a sync request: broadcast the whole CIB on the ordered channel. */
+  | { kind: "broadcast-full"; root: XmlElement };
 
 /**
  * One node's copy of the CIB as a replicated state machine. Changes are not
@@ -88,6 +90,18 @@ export class CibReplica {
 
   private stale(update: CibUpdate, reason: string): ReplicaEffect[] {
     return update.origin === this.self ? [{ kind: "rejected", serial: update.serial, reason }] : [];
+  }
+
+  /**
+   * A peer asked for the whole CIB. One replica answers, so that a request
+   * does not cause a flood: the first member in the membership's order that
+   * is neither the asker nor syncing itself. `members` is the current
+   * configuration, the same list on every node.
+   */
+  answerSyncRequest(asker: string, members: readonly string[]): ReplicaEffect[] {
+    const responder = members.find((member) => member !== asker);
+    if (responder !== this.self || this.syncing) return [];
+    return [{ kind: "broadcast-full", root: this.current }];
   }
 
   /**

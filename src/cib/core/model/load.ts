@@ -68,7 +68,7 @@ function readConfiguration(reader: Reader, element: XmlElement): Configuration {
   };
 }
 
-/** A tag stands for its members, a template for the primitives built from it; anything else for itself. */
+/** A tag stands for its members, a template (also as a tag member) for the primitives built from it; anything else for itself. */
 function referenceExpander(resources: Resource[], tags: ReadonlyMap<string, string[]>): (id: string) => string[] {
   const byTemplate = new Map<string, string[]>();
   for (const resource of flattenResources(resources)) {
@@ -77,7 +77,7 @@ function referenceExpander(resources: Resource[], tags: ReadonlyMap<string, stri
     list.push(resource.id);
     byTemplate.set(resource.template, list);
   }
-  return (id) => tags.get(id) ?? byTemplate.get(id) ?? [id];
+  return (id) => (tags.get(id) ?? [id]).flatMap((member) => byTemplate.get(member) ?? [member]);
 }
 
 function readHeader(reader: Reader, root: XmlElement): CibHeader {
