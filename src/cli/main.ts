@@ -22,10 +22,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(args);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`quorate ${name}: ${error.message}\n`);
+    if (error instanceof UsageError || isArgumentError(error)) {
+      process.stderr.write(`quorate ${name}: ${(error as Error).message}\n(${route.summary})\n`);
       return EXIT_USAGE;
     }
     throw error;
   }
+}
+
+/** node:util parseArgs reports bad options as TypeErrors with these codes: a user's mistake, not a bug. */
+function isArgumentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }

@@ -17,5 +17,6 @@ export const routes: Record<string, CliRoute> = {
   explain: { summary: "say in plain words why a resource is where it is", load: async () => (await import("../scheduler/cli.js")).explain },
   drbd: { summary: "replicated storage (drbdadm verbs)", load: async () => (await import("../drbd/cli.js")).drbd },
   drbdadm: { summary: "alias of `quorate drbd`", load: async () => (await import("../drbd/cli.js")).drbd },
+  nbd: { summary: "nbd serve --file PATH: export a file over NBD (standalone, unreplicated)", load: async () => (await import("../nbd/cli.js")).nbd },
   agent: { summary: "agent exec CLASS:PROVIDER:TYPE ACTION: run one resource-agent action locally", load: async () => (await import("../executor/cli.js")).agent },
 };

@@ -1,8 +1,209 @@
-import type { CliCommand } from "../cli/command.js";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { createConnection } from "node:net";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from "../cli/command.js";
+import { dumpConfig } from "./config/dump.js";
+import { DEFAULT_CONFIG, loadConfig, selectHost } from "./config/load.js";
+import { Backing } from "./driver/backing.js";
+import { DrbdDaemon, socketPath, type ControlReply, type ControlRequest } from "./driver/daemon.js";
+import { formatProc, formatStatus, statusJson } from "./status.js";
 
-// Placeholder until this layer lands: each command says so instead of pretending.
-const notYet = (what: string): CliCommand => async () => {
-  process.stderr.write(`quorate: ${what} is not implemented yet\n`);
-  return 1;
+interface Options {
+  config: string;
+  node: string;
+  runDir: string;
+  json: boolean;
+  force: boolean;
+  discardMyData: boolean;
+  verb: string;
+  resource: string | undefined;
+}
+
+const DAEMON_START_MS = 15_000;
+const REQUEST_MS = 60_000;
+const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "status", "proc", "dump", "daemon"];
+
+const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE]
+verbs: create-md, up, down, attach, detach, connect [--discard-my-data], disconnect,
+       primary [--force], secondary, invalidate, verify, wait-connect, status [--json], proc [--json], dump`;
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { config: DEFAULT_CONFIG, node: hostname(), runDir: "/run/quorate", json: false, force: false, discardMyData: false, verb: "", resource: undefined };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--config" || a === "-c") o.config = value();
+    else if (a === "--node") o.node = value();
+    else if (a === "--run-dir") o.runDir = value();
+    else if (a === "--json") o.json = true;
+    else if (a === "--force") o.force = true;
+    else if (a === "--discard-my-data") o.discardMyData = true;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
+  }
+  const [verb, resource, ...rest] = positional;
+  if (verb === undefined || !VERBS.includes(verb)) throw new UsageError(verb === undefined ? USAGE : `unknown verb '${verb}'\n${USAGE}`);
+  if (rest.length > 0) throw new UsageError(`one resource at a time (got ${[resource, ...rest].join(" ")})`);
+  if (resource === undefined && !["status", "proc", "dump", "daemon"].includes(verb)) throw new UsageError(`${verb} needs a resource name`);
+  return { ...o, verb, resource };
+}
+
+export const drbd: CliCommand = async (args) => {
+  const o = parseArgs(args);
+  switch (o.verb) {
+    case "dump": return dump(o);
+    case "create-md": return createMd(o);
+    case "daemon": return runDaemon(o);
+    case "status":
+    case "proc": return status(o);
+    case "up": return up(o);
+    case "wait-connect": return waitConnect(o);
+    default: return simple(o);
+  }
 };
-export const drbd: CliCommand = notYet("drbd");
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return EXIT_FAILURE;
+}
+
+function dump(o: Options): number {
+  const loaded = loadConfig(o.config);
+  if (!loaded.ok) return fail(loaded.error);
+  for (const warning of loaded.value.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (o.resource !== undefined && !loaded.value.resources.some((r) => r.name === o.resource)) return fail(`'${o.resource}' not defined in your config`);
+  process.stdout.write(dumpConfig(loaded.value, o.node, o.resource));
+  return EXIT_OK;
+}
+
+async function createMd(o: Options): Promise<number> {
+  const loaded = loadConfig(o.config);
+  if (!loaded.ok) return fail(loaded.error);
+  const resource = loaded.value.resources.find((r) => r.name === o.resource);
+  if (resource === undefined) return fail(`'${o.resource}' not defined in your config`);
+  const local = selectHost(resource, o.node);
+  if (!local.ok) return fail(local.error);
+  const opened = await Backing.open(local.value.local.disk, local.value.local.metaDisk);
+  if (!opened.ok) return fail(opened.error);
+  const backing = opened.value;
+  try {
+    if ((await backing.readMeta()).ok && !o.force) return fail(`${local.value.local.disk}: valid metadata found; use --force to overwrite it`);
+    const sb = await backing.createMeta();
+    process.stdout.write(`initializing activity log\ninitializing bitmap (${Math.ceil(backing.layout.bitmapBytes / 1024)} KiB)\n` +
+      `New drbd meta data block successfully created (usable size ${sb.sizeBytes} bytes).\n`);
+    return EXIT_OK;
+  } finally {
+    await backing.close();
+  }
+}
+
+function request(o: Options, body: ControlRequest, timeoutMs = REQUEST_MS): Promise<ControlReply | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection(socketPath(o.runDir, o.node));
+    let text = "";
+    const timer = setTimeout(() => { socket.destroy(); resolve({ ok: false, error: `no answer from the daemon within ${timeoutMs} ms` }); }, timeoutMs);
+    socket.setEncoding("utf8");
+    socket.on("connect", () => socket.write(JSON.stringify(body) + "\n"));
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("error", () => { clearTimeout(timer); resolve(undefined); });
+    socket.on("end", () => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(text) as ControlReply);
+      } catch {
+        resolve({ ok: false, error: "malformed reply from the daemon" });
+      }
+    });
+  });
+}
+
+async function simple(o: Options): Promise<number> {
+  const reply = await request(o, { verb: o.verb, resource: o.resource!, force: o.force, discardMyData: o.discardMyData });
+  if (reply === undefined) return o.verb === "down" ? EXIT_OK : fail(`${o.resource}: not running on node ${o.node} (no daemon at ${socketPath(o.runDir, o.node)})`);
+  if (!reply.ok) return fail(reply.error);
+  if (reply.message !== undefined) process.stderr.write(`${reply.message}\n`);
+  return EXIT_OK;
+}
+
+async function status(o: Options): Promise<number> {
+  const reply = await request(o, { verb: "status", ...(o.resource === undefined ? {} : { resource: o.resource }) });
+  const list = reply === undefined ? [] : reply.ok ? reply.status ?? [] : undefined;
+  if (list === undefined) return fail((reply as { error: string }).error);
+  if (reply === undefined && o.resource !== undefined) return fail(`${o.resource}: No such resource`);
+  if (o.json) process.stdout.write(JSON.stringify(list.map(statusJson), null, 2) + "\n");
+  else if (o.verb === "proc") process.stdout.write(formatProc(list, "0.1.0"));
+  else process.stdout.write(list.map(formatStatus).join("\n"));
+  return EXIT_OK;
+}
+
+async function up(o: Options): Promise<number> {
+  const config = loadConfig(o.config);
+  if (!config.ok) return fail(config.error);
+  if ((await request(o, { verb: "status" }, 5000)) === undefined) {
+    const started = await startDaemon(o);
+    if (started !== undefined) return fail(started);
+  }
+  const absolute = o.config.startsWith("/") ? o.config : join(process.cwd(), o.config);
+  const reply = await request(o, { verb: "up", resource: o.resource!, config: absolute });
+  if (reply === undefined) return fail("the daemon went away");
+  return reply.ok ? EXIT_OK : fail(reply.error);
+}
+
+/** Waits until the resource is connected, for startup's wfc-timeout seconds (0: without limit). */
+async function waitConnect(o: Options): Promise<number> {
+  const config = loadConfig(o.config);
+  if (!config.ok) return fail(config.error);
+  const resource = config.value.resources.find((r) => r.name === o.resource);
+  if (resource === undefined) return fail(`'${o.resource}' not defined in your config`);
+  const timeoutS = resource.startup.wfcTimeoutS;
+  const deadline = timeoutS === 0 ? Number.POSITIVE_INFINITY : Date.now() + timeoutS * 1000;
+  while (Date.now() < deadline) {
+    const reply = await request(o, { verb: "status", resource: o.resource! }, 5000);
+    if (reply === undefined || !reply.ok) return fail(reply === undefined ? `${o.resource}: not running on node ${o.node}` : reply.error);
+    if (reply.status?.[0]?.peer.connection === "Connected") return EXIT_OK;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return fail(`${o.resource}: not connected after wfc-timeout ${timeoutS} s`);
+}
+
+/** Starts the node's daemon as a detached child and waits for its socket. */
+async function startDaemon(o: Options): Promise<string | undefined> {
+  mkdirSync(o.runDir, { recursive: true });
+  const logPath = join(o.runDir, `drbd-${o.node}.log`);
+  const log = openSync(logPath, "a");
+  const entry = process.argv[1]!;
+  const child = spawn(process.execPath, [entry, "drbd", "--node", o.node, "--run-dir", o.runDir, "daemon"], { detached: true, stdio: ["ignore", log, log] });
+  child.unref();
+  closeSync(log);
+  const deadline = Date.now() + DAEMON_START_MS;
+  while (Date.now() < deadline) {
+    if (existsSync(socketPath(o.runDir, o.node)) && (await request(o, { verb: "status" }, 2000)) !== undefined) return undefined;
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return `the daemon for node ${o.node} did not start (see ${logPath})`;
+}
+
+async function runDaemon(o: Options): Promise<number> {
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const daemon = new DrbdDaemon(o.node, o.runDir, log);
+  await daemon.start();
+  const stop = async (signal: string) => {
+    log(`${signal}: stopping`);
+    await daemon.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  await daemon.idle();
+  await daemon.stop();
+  log("no resources left; exiting");
+  return EXIT_OK;
+}

@@ -1,12 +1,8 @@
 import type { CliCommand } from "../cli/command.js";
 
-// Placeholder until this layer lands: each command says so instead of pretending.
-const notYet = (what: string): CliCommand => async () => {
-  process.stderr.write(`quorate: ${what} is not implemented yet\n`);
-  return 1;
-};
-export const demo: CliCommand = notYet("demo");
-export const start: CliCommand = notYet("start");
-export const status: CliCommand = notYet("status");
-export const config: CliCommand = notYet("config");
-export const keygen: CliCommand = notYet("keygen");
+// Each command loads its module on first use so that `quorate status` stays quick.
+export const config: CliCommand = async (args) => (await import("./cli-config.js")).config(args);
+export const keygen: CliCommand = async (args) => (await import("./cli-config.js")).keygen(args);
+export const start: CliCommand = async (args) => (await import("./cli-node.js")).start(args);
+export const status: CliCommand = async (args) => (await import("./cli-node.js")).status(args);
+export const demo: CliCommand = async (args) => (await import("./demo.js")).demo(args);

@@ -17,3 +17,10 @@ test("an unknown command is named in the error", () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /unknown command 'frobnicate'/);
 });
+
+test("an unknown option is a usage error with the command's summary, not a stack trace", () => {
+  const run = spawnSync(quorate, ["demo", "--no-such-option"], { encoding: "utf8" });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /quorate demo: Unknown option '--no-such-option'/);
+  assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
+});

@@ -42,7 +42,7 @@ export function planChanges(resources: Rsc[], inputs: ChangeInputs): Change[] {
 }
 
 function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
-  if (!isManaged(p)) return [];
+  if (!isManaged(p) || p.blocked) return [];
   const make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string): Change => ({
     rsc: p, verb, from, to,
     reason: typeof reason === "string" ? reason : reason?.reason,
@@ -62,7 +62,7 @@ function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
     return [make("Stop", from, undefined, unrunnable ?? inputs.stopReason.get(p) ?? "due to node availability")];
   }
   if (target.node === from.node && !inputs.fenced.has(from.node)) return inPlace(p, from, target, inputs, make);
-  if (from.failed) return [make("Recover", from, target)];
+  if (from.failed && !inputs.fenced.has(from.node)) return [make("Recover", from, target)];
   if (allowMigrate(p) && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, target.node)) {
     return [make("Migrate", from, target)];
   }

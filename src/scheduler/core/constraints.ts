@@ -28,6 +28,8 @@ export type OrderKind = "Mandatory" | "Optional" | "Serialize";
 
 export interface Ordering {
   id: string;
+  /** Set id when "first" is one of a require-all=false set: any one member suffices. */
+  anyOf: string | undefined;
   first: Rsc;
   firstAction: string;
   then: Rsc;
@@ -35,7 +37,17 @@ export interface Ordering {
   kind: OrderKind;
 }
 
+/** rsc_ticket: the resource may run (in a role) only while the ticket is granted. */
+export interface TicketDependency {
+  id: string;
+  rsc: Rsc;
+  role: RoleFilter;
+  ticket: string;
+  lossPolicy: "stop" | "demote" | "fence" | "freeze";
+}
+
 export interface Constraints {
+  tickets: TicketDependency[];
   locations: Location[];
   colocations: Colocation[];
   orderings: Ordering[];
@@ -63,13 +75,18 @@ export function readConstraints(input: SchedulerInput, resources: Rsc[], nodes: 
   };
   resources.forEach(visit);
   const tags = new Map(input.tags.map(([tag, ids]) => [tag, ids]));
+  for (const p of resources.flatMap(primitivesOf)) {
+    const template = p.config.template;
+    if (template === undefined || p.parent?.kind === "clone") continue;
+    tags.set(template, [...(tags.get(template) ?? []), p.configId]);
+  }
   const lookup = (id: string | undefined): Rsc[] => {
     if (id === undefined) return [];
     const direct = byId.get(id);
     if (direct !== undefined) return [direct];
     return (tags.get(id) ?? []).flatMap((member) => (byId.has(member) ? [byId.get(member)!] : []));
   };
-  const out: Constraints = { locations: [], colocations: [], orderings: [] };
+  const out: Constraints = { tickets: [], locations: [], colocations: [], orderings: [] };
   for (const c of input.constraints) addConstraint(out, c, lookup, byId, nodes, now);
   return out;
 }
@@ -82,8 +99,12 @@ function addConstraint(out: Constraints, c: Constraint, lookup: (id: string | un
       return addColocation(out, c, lookup);
     case "order":
       return addOrdering(out, c, lookup);
-    case "ticket":
+    case "ticket": {
+      const policy = c.lossPolicy === "demote" || c.lossPolicy === "fence" || c.lossPolicy === "freeze" ? c.lossPolicy : "stop";
+      const refs = [...lookup(c.rsc).map((rsc) => ({ rsc, role: c.rscRole })), ...c.sets.flatMap((set) => set.resources.flatMap((id) => lookup(id).map((rsc) => ({ rsc, role: set.role ?? c.rscRole }))))];
+      for (const { rsc, role } of refs) out.tickets.push({ id: c.id, rsc, role: roleFilter(role), ticket: c.ticket, lossPolicy: policy });
       return;
+    }
   }
 }
 
@@ -152,10 +173,10 @@ function addColocation(out: Constraints, c: Extract<Constraint, { kind: "colocat
 function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>, lookup: (id: string | undefined) => Rsc[]): void {
   const kind = orderKind(c.orderKind, c.score);
   const symmetrical = c.symmetrical === undefined ? kind !== "Serialize" : c.symmetrical === "true";
-  const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind): void => {
+  const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind, anyOf?: string): void => {
     if (first === then) return;
-    out.orderings.push({ id: c.id, first, firstAction, then, thenAction, kind: k });
-    if (symmetrical) out.orderings.push({ id: c.id, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
+    out.orderings.push({ id: c.id, anyOf, first, firstAction, then, thenAction, kind: k });
+    if (symmetrical) out.orderings.push({ id: c.id, anyOf: undefined, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
   };
   if (c.sets.length === 0) {
     for (const first of lookup(c.first)) for (const then of lookup(c.then)) push(first, c.firstAction ?? "start", then, c.thenAction ?? c.firstAction ?? "start", kind);
@@ -171,7 +192,8 @@ function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>
     const nextMembers = next.resources.flatMap((id) => lookup(id));
     const firsts = set.sequential ? members.slice(-1) : members;
     const thens = next.sequential ? nextMembers.slice(0, 1) : nextMembers;
-    for (const f of firsts) for (const t of thens) push(f, action, t, next.action ?? "start", kind);
+    const anyOf = set.requireAll ? undefined : set.id;
+    for (const f of firsts) for (const t of thens) push(f, action, t, next.action ?? "start", kind, anyOf);
   });
 }
 

@@ -29,6 +29,8 @@ export interface NodeHistory {
   recurring: Map<number, LrmOp>;
   /** The newest failure's time (seconds), for failure-timeout. */
   lastFailureAt: number | undefined;
+  /** Every failed operation in the history, oldest first (their on-fail settings apply). */
+  failures: Array<{ name: string; intervalMs: number; at: number; latest: boolean }>;
 }
 
 /** Replays the operation history in call order to find the resource's state on a node. */
@@ -36,10 +38,19 @@ export function replayHistory(resource: LrmResource): NodeHistory {
   const ops = [...resource.ops].sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
-    migratedFrom: undefined, lastDigest: undefined, recurring: new Map(), lastFailureAt: undefined,
+    migratedFrom: undefined, lastDigest: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
   };
-  for (const op of ops) applyOp(h, op);
+  ops.forEach((op, i) => {
+    if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
+    applyOp(h, op);
+  });
   return h;
+}
+
+/** A failure re-recorded by a later success of the same call (a recurring monitor that recovered). */
+function supersededFailure(failure: LrmOp, ops: LrmOp[]): boolean {
+  return ops.some((op) => op !== failure && op.callId === failure.callId && op.operation === failure.operation &&
+    op.interval === failure.interval && !isFailure(op) && (op.lastRcChange ?? 0) > (failure.lastRcChange ?? 0));
 }
 
 function byCallOrder(a: LrmOp, b: LrmOp): number {

@@ -48,6 +48,10 @@ export interface PrimitiveRsc {
   failedOn: NodeName[];
   /** Nodes where the history is known (a probe ran or the resource ran). */
   probedOn: Set<NodeName>;
+  /** A failure's on-fail=block (or a failed stop without fencing): leave it alone. */
+  blocked: boolean;
+  /** A failure's on-fail=stop: stop it and keep it stopped. */
+  forceStop: boolean;
   /** The resource definition changed since it started (op-digest). */
   definitionChanged: boolean;
   /** Per-node allocation scores, filled by placement. */

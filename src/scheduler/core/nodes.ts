@@ -57,7 +57,7 @@ function membershipOf(state: NodeStatus | undefined, options: ClusterOptions): M
     return { online: false, unclean: false, reason: undefined };
   }
   if (!inCcm) {
-    if (expectedDown || state.join === "down" || state.join === undefined) return { online: false, unclean: false, reason: undefined };
+    if (state.expected !== "member") return { online: false, unclean: false, reason: undefined };
     return unclean("peer is no longer part of the cluster");
   }
   if (expectedDown) return { online: false, unclean: false, reason: undefined };

@@ -2,18 +2,25 @@ import type { Constraints } from "./constraints.js";
 import type { PrimitiveRsc, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
+import { allowMigrate } from "./meta.js";
+
+/** "then" may start only once one of "first" is running. */
+interface Edge {
+  first: PrimitiveRsc[];
+  reason: string;
+  then: PrimitiveRsc[];
+}
 
 export interface OrderingEffects {
   restarts: Map<PrimitiveRsc, string>;
 }
 
-/** What a primitive will do, as far as ordering cares. */
-function willStop(p: PrimitiveRsc): boolean {
-  return p.active.length > 0 && (p.assigned === undefined || p.active.some((a) => a.node !== p.assigned || a.failed));
-}
-
-function willStart(p: PrimitiveRsc): boolean {
-  return p.assigned !== undefined && !p.active.some((a) => a.node === p.assigned && !a.failed);
+/** Whether a primitive stops and starts again (a migration does not restart what depends on it). */
+function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): boolean {
+  if (restarts.has(p)) return true;
+  if (p.active.length === 0 || p.assigned === undefined) return false;
+  const migrates = allowMigrate(p) && p.active.length === 1 && !p.active[0]!.failed && p.active[0]!.node !== p.assigned;
+  return !migrates && p.active.some((a) => a.node !== p.assigned || a.failed);
 }
 
 /**
@@ -22,33 +29,78 @@ function willStart(p: PrimitiveRsc): boolean {
  */
 export function applyOrderings(resources: Rsc[], constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>): OrderingEffects {
   const restarts = new Map<PrimitiveRsc, string>();
-  const edges: Array<{ first: PrimitiveRsc[]; firstId: string; then: PrimitiveRsc[] }> = [];
+  const edges: Edge[] = [];
   for (const top of resources) {
     for (const group of groupsOf(top)) {
-      for (let i = 1; i < group.length; i++) edges.push({ first: [group[i - 1]!], firstId: group[i - 1]!.id, then: [group[i]!] });
+      for (let i = 1; i < group.length; i++) edges.push({ first: [group[i - 1]!], reason: `${group[i - 1]!.id} start`, then: [group[i]!] });
     }
   }
+  const anyOf = new Map<string, Edge>();
   for (const o of constraints.orderings) {
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
-    edges.push({ first: primitivesOf(o.first), firstId: o.first.id, then: primitivesOf(o.then) });
+    const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
+    if (o.anyOf !== undefined) {
+      const key = `${o.anyOf}\u0000${o.then.id}`;
+      const existing = anyOf.get(key);
+      if (existing !== undefined) existing.first.push(...firsts);
+      else {
+        const edge = { first: [...firsts], reason: `one-or-more:${o.anyOf}`, then: primitivesOf(o.then) };
+        anyOf.set(key, edge);
+        edges.push(edge);
+      }
+      continue;
+    }
+    const action = o.first.kind === "primitive" ? "start" : "running";
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then) });
   }
+  propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
     let changed = false;
     for (const e of edges) {
-      const restarting = e.first.some((f) => willStop(f) && f.assigned !== undefined || restarts.has(f));
+      const restarting = e.first.some((f) => restartsOrMoves(f, restarts));
       if (!restarting) continue;
       for (const t of e.then) {
         if (restarts.has(t) || unrunnable.has(t)) continue;
         if (t.active.length === 1 && t.assigned === t.active[0]!.node && !t.active[0]!.failed) {
-          restarts.set(t, `due to required ${e.firstId} start`);
+          restarts.set(t, `due to required ${e.reason}`);
           changed = true;
         }
       }
     }
     if (!changed) break;
   }
-  void willStart;
   return { restarts };
+}
+
+function needsStart(p: PrimitiveRsc): boolean {
+  return !p.active.some((a) => a.node === p.assigned && !a.failed);
+}
+
+/** Whether a primitive will be active after the transition, counting what it must start. */
+function startRunnable(p: PrimitiveRsc, unrunnable: Map<PrimitiveRsc, Blocker>): boolean {
+  if (p.assigned === undefined || unrunnable.has(p)) return false;
+  const inPlace = p.active.some((a) => a.node === p.assigned && !a.failed);
+  return inPlace || !p.blocked;
+}
+
+/**
+ * "then" cannot start before "first" does: when no copy of "first" will run, "then"
+ * stops (or its start is shown as blocked), and so on down the chain.
+ */
+function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocker>): void {
+  for (let round = 0; round < 20; round++) {
+    let changed = false;
+    for (const e of edges) {
+      if (e.first.some((f) => startRunnable(f, unrunnable))) continue;
+      for (const t of e.then) {
+        if (unrunnable.has(t) || t.assigned === undefined || t.blocked || !needsStart(t)) continue;
+        const running = t.active.length > 0;
+        unrunnable.set(t, { reason: `due to unrunnable ${e.reason}`, blocked: !running });
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
 }
 
 function groupsOf(rsc: Rsc): PrimitiveRsc[][] {

@@ -8,6 +8,7 @@ import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } fro
 import { assignClone } from "./clone.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
+import type { TicketEffect } from "./tickets.js";
 
 export interface PlacementContext {
   nodes: SchedNode[];
@@ -15,6 +16,7 @@ export interface PlacementContext {
   constraints: Constraints;
   failures: FailureTable;
   now: number;
+  tickets: Map<Rsc, TicketEffect>;
   /** Colocations indexed by their dependent and by their primary. */
   withPrimary: Map<Rsc, Colocation[]>;
   withDependent: Map<Rsc, Colocation[]>;
@@ -60,7 +62,7 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   for (const c of primaries) assignUnit(c.primary, ctx);
   let scores = ownScores(unit, ctx);
   scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
-  for (const c of primaries) applyPrimary(scores, c, ctx);
+  for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
   else if (unit.kind === "group") assignGroup(unit, scores, ctx);
@@ -91,8 +93,29 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   for (const node of ctx.nodes) if (!nodeUsable(node)) scores.set(node.name, MINUS_INFINITY);
-  if (targetRole(unit) === "Stopped") for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  const ticket = ticketEffect(unit, ctx);
+  if (targetRole(unit) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  if (ticket?.frozen === true) {
+    const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
+    for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
+  }
   return scores;
+}
+
+/** Ticket effects on a resource or on anything it belongs to. */
+export function ticketEffect(rsc: Rsc, ctx: PlacementContext): TicketEffect | undefined {
+  const subjects: Rsc[] = [rsc, ...(rsc.kind === "group" ? rsc.children : []), ...cloneChildren(rsc)];
+  let found: TicketEffect | undefined;
+  for (const subject of subjects) {
+    const effect = ctx.tickets.get(subject);
+    if (effect === undefined) continue;
+    found = {
+      banned: effect.banned || found?.banned === true,
+      noPromotion: effect.noPromotion || found?.noPromotion === true,
+      frozen: effect.frozen || found?.frozen === true,
+    };
+  }
+  return found;
 }
 
 function cloneChildren(unit: Rsc): Rsc[] {
@@ -193,7 +216,8 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 }
 
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
-  if (!isManaged(p)) return keepInPlace(p);
+  if (!isManaged(p) || p.blocked) return keepInPlace(p);
+  if (p.forceStop) return place(p, undefined, ctx);
   const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
@@ -222,13 +246,13 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
   const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
-    if (!isManaged(child) || !isManaged(group)) {
+    if (!isManaged(child) || !isManaged(group) || child.blocked) {
       keepInPlace(child);
       continue;
     }
     const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
     if (choice !== undefined) addPrimitivePreferences(own, child, ctx);
-    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped";
+    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped" && !child.forceStop;
     if (!ok) blocked = true;
     place(child, ok ? choice : undefined, ctx);
   }

@@ -1,6 +1,6 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc } from "./model.js";
 import { primitivesOf } from "./model.js";
-import type { PlacementContext } from "./placement.js";
+import { ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
 import { addScores, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 
@@ -21,6 +21,7 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
     const score = promotionScore(clone, instance, node, ctx);
     for (const m of members) m.promotionScore.set(node, score);
     if (score < 0 || targetRole(instance) === "Unpromoted" || targetRole(clone) === "Unpromoted") continue;
+    if (ticketEffect(clone, ctx)?.noPromotion === true) continue;
     candidates.push({ instance, node, score });
   }
   candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || (a.node < b.node ? -1 : 1));

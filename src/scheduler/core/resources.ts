@@ -60,6 +60,8 @@ class ResourceBuilder {
       stopFailedOn: [],
       failedOn: [],
       probedOn: new Set(),
+      blocked: false,
+      forceStop: false,
       definitionChanged: false,
       scores: new Map(),
       assigned: undefined,

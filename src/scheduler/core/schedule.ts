@@ -12,6 +12,8 @@ import { formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
+import type { NodeRequest } from "./onfail.js";
+import { evaluateTickets } from "./tickets.js";
 
 export interface Transition {
   now: number;
@@ -38,10 +40,13 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   const options = readOptions(input, now);
   const nodes = unpackNodes(input, options, now);
   const resources = buildResources(input, nodes.length, now);
-  const status = unpackStatus(input, nodes, resources);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
+  for (const request of status.requests) applyNodeRequest(nodes, request);
   const constraints = readConstraints(input, resources, nodes, now);
+  const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
+  for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
-    nodes, options, constraints, failures: status.failures, now,
+    nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(),
   };
   placeAll(resources, ctx);
@@ -66,6 +71,16 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   };
 }
 
+function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
+  const node = nodes.find((n) => n.name === request.node);
+  if (node === undefined) return;
+  if (request.kind === "standby") node.standby = true;
+  else if (!node.unclean) {
+    node.unclean = true;
+    node.fenceReason = request.reason;
+  }
+}
+
 function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
   if (!options.stonithEnabled) return [];
   const lines: FenceLine[] = [];
@@ -73,11 +88,9 @@ function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], 
     if (node.unclean && node.fenceReason !== undefined) {
       if (!haveQuorum && options.noQuorumPolicy !== "ignore") continue;
       lines.push({ node: node.name, action: options.stonithAction, reason: node.fenceReason });
-      continue;
     }
-    const failedStop = resources.flatMap(primitivesOf).find((p) => p.stopFailedOn.includes(node.name));
-    if (failedStop !== undefined) lines.push({ node: node.name, action: options.stonithAction, reason: `${failedStop.configId} failed there` });
   }
+  void resources;
   return lines;
 }
 
@@ -88,6 +101,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
   for (const p of resources.flatMap(primitivesOf)) {
+    // Fencing devices keep running: fencing is how quorum is regained safely.
+    if (p.config.class === "stonith") continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });

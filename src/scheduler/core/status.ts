@@ -1,6 +1,7 @@
 import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
+import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
@@ -16,13 +17,15 @@ export interface StatusView {
   orphans: Array<{ node: NodeName; resource: LrmResource; history: NodeHistory }>;
   /** Per-primitive histories by node, for monitors and digests. */
   histories: Map<PrimitiveRsc, Map<NodeName, NodeHistory>>;
+  /** Fencing or standby asked for by failures' on-fail policies. */
+  requests: NodeRequest[];
 }
 
 /** Reads every node's operation history onto the resources it describes. */
-export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[]): StatusView {
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
-  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map() };
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
   const anonymousSlots = new Map<string, number>();
   for (const state of input.status) {
     const node = nodeById.get(state.id);
@@ -37,6 +40,7 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
         if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
         continue;
       }
+      view.requests.push(...applyFailurePolicy(target, node.name, history, stonithEnabled, now));
       record(view, target, node.name, history);
     }
   }
@@ -49,7 +53,9 @@ function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistor
   if (byNode === undefined) view.histories.set(p, (byNode = new Map()));
   byNode.set(node, h);
   if (h.role === "Stopped") return;
-  p.active.push({ node, role: h.role, failed: h.failed });
+  const promotable = p.parent?.kind === "clone" ? p.parent.promotable : p.parent?.parent?.promotable === true;
+  const role = promotable && h.role === "Started" ? "Unpromoted" : h.role;
+  p.active.push({ node, role, failed: h.failed });
   if (h.failed) p.failedOn.push(node);
   if (h.stopFailed) p.stopFailedOn.push(node);
 }
@@ -79,8 +85,8 @@ function indexResources(resources: Rsc[]): ResourceIndex {
 
 /**
  * Finds the primitive an lrm_resource entry describes. Anonymous clone instances are
- * interchangeable: an active one takes its recorded number when free, otherwise the
- * lowest instance not yet active elsewhere; all members of a cloned group on one node
+ * interchangeable: an active one takes the lowest instance not yet active elsewhere,
+ * whatever number the history recorded; all members of a cloned group on one node
  * share one instance.
  */
 function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: NodeHistory, slots: Map<string, number>): PrimitiveRsc | undefined {
@@ -96,9 +102,7 @@ function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: N
       return probeTarget === undefined ? undefined : memberOf(probeTarget, memberIndex);
     }
     const used = new Set([...slots.entries()].filter(([k]) => k.startsWith(`${clone.id}\u0000`)).map(([, v]) => v));
-    const recorded = /:(\d+)$/.exec(lrmId);
-    const wanted = recorded ? Number(recorded[1]) : undefined;
-    slot = wanted !== undefined && !used.has(wanted) && wanted < clone.instances.length ? wanted : firstFree(clone, used);
+    slot = firstFree(clone, used);
     slots.set(slotKey, slot);
   }
   const instance = clone.instances[slot];
@@ -117,7 +121,7 @@ function extendClone(clone: CloneRsc): void {
   const template = clone.instances[0]!;
   const n = clone.instances.length;
   const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
-    ...p, id: `${p.configId}:${n}`, parent, active: [], stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
   });
   if (template.kind === "primitive") clone.instances.push(copy(template, clone));
   else {

@@ -156,6 +156,7 @@ class ViewReader {
     return {
       kind: "primitive",
       id: attr(e, "id"),
+      template: e.attrs.get("template"),
       class: from("class") ?? "ocf",
       provider: from("provider"),
       type: from("type") ?? "",

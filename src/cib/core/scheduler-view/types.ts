@@ -51,6 +51,8 @@ export interface OpConfig {
 export interface PrimitiveConfig {
   kind: "primitive";
   id: string;
+  /** The resource template it was built from, if any (constraints may name the template). */
+  template: string | undefined;
   class: string;
   provider: string | undefined;
   type: string;

@@ -1,0 +1,109 @@
+// `npm run bench:storage`: the same workloads, through the same NBD client, on
+// the same backing filesystem, against each export target in one run. Targets
+// are interleaved per repetition and medians printed, as the machine is shared.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { type ExportUnderTest, standardTargets } from "./targets.js";
+import { type Workload, standardWorkloads } from "./workloads.js";
+
+export interface BenchOptions {
+  readonly repeat: number;
+  readonly sizeBytes: number;
+  readonly runtimeS: number;
+  /** Where the backing files live (one filesystem for every target). */
+  readonly dir: string;
+  /** First TCP port; target i uses basePort + i. */
+  readonly basePort: number;
+}
+
+export type BenchResults = Map<string, Map<string, number[]>>;
+
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(join(dir, program)));
+}
+
+/** Runs every workload on every target `repeat` times; returns samples per target and workload. */
+export async function runStorageBench(targets: readonly ExportUnderTest[], workloads: readonly Workload[], options: BenchOptions): Promise<BenchResults> {
+  const results: BenchResults = new Map();
+  const runnable = targets.filter((target) => {
+    const missing = target.requires.filter((p) => !onPath(p));
+    if (missing.length > 0) process.stderr.write(`skipping ${target.label}: needs ${missing.join(", ")}\n`);
+    return missing.length === 0;
+  });
+  for (let round = 1; round <= options.repeat; round++) {
+    for (const [index, target] of runnable.entries()) {
+      const workDir = await mkdtemp(join(options.dir, "qn-bench-"));
+      const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
+      try {
+        for (const workload of workloads) {
+          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS }).catch((error: unknown) => {
+            process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} failed: ${String(error)}\n`);
+            return undefined;
+          });
+          if (value === undefined) continue;
+          const byWorkload = results.get(target.label) ?? new Map<string, number[]>();
+          results.set(target.label, byWorkload);
+          byWorkload.set(workload.name, [...(byWorkload.get(workload.name) ?? []), value]);
+          process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} ${value.toFixed(1)} ${workload.unit}\n`);
+        }
+      } finally {
+        await running.stop();
+        await rm(workDir, { recursive: true, force: true });
+      }
+    }
+  }
+  return results;
+}
+
+export function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A Markdown table: one row per workload, one column per target (medians). */
+export function formatTable(results: BenchResults, workloads: readonly Workload[]): string {
+  const labels = [...results.keys()];
+  const header = `| workload | ${labels.join(" | ")} |\n|---|${labels.map(() => "---:").join("|")}|`;
+  const rows = workloads.map((workload) => {
+    const cells = labels.map((label) => {
+      const samples = results.get(label)?.get(workload.name);
+      return samples === undefined ? "n/a" : `${median(samples).toFixed(workload.unit === "IOPS" ? 0 : 1)} ${workload.unit}`;
+    });
+    return `| ${workload.name} | ${cells.join(" | ")} |`;
+  });
+  return [header, ...rows].join("\n");
+}
+
+export async function main(argv: string[], targets: readonly ExportUnderTest[] = standardTargets): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      repeat: { type: "string", default: "3" },
+      size: { type: "string", default: "1024" },
+      runtime: { type: "string", default: "5" },
+      dir: { type: "string", default: tmpdir() },
+      port: { type: "string", default: "16400" },
+      json: { type: "boolean", default: false },
+      only: { type: "string" },
+    },
+  });
+  const options: BenchOptions = {
+    repeat: Number(values.repeat), sizeBytes: Number(values.size) * 1024 * 1024, runtimeS: Number(values.runtime),
+    dir: values.dir, basePort: Number(values.port),
+  };
+  const only = values.only;
+  const chosen = only === undefined ? targets : targets.filter((t) => t.label.toLowerCase().includes(only.toLowerCase()));
+  const results = await runStorageBench(chosen, standardWorkloads, options);
+  if (values.json) {
+    const plain = Object.fromEntries([...results].map(([label, byWorkload]) => [label, Object.fromEntries([...byWorkload].map(([w, s]) => [w, { median: median(s), samples: s }]))]));
+    process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatTable(results, standardWorkloads)}\n\nmedians of ${options.repeat} runs, ${options.sizeBytes / 1024 / 1024} MiB export, backing files in ${options.dir}\n`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -1,0 +1,133 @@
+// The exports a storage benchmark compares. Each target starts serving a file
+// (or a replicated resource) and says where; the workloads never know which.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, truncate, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { join } from "node:path";
+
+export interface StartContext {
+  /** A fresh directory on the backing filesystem under test. */
+  readonly workDir: string;
+  /** A TCP port on 127.0.0.1 reserved for this target. */
+  readonly port: number;
+  readonly sizeBytes: number;
+}
+
+export interface RunningExport {
+  /** nbd://127.0.0.1:PORT/NAME */
+  readonly uri: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * "How to start the export": the one thing a benchmark target provides.
+ * The drbd layer adds Quorate protocol C and A targets (a peer on loopback)
+ * by implementing this and passing them to runStorageBench().
+ */
+export interface ExportUnderTest {
+  readonly label: string;
+  /** Programs the target needs; a missing one skips the target with a message. */
+  readonly requires: readonly string[];
+  start(context: StartContext): Promise<RunningExport>;
+}
+
+const repoRoot = new URL("../../../", import.meta.url).pathname;
+
+/** Starts a server process and resolves once its port accepts connections. */
+export async function startProcess(command: string, args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  const deadline = performance.now() + 10_000;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || performance.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${command} did not start listening on ${port}: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return child;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function sparseFile(path: string, sizeBytes: number): Promise<void> {
+  await writeFile(path, "");
+  await truncate(path, sizeBytes);
+}
+
+/** (a) nbd-server (the NBD project's reference server) serving a file. */
+export const nbdServerTarget: ExportUnderTest = {
+  label: "nbd-server, file",
+  requires: ["nbd-server"],
+  async start({ workDir, port, sizeBytes }) {
+    const image = join(workDir, "nbd-server.img");
+    await sparseFile(image, sizeBytes);
+    const config = join(workDir, "nbd-server.conf");
+    const pidFile = join(workDir, "nbd-server.pid");
+    await writeFile(config, `[generic]\n listenaddr = 127.0.0.1\n port = ${port}\n[disk]\n exportname = ${image}\n flush = true\n fua = true\n trim = true\n`);
+    // nbd-server daemonizes (its -d debug mode serves a single connection), so it is stopped through its pid file.
+    const launcher = spawn("nbd-server", ["-C", config, "-p", pidFile], { stdio: "ignore" });
+    await new Promise((resolve) => launcher.once("exit", resolve));
+    const deadline = performance.now() + 10_000;
+    while (!(await accepts(port))) {
+      if (performance.now() > deadline) throw new Error("nbd-server did not start listening");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const pid = Number((await readFile(pidFile, "utf8")).trim());
+    return {
+      uri: `nbd://127.0.0.1:${port}/disk`,
+      async stop() {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // already gone
+        }
+        while (await accepts(port)) await new Promise((resolve) => setTimeout(resolve, 25));
+      },
+    };
+  },
+};
+
+/** nbdkit's file plugin: the faster incumbent on this machine. */
+export const nbdkitFileTarget: ExportUnderTest = {
+  label: "nbdkit file plugin",
+  requires: ["nbdkit"],
+  async start({ workDir, port, sizeBytes }) {
+    const image = join(workDir, "nbdkit.img");
+    await sparseFile(image, sizeBytes);
+    const child = await startProcess("nbdkit", ["--foreground", "--exit-with-parent", "-i", "127.0.0.1", "-p", String(port), "file", image], port);
+    return { uri: `nbd://127.0.0.1:${port}/`, stop: () => stopProcess(child) };
+  },
+};
+
+/** (b) Quorate standalone: `quorate nbd serve` with the file device, in its own process. */
+export const quorateStandaloneTarget: ExportUnderTest = {
+  label: "Quorate standalone",
+  requires: [],
+  async start({ workDir, port, sizeBytes }) {
+    const image = join(workDir, "quorate.img");
+    await sparseFile(image, sizeBytes);
+    const child = await startProcess(join(repoRoot, "bin/quorate"),
+      ["nbd", "serve", "--file", image, "--export", "disk", "--listen", `127.0.0.1:${port}`], port);
+    return { uri: `nbd://127.0.0.1:${port}/disk`, stop: () => stopProcess(child) };
+  },
+};
+
+export const standardTargets: readonly ExportUnderTest[] = [nbdServerTarget, nbdkitFileTarget, quorateStandaloneTarget];

@@ -1,0 +1,89 @@
+// The workloads of the storage benchmark, all through one NBD client (fio's
+// nbd engine; the FUA latency probe uses libnbd from Python, as fio cannot
+// set NBD_CMD_FLAG_FUA).
+import { spawn } from "node:child_process";
+
+export interface Workload {
+  readonly name: string;
+  readonly unit: "MiB/s" | "IOPS" | "µs";
+  /** Lower is better for latencies. */
+  readonly lowerIsBetter: boolean;
+  measure(uri: string, options: WorkloadOptions): Promise<number>;
+}
+
+export interface WorkloadOptions {
+  readonly sizeBytes: number;
+  readonly runtimeS: number;
+}
+
+function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("close", (status) => {
+      clearTimeout(timer);
+      if (status === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(" ")} exited ${status}: ${stderr.trim()}`));
+    });
+  });
+}
+
+interface FioSide {
+  bw_bytes: number;
+  iops: number;
+}
+
+async function fio(uri: string, args: string[], side: "read" | "write", timeoutMs: number): Promise<FioSide> {
+  const stdout = await capture("fio", ["--name=bench", "--ioengine=nbd", `--uri=${uri}`, "--output-format=json", ...args], timeoutMs);
+  // The nbd engine prints "fio: connected to NBD server" before the JSON.
+  const report = JSON.parse(stdout.slice(stdout.indexOf("{"))) as { jobs: Array<Record<"read" | "write", FioSide>> };
+  const job = report.jobs[0];
+  if (job === undefined) throw new Error("fio reported no job");
+  return job[side];
+}
+
+const MiB = 1024 * 1024;
+
+function sequential(name: string, rw: "write" | "read"): Workload {
+  return {
+    name, unit: "MiB/s", lowerIsBetter: false,
+    async measure(uri, { sizeBytes, runtimeS }) {
+      const result = await fio(uri, [`--rw=${rw}`, "--bs=1M", "--iodepth=8", `--size=${sizeBytes}`], rw, (runtimeS + 60) * 1000);
+      return result.bw_bytes / MiB;
+    },
+  };
+}
+
+function randomWrites(name: string, queueDepth: number): Workload {
+  return {
+    name, unit: "IOPS", lowerIsBetter: false,
+    async measure(uri, { sizeBytes, runtimeS }) {
+      const args = ["--rw=randwrite", "--bs=4k", `--iodepth=${queueDepth}`, `--size=${sizeBytes}`, "--time_based", `--runtime=${runtimeS}`, "--randrepeat=1"];
+      return (await fio(uri, args, "write", (runtimeS + 60) * 1000)).iops;
+    },
+  };
+}
+
+const fuaProbe = new URL("../../../bench/storage/fua-latency.py", import.meta.url).pathname;
+
+const fuaLatency: Workload = {
+  name: "4 KiB FUA write latency QD1 (median)", unit: "µs", lowerIsBetter: true,
+  async measure(uri, { runtimeS }) {
+    const count = Math.max(500, runtimeS * 1000);
+    const stdout = await capture("/usr/bin/python3", [fuaProbe, uri, String(count)], (runtimeS + 60) * 1000);
+    return (JSON.parse(stdout) as { median_us: number }).median_us;
+  },
+};
+
+export const standardWorkloads: readonly Workload[] = [
+  sequential("sequential 1 MiB write (QD8)", "write"),
+  sequential("sequential 1 MiB read (QD8)", "read"),
+  randomWrites("4 KiB random write QD1", 1),
+  randomWrites("4 KiB random write QD32", 32),
+  fuaLatency,
+];

@@ -1,0 +1,98 @@
+/** The parsed drbd.conf, as Quorate uses it. Option sections keep their raw words for `dump`. */
+
+export type Protocol = "A" | "B" | "C";
+export type HmacAlg = "sha1" | "sha256" | "sha512" | "md5";
+export type OnIoError = "detach" | "pass_on" | "call-local-io-error";
+
+/** after-sb-0pri: neither side was Primary when the split brain was found. */
+export type AfterSb0pri =
+  | "disconnect" | "discard-younger-primary" | "discard-older-primary" | "discard-zero-changes"
+  | "discard-least-changes" | "discard-local" | "discard-remote";
+/** after-sb-1pri: one side is Primary. */
+export type AfterSb1pri = "disconnect" | "consensus" | "violently-as0p" | "discard-secondary" | "call-pri-lost-after-sb";
+/** after-sb-2pri: both sides are Primary. */
+export type AfterSb2pri = "disconnect" | "violently-as0p" | "call-pri-lost-after-sb";
+
+export const AFTER_SB_0PRI: readonly AfterSb0pri[] = [
+  "disconnect", "discard-younger-primary", "discard-older-primary", "discard-zero-changes",
+  "discard-least-changes", "discard-local", "discard-remote",
+];
+export const AFTER_SB_1PRI: readonly AfterSb1pri[] = ["disconnect", "consensus", "violently-as0p", "discard-secondary", "call-pri-lost-after-sb"];
+export const AFTER_SB_2PRI: readonly AfterSb2pri[] = ["disconnect", "violently-as0p", "call-pri-lost-after-sb"];
+
+export interface SocketAddress {
+  host: string;
+  port: number;
+}
+
+/** One option statement (`protocol C;`), kept in file order. */
+export interface OptionEntry {
+  key: string;
+  value: string | undefined;
+  at: string;
+}
+
+export type SectionName = "handlers" | "startup" | "disk" | "net" | "syncer" | "options";
+export const SECTION_NAMES: readonly SectionName[] = ["handlers", "startup", "disk", "net", "syncer", "options"];
+export type Sections = Record<SectionName, OptionEntry[]>;
+
+export interface HostConfig {
+  name: string;
+  device: string;
+  minor: number;
+  disk: string;
+  address: SocketAddress;
+  metaDisk: "internal" | string;
+  nbdAddress: SocketAddress;
+  at: string;
+}
+
+export interface NetOptions {
+  protocol: Protocol;
+  cramHmacAlg: HmacAlg | undefined;
+  sharedSecret: string | undefined;
+  afterSb0pri: AfterSb0pri;
+  afterSb1pri: AfterSb1pri;
+  afterSb2pri: AfterSb2pri;
+  allowTwoPrimaries: boolean;
+  /** How long the peer may stay silent before the connection is dropped. */
+  pingTimeoutMs: number;
+  /** Retry interval while Connecting. */
+  connectIntervalMs: number;
+}
+
+export interface DiskOptions {
+  onIoError: OnIoError;
+  resyncRateBytesPerSec: number;
+  alExtents: number;
+}
+
+export interface StartupOptions {
+  wfcTimeoutS: number;
+  degrWfcTimeoutS: number;
+}
+
+export interface ResourceConfig {
+  name: string;
+  hosts: HostConfig[];
+  net: NetOptions;
+  disk: DiskOptions;
+  startup: StartupOptions;
+  handlers: Record<string, string>;
+  verifyAlg: string;
+  /** Options as written in the resource (for dump); common's are in DrbdConfig.common. */
+  sections: Sections;
+  at: string;
+}
+
+export interface DrbdConfig {
+  file: string;
+  usageCount: string | undefined;
+  common: Sections;
+  resources: ResourceConfig[];
+  warnings: string[];
+}
+
+export function emptySections(): Sections {
+  return { handlers: [], startup: [], disk: [], net: [], syncer: [], options: [] };
+}

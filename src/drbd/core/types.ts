@@ -1,0 +1,75 @@
+import type { BlockErrno } from "../../nbd/block-device.js";
+import type { Generations, Superblock } from "./metadata.js";
+
+export type Role = "Primary" | "Secondary";
+export type DiskState = "Diskless" | "Attaching" | "Failed" | "Inconsistent" | "Outdated" | "DUnknown" | "UpToDate";
+/** DRBD 9 splits connection state (the link) from replication state (what flows over it). */
+export type ConnState = "StandAlone" | "Connecting" | "Connected";
+export type ReplState = "Off" | "Established" | "SyncSource" | "SyncTarget" | "VerifyS" | "VerifyT";
+
+/** Frames between the two nodes. Binary payloads travel beside the header (see the driver's framing). */
+export type PeerMsg =
+  | { t: "hello"; node: string; nonce: string }
+  | { t: "auth"; mac: string }
+  | { t: "state"; handshake: boolean; role: Role; disk: DiskState; sizeBytes: number; uuids: Generations;
+      changes: number; crashedPrimary: boolean; primarySinceMs: number; discardMyData: boolean; bitmap?: Uint8Array }
+  | { t: "sync-start"; full: boolean; bitmap: Uint8Array }
+  | { t: "sync-request" }
+  | { t: "promote-req" }
+  | { t: "promote-reply"; granted: boolean }
+  | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array }
+  | { t: "recv-ack"; seq: number }
+  | { t: "write-ack"; seq: number; ok: boolean }
+  | { t: "flush"; seq: number }
+  | { t: "flush-ack"; seq: number; ok: boolean }
+  | { t: "read"; id: number; off: number; len: number }
+  | { t: "read-reply"; id: number; ok: boolean; data?: Uint8Array }
+  | { t: "rs-data"; block: number; data: Uint8Array }
+  | { t: "rs-ack"; block: number; count: number; ok: boolean }
+  | { t: "sync-done"; uuids: Generations }
+  | { t: "verify"; block: number; digests: string[] }
+  | { t: "verify-reply"; block: number; differing: number[] }
+  | { t: "verify-done"; differing: number }
+  | { t: "ping" }
+  | { t: "pong" };
+
+/** Local administrative commands (drbdadm verbs that reach a running resource). */
+export type Command =
+  | { verb: "connect"; discardMyData: boolean }
+  | { verb: "disconnect" }
+  | { verb: "primary"; force: boolean }
+  | { verb: "secondary" }
+  | { verb: "detach" }
+  | { verb: "invalidate" }
+  | { verb: "verify" };
+
+export type Input =
+  | { kind: "command"; reqId: number; command: Command }
+  | { kind: "link-up"; nonce: string }
+  | { kind: "link-down"; why: string }
+  | { kind: "recv"; msg: PeerMsg }
+  | { kind: "client-write"; reqId: number; off: number; data: Uint8Array; fua: boolean }
+  | { kind: "client-read"; reqId: number; off: number; len: number }
+  | { kind: "client-flush"; reqId: number }
+  | { kind: "disk-done"; op: number; ok: boolean; data?: Uint8Array }
+  | { kind: "tick" };
+
+export type Effect =
+  | { kind: "send"; msg: PeerMsg }
+  /** Disk effects run in issue order for overlapping ranges; persist-md is a barrier for later disk writes. */
+  | { kind: "disk-write"; op: number; off: number; data: Uint8Array; fua: boolean }
+  | { kind: "disk-read"; op: number; off: number; len: number }
+  | { kind: "disk-flush"; op: number }
+  | { kind: "persist-md"; sb: Superblock; pages: Array<{ index: number; bytes: Uint8Array }> }
+  | { kind: "complete"; reqId: number; error: BlockErrno | undefined; data?: Uint8Array; message?: string }
+  | { kind: "reply"; reqId: number; error: string | undefined }
+  | { kind: "link"; want: boolean }
+  | { kind: "drop-link" }
+  | { kind: "handler"; name: string }
+  | { kind: "log"; message: string };
+
+/** Host-provided pure functions the core needs but must not implement with I/O. */
+export interface Crypto {
+  hmac(data: string): string;
+  digest(data: Uint8Array): string;
+}

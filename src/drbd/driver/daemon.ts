@@ -1,0 +1,177 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import { NbdServer } from "../../nbd/index.js";
+import { loadConfig, selectHost } from "../config/load.js";
+import type { Command } from "../core/types.js";
+import type { ResourceStatus } from "../status.js";
+import { ReplicatedResource } from "./resource.js";
+
+/** One request on the control socket (one JSON line); the reply is one JSON line too. */
+export interface ControlRequest {
+  verb: string;
+  resource?: string;
+  config?: string;
+  force?: boolean;
+  discardMyData?: boolean;
+}
+
+export type ControlReply = { ok: true; status?: ResourceStatus[]; message?: string } | { ok: false; error: string };
+
+const REQUEST_BYTES_MAX = 64 * 1024;
+
+export function socketPath(runDir: string, node: string): string {
+  return join(runDir, `drbd-${node}.sock`);
+}
+
+/**
+ * The per-node replication daemon: runs resources, exports them over NBD and
+ * answers the CLI on a unix socket. It exits when its last resource goes down.
+ */
+export class DrbdDaemon {
+  private readonly resources = new Map<string, ReplicatedResource>();
+  private readonly nbdServers = new Map<string, NbdServer>();
+  private control: Server | undefined;
+  private exitWhenIdle: (() => void) | undefined;
+
+  constructor(private readonly node: string, private readonly runDir: string, private readonly log: (line: string) => void) {}
+
+  async start(): Promise<void> {
+    mkdirSync(this.runDir, { recursive: true });
+    const path = socketPath(this.runDir, this.node);
+    rmSync(path, { force: true });
+    const server = createServer((socket) => this.serve(socket));
+    this.control = server;
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(path, () => resolve()));
+    writeFileSync(join(this.runDir, `drbd-${this.node}.pid`), `${process.pid}\n`);
+    this.log(`daemon for node ${this.node} listening on ${path}`);
+  }
+
+  /** Resolves when the last resource is down. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => (this.exitWhenIdle = resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...this.resources.keys()]) await this.down(name);
+    await new Promise<void>((resolve) => (this.control === undefined ? resolve() : this.control.close(() => resolve())));
+    rmSync(socketPath(this.runDir, this.node), { force: true });
+    rmSync(join(this.runDir, `drbd-${this.node}.pid`), { force: true });
+  }
+
+  private serve(socket: Socket): void {
+    let buffered = "";
+    socket.setEncoding("utf8");
+    socket.on("error", () => undefined);
+    socket.on("data", (chunk: string) => {
+      buffered += chunk;
+      if (buffered.length > REQUEST_BYTES_MAX) return void socket.destroy();
+      const newline = buffered.indexOf("\n");
+      if (newline < 0) return;
+      const line = buffered.slice(0, newline);
+      buffered = "";
+      void this.handleLine(line).then(({ verb, reply }) => {
+        socket.end(JSON.stringify(reply) + "\n");
+        if (verb === "down" && this.resources.size === 0) this.exitWhenIdle?.();
+      });
+    });
+  }
+
+  private async handleLine(line: string): Promise<{ verb: string; reply: ControlReply }> {
+    let request: ControlRequest;
+    try {
+      request = JSON.parse(line) as ControlRequest;
+    } catch {
+      return { verb: "", reply: { ok: false, error: "malformed control request" } };
+    }
+    try {
+      return { verb: request.verb, reply: await this.handle(request) };
+    } catch (error) {
+      this.log(`request ${request.verb} failed: ${(error as Error).stack ?? String(error)}`);
+      return { verb: request.verb, reply: { ok: false, error: (error as Error).message } };
+    }
+  }
+
+  private async handle(request: ControlRequest): Promise<ControlReply> {
+    const name = request.resource;
+    if (request.verb === "status") {
+      const list = [...this.resources.values()].filter((r) => name === undefined || name === "all" || r.config.resource.name === name);
+      if (name !== undefined && name !== "all" && list.length === 0) return { ok: false, error: `${name}: No such resource` };
+      return { ok: true, status: list.map((r) => r.status()) };
+    }
+    if (name === undefined) return { ok: false, error: `${request.verb} needs a resource name` };
+    if (request.verb === "up") return this.up(name, request.config);
+    if (request.verb === "down") return this.down(name);
+    const resource = this.resources.get(name);
+    if (resource === undefined) return { ok: false, error: `${name}: No such resource (run up first)` };
+    if (request.verb === "attach") {
+      const attached = await resource.attach();
+      return attached.ok ? { ok: true } : { ok: false, error: attached.error };
+    }
+    const command = toCommand(request);
+    if (command === undefined) return { ok: false, error: `unknown verb ${request.verb}` };
+    const error = await resource.command(command);
+    return error === undefined ? { ok: true } : { ok: false, error: `${name}: ${error}` };
+  }
+
+  private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
+    if (this.resources.has(name)) return { ok: true, message: `${name} is already up` };
+    if (configPath === undefined) return { ok: false, error: "up needs the configuration file" };
+    const loaded = loadConfig(configPath);
+    if (!loaded.ok) return { ok: false, error: loaded.error };
+    const resource = loaded.value.resources.find((r) => r.name === name);
+    if (resource === undefined) return { ok: false, error: `'${name}' not defined in your config (for this host)` };
+    const local = selectHost(resource, this.node);
+    if (!local.ok) return { ok: false, error: local.error };
+    const started = await ReplicatedResource.up(local.value, this.node, this.log);
+    if (!started.ok) return { ok: false, error: started.error };
+    this.resources.set(name, started.value);
+    const address = local.value.local.nbdAddress;
+    const key = `${address.host}:${address.port}`;
+    let server = this.nbdServers.get(key);
+    if (server === undefined) {
+      server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`) });
+      this.nbdServers.set(key, server);
+      server.addExport(name, started.value);
+      await server.listen(address.port, address.host);
+    } else {
+      server.addExport(name, started.value);
+    }
+    this.log(`${name}: up; NBD export '${name}' on ${key}`);
+    return { ok: true };
+  }
+
+  private async down(name: string): Promise<ControlReply> {
+    const resource = this.resources.get(name);
+    if (resource === undefined) return { ok: true, message: `${name} is not up` };
+    if (resource.replica.role === "Primary") {
+      const error = await resource.command({ verb: "secondary" });
+      if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
+    }
+    this.resources.delete(name);
+    const address = resource.config.local.nbdAddress;
+    const key = `${address.host}:${address.port}`;
+    const server = this.nbdServers.get(key);
+    server?.removeExport(name);
+    if (server !== undefined && server.status().exports.length === 0) {
+      this.nbdServers.delete(key);
+      await server.dispose();
+    }
+    await resource.stop();
+    this.log(`${name}: down`);
+    return { ok: true };
+  }
+}
+
+function toCommand(request: ControlRequest): Command | undefined {
+  switch (request.verb) {
+    case "connect": return { verb: "connect", discardMyData: request.discardMyData === true };
+    case "disconnect": return { verb: "disconnect" };
+    case "primary": return { verb: "primary", force: request.force === true };
+    case "secondary": return { verb: "secondary" };
+    case "detach": return { verb: "detach" };
+    case "invalidate": return { verb: "invalidate" };
+    case "verify": return { verb: "verify" };
+    default: return undefined;
+  }
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import type { SocketAddress } from "../config/model.js";
+import type { PeerMsg } from "../core/types.js";
+import { encodeFrame, FrameReader } from "./framing.js";
+
+const RECONNECT_MS = 100;
+
+export interface PeerLinkEvents {
+  up(nonce: string): void;
+  down(why: string): void;
+  message(msg: PeerMsg): void;
+  log(line: string): void;
+}
+
+/**
+ * The TCP connection to the peer. Both nodes listen on their `address`; the
+ * node whose name sorts first also dials, every connect-int, so exactly one
+ * connection forms. The core authenticates it.
+ */
+export class PeerLink {
+  private server: Server | undefined;
+  private socket: Socket | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private wanted = false;
+  bytesSent = 0;
+  bytesReceived = 0;
+
+  constructor(
+    private readonly local: SocketAddress,
+    private readonly peer: SocketAddress,
+    private readonly dials: boolean,
+    private readonly connectIntervalMs: number,
+    private readonly events: PeerLinkEvents,
+  ) {}
+
+  async want(wanted: boolean): Promise<void> {
+    this.wanted = wanted;
+    if (!wanted) {
+      clearTimeout(this.retry);
+      this.drop();
+      await this.closeServer();
+      return;
+    }
+    if (this.server === undefined) await this.listen();
+    if (this.dials) this.dial();
+  }
+
+  send(msg: PeerMsg): void {
+    const socket = this.socket;
+    if (socket === undefined || socket.destroyed) return;
+    // One segment per frame: the header and payload go out together.
+    socket.cork();
+    for (const part of encodeFrame(msg)) {
+      this.bytesSent += part.length;
+      socket.write(part);
+    }
+    socket.uncork();
+  }
+
+  /** Closes the current connection (the core already knows). */
+  drop(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.destroy();
+    // A drop the core asked for (re-handshake) reconnects at once; failures then retry every connect-int.
+    if (this.wanted && this.dials) this.scheduleDial(RECONNECT_MS);
+  }
+
+  async dispose(): Promise<void> {
+    await this.want(false);
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer((socket) => this.adopt(socket, "accepted"));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.local.port, this.local.host, () => {
+        server.off("error", reject);
+        server.on("error", (error) => this.events.log(`listener: ${error.message}`));
+        resolve();
+      });
+    });
+  }
+
+  private closeServer(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    return new Promise((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  }
+
+  private dial(): void {
+    if (!this.wanted || this.socket !== undefined) return;
+    const socket = createConnection({ host: this.peer.host, port: this.peer.port, localAddress: this.local.host });
+    socket.once("connect", () => this.adopt(socket, "dialed"));
+    socket.once("error", () => {
+      socket.destroy();
+      if (this.socket === undefined) this.scheduleDial();
+    });
+  }
+
+  private scheduleDial(delayMs = this.connectIntervalMs): void {
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.dial(), delayMs);
+  }
+
+  private adopt(socket: Socket, how: string): void {
+    if (!this.wanted || this.socket !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.removeAllListeners("error");
+    const reader = new FrameReader();
+    const lost = (why: string) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      socket.destroy();
+      this.events.down(why);
+      if (this.wanted && this.dials) this.scheduleDial();
+    };
+    socket.on("data", (chunk: Buffer) => {
+      this.bytesReceived += chunk.length;
+      reader.push(chunk);
+      for (let msg = reader.next(); msg !== undefined && this.socket === socket; msg = reader.next()) {
+        if (msg instanceof Error) return lost(`protocol error: ${msg.message}`);
+        this.events.message(msg);
+      }
+    });
+    socket.on("error", (error) => lost(error.message));
+    socket.on("close", () => lost("connection closed"));
+    this.events.log(`link ${how} ${socket.remoteAddress}:${socket.remotePort}`);
+    this.events.up(randomBytes(24).toString("hex"));
+  }
+}

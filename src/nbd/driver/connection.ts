@@ -1,0 +1,213 @@
+import type { Socket } from "node:net";
+import { AssertionFailure, assert, assertNever } from "../../lib/assert.js";
+import { type BlockDevice, BlockDeviceError, type BlockErrno } from "../block-device.js";
+import { NbdSession, type SessionEffect, type SessionLimits } from "../core/session.js";
+import type { ExportCatalog } from "../core/handshake.js";
+import { type NbdRequest, encodeSimpleReply } from "../core/transmission.js";
+
+export interface ConnectionLimits {
+  /** Requests being served at once before the connection stops reading. */
+  readonly inFlightMax: number;
+  /** Request payload and reply data held at once before the connection stops reading. */
+  readonly inFlightBytesMax: number;
+  /** A client that has not chosen an export by then is disconnected (an idle attached client is normal). */
+  readonly negotiationTimeoutMs: number;
+}
+
+/** Replies ready together up to this size are copied into one buffer rather than written as a vector. */
+const coalesceBytesMax = 64 * 1024;
+
+export interface ConnectionHooks {
+  readonly catalog: ExportCatalog;
+  device(exportName: string): BlockDevice | undefined;
+  onClose(connection: NbdConnection): void;
+  log(line: string): void;
+}
+
+/**
+ * Drives one NbdSession over a TCP socket: serves its requests on the
+ * export's BlockDevice concurrently, replies as each completes (batched per
+ * event-loop turn), and stops reading while too much is
+ * in flight.
+ */
+export class NbdConnection {
+  private readonly session: NbdSession;
+  private device: BlockDevice | undefined;
+  exportName: string | undefined;
+  private inFlight = 0;
+  private inFlightBytes = 0;
+  private ending = false;
+  private outgoing: Uint8Array[] = [];
+  private readingPaused = false;
+  /** Shutting down: nothing more is read or parsed. */
+  private stopped = false;
+  /** Keep reading while a buffered write may still be incomplete: one maximal request plus a socket chunk. */
+  private readonly bufferedBytesMax: number;
+  requestsServed = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    sessionLimits: SessionLimits,
+    private readonly limits: ConnectionLimits,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.session = new NbdSession(hooks.catalog, sessionLimits);
+    this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
+    socket.setNoDelay(true);
+    socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
+    socket.on("data", (chunk: Buffer) => {
+      this.session.push(chunk);
+      this.pump();
+    });
+    socket.on("drain", () => this.updateReading());
+    socket.on("error", (error) => hooks.log(`nbd: connection error: ${error.message}`));
+    socket.on("close", () => hooks.onClose(this));
+    this.apply(this.session.greeting());
+  }
+
+  /** Hard disconnect (export removed). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /**
+   * Server shutdown (proto.md: wait for in-flight requests before the hard
+   * disconnect): stop reading, answer what is in flight, then close; cut the
+   * connection if that takes longer than deadlineMs.
+   */
+  shutdown(deadlineMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.socket.once("close", () => resolve()));
+    if (this.socket.destroyed) return Promise.resolve();
+    this.stopped = true;
+    this.socket.pause();
+    this.ending = true;
+    const timer = setTimeout(() => this.socket.destroy(), deadlineMs);
+    this.endIfIdle();
+    return closed.finally(() => clearTimeout(timer));
+  }
+
+  private apply(effects: SessionEffect[]): void {
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case "send": this.send(effect.bytes); break;
+        case "attach": this.attach(effect.exportName); break;
+        case "request": void this.serve(effect.request); break;
+        case "close": this.closeFor(effect.reason, effect.violation); break;
+        default: assertNever(effect, "session effect");
+      }
+    }
+  }
+
+  private attach(exportName: string): void {
+    this.socket.setTimeout(0);
+    this.device = this.hooks.device(exportName);
+    this.exportName = exportName;
+    if (this.device === undefined) this.closeFor(`export "${exportName}" went away during negotiation`, true);
+  }
+
+  private closeFor(reason: string, violation: boolean): void {
+    if (violation) {
+      this.hooks.log(`nbd: closing connection: ${reason}`);
+      this.flushOutgoing();
+      this.socket.destroy();
+      return;
+    }
+    this.ending = true;
+    this.endIfIdle();
+  }
+
+  private endIfIdle(): void {
+    if (this.ending && this.inFlight === 0) {
+      this.flushOutgoing();
+      this.socket.end();
+    }
+  }
+
+  /** Queues bytes; everything queued in one turn of the event loop leaves in one write. */
+  private send(bytes: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    if (this.outgoing.length === 0) process.nextTick(this.flushOutgoing);
+    this.outgoing.push(bytes);
+  }
+
+  private readonly flushOutgoing = (): void => {
+    const parts = this.outgoing;
+    if (parts.length === 0 || this.socket.destroyed) return;
+    this.outgoing = [];
+    if (parts.length === 1) {
+      this.socket.write(parts[0]!);
+    } else if (parts.reduce((sum, part) => sum + part.length, 0) <= coalesceBytesMax) {
+      this.socket.write(Buffer.concat(parts)); // one small copy is cheaper than a writev of many tiny replies
+    } else {
+      this.socket.cork();
+      for (const part of parts) this.socket.write(part);
+      this.socket.uncork();
+    }
+  };
+
+  private async serve(request: NbdRequest): Promise<void> {
+    const device = this.device;
+    if (device === undefined) return; // the connection is already closing
+    const bytes = request.kind === "read" ? request.lengthBytes : request.kind === "write" ? request.data.length : 0;
+    this.inFlight++;
+    this.inFlightBytes += bytes;
+    try {
+      this.reply(request.handle, undefined, await perform(device, request));
+    } catch (error) {
+      this.reply(request.handle, errnoOf(error, this.hooks), undefined);
+    }
+    this.inFlight--;
+    this.inFlightBytes -= bytes;
+    this.requestsServed++;
+    this.pump();
+    this.endIfIdle();
+  }
+
+  private reply(handle: bigint, errno: BlockErrno | undefined, data: Uint8Array | undefined): void {
+    this.send(encodeSimpleReply(handle, errno));
+    if (errno === undefined && data !== undefined) this.send(data);
+  }
+
+  /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
+  private pump(): void {
+    if (this.stopped) return;
+    const slots = this.inFlightBytes >= this.limits.inFlightBytesMax ? 0 : this.limits.inFlightMax - this.inFlight;
+    if (slots > 0) this.apply(this.session.take(slots));
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    const bufferFull = this.session.bufferedBytes >= this.bufferedBytesMax;
+    const busy = bufferFull || this.inFlight >= this.limits.inFlightMax || this.inFlightBytes >= this.limits.inFlightBytesMax
+      || this.socket.writableLength >= this.limits.inFlightBytesMax;
+    if (busy && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!busy && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+}
+
+function perform(device: BlockDevice, request: NbdRequest): Promise<Uint8Array | undefined> {
+  switch (request.kind) {
+    case "read": return device.read(request.offsetBytes, request.lengthBytes).then((data) => {
+      assert(data.length === request.lengthBytes, "BlockDevice.read returned a short buffer");
+      return data;
+    });
+    case "write": return device.write(request.offsetBytes, request.data, request.fua).then(() => undefined);
+    case "flush": return device.flush().then(() => undefined);
+    case "trim": return device.trim(request.offsetBytes, request.lengthBytes).then(() => undefined);
+    case "write-zeroes": return device.writeZeroes(request.offsetBytes, request.lengthBytes, request.fua).then(() => undefined);
+    default: return assertNever(request, "NBD request");
+  }
+}
+
+/** A device's operating error becomes its NBD error; anything else is reported as EIO and logged. */
+function errnoOf(error: unknown, hooks: ConnectionHooks): BlockErrno {
+  if (error instanceof AssertionFailure) throw error;
+  if (error instanceof BlockDeviceError) return error.errno;
+  hooks.log(`nbd: device failed with an unexpected error, replying EIO: ${String(error)}`);
+  return "EIO";
+}

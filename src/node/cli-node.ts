@@ -1,0 +1,51 @@
+import { parseArgs } from "node:util";
+import { UsageError, type CliCommand } from "../cli/command.js";
+import { runNode } from "./daemon/run.js";
+import { renderStatus, type NodeStatus } from "./daemon/status.js";
+import { QuorateClient } from "./ipc/client.js";
+
+export const defaultRunDir = "/run/quorate";
+export const defaultStateDir = "/var/lib/quorate";
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive integer (got "${value}")`);
+  return Number(value);
+}
+
+/** `quorate start [--config FILE] [--nodeid N] [--run-dir DIR] [--state-dir DIR]` */
+export const start: CliCommand = async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: "/etc/corosync/corosync.conf" },
+      nodeid: { type: "string", short: "n" },
+      "run-dir": { type: "string" },
+      "state-dir": { type: "string" },
+    },
+  });
+  const runDir = values["run-dir"] ?? defaultRunDir;
+  // Where the ring seq is kept; with only --run-dir (tests, demo) it lives there too.
+  const stateDir = values["state-dir"] ?? (values["run-dir"] === undefined ? defaultStateDir : runDir);
+  const nodeid = positiveInt(values.nodeid, "--nodeid");
+  return runNode({ configFile: values.config, runDir, stateDir, ...(nodeid === undefined ? {} : { nodeid }) });
+};
+
+/** `quorate status [--run-dir DIR] [--json]` */
+export const status: CliCommand = async (args) => {
+  const { values } = parseArgs({ args, options: { "run-dir": { type: "string", default: defaultRunDir }, json: { type: "boolean", default: false } } });
+  let client: QuorateClient;
+  try {
+    client = await QuorateClient.connect(values["run-dir"]);
+  } catch (error) {
+    process.stderr.write(`quorate status: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const result = await client.status<NodeStatus>();
+    process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
+    return 0;
+  } finally {
+    client.close();
+  }
+};

@@ -1,0 +1,41 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run, quorateBin } from "../nbd/helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "qd-cli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const conf = join(dir, "drbd.conf");
+const good = `resource r0 {
+  on alpha { device /dev/drbd0; disk ${dir}/a.img; address 127.0.20.11:16500; meta-disk internal; }
+  on beta { device /dev/drbd0; disk ${dir}/b.img; address 127.0.20.12:16500; meta-disk internal; }
+}
+`;
+
+test("quorate drbdadm dump prints the parsed configuration for the chosen node", async () => {
+  writeFileSync(conf, good);
+  const dump = await run(quorateBin, ["drbdadm", "--config", conf, "--node", "beta", "dump", "r0"]);
+  assert.equal(dump.status, 0, dump.stderr);
+  assert.match(dump.stdout, /# resource r0 on beta: not ignored, not stacked\n# defined at .*drbd\.conf:1\nresource r0 \{\n    on alpha \{\n        device \/dev\/drbd0 minor 0;/);
+  assert.match(dump.stdout, /nbd-address 127\.0\.0\.1:10809;/);
+});
+
+test("a syntax error names file:line and nothing starts", async () => {
+  writeFileSync(conf, good.replace("meta-disk internal; }\n  on beta", "meta-disk internal }\n  on beta"));
+  const up = await run(quorateBin, ["drbd", "--config", conf, "--node", "alpha", "--run-dir", join(dir, "run"), "up", "r0"]);
+  assert.equal(up.status, 1);
+  assert.match(up.stderr, /drbd\.conf:2: statement 'meta-disk internal' is missing ';'/);
+  const status = await run(quorateBin, ["drbd", "--node", "alpha", "--run-dir", join(dir, "run"), "status"]);
+  assert.equal(status.stdout, "", "no daemon was started");
+});
+
+test("usage errors exit 2 and name the problem", async () => {
+  const noResource = await run(quorateBin, ["drbd", "primary"]);
+  assert.equal(noResource.status, 2);
+  assert.match(noResource.stderr, /primary needs a resource name/);
+  const unknown = await run(quorateBin, ["drbd", "frob", "r0"]);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown verb 'frob'/);
+});

@@ -1,0 +1,116 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, parseConfigText, selectHost } from "../../src/drbd/config/load.js";
+import { dumpConfig } from "../../src/drbd/config/dump.js";
+
+const dir = mkdtempSync(join(tmpdir(), "qd-config-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const GLOBAL_COMMON = `global { usage-count no; }
+common {
+  handlers { split-brain "/usr/lib/drbd/notify-split-brain.sh root"; }
+  startup { wfc-timeout 15; degr-wfc-timeout 60; }
+  disk { on-io-error detach; resync-rate 40M; }
+  net {
+    protocol C;
+    cram-hmac-alg sha256;
+    shared-secret "FooFunFactory";
+    after-sb-0pri discard-zero-changes;
+    after-sb-1pri discard-secondary;
+    after-sb-2pri disconnect;
+  }
+}
+`;
+
+const R0 = `resource r0 {
+  net { protocol A; }
+  on alpha {
+    device /dev/drbd1;
+    disk /var/lib/alpha.img;
+    address 127.0.20.1:7789;
+    meta-disk internal;
+    nbd-address 127.0.20.1:16600;
+  }
+  on beta {
+    device /dev/drbd1 minor 1;
+    disk /var/lib/beta.img;
+    address ipv4 127.0.20.2:7789;
+    meta-disk /var/lib/beta.md;
+  }
+}
+`;
+
+test("drbd.conf with includes: common settings apply, a resource overrides them, hosts are chosen by name", () => {
+  mkdirSync(join(dir, "drbd.d"), { recursive: true });
+  writeFileSync(join(dir, "drbd.conf"), 'include "drbd.d/global_common.conf";\ninclude "drbd.d/*.res";\n');
+  writeFileSync(join(dir, "drbd.d", "global_common.conf"), GLOBAL_COMMON);
+  writeFileSync(join(dir, "drbd.d", "r0.res"), R0);
+  writeFileSync(join(dir, "drbd.d", "r1.res"), R0.replace("resource r0", "resource r1").replaceAll("drbd1", "drbd2").replace("minor 1", "minor 2"));
+  const loaded = loadConfig(join(dir, "drbd.conf"));
+  assert.ok(loaded.ok, loaded.ok ? "" : loaded.error);
+  const config = loaded.value;
+  assert.deepEqual(config.resources.map((r) => r.name), ["r0", "r1"]);
+  const r0 = config.resources[0]!;
+  assert.equal(r0.net.protocol, "A", "the resource's own net section wins");
+  assert.equal(r0.net.cramHmacAlg, "sha256");
+  assert.equal(r0.net.sharedSecret, "FooFunFactory");
+  assert.equal(r0.net.afterSb0pri, "discard-zero-changes");
+  assert.equal(r0.disk.resyncRateBytesPerSec, 40 * 1024 * 1024);
+  assert.equal(r0.startup.wfcTimeoutS, 15);
+  assert.equal(r0.handlers["split-brain"], "/usr/lib/drbd/notify-split-brain.sh root");
+  const alpha = selectHost(r0, "alpha");
+  assert.ok(alpha.ok);
+  assert.equal(alpha.value.local.minor, 1);
+  assert.deepEqual(alpha.value.local.nbdAddress, { host: "127.0.20.1", port: 16600 });
+  assert.deepEqual(alpha.value.peer.address, { host: "127.0.20.2", port: 7789 });
+  assert.deepEqual(alpha.value.peer.nbdAddress, { host: "127.0.0.1", port: 10810 }, "default nbd-address is 10809 + minor");
+  assert.equal(alpha.value.peer.metaDisk, "/var/lib/beta.md");
+  const gamma = selectHost(r0, "gamma");
+  assert.ok(!gamma.ok && /r0.res:1: resource r0 has no 'on gamma' section/.test(gamma.error));
+});
+
+test("dump prints a configuration that parses back to the same resources", () => {
+  const config = parseConfigText(GLOBAL_COMMON + R0, "drbd.conf");
+  assert.ok(config.ok);
+  const text = dumpConfig(config.value, "alpha");
+  assert.match(text, /# resource r0 on alpha: not ignored, not stacked/);
+  assert.match(text, /shared-secret FooFunFactory;/);
+  const again = parseConfigText(text, "dump");
+  assert.ok(again.ok, again.ok ? "" : again.error);
+  assert.deepEqual(again.value.resources.map((r) => [r.name, r.net, r.disk, r.hosts.map((h) => [h.name, h.address, h.nbdAddress, h.metaDisk])]),
+    config.value.resources.map((r) => [r.name, r.net, r.disk, r.hosts.map((h) => [h.name, h.address, h.nbdAddress, h.metaDisk])]));
+});
+
+test("syntax and value errors name file:line and yield no configuration", () => {
+  const cases: Array<[string, RegExp]> = [
+    ["resource r0 {\n  on alpha {\n    device /dev/drbd0\n  }\n}\n", /^x\.conf:3: statement 'device \/dev\/drbd0' is missing ';'/],
+    ["common {\n  net { protocol D; }\n}\n", /^x\.conf:2: protocol must be one of A, B, C \(got "D"\)/],
+    ["resource r0 {\n", /^x\.conf:1: missing '}'/],
+    ["}\n", /^x\.conf:1: unexpected '}'/],
+    ["common { net { after-sb-1pri maybe; } }\n", /after-sb-1pri must be one of disconnect, consensus/],
+    ["common { net { cram-hmac-alg sha1; } }\n" + R0, /cram-hmac-alg needs a shared-secret/],
+    [R0.replace("127.0.20.1:7789", "127.0.20.1"), /^x\.conf:6: address must be IPv4:PORT/],
+    ['resource r0 { on alpha { } }\n', /^x\.conf:1: on alpha: missing 'device'/],
+    ['common { disk { resync-rate fast; } }\n' + R0, /resync-rate must be a number/],
+  ];
+  for (const [text, expected] of cases) {
+    const result = parseConfigText(text, "x.conf");
+    assert.ok(!result.ok, `accepted: ${text}`);
+    assert.match(result.error, expected);
+  }
+});
+
+test("unknown keywords warn with file:line but do not fail", () => {
+  const result = parseConfigText("common { net { frobnicate 3; } }\n" + R0, "y.conf");
+  assert.ok(result.ok);
+  assert.deepEqual(result.value.warnings, ["y.conf:1: unknown keyword 'frobnicate' in net (kept, ignored)"]);
+});
+
+test("a missing include names the including line", () => {
+  writeFileSync(join(dir, "bad.conf"), '\ninclude "nowhere.conf";\n');
+  const result = loadConfig(join(dir, "bad.conf"));
+  assert.ok(!result.ok && /bad\.conf:2: include .*nowhere\.conf: cannot read \(ENOENT\)/.test(result.error), result.ok ? "" : result.error);
+});
