@@ -61,7 +61,8 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   const primaries = ctx.withPrimary.get(unit) ?? [];
   for (const c of primaries) assignUnit(c.primary, ctx);
   let scores = ownScores(unit, ctx);
-  scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
+  // A clone places its instances by its own preferences; what depends on it follows.
+  if (unit.kind !== "clone") scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
@@ -218,7 +219,7 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
+  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
 
@@ -242,7 +243,7 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 }
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
-  const currents = group.children.flatMap((c) => c.active.map((a) => a.node));
+  const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
   const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
