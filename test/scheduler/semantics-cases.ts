@@ -274,4 +274,150 @@ export const CASES: SemanticsCase[] = [
     },
     expect: ["* Start a ( n2 )"],
   },
+  {
+    name: "an Optional order does not restart the dependent when the first restarts",
+    cite: "Ordering Constraints: kind=Optional",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 7 }, ...running("b")]), node("n2", probed("a", "b"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }), primitive("b")],
+      constraints: [order("o", "a", "b", { kind: "Optional" }), location("lb", "b", "n1", "10")],
+    },
+    expect: ["* Recover a ( n1 )"],
+  },
+  {
+    name: "a non-symmetrical order does not restart the dependent when the first stops",
+    cite: "Ordering Constraints: symmetrical=false",
+    todo: "the core restarts b although symmetrical=false (no implied stop order, so no restart)",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 7 }, ...running("b")]), node("n2", probed("a", "b"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }), primitive("b")],
+      constraints: [order("o", "a", "b", { symmetrical: "false" }), location("lb", "b", "n1", "10")],
+    },
+    expect: ["* Recover a ( n1 )"],
+  },
+  {
+    name: "a mandatory order keeps the dependent stopped while the first cannot run",
+    cite: "Ordering Constraints: kind=Mandatory (then cannot start unless first is active)",
+    cib: { nodes: two, resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b")], constraints: [order("o", "a", "b")] },
+    expect: ["* Start b ( n1 ) due to unrunnable a start (blocked)"],
+  },
+  {
+    name: "clone-node-max=2 lets two instances of a globally-unique clone share a node",
+    cite: "Clone Options: clone-node-max, globally-unique",
+    cib: { nodes: two, resources: [clone("c", primitive("a"), { "clone-max": "4", "clone-node-max": "2", "globally-unique": "true" })] },
+    expect: ["* Start a:0 ( n1 )", "* Start a:1 ( n2 )", "* Start a:2 ( n1 )", "* Start a:3 ( n2 )"],
+  },
+  {
+    name: "promotion scores from node attributes (master-) choose the promoted node",
+    cite: "Promotable Clones: promotion scores set by the agent as node attributes",
+    todo: "instance numbering: crm_simulate gives s:0 to the node promoted first; ours numbers by node order",
+    cib: {
+      nodes: [["n1", { transient: { "master-s": "5" }, history: probed("s") }], ["n2", { transient: { "master-s": "10" }, history: probed("s") }]],
+      resources: [clone("ms", primitive("s"), { promotable: "true" })],
+    },
+    expect: ["* Promote s:0 ( Stopped -> Promoted n2 )", "* Start s:1 ( n1 )"],
+  },
+  {
+    name: "a resource never probed on a node is probed; its start waits (summary lists only the start)",
+    cite: "Resource discovery: probes before the first start",
+    cib: { nodes: two, resources: [primitive("a")], constraints: [location("l", "a", "n2", "10")] },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "resource-discovery=never on a node with a -INFINITY ban still keeps it away",
+    cite: "Location Constraints: resource-discovery",
+    cib: { nodes: two, resources: [primitive("a")], constraints: [location("l", "a", "n1", "-INFINITY", { "resource-discovery": "never" })] },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "on-fail=block leaves a failed resource where it is",
+    cite: "Operation properties: on-fail=block",
+    scoresTodo: "scores of a blocked failed resource differ from crm_simulate's",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }]), node("n2", probed("a"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "block" }] })],
+    },
+    expect: [],
+  },
+  {
+    name: "on-fail=ignore keeps a failed resource running",
+    cite: "Operation properties: on-fail=ignore",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }]), node("n2", probed("a"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "ignore" }] })],
+    },
+    expect: [],
+  },
+  {
+    name: "on-fail=stop stops the resource and keeps it stopped",
+    cite: "Operation properties: on-fail=stop",
+    scoresTodo: "scores of a resource stopped by on-fail=stop differ from crm_simulate's",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }]), node("n2", probed("a"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "stop" }] })],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability"],
+  },
+  {
+    name: "on-fail=standby moves everything off the node",
+    cite: "Operation properties: on-fail=standby",
+    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
+    cib: {
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("b")]), node("n2", probed("a", "b"))],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "standby" }] }), primitive("b")],
+    },
+    expect: ["* Recover a ( n1 -> n2 )", "* Move b ( n1 -> n2 )"],
+  },
+  {
+    name: "on-fail=fence fences the node when stonith is enabled",
+    cite: "Operation properties: on-fail=fence",
+    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
+    todo: "the summary says Move; crm_simulate says Recover (the resource failed)",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...probed("fence")]), node("n2", [...probed("a"), ...running("fence").map((e) => ({ ...e, agent: { class: "stonith", type: "fence_dummy" } }))])],
+      resources: [primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } }), primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "fence" }] })],
+      constraints: [location("lf", "fence", "n2", "100")],
+    },
+    expect: ["* Fence (reboot) n1 'a failed there'", "* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "a failed start (start-failure-is-fatal) moves the resource to another node",
+    cite: "Cluster Options: start-failure-is-fatal",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "a", operation: "start", rc: 1 }], transient: { "fail-count-a#start_0": "INFINITY" } }], node("n2", probed("a"))],
+      resources: [primitive("a")], constraints: [location("l", "a", "n1", "100")],
+    },
+    expect: ["* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "placement-strategy=balanced spreads by free capacity",
+    cite: "Utilization and Placement Strategy: balanced",
+    cib: {
+      properties: { "placement-strategy": "balanced" },
+      nodes: [["n1", { utilization: { cpu: "8" } }], ["n2", { utilization: { cpu: "2" } }]],
+      resources: [primitive("a", { utilization: { cpu: "1" } }), primitive("b", { utilization: { cpu: "1" } })],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )"],
+  },
+  {
+    name: "placement-strategy=minimal fills the first node before using another",
+    cite: "Utilization and Placement Strategy: minimal",
+    cib: {
+      properties: { "placement-strategy": "minimal" },
+      nodes: [["n1", { utilization: { cpu: "2" } }], ["n2", { utilization: { cpu: "2" } }]],
+      resources: [primitive("a", { utilization: { cpu: "1" } }), primitive("b", { utilization: { cpu: "1" } })],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )"],
+  },
+  {
+    name: "rsc_defaults resource-stickiness applies to every resource",
+    cite: "Resource Defaults (rsc_defaults)",
+    cib: {
+      rscDefaults: { "resource-stickiness": "1000" },
+      nodes: [node("n1", running("a")), node("n2", probed("a"))],
+      resources: [primitive("a")], constraints: [location("l", "a", "n2", "500")],
+    },
+    expect: [],
+  },
 ];
