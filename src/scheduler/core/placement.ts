@@ -241,7 +241,7 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
+  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
 
@@ -265,7 +265,7 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 }
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
-  const currents = group.children.flatMap((c) => c.active.map((a) => a.node));
+  const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
   const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
