@@ -151,6 +151,8 @@ export const explain: CliCommand = async (args) => {
   if (typeof input === "string") return fail("explain", input);
   const explanation = explainResource(input, schedule(input, wallClockS()), resource);
   if (explanation === undefined) return fail("explain", `no resource named "${resource}" in ${xml}`);
-  process.stdout.write(json ? JSON.stringify(explanation, null, 2) + "\n" : renderExplanation(explanation));
+  // Absent values are null in JSON, so every field is always present.
+  const text = json ? JSON.stringify(explanation, (_key, value: unknown) => (value === undefined ? null : value), 2) + "\n" : renderExplanation(explanation);
+  process.stdout.write(text);
   return 0;
 };

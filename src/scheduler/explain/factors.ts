@@ -97,7 +97,7 @@ export function resourceNotes(input: SchedulerInput, t: Transition, rsc: Rsc, un
   for (const c of t.constraints.colocations) {
     if (unitOf(c.primary) === unit && unitOf(c.dependent) !== unit) notes.push(`${c.dependent.configId} is colocated with it (${c.id}, score ${formatScore(c.score)}), so its preferences count too`);
   }
-  notes.push(...utilizationNotes(t, rsc));
+  notes.push(...utilizationNotes(t, rsc), ...promotionNotes(unit));
   return notes;
 }
 
@@ -107,6 +107,17 @@ function utilizationNotes(t: Transition, rsc: Rsc): string[] {
   if (needs.length === 0) return [];
   const capacity = t.nodes.map((n) => `${n.name} ${[...n.utilization].map(([k, v]) => `${k}=${v}`).join(" ") || "nothing"}`);
   return [`placement-strategy=${t.options.placementStrategy}: it needs ${needs.join(" ")}; capacity: ${capacity.join("; ")}`];
+}
+
+/** Where a promotable clone's instances may be promoted, and how many may be. */
+function promotionNotes(unit: Rsc): string[] {
+  if (unit.kind !== "clone" || !unit.promotable) return [];
+  const best = new Map<NodeName, Score>();
+  for (const p of primitivesOf(unit)) {
+    for (const [node, score] of p.promotionScore) if (score > (best.get(node) ?? MINUS_INFINITY)) best.set(node, score);
+  }
+  const scores = [...best].sort(([, a], [, b]) => b - a).map(([node, score]) => `${node} ${formatScore(score)}`);
+  return [`promotable: at most ${unit.promotedMax} promoted (${unit.promotedNodeMax} per node); promotion scores: ${scores.join(", ") || "none yet"}`];
 }
 
 function unitMembers(unit: Rsc): Rsc[] {

@@ -32,6 +32,10 @@ function verdict(e: Explanation): string {
   const best = chosen.map((v) => `${v.node} (${formatScore(v.score ?? ZERO)})`).join(", ");
   if (others.length === 0) return `Decision: ${best}: the only node${chosen.length > 1 ? "s" : ""} allowed.`;
   const next = others[0]!;
+  const top = chosen[0]!;
+  if (chosen.length === 1 && next.score === top.score) {
+    return `Decision: ${best}, tied with ${next.node}: on equal scores the scheduler spreads resources (the node with fewer resources so far wins, then node order).`;
+  }
   return `Decision: ${best}, ahead of ${next.node} (${formatScore(next.score ?? ZERO)}).`;
 }
 
