@@ -16,8 +16,9 @@ function primitive(id: string): XmlElement {
  * primitives: of every 40, 12 sit in three groups of four, 2 are cloned (one a
  * promotable clone), 26 stand alone in colocation chains of five; every tenth
  * resource has a location rule on a node attribute and every fifth a score on a node.
+ * `plain` leaves out the groups and clones (only chained primitives).
  */
-export function generateSchedulerCib(primitiveCount: number, nodeCount: number): string {
+export function generateSchedulerCib(primitiveCount: number, nodeCount: number, plain = false): string {
   const root = createEmptyCib();
   root.attrs.set("have-quorum", "1");
   root.attrs.set("dc-uuid", "1");
@@ -35,11 +36,11 @@ export function generateSchedulerCib(primitiveCount: number, nodeCount: number):
   const next = (): string => `rsc${made++}`;
   while (made < primitiveCount) {
     const block = made;
-    for (let g = 0; g < 3 && made + 4 <= primitiveCount; g++) {
+    for (let g = 0; !plain && g < 3 && made + 4 <= primitiveCount; g++) {
       resources.children.push(createElement("group", { id: `grp${made}` }, [0, 1, 2, 3].map(() => primitive(next()))));
     }
-    if (made < primitiveCount) resources.children.push(createElement("clone", { id: `cl${made}` }, [primitive(next())]));
-    if (made < primitiveCount) {
+    if (!plain && made < primitiveCount) resources.children.push(createElement("clone", { id: `cl${made}` }, [primitive(next())]));
+    if (!plain && made < primitiveCount) {
       resources.children.push(createElement("clone", { id: `ms${made}` }, [nvset("meta_attributes", `ms${made}-meta`, { promotable: "true" }), primitive(next())]));
     }
     let previous: string | undefined;

@@ -12,18 +12,22 @@ import { generateSchedulerCib } from "./generate.js";
 const QUORATE = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
 const TIME = "/usr/bin/time";
 
-interface Args { sizes: number[]; nodes: number[]; repeat: number; timeoutS: number }
+interface Args { sizes: number[]; nodes: number[]; repeat: number; timeoutS: number; plain: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: [1000, 5000, 10000], nodes: [16, 32], repeat: 3, timeoutS: 120 };
+  const args: Args = { sizes: [1000, 5000, 10000], nodes: [16, 32], repeat: 3, timeoutS: 120, plain: false };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--plain") {
+      args.plain = true;
+      continue;
+    }
     const value = argv[++i] ?? "";
     switch (argv[i - 1]) {
       case "--sizes": args.sizes = value.split(",").map(Number); break;
       case "--nodes": args.nodes = value.split(",").map(Number); break;
       case "--repeat": args.repeat = Number(value); break;
       case "--timeout-s": args.timeoutS = Number(value); break;
-      default: throw new Error(`unknown option ${argv[i - 1]} (use --sizes 1000,5000 --nodes 16,32 --repeat 3 --timeout-s 120)`);
+      default: throw new Error(`unknown option ${argv[i - 1]} (use --sizes 1000,5000 --nodes 16,32 --repeat 3 --timeout-s 120 --plain)`);
     }
   }
   return args;
@@ -74,12 +78,12 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), "quorate-bench-scheduler-"));
   const oracle = crmSimulateInstalled();
-  console.log(`scheduler bench, ${new Date().toISOString()}, node ${process.version}, medians of ${args.repeat}; crm_simulate ${oracle ? `capped at ${args.timeoutS} s` : "not installed"}`);
+  console.log(`scheduler bench, ${new Date().toISOString()}, node ${process.version}, ${args.plain ? "primitives only" : "groups, clones, colocation chains, location rules"}, medians of ${args.repeat}; crm_simulate ${oracle ? `capped at ${args.timeoutS} s` : "not installed"}`);
   console.log("primitives nodes | in-process: parse ms  schedule ms  actions | quorate simulate: s  peak MB  starts | crm_simulate -R: s  peak MB  starts | speed-up (process)");
   try {
     for (const size of args.sizes) {
       for (const nodeCount of args.nodes) {
-        const xml = generateSchedulerCib(size, nodeCount);
+        const xml = generateSchedulerCib(size, nodeCount, args.plain);
         const file = join(dir, `cib-${size}-${nodeCount}.xml`);
         writeFileSync(file, xml);
         const ours = inProcess(xml, args.repeat);
