@@ -26,6 +26,8 @@ export interface LocalClusterOptions {
   totem?: Record<string, string | number>;
   /** Extra keys for every `totem { interface { } }`, e.g. { knet_ping_timeout: 300 }. */
   interface?: Record<string, string | number>;
+  /** Extra `logging { }` keys. */
+  logging?: Record<string, string | number>;
   /** Extra `quorum { }` keys. */
   quorum?: Record<string, string | number>;
   /** Runs node N under a wrapper, e.g. ["ip", "netns", "exec", "qm-a1"]. */
@@ -47,7 +49,8 @@ export function localClusterConf(o: LocalClusterOptions): string {
     lines.push(`        nodeid: ${n}`, `        name: node${n}`, "    }");
   }
   lines.push("}", "quorum {", "    provider: corosync_votequorum", ...Object.entries(o.quorum ?? {}).map(([k, v]) => `    ${k}: ${v}`), "}");
-  lines.push("logging {", "    to_stderr: yes", "    timestamp: on", "}");
+  const logging = { to_stderr: "yes", timestamp: "on", ...o.logging };
+  lines.push("logging {", ...Object.entries(logging).map(([k, v]) => `    ${k}: ${v}`), "}");
   return `${lines.join("\n")}\n`;
 }
 
