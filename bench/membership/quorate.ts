@@ -76,7 +76,7 @@ export async function scale(size: number, stableS: number, totem: Record<string,
   return withCluster({ size, addressPrefix: "127.0.8.", port: 15730, totem }, async (c) => {
     const began = performance.now();
     for (const n of everyone(c)) await c.start(n);
-    await until(`one ring of ${size}`, () => c.commonRing(everyone(c)), 180_000, 200);
+    await until(`one ring of ${size}`, () => c.commonRing(everyone(c)), 300_000, 200);
     const formMs = performance.now() - began;
     const before = await c.status(1);
     await new Promise((resolve) => setTimeout(resolve, stableS * 1000));

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildCpgload, CorosyncCluster, corosyncUnavailable } from "./corosync.js";
@@ -100,11 +100,15 @@ async function quorateSection(): Promise<void> {
     print(`quorate   3 nodes  CPG ${String(size).padStart(4)} B, all sending, netmtu ${netmtu}   ${result}`);
   }
   if (!values["no-scale"] && !values.quick) {
-    const r = await scale(32, Number(values["scale-stable"]), { token: 3000, token_coefficient: 0 });
-    print(`quorate  32 nodes  formed in ${ms(r.formMs)}; ${r.spuriousChanges} configuration changes in ${r.stableS} s idle; SIGKILL to new ring ${ms(r.recoverMs)} (token 3000, coefficient 0)`);
+    try {
+      const r = await scale(32, Number(values["scale-stable"]), { token: 3000, token_coefficient: 0 });
+      print(`quorate  32 nodes  formed in ${ms(r.formMs)}; ${r.spuriousChanges} configuration changes in ${r.stableS} s idle; SIGKILL to new ring ${ms(r.recoverMs)} (token 3000, coefficient 0)`);
+    } catch (error) {
+      print(`quorate  32 nodes  FAILED: ${(error as Error).message} (load average ${loadavg()[0]!.toFixed(1)})`);
+    }
   }
 }
 
-print(`membership benchmark, ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${runs} run(s) per figure, medians`);
+print(`membership benchmark, ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()[0]!.toFixed(1)} (shared machine), node ${process.version}, ${runs} run(s) per figure, medians`);
 if (values.only !== "corosync") await quorateSection();
 if (values.only !== "quorate") await corosyncSection();

@@ -24,6 +24,10 @@ export interface LocalClusterOptions {
   crypto?: boolean;
   /** Extra `totem { }` keys, e.g. { token: 300 }. */
   totem?: Record<string, string | number>;
+  /** Extra keys for every `totem { interface { } }`, e.g. { knet_ping_timeout: 300 }. */
+  interface?: Record<string, string | number>;
+  /** Extra `logging { }` keys. */
+  logging?: Record<string, string | number>;
   /** Extra `quorum { }` keys. */
   quorum?: Record<string, string | number>;
   /** Runs node N under a wrapper, e.g. ["ip", "netns", "exec", "qm-a1"]. */
@@ -37,7 +41,7 @@ const quorateBin = fileURLToPath(new URL("../../../bin/quorate", import.meta.url
 export function localClusterConf(o: LocalClusterOptions): string {
   const totem = { version: 2, cluster_name: o.clusterName ?? "demo", transport: "knet", ...(o.crypto === false ? {} : { crypto_cipher: "aes256", crypto_hash: "sha256", keyfile: join(o.dir, "authkey") }), ...o.totem };
   const lines = ["totem {", ...Object.entries(totem).map(([k, v]) => `    ${k}: ${v}`)];
-  for (const link of o.link1Prefix === undefined ? [0] : [0, 1]) lines.push("    interface {", `        linknumber: ${link}`, `        mcastport: ${o.port + link}`, "    }");
+  for (const link of o.link1Prefix === undefined ? [0] : [0, 1]) lines.push("    interface {", `        linknumber: ${link}`, `        mcastport: ${o.port + link}`, ...Object.entries(o.interface ?? {}).map(([k, v]) => `        ${k}: ${v}`), "    }");
   lines.push("}", "nodelist {");
   for (let n = 1; n <= o.size; n++) {
     lines.push("    node {", `        ring0_addr: ${o.addressPrefix}${n}`);
@@ -45,7 +49,8 @@ export function localClusterConf(o: LocalClusterOptions): string {
     lines.push(`        nodeid: ${n}`, `        name: node${n}`, "    }");
   }
   lines.push("}", "quorum {", "    provider: corosync_votequorum", ...Object.entries(o.quorum ?? {}).map(([k, v]) => `    ${k}: ${v}`), "}");
-  lines.push("logging {", "    to_stderr: yes", "    timestamp: on", "}");
+  const logging = { to_stderr: "yes", timestamp: "on", ...o.logging };
+  lines.push("logging {", ...Object.entries(logging).map(([k, v]) => `    ${k}: ${v}`), "}");
   return `${lines.join("\n")}\n`;
 }
 

@@ -148,3 +148,21 @@ test("a node with another authkey or another cluster_name never joins", { skip }
     await cluster.kill(4);
   }
 });
+
+test("logging follows the logging section: readable lines on stderr, JSON records in the logfile", { skip }, async () => {
+  const cluster = await testCluster({ size: 2, addressPrefix: "127.0.3.3", port: 15580, logging: { to_logfile: "yes", logfile: "LOGFILE" } });
+  const logfile = join(cluster.options.dir, "structured.log");
+  await writeFile(cluster.configFile, (await readFile(cluster.configFile, "utf8")).replace("LOGFILE", logfile));
+  for (const n of cluster.nodeids) await cluster.start(n);
+  const [formed] = await waitForRing(cluster, [1, 2]);
+  const records = await waitFor("a new-ring record", async () => {
+    const lines = (await readFile(logfile, "utf8").catch(() => "")).trim().split("\n").filter((l) => l !== "");
+    const parsed = lines.map((l) => JSON.parse(l) as { node: number; subsys: string; level: string; message: string; ring_id?: string });
+    return parsed.some((r) => r.ring_id === formed!.ring_id) ? parsed : undefined;
+  }, 5000);
+  const ring = records.find((r) => r.ring_id === formed!.ring_id)!;
+  assert.equal(ring.subsys, "totem");
+  assert.equal(ring.level, "notice");
+  assert.match(ring.message, /^new ring /);
+  assert.match(await readFile(cluster.logFile(1), "utf8"), /\[1\] totem notice: new ring /);
+});
