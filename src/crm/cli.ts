@@ -4,6 +4,7 @@ import type { CliCommand } from "../cli/command.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../cli/command.js";
 import { ra } from "../executor/ra-cli.js";
 import { simulate } from "../scheduler/cli.js";
+import { latestSchema, schemaFor, validateWithPacemakerSchema } from "../cib/index.js";
 import { splitStatements } from "./core/lexer.js";
 import { storeFromEnvironment } from "./driver/cib-store.js";
 import { agentLookup } from "./driver/agents.js";
@@ -64,6 +65,7 @@ export const crm: CliCommand = async (args) => {
   const shell = new CrmShell(store.value, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, {
     force: invocation.force,
     lookup: agentLookup(),
+    schemaErrors,
     external: { ra, simulate },
   });
   if (invocation.file !== undefined) {
@@ -85,6 +87,13 @@ export const crm: CliCommand = async (args) => {
   }
   return shell.failed ? EXIT_FAILURE : EXIT_OK;
 };
+
+/** Pacemaker's RELAX NG schema for the CIB's validate-with (newest when unknown); no errors when xmllint is missing. */
+async function schemaErrors(cibText: string, validateWith: string | undefined): Promise<string[]> {
+  const schema = (validateWith === undefined ? undefined : schemaFor(validateWith)) ?? latestSchema();
+  const check = await validateWithPacemakerSchema(cibText, "cib.xml", schema);
+  return check.status === "invalid" ? check.errors : [];
+}
 
 /** Re-quotes an argv word so the crm lexer sees it as one word again. */
 function shellQuote(word: string): string {

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { XmlElement } from "../cib/index.js";
-import { parseXml, formatCibError } from "../cib/index.js";
+import { formatCibError, parseXml, serializeXml } from "../cib/index.js";
 import { CONFIGURE_COMMANDS, configureCommands, resolveCommand } from "./core/commands.js";
 import { CrmError } from "./core/errors.js";
 import { LexError, type Statement, type Token, positionOf, splitStatements, tokenize } from "./core/lexer.js";
 import { CrmSyntaxError, TokenStream } from "./core/parse/stream.js";
 import { ConfigureSession } from "./core/session.js";
-import { applyStatement } from "./core/statements.js";
+import { applyStatement, xmlObject } from "./core/statements.js";
 import type { AgentLookup } from "./core/verify.js";
 import type { CibStore } from "./driver/cib-store.js";
 import { setNodeStandby } from "./core/node-attributes.js";
@@ -22,6 +22,12 @@ export type Level = "top" | "configure";
 export interface ShellOptions {
   force: boolean;
   lookup?: AgentLookup;
+  /**
+   * Validates the CIB text about to be committed against Pacemaker's schema
+   * (crmsh refuses such a commit even with --force); errors, or [] when valid
+   * or when no validator is available.
+   */
+  schemaErrors?: (cibText: string, validateWith: string | undefined) => Promise<string[]>;
   /** Runs `crm ra …` / `crm simulate …` (other layers' commands). */
   external: Record<string, (args: string[]) => Promise<number>>;
 }
@@ -128,6 +134,7 @@ export class CrmShell {
     const args = tokens.slice(1).map((t) => t.text);
     switch (command) {
       case "show": return this.show(args);
+      case "xml": return this.xml(origin);
       case "commit": return this.commit(args);
       case "verify": return this.verify();
       case "load": return this.load(args);
@@ -151,9 +158,17 @@ export class CrmShell {
         const session = await this.openSession();
         const stream = new TokenStream(tokens.slice(1), command);
         session.edit((config) => applyStatement(config, command, stream));
-        void origin;
       }
     }
+  }
+
+  /** `xml <element/>`: the statement's raw text after the word `xml` is CIB XML. */
+  private async xml(origin: Origin): Promise<void> {
+    const raw = origin.statement.text.replace(/^\s*xml\s*/, "");
+    const parsed = parseXml(raw, origin.source);
+    if (!parsed.ok) throw new CrmError(`xml: ${formatCibError(parsed.error)}`);
+    const session = await this.openSession();
+    session.edit((config) => config.add(xmlObject(parsed.value.root)));
   }
 
   private async openSession(): Promise<ConfigureSession> {
@@ -188,6 +203,10 @@ export class CrmShell {
     if ("refused" in prepared) {
       const list = prepared.refused.map((p) => `  ${p.message}`).join("\n");
       throw new CrmError(`commit refused: the configuration does not verify (nothing was written):\n${list}`);
+    }
+    const invalid = await this.options.schemaErrors?.(serializeXml(prepared.cib), prepared.cib.attrs.get("validate-with")) ?? [];
+    if (invalid.length > 0) {
+      throw new CrmError(`commit refused: the CIB would not pass Pacemaker's schema (nothing was written):\n${invalid.map((line) => `  ${line}`).join("\n")}`);
     }
     for (const p of prepared.problems) this.io.err(`WARNING: ${p.message} (committed anyway: --force)\n`);
     const written = await this.store.replace(prepared.cib);

@@ -79,7 +79,7 @@ test("an agent that is missing or not executable is 'not installed'", async () =
 test("invalid meta-data is reported with its position and does not block the agent's actions", async () => {
   const metadata = await executor.metadata(agent("BadMeta"));
   assert.ok(!metadata.ok);
-  assert.match(metadata.error, /ocf:qetest:BadMeta: invalid meta-data XML: line 2, column 1: <parameters> is not closed/);
+  assert.match(metadata.error, /ocf:qetest:BadMeta: invalid meta-data XML: meta-data:2:1: element <parameters> opened at 1:32 is never closed/);
   const start = await executor.run(op("badmeta", agent("BadMeta"), "start", {}));
   assert.equal(start.rc, OCF_RC.success, "without usable meta-data the start runs without validate-all");
 });

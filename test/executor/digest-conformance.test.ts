@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { opDigest, pickParameters } from "../../src/executor/index.js";
 
-import { parseXml, type XmlElement } from "../../src/executor/core/xml.js";
+import { childElements, parseXml, walk, type XmlElement } from "../../src/cib/index.js";
 
 // Conformance: the op-digest Quorate computes equals the one Pacemaker recorded
 // for start operations in its scheduler regression inputs (when that corpus is
@@ -25,29 +25,31 @@ interface Sample {
 
 /** Start operations recorded with a 3.x feature set, with their primitive's instance attributes. */
 function samples(xml: string): Sample[] {
-  const parsed = parseXml(xml);
+  const parsed = parseXml(xml, "cib.xml");
   if (!parsed.ok) return [];
-  const elements = [...walk(parsed.value)];
+  const elements: XmlElement[] = [];
+  walk(parsed.value.root, (element) => void elements.push(element));
   const params = new Map<string, Record<string, string>>();
   for (const primitive of elements.filter((e) => e.name === "primitive")) {
     const attributes: Record<string, string> = {};
-    for (const block of primitive.children.filter((c) => c.name === "instance_attributes")) {
-      for (const pair of block.children.filter((c) => c.name === "nvpair")) {
-        const { name, value } = pair.attributes;
+    for (const block of childElements(primitive, "instance_attributes")) {
+      for (const pair of childElements(block, "nvpair")) {
+        const name = pair.attrs.get("name");
+        const value = pair.attrs.get("value");
         if (name !== undefined && value !== undefined) attributes[name] = value;
       }
     }
-    params.set(primitive.attributes["id"] ?? "", attributes);
+    params.set(primitive.attrs.get("id") ?? "", attributes);
   }
   const found: Sample[] = [];
   for (const resource of elements.filter((e) => e.name === "lrm_resource")) {
-    const attributes = params.get(resource.attributes["id"] ?? "");
+    const attributes = params.get(resource.attrs.get("id") ?? "");
     if (attributes === undefined) continue;
-    for (const op of resource.children.filter((c) => c.name === "lrm_rsc_op")) {
-      const digest = op.attributes["op-digest"];
-      if (digest === undefined || op.attributes["operation"] !== "start" || !op.attributes["crm_feature_set"]?.startsWith("3.")) continue;
-      const names = op.attributes["op-force-restart"];
-      const restartDigest = op.attributes["op-restart-digest"];
+    for (const op of childElements(resource, "lrm_rsc_op")) {
+      const digest = op.attrs.get("op-digest");
+      if (digest === undefined || op.attrs.get("operation") !== "start" || !op.attrs.get("crm_feature_set")?.startsWith("3.")) continue;
+      const names = op.attrs.get("op-force-restart");
+      const restartDigest = op.attrs.get("op-restart-digest");
       const restart = names !== undefined && restartDigest !== undefined ? { names: names.split(/\s+/).filter(Boolean), digest: restartDigest } : undefined;
       found.push({ params: attributes, digest, restart });
     }
@@ -55,10 +57,6 @@ function samples(xml: string): Sample[] {
   return found;
 }
 
-function* walk(element: XmlElement): Generator<XmlElement> {
-  yield element;
-  for (const child of element.children) yield* walk(child);
-}
 
 test("op-digest and op-restart-digest equal Pacemaker's on its scheduler regression inputs", { skip: existsSync(corpus) ? undefined : "the scheduler conformance corpus is not checked out beside the project" }, () => {
   let matches = 0;

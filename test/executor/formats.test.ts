@@ -63,9 +63,9 @@ test("meta-data parses into parameters and actions with defaults, required and u
 
 test("invalid meta-data is an error naming line and column", () => {
   const cases: Array<[string, RegExp]> = [
-    ["<resource-agent name='x'>\n  <parameters>\n</resource-agent>", /line 3, column 1: expected <\/parameters>/],
-    ["this is not xml", /line 1, column 1: expected the root element/],
-    ["<resource-agent a='1' a='2'/>", /attribute a appears twice/],
+    ["<resource-agent name='x'>\n  <parameters>\n</resource-agent>", /meta-data:3:1: end tag <\/resource-agent> does not match <parameters> opened at 2:3/],
+    ["this is not xml", /meta-data:1:1: text before the root element/],
+    ["<resource-agent a='1' a='2'/>", /meta-data:1:23: duplicate attribute 'a'/],
     ["<other/>", /root element is <other>/],
     ["<resource-agent><actions><action timeout='20s'/></actions></resource-agent>", /an <action> has no name/],
     ["<resource-agent>&bogus;</resource-agent>", /unknown entity/],

@@ -1,7 +1,7 @@
 import { EDIT_COMMANDS } from "./statements.js";
 
 /** Commands of the configure level that do not edit (handled by the shell). */
-export const CONFIGURE_COMMANDS = ["show", "commit", "verify", "load", "filter", "refresh", "cd", "up", "end", "quit", "exit", "bye", "help"];
+export const CONFIGURE_COMMANDS = ["xml", "show", "commit", "verify", "load", "filter", "refresh", "cd", "up", "end", "quit", "exit", "bye", "help"];
 /** Commands of the top level. */
 export const TOP_COMMANDS = ["configure", "node", "ra", "simulate", "status", "cd", "help", "quit", "exit", "bye"];
 

@@ -100,8 +100,14 @@ export class Configuration {
   add(object: NewObject, slot?: { parent: XmlElement; node: XmlNode }): void {
     const id = object.element.attrs.get("id") ?? "";
     if (object.section === "fencing-topology") return this.replaceTopology(object.element);
-    const isNode = object.section === "nodes";
-    const clash = isNode ? this.findNode(id) !== undefined : this.findObject(id, false) !== undefined || this.ids().has(id);
+    const existingNode = object.section === "nodes" && slot === undefined ? this.findNode(id) : undefined;
+    if (existingNode !== undefined) {
+      // crmsh takes `node NAME ...` for a node that exists as its new definition.
+      const nodes = this.ensureSection("nodes");
+      nodes.children.splice(nodes.children.indexOf(existingNode), 1, object.element);
+      return;
+    }
+    const clash = object.section === "nodes" ? this.findNode(id) !== undefined : this.findObject(id, false) !== undefined || this.ids().has(id);
     if (clash) throw new CrmError(`${id}: id is already in use`);
     this.resolveReferences(object.element);
     const members = (object.members ?? []).map((member) => this.checkMember(object.element, member));

@@ -20,30 +20,41 @@ export function deleteObjects(config: Configuration, ids: string[]): void {
   }
 }
 
+/**
+ * crmsh's delete of a resource: a container's members take its place and its
+ * references move to its first member; a group member's references move to the
+ * group; other references go (and constraints left without resources with them).
+ */
 function deleteResource(config: Configuration, found: Located): void {
   const id = found.element.attrs.get("id") ?? "";
   const members = childElements(found.element).filter(isResourceElement);
-  const index = found.parent.children.indexOf(found.element);
-  detach(found);
-  const onlyChild = members.length === 1 ? members[0]?.attrs.get("id") : undefined;
-  if (found.element.name !== "primitive" && found.element.name !== "template" && members.length > 0) {
-    const home = found.parent.name === "resources" ? found.parent : config.section("resources");
-    if (home !== undefined) home.children.splice(home === found.parent ? index : home.children.length, 0, ...members);
+  if (members.length > 0) {
+    const outer = found.parent.name === "resources" ? found : config.findTopLevel(id);
+    const index = outer.parent.children.indexOf(outer.element);
+    detach(found);
+    outer.parent.children.splice(outer === found ? index : index + 1, 0, ...members);
+    const successor = members[0]?.attrs.get("id") ?? "";
+    repointReferences(config, id, successor);
+    removeIfEmpty(config, found.parent, successor);
+    return;
   }
-  if (onlyChild !== undefined && found.element.name !== "group") repointReferences(config, id, onlyChild);
+  detach(found);
+  if (found.parent.name === "group") repointReferences(config, id, found.parent.attrs.get("id") ?? "");
   else dropReferences(config, id);
   removeIfEmpty(config, found.parent);
 }
 
-/** A container whose last resource went away goes too (and so on upwards). */
-function removeIfEmpty(config: Configuration, container: XmlElement): void {
+/** A container whose last resource went away goes too (and so on upwards); its references move to `successor` if any. */
+function removeIfEmpty(config: Configuration, container: XmlElement, successor?: string): void {
   if (!isResourceElement(container) || container.name === "bundle") return;
   if (childElements(container).some(isResourceElement)) return;
   const found = config.findResource(container.attrs.get("id") ?? "");
   if (found === undefined) return;
   detach(found);
-  dropReferences(config, container.attrs.get("id") ?? "");
-  removeIfEmpty(config, found.parent);
+  const id = container.attrs.get("id") ?? "";
+  if (successor !== undefined) repointReferences(config, id, successor);
+  else dropReferences(config, id);
+  removeIfEmpty(config, found.parent, successor);
 }
 
 /** `rename OLD NEW`: the object and every reference to it. */

@@ -32,11 +32,11 @@ export class ConfigureSession {
     this.working = copy;
   }
 
-  show(only?: ReadonlySet<string>): string {
+  show(only?: ReadonlySet<string>, oneLine = false): string {
     if (only !== undefined) {
       for (const id of only) if (this.working.findObject(id) === undefined && id !== "fencing_topology") throw new CrmError(`object ${id} does not exist`);
     }
-    return showConfiguration(this.working.configuration, only);
+    return showConfiguration(this.working.configuration, only, oneLine);
   }
 
   showXml(): string {

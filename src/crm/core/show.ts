@@ -91,13 +91,14 @@ export function referencedIds(configuration: XmlElement): Set<string> {
 }
 
 /** The whole `crm configure show` text (no trailing newline), or only the objects named. */
-export function showConfiguration(configuration: XmlElement, only?: ReadonlySet<string>): string {
+export function showConfiguration(configuration: XmlElement, only?: ReadonlySet<string>, oneLine = false): string {
   const referenced = referencedIds(configuration);
   const nodeNames = childElements(firstChild(configuration, "nodes") ?? configuration, "node").map((n) => n.attrs.get("uname") ?? "");
-  return sortForShow(listObjects(configuration))
+  const objects = sortForShow(listObjects(configuration))
     .filter((object) => only === undefined || only.has(object.id))
-    .map((object) => showObject(object, { referenced, nodeNames }))
-    .join("\n");
+    .map((object) => showObject(object, { referenced, nodeNames }));
+  // crmsh hands `filter` one line per object.
+  return (oneLine ? objects.map((text) => text.replace(/ \\\n\t?/g, " ")) : objects).join("\n");
 }
 
 interface ShowContext {
@@ -113,7 +114,7 @@ export function layout(head: string, parts: string[]): string {
 export function showObject(object: ConfigObject, ctx: ShowContext): string {
   const el = object.element;
   switch (object.kind) {
-    case "node": return showNode(el);
+    case "node": return showNode(el, ctx.referenced);
     case "primitive":
     case "rsc_template": return showPrimitive(el, ctx);
     case "group":
@@ -133,16 +134,16 @@ export function showObject(object: ConfigObject, ctx: ShowContext): string {
   }
 }
 
-function showNode(node: XmlElement): string {
+function showNode(node: XmlElement, referenced: ReadonlySet<string>): string {
   const id = node.attrs.get("id") ?? "";
   const uname = node.attrs.get("uname") ?? id;
   const type = node.attrs.get("type");
-  let head = `node ${id === uname ? "" : `${id}: `}${uname}${type === undefined || type === "member" || type === "normal" ? "" : `:${type}`}`;
+  const head = `node ${id === uname ? "" : `${id}: `}${uname}${type === undefined || type === "member" || type === "normal" ? "" : `:${type}`}`;
   const description = node.attrs.get("description");
-  if (description !== undefined) head += ` description=${quote(description)}`;
-  const parts = childElements(node)
+  const parts = description === undefined ? [] : [pair("description", description)];
+  parts.push(...childElements(node)
     .filter((set) => set.name === "instance_attributes" || set.name === "utilization")
-    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...pairsText(set)].join(" "));
+    .map((set) => [set.name === "utilization" ? "utilization" : "attributes", ...setBody(set, referenced)].join(" ")));
   return layout(head, parts);
 }
 
@@ -252,7 +253,7 @@ function selectText(select: XmlElement): string {
 function recipientText(recipient: XmlElement, ctx: ShowContext): string {
   const value = quote(recipient.attrs.get("value") ?? "");
   const sets = childElements(recipient).map((set) => [set.name === "meta_attributes" ? "meta" : "attributes", ...setBody(set, ctx.referenced)].join(" "));
-  return sets.length === 0 ? `to ${value}` : `to { ${value} ${sets.join(" ")} }`;
+  return ["to", value, ...sets].join(" ");
 }
 
 const XPATH_SHORTCUTS: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -355,14 +356,11 @@ function showLocation(el: XmlElement, ctx: ShowContext): string {
     ? `{ ${childElements(set, "resource_ref").map((r) => r.attrs.get("id") ?? "").join(" ")} }`
     : pattern !== undefined ? `~${quote(pattern)}` : (el.attrs.get("rsc") ?? "");
   const words = ["location", el.attrs.get("id") ?? "", target];
-  const role = el.attrs.get("role");
-  if (role !== undefined) words.push(`role=${role}`);
+  for (const [name, value] of el.attrs) if (name === "role" || name === "resource-discovery") words.push(pair(name, value));
   const node = el.attrs.get("node");
   if (node !== undefined) words.push(scoreWord(el), node);
   const rules = childElements(el, "rule").map((rule) => ruleText(rule, ctx.referenced));
-  const discovery = options(el, ["resource-discovery"]);
-  if (rules.length === 0) return [...words, ...discovery].join(" ");
-  return layout(words.join(" "), discovery.length === 0 ? rules : [...rules.slice(0, -1), `${rules.at(-1) ?? ""} ${discovery.join(" ")}`]);
+  return rules.length === 0 ? words.join(" ") : layout(words.join(" "), rules);
 }
 
 function showTopology(topology: XmlElement, ctx: ShowContext): string {

@@ -4,7 +4,8 @@ import { CrmError } from "./errors.js";
 import type { BuildContext } from "./parse/context.js";
 import { parseColocation, parseLocation, parseOrder, parseTicket } from "./parse/constraints.js";
 import { parseAclTarget, parseAlert, parseDefaults, parseFencingTopology, parseNode, parseRole, parseTag } from "./parse/misc.js";
-import type { NewObject } from "./parse/objects.js";
+import type { NewObject, SectionName } from "./parse/objects.js";
+import type { XmlElement } from "./xml.js";
 import { parseBundle, parseContainer, parsePrimitive } from "./parse/resources.js";
 import type { TokenStream } from "./parse/stream.js";
 
@@ -81,6 +82,20 @@ export const EDIT_COMMANDS = [...Object.keys(CREATORS), ...DEFAULTS, ...Object.k
 
 export function isEditCommand(word: string): boolean {
   return CREATORS[word] !== undefined || DEFAULTS.has(word) || EDITORS[word] !== undefined;
+}
+
+const XML_SECTIONS: Record<string, SectionName> = {
+  primitive: "resources", template: "resources", group: "resources", clone: "resources", master: "resources", bundle: "resources",
+  rsc_location: "constraints", rsc_colocation: "constraints", rsc_order: "constraints", rsc_ticket: "constraints",
+  node: "nodes", tag: "tags", acl_role: "acls", acl_target: "acls", alert: "alerts", "fencing-topology": "fencing-topology",
+  cluster_property_set: "crm_config",
+};
+
+/** `xml <element .../>`: an object given as CIB XML, placed in the section its element belongs to. */
+export function xmlObject(el: XmlElement): NewObject {
+  const section = XML_SECTIONS[el.name];
+  if (section === undefined) throw new CrmError(`xml: <${el.name}> is not a configuration object`);
+  return { section, element: el };
 }
 
 /** Parses a statement that defines one object (primitive, location, property, ...); undefined for other commands. */

@@ -14,8 +14,18 @@ export interface Problem {
 export interface AgentInfo {
   parameters: { name: string; required: boolean }[];
 }
-/** Looks up an installed agent's metadata; undefined when the agent is not installed here. */
-export type AgentLookup = (cls: string, provider: string | undefined, type: string) => AgentInfo | undefined;
+/**
+ * Looks up an agent's metadata: its info, "not-installed" when this machine has
+ * agents of that class and provider but not this one, undefined when it cannot tell.
+ */
+export type AgentLookup = (cls: string, provider: string | undefined, type: string) => AgentInfo | "not-installed" | undefined;
+
+function agentName(el: XmlElement): string {
+  const provider = el.attrs.get("provider");
+  return [el.attrs.get("class"), provider, el.attrs.get("type")].filter((part) => part !== undefined).join(":");
+}
+
+const ROLES = new Set(["Started", "Stopped", "Slave", "Master", "Promoted", "Unpromoted"]);
 
 const AGENT_CLASSES = new Set(["ocf", "lsb", "systemd", "service", "stonith", "upstart", "nagios", "heartbeat", "alert"]);
 const CONSTRAINT_REFS: Record<string, string[]> = {
@@ -71,6 +81,14 @@ function checkConstraint(constraint: XmlElement, known: (id: string) => boolean)
       if (!known(target)) problems.push(error(id, `${where}: resource set ${set.attrs.get("id") ?? ""} refers to missing resource ${target}`));
     }
   }
+  for (const attr of ["rsc-role", "with-rsc-role", "role"]) {
+    const role = constraint.attrs.get(attr);
+    if (role !== undefined && !ROLES.has(role)) problems.push(error(id, `${where}: invalid ${attr} '${role}'`));
+  }
+  for (const set of childElements(constraint, "resource_set")) {
+    const role = set.attrs.get("role");
+    if (role !== undefined && !ROLES.has(role)) problems.push(error(id, `${where}: resource set ${set.attrs.get("id") ?? ""} has invalid role '${role}'`));
+  }
   if (constraint.name === "rsc_colocation" && constraint.attrs.has("score-attribute")) {
     problems.push(error(id, `${where}: invalid score '${constraint.attrs.get("score-attribute") ?? ""}' (a number, inf or -inf)`));
   }
@@ -92,6 +110,8 @@ function checkPrimitive(el: XmlElement, byId: Map<string, XmlElement>, lookup: A
   if (cls !== undefined && !AGENT_CLASSES.has(cls)) problems.push(error(id, `primitive ${id}: unknown resource agent class '${cls}'`));
   for (const op of descendants(el)) {
     if (op.name !== "op") continue;
+    const role = op.attrs.get("role");
+    if (role !== undefined && !ROLES.has(role)) problems.push(error(id, `primitive ${id}: op ${op.attrs.get("name") ?? ""} has invalid role '${role}'`));
     for (const attr of ["interval", "timeout", "start-delay"]) {
       const value = op.attrs.get(attr);
       if (value !== undefined && !validDuration(value)) {
@@ -101,6 +121,10 @@ function checkPrimitive(el: XmlElement, byId: Map<string, XmlElement>, lookup: A
   }
   if (cls !== undefined && lookup !== undefined && template === undefined) {
     const info = lookup(cls, el.attrs.get("provider"), el.attrs.get("type") ?? "");
+    if (info === "not-installed") {
+      problems.push(error(id, `primitive ${id}: resource agent ${agentName(el)} is not installed`));
+      return problems;
+    }
     const given = new Set(childElements(el, "instance_attributes").flatMap((set) => childElements(set, "nvpair").map((nv) => nv.attrs.get("name"))));
     for (const param of info?.parameters ?? []) {
       if (param.required && !given.has(param.name)) problems.push(error(id, `primitive ${id}: required parameter ${param.name} is missing`));

@@ -10,7 +10,7 @@ const META_DATA_TIMEOUT_MS = 5000;
 
 /** Metadata of installed OCF agents (`AGENT meta-data`), read once per agent. Others: unknown. */
 export function agentLookup(): AgentLookup {
-  const cache = new Map<string, AgentInfo | undefined>();
+  const cache = new Map<string, AgentInfo | "not-installed" | undefined>();
   return (cls, provider, type) => {
     if (cls !== "ocf" || provider === undefined || !/^[\w.+-]+$/.test(provider) || !/^[\w.+-]+$/.test(type)) return undefined;
     const key = `${provider}:${type}`;
@@ -23,9 +23,9 @@ export function ocfAgentPath(provider: string, type: string): string {
   return join(OCF_ROOT, "resource.d", provider, type);
 }
 
-function readOcfMetadata(provider: string, type: string): AgentInfo | undefined {
+function readOcfMetadata(provider: string, type: string): AgentInfo | "not-installed" | undefined {
   const path = ocfAgentPath(provider, type);
-  if (!existsSync(path)) return undefined;
+  if (!existsSync(path)) return existsSync(join(OCF_ROOT, "resource.d", provider)) ? "not-installed" : undefined;
   let text: string;
   try {
     text = execFileSync(path, ["meta-data"], {

@@ -27,7 +27,7 @@ export function completer(shell: CrmShell): Completer | AsyncCompleter {
     if (previous.includes("params") && command !== undefined && AGENT_POSITION.has(command)) {
       const [cls = "", provider, type] = (previous[offset + 2] ?? "").split(":");
       const info = type === undefined ? lookup("ocf", "heartbeat", cls) : lookup(cls, provider, type);
-      return finish((info?.parameters ?? []).map((p) => `${p.name}=`));
+      return finish(typeof info === "object" ? info.parameters.map((p) => `${p.name}=`) : []);
     }
     void shell.knownIds().then((ids) => finish(ids.sort()));
   };

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../../lib/result.js";
-import { childNamed, parseXml, type XmlElement } from "./xml.js";
+import { childElements, firstChild, formatCibError, parseXml, textContent, type XmlElement } from "../../cib/index.js";
 
 export interface ParameterInfo {
   name: string;
@@ -34,29 +34,27 @@ export interface AgentMetadata {
 
 /** Parses meta-data XML; errors name the position and what was wrong. */
 export function parseMetadata(xml: string): Result<AgentMetadata, string> {
-  const parsed = parseXml(xml);
-  if (!parsed.ok) return err(`invalid meta-data XML: ${parsed.error}`);
-  const root = parsed.value;
+  const parsed = parseXml(xml, "meta-data");
+  if (!parsed.ok) return err(`invalid meta-data XML: ${formatCibError(parsed.error)}`);
+  const root = parsed.value.root;
   if (root.name !== "resource-agent") return err(`invalid meta-data: the root element is <${root.name}>, not <resource-agent>`);
   const parameters: ParameterInfo[] = [];
-  for (const element of childNamed(root, "parameters")?.children ?? []) {
-    if (element.name !== "parameter") continue;
+  for (const element of childElements(firstChild(root, "parameters") ?? root, "parameter")) {
     const parameter = parseParameter(element);
     if (!parameter.ok) return parameter;
     parameters.push(parameter.value);
   }
   const actions: ActionInfo[] = [];
-  for (const element of childNamed(root, "actions")?.children ?? []) {
-    if (element.name !== "action") continue;
+  for (const element of childElements(firstChild(root, "actions") ?? root, "action")) {
     const action = parseAction(element);
     if (!action.ok) return action;
     actions.push(action.value);
   }
   return ok({
-    name: root.attributes["name"] ?? "",
-    version: childNamed(root, "version")?.text.trim() ?? root.attributes["version"],
+    name: attribute(root, "name") ?? "",
+    version: optionalText(firstChild(root, "version")) ?? attribute(root, "version"),
     // Fence agents put shortdesc in an attribute of <resource-agent>.
-    shortdesc: description(root, "shortdesc") || (root.attributes["shortdesc"] ?? ""),
+    shortdesc: description(root, "shortdesc") || (attribute(root, "shortdesc") ?? ""),
     longdesc: description(root, "longdesc"),
     parameters,
     actions,
@@ -64,29 +62,29 @@ export function parseMetadata(xml: string): Result<AgentMetadata, string> {
 }
 
 function description(element: XmlElement, which: "shortdesc" | "longdesc"): string {
-  const all = element.children.filter((child) => child.name === which);
-  const english = all.find((child) => (child.attributes["lang"] ?? "en") === "en") ?? all[0];
-  return english?.text.trim() ?? "";
+  const all = childElements(element, which);
+  const english = all.find((child) => (attribute(child, "lang") ?? "en") === "en") ?? all[0];
+  return optionalText(english) ?? "";
 }
 
 function parseParameter(element: XmlElement): Result<ParameterInfo, string> {
-  const name = element.attributes["name"];
+  const name = attribute(element, "name");
   if (name === undefined || name === "") return err("invalid meta-data: a <parameter> has no name");
-  const content = childNamed(element, "content");
+  const content = firstChild(element, "content");
   return ok({
     name,
-    required: isTrue(element.attributes["required"]),
-    unique: isTrue(element.attributes["unique"]),
-    reloadable: isTrue(element.attributes["reloadable"]),
-    type: content?.attributes["type"] ?? "string",
-    default: content?.attributes["default"],
+    required: isTrue(attribute(element, "required")),
+    unique: isTrue(attribute(element, "unique")),
+    reloadable: isTrue(attribute(element, "reloadable")),
+    type: (content && attribute(content, "type")) ?? "string",
+    default: content && attribute(content, "default"),
     shortdesc: description(element, "shortdesc"),
     longdesc: description(element, "longdesc"),
   });
 }
 
 function parseAction(element: XmlElement): Result<ActionInfo, string> {
-  const attributes = element.attributes;
+  const attributes = Object.fromEntries(element.attrs);
   const name = attributes["name"];
   if (name === undefined || name === "") return err("invalid meta-data: an <action> has no name");
   const timeoutMs = optionalDuration(attributes["timeout"]);
@@ -95,6 +93,14 @@ function parseAction(element: XmlElement): Result<ActionInfo, string> {
   if (intervalMs === null) return err(`invalid meta-data: action ${name} has interval '${attributes["interval"]}'`);
   const depth = attributes["depth"] === undefined ? undefined : Number(attributes["depth"]);
   return ok({ name, timeoutMs, intervalMs, depth: Number.isInteger(depth) ? depth : undefined, role: attributes["role"], attributes });
+}
+
+function attribute(element: XmlElement, name: string): string | undefined {
+  return element.attrs.get(name);
+}
+
+function optionalText(element: XmlElement | undefined): string | undefined {
+  return element === undefined ? undefined : textContent(element).trim();
 }
 
 function optionalDuration(text: string | undefined): number | undefined | null {

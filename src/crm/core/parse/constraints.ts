@@ -77,12 +77,23 @@ function buildSets(operands: Operand[], ctx: BuildContext, id: string, suffixAtt
   return sets;
 }
 
+/** Values an option may take (Pacemaker's schema); absent: any text. */
+const OPTION_VALUES: Record<string, string[]> = {
+  symmetrical: ["true", "false"],
+  "require-all": ["true", "false"],
+  "loss-policy": ["stop", "demote", "fence", "freeze"],
+};
+
 function parseOptions(stream: TokenStream, el: XmlElement, allowed: string[]): void {
   while (!stream.done) {
     const token = stream.next("an option");
     const pair = splitAssignment(token);
     if (pair === undefined || !allowed.includes(pair.name)) {
       throw new CrmSyntaxError(`unexpected '${token.text}' (options here: ${allowed.join(", ")})`, token);
+    }
+    const values = OPTION_VALUES[pair.name];
+    if (values !== undefined && !values.includes(pair.value)) {
+      throw new CrmSyntaxError(`${pair.name} must be one of ${values.join(", ")}`, token);
     }
     el.attrs.set(pair.name, pair.value);
   }
@@ -141,9 +152,7 @@ export function parseOrder(stream: TokenStream, ctx: BuildContext): NewObject {
     else {
       const score = parseScoreToken(head);
       if (score?.kind !== "score") throw new CrmSyntaxError(`invalid order kind '${kind}' (Mandatory, Optional, Serialize or a score)`, head);
-      if (score.value === "INFINITY") el.attrs.set("kind", "Mandatory");
-      else if (score.value === "0") el.attrs.set("kind", "Optional");
-      else el.attrs.set("score", score.value);
+      el.attrs.set("kind", score.value === "0" ? "Optional" : "Mandatory");
     }
   }
   const operands = parseOperands(stream);
@@ -195,10 +204,10 @@ export function parseLocation(stream: TokenStream, ctx: BuildContext): NewObject
     }
   } else if (target.text.startsWith("~")) el.attrs.set("rsc-pattern", target.text.slice(1));
   else el.attrs.set("rsc", target.text);
-  const role = stream.peek();
-  if (role !== undefined && /^\$?role=/.test(role.text)) {
-    stream.next("role");
-    el.attrs.set("role", role.text.slice(role.text.indexOf("=") + 1));
+  for (let option = stream.peek(); option !== undefined && /^(\$?role|resource-discovery)=/.test(option.text); option = stream.peek()) {
+    stream.next("option");
+    const pair = splitAssignment(option);
+    if (pair !== undefined) el.attrs.set(pair.name.replace(/^\$/, ""), pair.value);
   }
   if (stream.atKeyword("rule")) {
     while (stream.accept("rule")) el.children.push(parseRule(stream, ctx, id));
@@ -210,6 +219,6 @@ export function parseLocation(stream: TokenStream, ctx: BuildContext): NewObject
     el.attrs.set("node", stream.next("a node name").text);
   }
   if (set !== undefined) el.children.unshift(set);
-  parseOptions(stream, el, ["resource-discovery", "role"]);
+  stream.end();
   return { section: "constraints", element: el };
 }

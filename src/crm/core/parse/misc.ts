@@ -42,6 +42,7 @@ export function parseDefaults(stream: TokenStream, ctx: BuildContext, command: s
   if (spec === undefined) throw new CrmSyntaxError(`unknown command ${command}`, undefined);
   let setId = spec.id;
   const head = stream.peek();
+  if (head === undefined) throw new CrmSyntaxError(`${command} needs at least one name=value`, undefined);
   if (head?.text.startsWith("$id=") === true) {
     stream.next("set id");
     setId = head.text.slice(4);
@@ -112,9 +113,14 @@ export function parseRole(stream: TokenStream, ctx: BuildContext): NewObject {
   ctx.ids.claim(id);
   const role = element("acl_role", [["id", id]]);
   let permission: XmlElement | undefined;
+  const needsSpec = () => {
+    if (permission !== undefined && permission.attrs.size === 2) throw new CrmSyntaxError(`${permission.attrs.get("kind") ?? ""} needs what it applies to (xpath:, ref:, type:, ...)`, stream.peek());
+  };
+  if (stream.done) throw new CrmSyntaxError("role needs at least one read, write or deny rule", undefined);
   while (!stream.done) {
     const token = stream.next("read, write or deny");
     if (["read", "write", "deny"].includes(token.text) && !token.quoted) {
+      needsSpec();
       permission = element("acl_permission", [["id", ctx.ids.take(id)], ["kind", token.text]]);
       role.children.push(permission);
       continue;
@@ -132,6 +138,7 @@ export function parseRole(stream: TokenStream, ctx: BuildContext): NewObject {
       permission.attrs.set("xpath", xpath);
     }
   }
+  needsSpec();
   return { section: "acls", element: role };
 }
 
