@@ -6,7 +6,7 @@ import { CrmSyntaxError, type TokenStream, expectId, splitAssignment } from "./s
 
 /** Attributes of <op> itself; any other name=value on an op line goes to its instance_attributes. */
 export const OP_ATTRIBUTES = new Set([
-  "interval", "timeout", "role", "start-delay", "interval-origin", "on-fail", "requires",
+  "interval", "timeout", "role", "start-delay", "interval-origin", "on-fail",
   "enabled", "record-pending", "description",
 ]);
 
