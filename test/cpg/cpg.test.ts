@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CPG_REASON_CODES, decodeCpgMessage, encodeCpgMessage, type CpgChange } from "../../src/cpg/index.js";
-import { quorumOptions, type StackEffect } from "../../src/quorum/index.js";
+import { createMembershipStack, quorumOptions, type StackEffect } from "../../src/quorum/index.js";
 import { World } from "../../src/sim/index.js";
 import { effectiveTotemConfig, nodeId, ringIdOf, type NodeId } from "../../src/totem/index.js";
 import { seededRng } from "../../src/lib/rng.js";
@@ -88,9 +88,11 @@ test("bad group names and pids are refused with a reason, and change nothing", (
   world.command(world.node(n(1)), { kind: "cpg_join", group: "x".repeat(129), pid: 1 });
   world.command(world.node(n(1)), { kind: "cpg_join", group: "", pid: 1 });
   world.command(world.node(n(1)), { kind: "cpg_join", group: "ok", pid: 0 });
+  world.command(world.node(n(1)), { kind: "cpg_mcast", group: "ok", pid: 1, payload: new Uint8Array(2 * 1024 * 1024) });
   world.runUntil(world.nowMs + 300);
   const rejected = seen.flatMap((s) => (s.effect.kind === "cpg_rejected" ? [s.effect.reason] : []));
-  assert.equal(rejected.length, 3);
+  assert.equal(rejected.length, 4);
+  assert.match(rejected[3]!, /message of 2097152 bytes exceeds/);
   assert.match(rejected[0]!, /1\.\.128 bytes \(got 129\)/);
   assert.match(rejected[2]!, /pid must be a positive/);
   assert.deepEqual(world.node(n(1)).core!.status().groups, []);
@@ -130,4 +132,16 @@ test("a client that vanishes right after joining still leaves (its leave follows
   const seenBy2 = changes(seen, n(2), from).map((c) => c.members);
   assert.deepEqual(seenBy2, ["1:9 2:1", "2:1"]);
   assert.deepEqual(changes(seen, n(2), from)[1]!.left.map((l) => l.reason), ["procdown"]);
+});
+
+test("a full send queue refuses CPG messages with 'try again' but keeps room for sync (CS_ERR_TRY_AGAIN)", () => {
+  const totem = effectiveTotemConfig({}, 1);
+  assert.ok(totem.ok);
+  const stack = createMembershipStack({ nodeId: n(1), totem: totem.value, ringSeq: 0, quorum: null }); // not started: nothing drains the queue
+  const rng = seededRng(1);
+  const payload = new Uint8Array(1);
+  for (let room = stack.queueSpace(); room > 64; room--) stack.step({ kind: "command", command: { kind: "multicast", payload } }, 0, rng);
+  const effects = stack.step({ kind: "command", command: { kind: "cpg_mcast", group: "g", pid: 1, payload } }, 0, rng);
+  assert.deepEqual(effects.map((e) => (e.kind === "cpg_rejected" ? e.reason : e.kind)), ["try again: the send queue is full"]);
+  assert.equal(stack.queueSpace(), 64, "the reserve is still free for sync messages");
 });

@@ -70,14 +70,17 @@ export class Run {
     }
   }
 
-  crashPrimary(): void {
-    const p = this.primary();
+  /** Crashes the Primary (and promotes the peer) or, one time in three, a random node. */
+  crash(): void {
+    const up = [this.pair.a, this.pair.b].filter((n) => !this.down.has(n));
+    const p = this.rng.int(3) === 0 ? up[this.rng.int(Math.max(1, up.length))] : this.primary();
     if (p === undefined) return;
+    const wasPrimary = p.replica.role === "Primary";
     const peer = this.pair.peerOf(p);
     this.pair.crash(p);
     this.down.add(p);
     for (const [reqId, w] of this.inFlight) if (w.node === p) this.inFlight.delete(reqId);
-    if (this.down.has(peer) || peer.replica.disk !== "UpToDate") return;
+    if (!wasPrimary || this.down.has(peer) || peer.replica.disk !== "UpToDate") return;
     if (this.pair.command(peer, { verb: "primary", force: false }) !== undefined) return;
     // Protocol A promises nothing across a failover; C promises every acknowledged write.
     if (this.connectedThroughout && this.protocol === "C") this.checkDurable(peer, "failover");
@@ -98,7 +101,7 @@ export class Run {
     else if (r < 65) pair.runSome(rng, 1 + rng.int(20));
     else if (r < 70) { pair.partitioned = true; pair.cut(); this.connectedThroughout = false; }
     else if (r < 75) pair.partitioned = false;
-    else if (r < 80) { if (this.crashes) this.crashPrimary(); }
+    else if (r < 80) { if (this.crashes) this.crash(); }
     else if (r < 87) this.restart();
     else if (r < 92) this.switchover();
     else if (r < 95) this.detachOrAttach();

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng } from "../../src/lib/rng.js";
+import { ActivityLog } from "../../src/drbd/core/activity-log.js";
 import { AL_EXTENTS_MAX, encodeSlot, freshSuperblock, metaLayout, pickSlot, SLOT_BYTES } from "../../src/drbd/core/metadata.js";
 import { decideSync, mirrorDecision, type HandshakeView } from "../../src/drbd/core/handshake.js";
 import { AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI } from "../../src/drbd/config/model.js";
@@ -65,4 +66,16 @@ test("generation rules: bitmap UUID equal to the peer's current means sync from 
 test("the largest activity log fits its superblock slot", () => {
   const sb = { ...freshSuperblock(1 << 30), activityLog: Array.from({ length: AL_EXTENTS_MAX }, (_, i) => 9_999_999 - i) };
   assert.equal(pickSlot(encodeSlot(sb), new Uint8Array(SLOT_BYTES))?.activityLog.length, AL_EXTENTS_MAX);
+});
+
+test("the activity log changes only when a write reaches a new extent, and evicts the least recently used", () => {
+  const log = new ActivityLog(2);
+  const MiB4 = 4 * 1024 * 1024;
+  assert.equal(log.touch(0, 4096), true);
+  assert.equal(log.touch(100, 4096), false, "same extent: no metadata write");
+  assert.equal(log.touch(MiB4 - 10, 20), true, "a write across two extents brings in the second");
+  assert.deepEqual(log.snapshot(), [0, 1]);
+  log.touch(0, 1);
+  assert.equal(log.touch(2 * MiB4, 1), true);
+  assert.deepEqual(log.snapshot(), [0, 2], "extent 1 was the least recently used");
 });

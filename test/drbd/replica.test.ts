@@ -305,3 +305,24 @@ test("a promotion the peer never answers fails after the link timeout instead of
   assert.match(pair.b.replies.get(reqId) ?? "", /no answer from alpha|connection lost/);
   assert.equal(pair.b.replica.role, "Secondary");
 });
+
+test("nodes with different protocols or split-brain policies refuse to connect (discard-local pairs with discard-remote)", () => {
+  const pair = new Pair(SIZE);
+  (pair.b.settings as { protocol: string }).protocol = "A";
+  pair.attach(pair.a);
+  pair.attach(pair.b);
+  pair.command(pair.a, { verb: "connect", discardMyData: false });
+  pair.command(pair.b, { verb: "connect", discardMyData: false });
+  pair.run();
+  assert.equal(pair.a.replica.conn, "StandAlone");
+  assert.match(pair.a.logs.join("\n"), /incompatible protocol \(alpha: C, beta: A\)/);
+  const paired = new Pair(SIZE);
+  (paired.a.settings.policies as { afterSb0pri: string }).afterSb0pri = "discard-local";
+  (paired.b.settings.policies as { afterSb0pri: string }).afterSb0pri = "discard-remote";
+  paired.attach(paired.a);
+  paired.attach(paired.b);
+  paired.command(paired.a, { verb: "connect", discardMyData: false });
+  paired.command(paired.b, { verb: "connect", discardMyData: false });
+  paired.run();
+  assert.equal(paired.a.replica.conn, "Connected");
+});

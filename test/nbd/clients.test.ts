@@ -122,6 +122,22 @@ describe("NBD export with real clients", { skip }, () => {
     assert.ok((await readFile(readOnly.path)).every((b) => b === 0x5a));
   });
 
+  test("a 32 MiB write is served; one byte more is refused with EOVERFLOW and the connection goes on", { skip: pythonSkip }, async () => {
+    const script = [
+      "import nbd, sys",
+      "h = nbd.NBD(); h.set_strict_mode(0); h.connect_uri(sys.argv[1])",
+      "big = bytes([7]) * (32 << 20)",
+      "h.pwrite(big, 0)",
+      "assert h.pread(32 << 20, 0) == big",
+      "try:\n  h.pwrite(big + b'x', 0)\n  print('accepted')\nexcept nbd.Error as e:\n  print('errno', e.errnum)",
+      "assert h.pread(4, (32 << 20) - 4) == bytes([7]) * 4",
+      "h.shutdown()",
+    ].join("\n");
+    const py = await run(systemPython, ["-c", script, served.uri("disk")]);
+    assert.equal(py.status, 0, py.stderr);
+    assert.equal(py.stdout.trim(), "errno 75");
+  });
+
   test("64 pipelined requests (some FUA) all complete with their own data (python3-libnbd aio)", { skip: pythonSkip }, async () => {
     const script = [
       "import nbd, sys",

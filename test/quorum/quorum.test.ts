@@ -46,6 +46,8 @@ test("quorum options: two_node implies wait_for_all unless it is set to 0; contr
   assert.ok(!none.ok && none.error[0]!.includes("expected_votes is required"));
   const bad = quorumOptions({ two_node: true, expected_votes: 3 });
   assert.ok(!bad.ok && bad.error[0]!.includes("two_node needs exactly 2"));
+  const atb = quorumOptions({ auto_tie_breaker: true, expected_votes: 4 });
+  assert.ok(!atb.ok && atb.error[0]!.includes("auto_tie_breaker needs a nodelist"));
   const list = quorumOptions({ nodelist: [{ nodeid: nodeId(1), votes: 2 }, { nodeid: nodeId(2), votes: 1 }] });
   assert.ok(list.ok && list.value.expectedVotes === 3);
 });

@@ -1,5 +1,5 @@
 import { assert, assertNever } from "../../lib/assert.js";
-import type { ConfigurationChange, NodeId, RingId } from "../../totem/index.js";
+import { PAYLOAD_BYTES_MAX, type ConfigurationChange, type NodeId, type RingId } from "../../totem/index.js";
 import { decodeCpgMessage, encodeCpgMessage, groupNameProblem } from "./codec.js";
 import type { CpgChange, CpgCommand, CpgEffect, CpgMember, CpgMessage } from "./types.js";
 
@@ -42,7 +42,7 @@ export class CpgCore {
 
   command(command: CpgCommand): CpgEffect[] {
     if (command.kind === "procdown") return this.procdown(command.pid);
-    const problem = groupNameProblem(command.group) ?? pidProblem(command.pid);
+    const problem = groupNameProblem(command.group) ?? pidProblem(command.pid) ?? (command.kind === "cpg_mcast" ? sizeProblem(command.payload) : null);
     if (problem !== null) return [{ kind: "cpg_rejected", command, reason: problem }];
     switch (command.kind) {
       case "cpg_join":
@@ -195,6 +195,13 @@ export class CpgCore {
 /** cpg_send payloads keep byte 0 free for the stack's service byte. */
 function send(msg: CpgMessage, safe = false): CpgEffect {
   return { kind: "cpg_send", payload: encodeCpgMessage(msg, 1), safe };
+}
+
+/** Room for the CPG header (group name, pid) and the stack's service byte inside one totem payload. */
+const CPG_PAYLOAD_BYTES_MAX = PAYLOAD_BYTES_MAX - 256;
+
+function sizeProblem(payload: Uint8Array): string | null {
+  return payload.byteLength <= CPG_PAYLOAD_BYTES_MAX ? null : `message of ${payload.byteLength} bytes exceeds ${CPG_PAYLOAD_BYTES_MAX}`;
 }
 
 function pidProblem(pid: number): string | null {

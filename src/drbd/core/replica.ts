@@ -4,9 +4,10 @@ import type { BlockErrno } from "../../nbd/block-device.js";
 import type { OnIoError, Protocol } from "../config/model.js";
 import { BITMAP_PAGE_BYTES, BLOCK_BYTES, Bitmap, blocksOf } from "./bitmap.js";
 import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision } from "./handshake.js";
-import { JUST_CREATED, NO_UUID, extentOf, newUuid, type Superblock } from "./metadata.js";
+import { ActivityLog } from "./activity-log.js";
+import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
-import type { Command, ConnState, Crypto, DiskState, Effect, Input, PeerMsg, ReplState, Role } from "./types.js";
+import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
   resource: string;
@@ -61,8 +62,8 @@ interface LinkState {
   lastSentMs: number;
 }
 
-const RESYNC_RUN_BLOCKS = 64;
-const RESYNC_WINDOW = 8;
+const RESYNC_RUN_BLOCKS = 256;
+const RESYNC_WINDOW = 16;
 const PING_INTERVAL_MS = 1000;
 
 /**
@@ -97,14 +98,16 @@ export class Replica {
   /** Writes and flushes sent to the peer and not yet acknowledged as written. */
   private readonly unacked = new Map<number, { reqId: number | undefined; off: number; len: number }>();
   private readonly remoteReads = new Map<number, number>();
-  private readonly activityLog: number[] = [];
+  private readonly activityLog: ActivityLog;
   private promoteReq: { reqId: number; force: boolean; sinceMs: number } | undefined;
   private resyncCursor = 0;
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
 
-  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {}
+  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
+    this.activityLog = new ActivityLog(settings.alExtents);
+  }
 
   /** Attaches the backing store whose metadata the driver has read. */
   attach(sb: Superblock, bits: Uint8Array, nowMs: number): Effect[] {
@@ -112,13 +115,15 @@ export class Replica {
     assert(this.sb === undefined, "attach while attached");
     this.sb = sb;
     this.bitmap = new Bitmap(Math.ceil(sb.sizeBytes / BLOCK_BYTES), bits);
-    this.activityLog.length = 0;
+    this.activityLog.clear();
     if (sb.crashedPrimary) {
       // A crash while Primary: writes to the active extents may not have reached the peer.
       for (const extent of sb.activityLog) this.markExtent(extent);
       this.log(`attached after a crash as Primary: ${sb.activityLog.length} active extents marked out of sync`);
     }
     sb.activityLog = [];
+    // A Primary that attaches its disk (it was diskless) must replay the activity log after a crash too.
+    if (this.role === "Primary") sb.crashedPrimary = true;
     this.disk = sb.disk;
     this.persist();
     // The peer may have written without us: reconnect so both sides compare generations again.
@@ -178,7 +183,7 @@ export class Replica {
     if (sb === undefined || bitmap === undefined) return;
     sb.seq++;
     sb.disk = this.disk === "UpToDate" || this.disk === "Outdated" ? this.disk : "Inconsistent";
-    sb.activityLog = [...this.activityLog];
+    sb.activityLog = this.activityLog.snapshot();
     const pages = [...bitmap.dirtyPages].sort((a, b) => a - b).map((index) => ({
       index,
       bytes: bitmap.bits.slice(index * BITMAP_PAGE_BYTES, (index + 1) * BITMAP_PAGE_BYTES),
@@ -189,7 +194,7 @@ export class Replica {
 
   private markExtent(extent: number): void {
     const bitmap = this.bitmap!;
-    const blocksPerExtent = (4 * 1024 * 1024) / BLOCK_BYTES;
+    const blocksPerExtent = AL_EXTENT_BYTES / BLOCK_BYTES;
     for (let b = extent * blocksPerExtent; b < Math.min(bitmap.blocks, (extent + 1) * blocksPerExtent); b++) bitmap.set(b);
   }
 
@@ -293,7 +298,7 @@ export class Replica {
     this.role = "Secondary";
     if (this.sb !== undefined) {
       this.sb.crashedPrimary = false;
-      this.activityLog.length = 0;
+      this.activityLog.clear();
       this.persist();
     }
     this.log("role Secondary");
@@ -342,7 +347,8 @@ export class Replica {
 
   private onLinkUp(nonce: string): void {
     this.link = { nonce, peerAuthed: false, stateSent: false, lastRecvMs: this.now, lastSentMs: this.now };
-    this.send({ t: "hello", node: this.settings.node, nonce });
+    const { protocol, policies, allowTwoPrimaries } = this.settings;
+    this.send({ t: "hello", node: this.settings.node, nonce, options: { protocol, ...policies, allowTwoPrimaries } });
   }
 
   private onLinkLost(why: string): void {
@@ -386,7 +392,7 @@ export class Replica {
     const link = this.link;
     if (link === undefined) return;
     link.lastRecvMs = this.now;
-    if (msg.t === "hello") return this.onHello(msg.node, msg.nonce);
+    if (msg.t === "hello") return this.onHello(msg.node, msg.nonce, msg.options);
     if (msg.t === "auth") return this.onAuth(msg.mac);
     if (!link.peerAuthed) return this.refuse("peer sent data before authenticating");
     switch (msg.t) {
@@ -421,14 +427,31 @@ export class Replica {
     this.emit({ kind: "link", want: false });
   }
 
-  private onHello(node: string, nonce: string): void {
+  private onHello(node: string, nonce: string, theirs: NetAgreement): void {
     if (node !== this.settings.peer) return this.refuse(`peer says it is ${node}, expected ${this.settings.peer}`);
+    const mismatch = this.disagreement(theirs);
+    if (mismatch !== undefined) return this.refuse(`incompatible ${mismatch}`);
     if (this.settings.authenticate) {
       this.send({ t: "auth", mac: this.crypto.hmac(nonce) });
       return;
     }
     this.link!.peerAuthed = true;
     this.sendState(true);
+  }
+
+  /** The first net setting the peer has differently (discard-local pairs with the peer's discard-remote). */
+  private disagreement(theirs: NetAgreement): string | undefined {
+    const s = this.settings;
+    const mirrored = s.policies.afterSb0pri === "discard-local" ? "discard-remote" : s.policies.afterSb0pri === "discard-remote" ? "discard-local" : s.policies.afterSb0pri;
+    const pairs: Array<[string, unknown, unknown]> = [
+      ["protocol", s.protocol, theirs.protocol],
+      ["after-sb-0pri", mirrored, theirs.afterSb0pri],
+      ["after-sb-1pri", s.policies.afterSb1pri, theirs.afterSb1pri],
+      ["after-sb-2pri", s.policies.afterSb2pri, theirs.afterSb2pri],
+      ["allow-two-primaries", s.allowTwoPrimaries, theirs.allowTwoPrimaries],
+    ];
+    const differing = pairs.find(([, mine, peer]) => mine !== peer);
+    return differing === undefined ? undefined : `${differing[0]} (${s.node}: ${String(differing[1])}, ${s.peer}: ${String(differing[2])})`;
   }
 
   private onAuth(mac: string): void {
@@ -519,7 +542,10 @@ export class Replica {
       this.bitmap?.setRange(w.off, w.len);
       this.unacked.delete(seq);
       const p = w.reqId === undefined ? undefined : this.pending.get(w.reqId);
-      if (p !== undefined) { p.peerPending = false; this.tryComplete(p); }
+      if (p === undefined) continue;
+      p.peerPending = false;
+      if (this.sb === undefined && !p.peerOk) p.error = "EIO"; // it was the only copy
+      this.tryComplete(p);
     }
   }
 
@@ -545,26 +571,12 @@ export class Replica {
     this.emit(effect(id));
   }
 
-  /** Records the extents a write touches in the activity log before the write reaches the disk. */
-  private touchActivityLog(off: number, len: number): void {
-    let changed = false;
-    for (let e = extentOf(off); e <= extentOf(off + len - 1); e++) {
-      const at = this.activityLog.indexOf(e);
-      if (at === this.activityLog.length - 1 && at >= 0) continue;
-      if (at >= 0) this.activityLog.splice(at, 1);
-      else changed = true;
-      this.activityLog.push(e);
-    }
-    while (this.activityLog.length > this.settings.alExtents) this.activityLog.shift();
-    if (changed) this.persist();
-  }
-
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
     const local = this.localUsable() || (this.sb !== undefined && this.repl === "SyncTarget");
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
+    if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
     const p: Pending = { reqId, off, len: data.length, localPending: local, peerPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (!remote && this.bitmap !== undefined) {
@@ -576,7 +588,7 @@ export class Replica {
       this.bitmap.setRange(off, data.length);
     }
     if (local) {
-      this.touchActivityLog(off, data.length);
+      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
       this.invalidateResyncReads(off, data.length);
       this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
     }
@@ -644,11 +656,12 @@ export class Replica {
    * the peer's detached disk lacks.
    */
   private trackChangesForPeer(off: number, len: number): void {
-    if (this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate") {
-      this.newCurrentUuid();
-      this.persist();
-    }
+    const newGeneration = this.sb!.uuids.bitmap === NO_UUID && this.disk === "UpToDate";
+    if (newGeneration) this.newCurrentUuid();
+    const before = this.bitmap!.count;
     this.bitmap!.setRange(off, len);
+    // No activity log covers a Secondary's writes: new bits reach the disk before the data.
+    if (newGeneration || this.bitmap!.count !== before) this.persist();
   }
 
   private onRecvAck(seq: number): void {
@@ -801,8 +814,10 @@ export class Replica {
         wrapped = true;
         continue;
       }
+      // A run is at most 1 MiB and at most what the rate budget still allows.
+      const runMax = Math.min(RESYNC_RUN_BLOCKS, Math.ceil(this.resyncBudgetBytes / BLOCK_BYTES));
       let count = 1;
-      while (count < RESYNC_RUN_BLOCKS && block + count < bitmap.blocks && bitmap.test(block + count) && !this.resyncInFlight.has(block + count)) count++;
+      while (count < runMax && block + count < bitmap.blocks && bitmap.test(block + count) && !this.resyncInFlight.has(block + count)) count++;
       this.resyncCursor = block + count;
       if (this.resyncInFlight.has(block) || this.writesInFlight(block, count)) continue;
       this.resyncInFlight.set(block, { count, stale: false });
@@ -954,7 +969,7 @@ export class Replica {
     this.now = nowMs;
     if (this.sb !== undefined && this.role === "Secondary") {
       this.sb.crashedPrimary = false;
-      this.activityLog.length = 0;
+      this.activityLog.clear();
     }
     this.persist();
     return this.flush();

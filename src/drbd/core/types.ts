@@ -9,7 +9,7 @@ export type ReplState = "Off" | "Established" | "SyncSource" | "SyncTarget" | "V
 
 /** Frames between the two nodes. Binary payloads travel beside the header (see the driver's framing). */
 export type PeerMsg =
-  | { t: "hello"; node: string; nonce: string }
+  | { t: "hello"; node: string; nonce: string; options: NetAgreement }
   | { t: "auth"; mac: string }
   | { t: "state"; handshake: boolean; role: Role; disk: DiskState; sizeBytes: number; uuids: Generations;
       changes: number; crashedPrimary: boolean; primarySinceMs: number; discardMyData: boolean; bitmap?: Uint8Array }
@@ -32,6 +32,15 @@ export type PeerMsg =
   | { t: "verify-done"; differing: number }
   | { t: "ping" }
   | { t: "pong" };
+
+/** Settings both nodes must agree on before they replicate (DRBD refuses to connect otherwise). */
+export interface NetAgreement {
+  protocol: string;
+  afterSb0pri: string;
+  afterSb1pri: string;
+  afterSb2pri: string;
+  allowTwoPrimaries: boolean;
+}
 
 /** Local administrative commands (drbdadm verbs that reach a running resource). */
 export type Command =

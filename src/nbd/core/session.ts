@@ -29,10 +29,16 @@ export type SessionEffect =
   | { kind: "request"; request: NbdRequest }
   | { kind: "close"; reason: string; violation: boolean };
 
+/** The payload of a refused write, skipped before its error reply goes out (clients expect no reply mid-payload). */
+interface Discard {
+  remainingBytes: number;
+  readonly reply: Uint8Array;
+}
+
 type Phase =
   | { name: "client-flags" }
   | { name: "options"; pendingOption: { option: number; dataBytes: number } | undefined }
-  | { name: "transmission"; exp: AttachedExport; pendingWrite: RequestHeader | undefined; discardBytes: number }
+  | { name: "transmission"; exp: AttachedExport; pendingWrite: RequestHeader | undefined; discard: Discard | undefined }
   | { name: "closed" };
 
 /**
@@ -139,15 +145,18 @@ export class NbdSession {
     if (outcome.next === "close") return this.close(effects, outcome.reason, outcome.violation);
     if (outcome.next === "attach") {
       effects.push({ kind: "attach", exportName: outcome.exportName });
-      this.phase = { name: "transmission", exp: outcome.description, pendingWrite: undefined, discardBytes: 0 };
+      this.phase = { name: "transmission", exp: outcome.description, pendingWrite: undefined, discard: undefined };
     }
     return true;
   }
 
   private stepTransmission(phase: Extract<Phase, { name: "transmission" }>, effects: SessionEffect[]): boolean {
-    if (phase.discardBytes > 0) {
-      phase.discardBytes -= this.input.skip(phase.discardBytes);
-      return phase.discardBytes === 0;
+    if (phase.discard !== undefined) {
+      phase.discard.remainingBytes -= this.input.skip(phase.discard.remainingBytes);
+      if (phase.discard.remainingBytes > 0) return false;
+      effects.push({ kind: "send", bytes: phase.discard.reply });
+      phase.discard = undefined;
+      return true;
     }
     if (phase.pendingWrite !== undefined) {
       if (this.input.length < phase.pendingWrite.lengthBytes) return false;
@@ -161,8 +170,7 @@ export class NbdSession {
     if (header.type === Command.DISC) return this.close(effects, "client disconnected", false);
     const error: BlockErrno | undefined = requestError(header, phase.exp, this.limits.requestBytesMax);
     if (error !== undefined) {
-      effects.push({ kind: "send", bytes: encodeSimpleReply(header.handle, error) });
-      phase.discardBytes = payloadBytes(header);
+      phase.discard = { remainingBytes: payloadBytes(header), reply: encodeSimpleReply(header.handle, error) };
     } else if (header.type === Command.WRITE) {
       phase.pendingWrite = header;
     } else {

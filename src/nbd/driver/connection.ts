@@ -3,7 +3,8 @@ import { AssertionFailure, assert, assertNever } from "../../lib/assert.js";
 import { type BlockDevice, BlockDeviceError, type BlockErrno } from "../block-device.js";
 import { NbdSession, type SessionEffect, type SessionLimits } from "../core/session.js";
 import type { ExportCatalog } from "../core/handshake.js";
-import { type NbdRequest, encodeSimpleReply } from "../core/transmission.js";
+import { type NbdRequest, writeSimpleReply } from "../core/transmission.js";
+import { SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
 
 export interface ConnectionLimits {
   /** Requests being served at once before the connection stops reading. */
@@ -164,7 +165,10 @@ export class NbdConnection {
   }
 
   private reply(handle: bigint, errno: BlockErrno | undefined, data: Uint8Array | undefined): void {
-    this.send(encodeSimpleReply(handle, errno));
+    // Node's shared pool: no allocation or zero-filling per reply.
+    const header = Buffer.allocUnsafe(SIMPLE_REPLY_HEADER_BYTES);
+    writeSimpleReply(header, 0, handle, errno);
+    this.send(header);
     if (errno === undefined && data !== undefined) this.send(data);
   }
 

@@ -18,6 +18,8 @@ export function quorumOptions(settings: QuorumSettings): Result<QuorumOptions, s
   const window = settings.last_man_standing_window ?? LAST_MAN_STANDING_WINDOW_MS;
   if (!Number.isInteger(window) || window <= 0) problems.push("quorum.last_man_standing_window must be a positive integer (ms)");
   if (lastManStanding && votes !== 1) problems.push("quorum.last_man_standing needs one vote per node");
+  // Both halves of a split must pick the same tie-breaker: only a nodelist guarantees they know the same nodes.
+  if ((settings.auto_tie_breaker ?? false) && settings.nodelist === undefined) problems.push("quorum.auto_tie_breaker needs a nodelist");
   if (problems.length > 0 || expectedVotes === undefined) return err(problems);
   return ok({
     expectedVotes, votes, twoNode, waitForAll: settings.wait_for_all ?? twoNode, lastManStanding, lastManStandingWindowMs: window,

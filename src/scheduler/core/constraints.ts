@@ -115,19 +115,23 @@ function addLocation(out: Constraints, c: LocationConstraint, lookup: (id: strin
     targets = [...byId.entries()].filter(([id]) => pattern.test(id)).map(([, rsc]) => ({ rsc, role: c.role }));
   }
   for (const set of c.sets) for (const id of set.resources) targets.push(...lookup(id).map((rsc) => ({ rsc, role: set.role ?? c.role })));
+  const discovery = c.resourceDiscovery === "never" || c.resourceDiscovery === "exclusive" ? c.resourceDiscovery : "always";
+  // Rules may each carry their own role; one location entry per role.
+  const roles = c.rules.length === 0 ? [undefined] : [...new Set(c.rules.map((r) => r.role))];
   for (const { rsc, role } of targets) {
-    const scores = new Map<NodeName, Score>();
-    for (const node of nodes) {
-      const value = locationScore(c, rsc, node, role, now);
-      if (value !== undefined) scores.set(node.name, value);
+    for (const ruleRole of roles) {
+      const scores = new Map<NodeName, Score>();
+      for (const node of nodes) {
+        const value = locationScore(c, rsc, node, ruleRole, now);
+        if (value !== undefined) scores.set(node.name, value);
+      }
+      out.locations.push({ id: c.id, rsc, role: roleFilter(ruleRole ?? role), scores, discovery });
     }
-    const discovery = c.resourceDiscovery === "never" || c.resourceDiscovery === "exclusive" ? c.resourceDiscovery : "always";
-    out.locations.push({ id: c.id, rsc, role: roleFilter(role), scores, discovery });
   }
 }
 
-/** The score a location constraint gives one node, or undefined when it says nothing about it. */
-function locationScore(c: LocationConstraint, rsc: Rsc, node: SchedNode, role: string | undefined, now: number): Score | undefined {
+/** The score a location constraint's rules (those of one role) give a node, or undefined when they say nothing. */
+function locationScore(c: LocationConstraint, rsc: Rsc, node: SchedNode, ruleRole: string | undefined, now: number): Score | undefined {
   if (c.node !== undefined) return c.node === node.name ? (parseScore(c.score) ?? ZERO) : undefined;
   const first = primitivesOf(rsc)[0];
   const ctx = {
@@ -138,11 +142,10 @@ function locationScore(c: LocationConstraint, rsc: Rsc, node: SchedNode, role: s
   };
   let result: Score | undefined;
   for (const rule of c.rules) {
-    if (!ruleMatches({ ...rule, role: undefined }, ctx)) continue;
+    if (rule.role !== ruleRole || !ruleMatches({ ...rule, role: undefined }, ctx)) continue;
     const value = ruleScore(rule, ctx);
     if (result === undefined || value > result) result = value;
   }
-  void role;
   return result;
 }
 

@@ -6,6 +6,8 @@ import { allowMigrate } from "./meta.js";
 
 /** "then" may start only once one of "first" is running. */
 interface Edge {
+  /** Instances of a clone come and go without restarting what is ordered after the clone. */
+  fromClone?: boolean;
   first: PrimitiveRsc[];
   reason: string;
   then: PrimitiveRsc[];
@@ -15,12 +17,12 @@ export interface OrderingEffects {
   restarts: Map<PrimitiveRsc, string>;
 }
 
-/** Whether a primitive stops and starts again (a migration does not restart what depends on it). */
+/** Whether a primitive will (re)start in this transition (a migration does not restart what depends on it). */
 function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): boolean {
   if (restarts.has(p)) return true;
-  if (p.active.length === 0 || p.assigned === undefined) return false;
+  if (p.assigned === undefined) return false;
   const migrates = allowMigrate(p) && p.active.length === 1 && !p.active[0]!.failed && p.active[0]!.node !== p.assigned;
-  return !migrates && p.active.some((a) => a.node !== p.assigned || a.failed);
+  return !migrates && needsStart(p);
 }
 
 /**
@@ -51,12 +53,13 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       continue;
     }
     const action = o.first.kind === "primitive" ? "start" : "running";
-    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then) });
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone" });
   }
   propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
     let changed = false;
     for (const e of edges) {
+      if (e.fromClone === true) continue;
       const restarting = e.first.some((f) => restartsOrMoves(f, restarts));
       if (!restarting) continue;
       for (const t of e.then) {

@@ -1,5 +1,5 @@
 import type { ClusterOptions } from "./options.js";
-import type { Colocation, Constraints } from "./constraints.js";
+import type { Colocation, Constraints, Location } from "./constraints.js";
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
@@ -61,7 +61,8 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   const primaries = ctx.withPrimary.get(unit) ?? [];
   for (const c of primaries) assignUnit(c.primary, ctx);
   let scores = ownScores(unit, ctx);
-  scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
+  // A clone places its instances by its own preferences; what depends on it follows.
+  if (unit.kind !== "clone") scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
@@ -81,8 +82,8 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
   const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
   const explicitlyAllowed = new Set<NodeName>();
-  for (const loc of ctx.constraints.locations) {
-    if (!subjects.has(loc.rsc) || loc.role === "Promoted" || loc.role === "Unpromoted") continue;
+  for (const loc of locationsOf(subjects, ctx.constraints.locations)) {
+    if (loc.role === "Promoted" || loc.role === "Unpromoted") continue;
     for (const [node, value] of loc.scores) {
       const current = scores.get(node) ?? ZERO;
       const base = !ctx.options.symmetric && !explicitlyAllowed.has(node) ? ZERO : current;
@@ -100,6 +101,29 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
   }
   return scores;
+}
+
+const locationIndexes = new WeakMap<Location[], Map<Rsc, number[]>>();
+
+/**
+ * The location constraints on any of `subjects`, in document order. Indexed once per
+ * constraint list: scanning every constraint for every unit was quadratic (half of
+ * the scheduler's time at 10,000 resources).
+ */
+function locationsOf(subjects: Set<Rsc>, locations: Location[]): Location[] {
+  let index = locationIndexes.get(locations);
+  if (index === undefined) {
+    index = new Map();
+    locations.forEach((loc, i) => {
+      const list = index!.get(loc.rsc);
+      if (list === undefined) index!.set(loc.rsc, [i]);
+      else list.push(i);
+    });
+    locationIndexes.set(locations, index);
+  }
+  const positions: number[] = [];
+  for (const subject of subjects) positions.push(...(index.get(subject) ?? []));
+  return positions.sort((a, b) => a - b).map((i) => locations[i]!);
 }
 
 /** Ticket effects on a resource or on anything it belongs to. */
@@ -218,7 +242,7 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.map((a) => a.node), [p], ctx);
+  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
 
@@ -242,7 +266,7 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 }
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
-  const currents = group.children.flatMap((c) => c.active.map((a) => a.node));
+  const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
   const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {

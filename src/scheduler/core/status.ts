@@ -163,7 +163,8 @@ export function failCount(table: FailureTable, p: PrimitiveRsc, node: NodeName, 
   const byRsc = table.get(node);
   if (byRsc === undefined) return ZERO;
   let total = ZERO;
-  for (const name of new Set([p.id, p.configId])) {
+  // Called for every primitive on every node: no temporary collections here.
+  for (const name of p.id === p.configId ? [p.id] : [p.id, p.configId]) {
     const f = byRsc.get(name);
     if (f === undefined) continue;
     if (failureTimeoutS > 0 && f.lastFailureAt > 0 && f.lastFailureAt + failureTimeoutS <= now) continue;

@@ -30,7 +30,8 @@ export function evaluateTickets(dependencies: TicketDependency[], tickets: Ticke
     if (usable) continue;
     let effect = outcome.effects.get(dep.rsc);
     if (effect === undefined) outcome.effects.set(dep.rsc, (effect = { banned: false, noPromotion: false, frozen: false }));
-    if (dep.role === "Promoted") effect.noPromotion = true;
+    // For the promoted role, only loss-policy=stop takes the whole clone down; otherwise it is demoted.
+    if (dep.role === "Promoted" && dep.lossPolicy !== "stop") effect.noPromotion = true;
     else if (!granted && dep.lossPolicy === "freeze") effect.frozen = true;
     else effect.banned = true;
     if (!granted && dep.lossPolicy === "fence") {

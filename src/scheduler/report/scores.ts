@@ -1,13 +1,41 @@
 import type { Transition } from "../core/schedule.js";
+import type { Rsc } from "../core/model.js";
 import { formatScore } from "../core/score.js";
+import { unitOf } from "../core/placement.js";
 
-/** Allocation scores, one line per resource and node, like crm_simulate --show-scores. */
+/** The prefix crm_simulate 2.1.5 prints, named after the step that assigned the scores. */
+const STEP: Record<Rsc["kind"], string> = {
+  primitive: "pcmk__primitive_assign",
+  group: "pcmk__group_assign",
+  clone: "pcmk__clone_allocate",
+};
+
+/** Allocation scores, one line per placement unit and node, like crm_simulate --show-scores. */
 export function formatScores(t: Transition): string[] {
+  const kinds = new Map(t.resources.map((r) => [r.id, r.kind] as const));
+  const allowed = t.options.symmetric ? undefined : allowedNodes(t);
   const lines: string[] = [];
   for (const [rsc, scores] of t.scores) {
+    const step = STEP[kinds.get(rsc) ?? "primitive"];
     for (const [node, value] of [...scores].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      lines.push(`allocation score: ${rsc} allocation score on ${node}: ${formatScore(value)}`);
+      if (allowed !== undefined && !allowed.get(rsc)?.has(node)) continue;
+      lines.push(`${step}: ${rsc} allocation score on ${node}: ${formatScore(value)}`);
     }
   }
   return lines;
+}
+
+/**
+ * In an opt-in cluster Pacemaker lists only the nodes a resource may consider: those
+ * a location constraint on it (or on one of its members) names.
+ */
+function allowedNodes(t: Transition): Map<string, Set<string>> {
+  const allowed = new Map<string, Set<string>>();
+  for (const loc of t.constraints.locations) {
+    const unit = unitOf(loc.rsc).id;
+    const nodes = allowed.get(unit) ?? new Set<string>();
+    for (const node of loc.scores.keys()) nodes.add(node);
+    allowed.set(unit, nodes);
+  }
+  return allowed;
 }

@@ -15,6 +15,7 @@ export interface TotemConfig {
   readonly send_join: number;
   readonly consensus: number;
   readonly merge: number;
+  /** Link re-check period: read by the driver (links are a transport concern), not the core. */
   readonly downcheck: number;
   readonly fail_recv_const: number;
   readonly seqno_unchanged_const: number;
@@ -23,6 +24,10 @@ export interface TotemConfig {
   readonly max_messages: number;
   /** Bytes of application payload packed into one frame (one seq on the ring). */
   readonly netmtu: number;
+  /**
+   * Accepted for corosync.conf compatibility; the core never holds the token
+   * while retransmissions are requested, which is what `yes` asks for.
+   */
   readonly cancel_token_hold_on_retransmit: boolean;
   /**
    * Quorate addition (0 disables): after token loss, a member that has sent

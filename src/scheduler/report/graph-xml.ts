@@ -1,0 +1,52 @@
+import { createElement, serializeXml, type XmlElement } from "../../cib/index.js";
+import type { Transition } from "../core/schedule.js";
+import type { GraphAction } from "../core/graph.js";
+import { inputsOf, isFencing, operationKey, primitiveConfigs } from "./graph-keys.js";
+
+/**
+ * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
+ * one <synapse> per action, its <action_set> holding the action and its <inputs>
+ * the actions it waits for. Resource actions are <rsc_op>, fencing is <crm_event
+ * operation="stonith">. Pseudo-actions and notifications are not emitted.
+ */
+export function graphXml(t: Transition): string {
+  const configs = primitiveConfigs(t);
+  const uuid = new Map(t.nodes.map((n) => [n.name, n.id] as const));
+  const inputs = inputsOf(t);
+  const byId = new Map(t.graph.actions.map((a) => [a.id, a] as const));
+  const header = (a: GraphAction): Record<string, string> => ({
+    id: String(a.id),
+    operation: isFencing(a) ? "stonith" : a.operation,
+    operation_key: operationKey(a),
+    on_node: a.node,
+    on_node_uuid: uuid.get(a.node) ?? a.node,
+  });
+  const full = (a: GraphAction): XmlElement => {
+    const config = configs.get(a.resource);
+    const attributes: Record<string, string> = {};
+    if (a.intervalMs > 0) attributes["CRM_meta_interval"] = String(a.intervalMs);
+    attributes["CRM_meta_on_node"] = a.node;
+    attributes["CRM_meta_timeout"] = String(a.timeoutMs);
+    if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
+    const agent = config === undefined ? [] : [createElement("primitive", { id: a.resource, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
+    return createElement(isFencing(a) ? "crm_event" : "rsc_op", header(a), [...agent, createElement("attributes", attributes)]);
+  };
+  const synapses = t.graph.actions.map((a, index) =>
+    createElement("synapse", { id: String(index) }, [
+      createElement("action_set", {}, [full(a)]),
+      createElement("inputs", {}, (inputs.get(a.id) ?? []).map((before) => {
+        const b = byId.get(before)!;
+        return createElement("trigger", {}, [createElement(isFencing(b) ? "crm_event" : "rsc_op", header(b))]);
+      })),
+    ]),
+  );
+  const root = createElement("transition_graph", {
+    "cluster-delay": t.options.all.get("cluster-delay") ?? "60s",
+    "stonith-timeout": t.options.all.get("stonith-timeout") ?? "60s",
+    "failed-stop-offset": "INFINITY",
+    "failed-start-offset": "INFINITY",
+    "batch-limit": "0",
+    transition_id: "0",
+  }, synapses);
+  return serializeXml(root) + "\n";
+}
