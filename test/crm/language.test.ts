@@ -56,3 +56,19 @@ test("crm language: every CIB our cases write validates against Pacemaker's RELA
     assert.equal(result.status, "valid", `${c.name}: ${JSON.stringify(result)}`);
   }
 });
+
+test("crm language: filter edits objects through a shell command; they keep their place and the ids of their parts", async () => {
+  const run = await runCrm(script(
+    "primitive a Dummy", "primitive b Dummy", "primitive c Dummy", "group g a b",
+    "location l a rule $id=keep -inf: not_defined x",
+    `filter "sed 's/a b/c b/'" g`,
+    `filter "sed 's/not_defined x/not_defined x or y eq 1/'" l`,
+  ));
+  assert.equal(run.stderr, "");
+  assert.equal(await run.show(), "primitive a Dummy\nprimitive b Dummy\nprimitive c Dummy\ngroup g c b\nlocation l a \\\n\trule -inf: not_defined x or y eq 1");
+  const xml = serializeXml(run.store.cib);
+  assert.match(xml, /<rule id="keep" /);
+  assert.match(xml, /id="keep-expression"\/>\s*<expression [^>]*id="keep-expression-0"/);
+  // c moved into g's place in the document; a, released from g, follows it.
+  assert.match(xml, /<resources>\s*<group id="g">\s*<primitive id="c"[^>]*\/>\s*<primitive id="b"[^>]*\/>\s*<\/group>\s*<primitive id="a"/);
+});

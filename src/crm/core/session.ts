@@ -13,6 +13,8 @@ export class ConfigureSession {
   /** The configuration as read or last committed. Never mutated: every edit works on a copy. */
   private base: XmlElement;
   working: Configuration;
+  /** Ids an edit dropped since the last commit; crmsh does not hand them out again before commit. */
+  readonly retired = new Set<string>();
 
   constructor(cib: XmlElement, private readonly lookup?: AgentLookup) {
     this.working = new Configuration(cib);
@@ -63,6 +65,7 @@ export class ConfigureSession {
   }
 
   committed(cib: XmlElement): void {
+    this.retired.clear();
     this.working = new Configuration(cib);
     this.base = this.working.configuration;
   }

@@ -11,5 +11,5 @@ export async function runFilter(session: ConfigureSession, command: string, ids:
   const result = spawnSync("/bin/sh", ["-c", command], { input: `${before}\n`, encoding: "utf8", timeout: FILTER_TIMEOUT_MS });
   if (result.error !== undefined) throw new CrmError(`filter: ${result.error.message}`);
   if (result.status !== 0) throw new CrmError(`filter: '${command}' exited with status ${result.status ?? "?"}: ${result.stderr.trim()}`);
-  session.edit((config) => replaceObjects(config, ids, result.stdout));
+  session.edit((config) => replaceObjects(config, ids, result.stdout, session.retired));
 }

@@ -1,12 +1,12 @@
 import { type XmlElement, element } from "../xml.js";
-import { parseAttrSet, parsePairs } from "./attrs.js";
+import { parseAttrSet } from "./attrs.js";
 import type { BuildContext } from "./context.js";
 import type { NewObject } from "./objects.js";
 import { CrmSyntaxError, type TokenStream, expectId, splitAssignment } from "./stream.js";
 
 /** Attributes of <op> itself; any other name=value on an op line goes to its instance_attributes. */
 export const OP_ATTRIBUTES = new Set([
-  "interval", "timeout", "role", "start-delay", "interval-origin", "on-fail", "requires",
+  "interval", "timeout", "role", "start-delay", "interval-origin", "on-fail",
   "enabled", "record-pending", "description",
 ]);
 
@@ -154,7 +154,8 @@ export function parseBundle(stream: TokenStream, ctx: BuildContext): NewObject {
       if (parent === undefined || parent.kind !== "element") throw new CrmSyntaxError(`${keyword.text} must follow network/storage`, keyword);
       const mapping = pairsElement(stream, keyword.text);
       const mappingId = mapping.attrs.get("id");
-      if (mappingId !== undefined) ctx.ids.claim(mappingId);
+      if (mappingId === undefined) throw new CrmSyntaxError(`${keyword.text} needs id=ID`, keyword);
+      ctx.ids.claim(mappingId);
       parent.children.push(mapping);
     } else if (keyword.text === "primitive") {
       members.push(stream.next("a primitive id").text);
@@ -179,4 +180,3 @@ function pairsElement(stream: TokenStream, name: string): XmlElement {
   return el;
 }
 
-export { parsePairs };
