@@ -16,7 +16,7 @@ const STEPS = 120;
 
 interface BlockHistory { content: Uint8Array; acked: boolean }
 
-export class Run {
+class Run {
   readonly pair: Pair;
   readonly history = new Map<number, BlockHistory[]>();
   readonly inFlight = new Map<number, { node: SimNode; block: number; entry: BlockHistory }>();
