@@ -61,7 +61,8 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   const primaries = ctx.withPrimary.get(unit) ?? [];
   for (const c of primaries) assignUnit(c.primary, ctx);
   let scores = ownScores(unit, ctx);
-  scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
+  // A clone places its instances by its own preferences; what depends on it follows.
+  if (unit.kind !== "clone") scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
