@@ -30,6 +30,8 @@ export interface Ordering {
   id: string;
   /** Set id when "first" is one of a require-all=false set: any one member suffices. */
   anyOf: string | undefined;
+  /** For a clone "first": how many instances must run (clone-min, or 1 with require-all=false). */
+  cloneMin: number | undefined;
   first: Rsc;
   firstAction: string;
   then: Rsc;
@@ -178,8 +180,8 @@ function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>
   const symmetrical = c.symmetrical === undefined ? kind !== "Serialize" : c.symmetrical === "true";
   const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind, anyOf?: string): void => {
     if (first === then) return;
-    out.orderings.push({ id: c.id, anyOf, first, firstAction, then, thenAction, kind: k });
-    if (symmetrical) out.orderings.push({ id: c.id, anyOf: undefined, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
+    out.orderings.push({ id: c.id, anyOf, cloneMin: cloneMinimum(first, c.requireAll), first, firstAction, then, thenAction, kind: k });
+    if (symmetrical) out.orderings.push({ id: c.id, anyOf: undefined, cloneMin: undefined, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
   };
   if (c.sets.length === 0) {
     for (const first of lookup(c.first)) for (const then of lookup(c.then)) push(first, c.firstAction ?? "start", then, c.thenAction ?? c.firstAction ?? "start", kind);
@@ -198,6 +200,13 @@ function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>
     const anyOf = set.requireAll ? undefined : set.id;
     for (const f of firsts) for (const t of thens) push(f, action, t, next.action ?? "start", kind, anyOf);
   });
+}
+
+function cloneMinimum(first: Rsc, requireAll: string | undefined): number | undefined {
+  if (first.kind !== "clone") return undefined;
+  const min = Number(first.meta.get("clone-min") ?? "0");
+  if (min > 0) return min;
+  return requireAll === "false" ? 1 : undefined;
 }
 
 function orderKind(kind: string | undefined, scoreText: string | undefined): OrderKind {

@@ -8,6 +8,8 @@ import { allowMigrate } from "./meta.js";
 interface Edge {
   /** Instances of a clone come and go without restarting what is ordered after the clone. */
   fromClone?: boolean;
+  /** At least this many of "first" must run (clone-min); also stops a "then" that stays in place. */
+  minimum?: number;
   first: PrimitiveRsc[];
   reason: string;
   then: PrimitiveRsc[];
@@ -52,6 +54,10 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       }
       continue;
     }
+    if (o.cloneMin !== undefined) {
+      edges.push({ first: firsts, reason: `clone-one-or-more:${o.id}`, then: primitivesOf(o.then), fromClone: true, minimum: o.cloneMin });
+      continue;
+    }
     const action = o.first.kind === "primitive" ? "start" : "running";
     edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone" });
   }
@@ -94,9 +100,10 @@ function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocke
   for (let round = 0; round < 20; round++) {
     let changed = false;
     for (const e of edges) {
-      if (e.first.some((f) => startRunnable(f, unrunnable))) continue;
+      const runnable = e.first.filter((f) => startRunnable(f, unrunnable)).length;
+      if (runnable >= (e.minimum ?? 1)) continue;
       for (const t of e.then) {
-        if (unrunnable.has(t) || t.assigned === undefined || t.blocked || !needsStart(t)) continue;
+        if (unrunnable.has(t) || t.assigned === undefined || t.blocked || (e.minimum === undefined && !needsStart(t))) continue;
         const running = t.active.length > 0;
         unrunnable.set(t, { reason: `due to unrunnable ${e.reason}`, blocked: !running });
         changed = true;

@@ -2,7 +2,7 @@ import type { SchedulerInput } from "../../cib/index.js";
 import { readOptions, type ClusterOptions } from "./options.js";
 import { unpackNodes } from "./nodes.js";
 import { buildResources } from "./resources.js";
-import { unpackStatus, type StatusView } from "./status.js";
+import { unpackStatus, type FailureTable, type StatusView } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
 import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
@@ -28,6 +28,7 @@ export interface Transition {
   graph: TransitionGraph;
   /** Allocation scores per placement unit (resource id → node → score). */
   scores: Map<string, Map<NodeName, Score>>;
+  failures: FailureTable;
 }
 
 /**
@@ -68,6 +69,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
     summary: formatSummary(changes, fences),
     graph: buildGraph(changes, fences, constraints, status as StatusView),
     scores,
+    failures: status.failures,
   };
 }
 

@@ -22,6 +22,20 @@ export function formatScores(t: Transition): string[] {
       lines.push(`${step}: ${rsc} allocation score on ${node}: ${formatScore(value)}`);
     }
   }
+  return [...lines, ...promotionLines(t)];
+}
+
+/** crm_simulate's "s:0 promotion score on n2: 10": each placed instance of a promotable clone. */
+function promotionLines(t: Transition): string[] {
+  const lines: string[] = [];
+  for (const rsc of t.resources) {
+    if (rsc.kind !== "clone" || !rsc.promotable) continue;
+    for (const instance of rsc.instances) {
+      if (instance.kind !== "primitive" || instance.assigned === undefined) continue;
+      const score = instance.promotionScore.get(instance.assigned);
+      if (score !== undefined) lines.push(`${instance.id} promotion score on ${instance.assigned}: ${formatScore(score)}`);
+    }
+  }
   return lines;
 }
 

@@ -210,7 +210,7 @@ class ViewReader {
         case "rsc_colocation":
           return [{ kind: "colocation", id: attr(e, "id"), rsc: get("rsc"), withRsc: get("with-rsc"), rscRole: get("rsc-role"), withRscRole: get("with-rsc-role"), score: get("score"), nodeAttribute: get("node-attribute"), sets }];
         case "rsc_order":
-          return [{ kind: "order", id: attr(e, "id"), first: get("first"), then: get("then"), firstAction: get("first-action"), thenAction: get("then-action"), orderKind: get("kind"), score: get("score"), symmetrical: get("symmetrical"), sets }];
+          return [{ kind: "order", id: attr(e, "id"), first: get("first"), then: get("then"), firstAction: get("first-action"), thenAction: get("then-action"), orderKind: get("kind"), score: get("score"), symmetrical: get("symmetrical"), requireAll: get("require-all"), sets }];
         case "rsc_ticket":
           return [{ kind: "ticket", id: attr(e, "id"), rsc: get("rsc"), rscRole: get("rsc-role"), ticket: attr(e, "ticket"), lossPolicy: get("loss-policy"), sets }];
         default:

@@ -140,6 +140,7 @@ export interface OrderConstraint {
   orderKind: string | undefined;
   score: string | undefined;
   symmetrical: string | undefined;
+  requireAll: string | undefined;
   sets: ResourceSet[];
 }
 
