@@ -1,5 +1,5 @@
 import type { ClusterOptions } from "./options.js";
-import type { Colocation, Constraints } from "./constraints.js";
+import type { Colocation, Constraints, Location } from "./constraints.js";
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
@@ -23,6 +23,8 @@ export interface PlacementContext {
   /** Final allocation scores per unit, for --show-scores and explain. */
   unitScores: Map<Rsc, Map<NodeName, Score>>;
   state: Map<Rsc, "assigning" | "done">;
+  /** Location constraints by the resource they name. */
+  locationsByRsc: Map<Rsc, Location[]>;
   /** Utilization consumed per node so far. */
   used: Map<NodeName, Map<string, number>>;
 }
@@ -38,6 +40,7 @@ export function unitOf(rsc: Rsc): Rsc {
 }
 
 export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
+  for (const loc of ctx.constraints.locations) push(ctx.locationsByRsc, loc.rsc, loc);
   for (const c of ctx.constraints.colocations) {
     const dep = unitOf(c.dependent), prim = unitOf(c.primary);
     if (dep === prim) continue;
@@ -82,8 +85,8 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
   const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
   const explicitlyAllowed = new Set<NodeName>();
-  for (const loc of ctx.constraints.locations) {
-    if (!subjects.has(loc.rsc) || loc.role === "Promoted" || loc.role === "Unpromoted") continue;
+  for (const loc of [...subjects].flatMap((subject) => ctx.locationsByRsc.get(subject) ?? [])) {
+    if (loc.role === "Promoted" || loc.role === "Unpromoted") continue;
     for (const [node, value] of loc.scores) {
       const current = scores.get(node) ?? ZERO;
       const base = !ctx.options.symmetric && !explicitlyAllowed.has(node) ? ZERO : current;
@@ -137,6 +140,7 @@ export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: Primiti
 }
 
 export function failureBanned(p: PrimitiveRsc, node: NodeName, ctx: PlacementContext): boolean {
+  if ((ctx.failures.get(node)?.size ?? 0) === 0) return false;
   const threshold = migrationThreshold(p);
   if (threshold <= 0) return false;
   return failCount(ctx.failures, p, node, failureTimeoutS(p), ctx.now) >= threshold;
@@ -230,7 +234,7 @@ export function keepInPlace(p: PrimitiveRsc): void {
 }
 
 export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: PlacementContext): void {
-  p.scores = new Map(ctx.unitScores.get(p) ?? p.scores);
+  p.scores = ctx.unitScores.get(p) ?? p.scores;
   if (choice === undefined) {
     p.assigned = undefined;
     p.nextRole = "Stopped";
