@@ -23,6 +23,8 @@ export interface PlacementContext {
   /** Final allocation scores per unit, for --show-scores and explain. */
   unitScores: Map<Rsc, Map<NodeName, Score>>;
   state: Map<Rsc, "assigning" | "done">;
+  /** Location constraints by the resource they name. */
+  locationsByRsc: Map<Rsc, Location[]>;
   /** Utilization consumed per node so far. */
   used: Map<NodeName, Map<string, number>>;
 }
@@ -38,6 +40,7 @@ export function unitOf(rsc: Rsc): Rsc {
 }
 
 export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
+  for (const loc of ctx.constraints.locations) push(ctx.locationsByRsc, loc.rsc, loc);
   for (const c of ctx.constraints.colocations) {
     const dep = unitOf(c.dependent), prim = unitOf(c.primary);
     if (dep === prim) continue;
@@ -82,7 +85,7 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
   const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
   const explicitlyAllowed = new Set<NodeName>();
-  for (const loc of locationsOf(subjects, ctx.constraints.locations)) {
+  for (const loc of [...subjects].flatMap((subject) => ctx.locationsByRsc.get(subject) ?? [])) {
     if (loc.role === "Promoted" || loc.role === "Unpromoted") continue;
     for (const [node, value] of loc.scores) {
       const current = scores.get(node) ?? ZERO;
@@ -101,29 +104,6 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
   }
   return scores;
-}
-
-const locationIndexes = new WeakMap<Location[], Map<Rsc, number[]>>();
-
-/**
- * The location constraints on any of `subjects`, in document order. Indexed once per
- * constraint list: scanning every constraint for every unit was quadratic (half of
- * the scheduler's time at 10,000 resources).
- */
-function locationsOf(subjects: Set<Rsc>, locations: Location[]): Location[] {
-  let index = locationIndexes.get(locations);
-  if (index === undefined) {
-    index = new Map();
-    locations.forEach((loc, i) => {
-      const list = index!.get(loc.rsc);
-      if (list === undefined) index!.set(loc.rsc, [i]);
-      else list.push(i);
-    });
-    locationIndexes.set(locations, index);
-  }
-  const positions: number[] = [];
-  for (const subject of subjects) positions.push(...(index.get(subject) ?? []));
-  return positions.sort((a, b) => a - b).map((i) => locations[i]!);
 }
 
 /** Ticket effects on a resource or on anything it belongs to. */
@@ -160,6 +140,7 @@ export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: Primiti
 }
 
 export function failureBanned(p: PrimitiveRsc, node: NodeName, ctx: PlacementContext): boolean {
+  if ((ctx.failures.get(node)?.size ?? 0) === 0) return false;
   const threshold = migrationThreshold(p);
   if (threshold <= 0) return false;
   return failCount(ctx.failures, p, node, failureTimeoutS(p), ctx.now) >= threshold;
@@ -253,7 +234,7 @@ export function keepInPlace(p: PrimitiveRsc): void {
 }
 
 export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: PlacementContext): void {
-  p.scores = new Map(ctx.unitScores.get(p) ?? p.scores);
+  p.scores = ctx.unitScores.get(p) ?? p.scores;
   if (choice === undefined) {
     p.assigned = undefined;
     p.nextRole = "Stopped";

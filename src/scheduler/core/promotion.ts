@@ -1,8 +1,8 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc } from "./model.js";
 import { primitivesOf } from "./model.js";
-import { ticketEffect, type PlacementContext } from "./placement.js";
+import { primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
-import { addScores, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
+import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 
 type Instance = PrimitiveRsc | GroupRsc;
 
@@ -68,5 +68,18 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
       found = true;
     }
   }
-  return found ? total : MINUS_INFINITY;
+  if (!found) return MINUS_INFINITY;
+  return addScores(total, colocationBonus(clone, node, ctx));
+}
+
+/** "clone:Promoted with X" steers promotion: its score counts where X is placed. */
+function colocationBonus(clone: CloneRsc, node: NodeName, ctx: PlacementContext): Score {
+  let bonus = ZERO;
+  for (const c of ctx.withPrimary.get(clone) ?? []) {
+    if (c.dependentRole !== "Promoted") continue;
+    const placed = primaryNodes(c.primary, c.primaryRole).has(node);
+    if (placed) bonus = addScores(bonus, c.score);
+    else if (c.score >= INFINITY) bonus = MINUS_INFINITY;
+  }
+  return bonus;
 }

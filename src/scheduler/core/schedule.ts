@@ -48,7 +48,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
-    withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(),
+    withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
   };
   placeAll(resources, ctx);
   const fences = fencing(nodes, options, resources, input.haveQuorum);

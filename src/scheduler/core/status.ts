@@ -161,7 +161,7 @@ function readFailures(attributes: ReadonlyArray<readonly [string, string]>): Map
 /** The fail-count of a primitive on a node, honouring failure-timeout. */
 export function failCount(table: FailureTable, p: PrimitiveRsc, node: NodeName, failureTimeoutS: number, now: number): Score {
   const byRsc = table.get(node);
-  if (byRsc === undefined) return ZERO;
+  if (byRsc === undefined || byRsc.size === 0) return ZERO;
   let total = ZERO;
   // Called for every primitive on every node: no temporary collections here.
   for (const name of p.id === p.configId ? [p.id] : [p.id, p.configId]) {

@@ -42,7 +42,7 @@ function indexById(root: XmlElement): Map<string, XmlElement> {
     const element = stack.pop()!;
     const id = element.attrs.get("id");
     if (id !== undefined && !byId.has(id) && !element.attrs.has("id-ref")) byId.set(id, element);
-    stack.push(...childElements(element));
+    for (const child of element.children) if (child.kind === "element") stack.push(child);
   }
   return byId;
 }
