@@ -1,28 +1,19 @@
-import type { Brand } from "../../lib/brand.js";
-
 /**
- * A placement score. Pacemaker Explained ("Infinity Math"): INFINITY is 1,000,000;
- * any sum saturates at ±INFINITY, and -INFINITY wins over +INFINITY.
- * Only the functions here do arithmetic on scores.
+ * Placement scores: the one Score type of the project (src/cib), plus what only
+ * the scheduler needs. Pacemaker Explained ("Infinity Math"): INFINITY is
+ * 1,000,000; sums saturate at ±INFINITY, and -INFINITY wins over +INFINITY.
  */
-export type Score = Brand<number, "Score">;
+import {
+  INFINITY_SCORE as INFINITY,
+  MINUS_INFINITY_SCORE as MINUS_INFINITY,
+  ZERO_SCORE as ZERO,
+  addScores,
+  formatScore,
+  toScore as score,
+  type Score,
+} from "../../cib/index.js";
 
-export const INFINITY = 1_000_000 as Score;
-export const MINUS_INFINITY = -1_000_000 as Score;
-export const ZERO = 0 as Score;
-
-export function score(value: number): Score {
-  if (value >= INFINITY) return INFINITY;
-  if (value <= MINUS_INFINITY) return MINUS_INFINITY;
-  return Math.trunc(value) as Score;
-}
-
-/** Adds two scores: -INFINITY + anything = -INFINITY, then +INFINITY + anything = +INFINITY. */
-export function addScores(a: Score, b: Score): Score {
-  if (a <= MINUS_INFINITY || b <= MINUS_INFINITY) return MINUS_INFINITY;
-  if (a >= INFINITY || b >= INFINITY) return INFINITY;
-  return score(a + b);
-}
+export { INFINITY, MINUS_INFINITY, ZERO, addScores, formatScore, score, type Score };
 
 /** Parses "INFINITY", "+INFINITY", "-INFINITY", "inf" or an integer; undefined when unparsable. */
 export function parseScore(text: string | undefined): Score | undefined {
@@ -39,10 +30,4 @@ export function parseScore(text: string | undefined): Score | undefined {
 /** Scales a score by a colocation factor (colocation score / INFINITY). */
 export function scaleScore(value: Score, factor: number): Score {
   return score(value * factor);
-}
-
-export function formatScore(value: Score): string {
-  if (value >= INFINITY) return "INFINITY";
-  if (value <= MINUS_INFINITY) return "-INFINITY";
-  return String(value);
 }
