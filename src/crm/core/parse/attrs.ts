@@ -1,6 +1,6 @@
 import { type XmlElement, element } from "../xml.js";
 import type { BuildContext } from "./context.js";
-import { parseRule } from "./rules.js";
+import { parseIdPrefix, parseRule } from "./rules.js";
 import { parseScoreToken } from "./score.js";
 import { CrmSyntaxError, type TokenStream, splitAssignment } from "./stream.js";
 
@@ -20,18 +20,12 @@ export interface AttrSetOptions {
  */
 export function parseAttrSet(stream: TokenStream, ctx: BuildContext, options: AttrSetOptions): XmlElement {
   const set = element(options.setName);
-  const first = stream.peekText();
-  if (first?.startsWith("$id-ref=")) {
-    stream.next("set reference");
-    set.attrs.set("id-ref", first.slice("$id-ref=".length));
+  const prefix = parseIdPrefix(stream, ctx, "set");
+  if (prefix.ref !== undefined) {
+    set.attrs.set("id-ref", prefix.ref);
     return set;
   }
-  let id: string | undefined;
-  if (first?.startsWith("$id=")) {
-    stream.next("set id");
-    id = first.slice(4);
-    ctx.ids.claim(id);
-  }
+  const id = prefix.id;
   set.attrs.set("id", id ?? ctx.ids.take(options.exactBase === true ? options.idBase : `${options.idBase}-${options.setName}`));
   if (options.allowRules === true) parseSetRules(stream, ctx, set);
   parsePairs(stream, ctx, set);

@@ -119,17 +119,31 @@ export function parseColocation(stream: TokenStream, ctx: BuildContext): NewObje
   setScore(el, expectScore(stream, "<score>:"));
   const operands = parseOperands(stream);
   requireOperands(stream, operands, 2);
-  if (operands.length === 2 && operands.every((o) => o.bracket === undefined)) {
-    const [rsc, withRsc] = operands.map((o) => o.refs[0] as { id: string; suffix?: string });
-    el.attrs.set("rsc", rsc?.id ?? "");
-    if (rsc?.suffix !== undefined) el.attrs.set("rsc-role", rsc.suffix);
-    el.attrs.set("with-rsc", withRsc?.id ?? "");
-    if (withRsc?.suffix !== undefined) el.attrs.set("with-rsc-role", withRsc.suffix);
-  } else {
-    el.children.push(...buildSets(operands, ctx, id, "role"));
-  }
+  setPairOrSets(el, operands, ctx, id, { first: ["rsc", "rsc-role"], second: ["with-rsc", "with-rsc-role"], suffixAttr: "role" });
   parseOptions(stream, el, ["node-attribute"]);
   return { section: "constraints", element: el };
+}
+
+interface PairForm {
+  /** Attribute names for the resource and its `:suffix` in the two-resource form. */
+  first: [string, string];
+  second: [string, string];
+  /** The resource_set attribute a suffix becomes in the set form. */
+  suffixAttr: string;
+}
+
+/** Two plain resources become attributes of the constraint; anything else becomes resource sets. */
+function setPairOrSets(el: XmlElement, operands: Operand[], ctx: BuildContext, id: string, form: PairForm): void {
+  if (operands.length !== 2 || operands.some((o) => o.bracket !== undefined)) {
+    el.children.push(...buildSets(operands, ctx, id, form.suffixAttr));
+    return;
+  }
+  operands.forEach((operand, index) => {
+    const ref = operand.refs[0] as { id: string; suffix?: string } | undefined;
+    const [idAttr, suffixAttr] = index === 0 ? form.first : form.second;
+    el.attrs.set(idAttr, ref?.id ?? "");
+    if (ref?.suffix !== undefined) el.attrs.set(suffixAttr, ref.suffix);
+  });
 }
 
 function requireOperands(stream: TokenStream, operands: Operand[], count: number): void {
@@ -157,15 +171,7 @@ export function parseOrder(stream: TokenStream, ctx: BuildContext): NewObject {
   }
   const operands = parseOperands(stream);
   requireOperands(stream, operands, 2);
-  if (operands.length === 2 && operands.every((o) => o.bracket === undefined)) {
-    const [first, then] = operands.map((o) => o.refs[0] as { id: string; suffix?: string });
-    el.attrs.set("first", first?.id ?? "");
-    if (first?.suffix !== undefined) el.attrs.set("first-action", first.suffix);
-    el.attrs.set("then", then?.id ?? "");
-    if (then?.suffix !== undefined) el.attrs.set("then-action", then.suffix);
-  } else {
-    el.children.push(...buildSets(operands, ctx, id, "action"));
-  }
+  setPairOrSets(el, operands, ctx, id, { first: ["first", "first-action"], second: ["then", "then-action"], suffixAttr: "action" });
   parseOptions(stream, el, ["symmetrical", "require-all"]);
   return { section: "constraints", element: el };
 }

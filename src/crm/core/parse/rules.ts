@@ -12,20 +12,33 @@ const DATE_SPEC_FIELDS = new Set([...DURATION_FIELDS, "monthdays", "weekdays", "
  * Parses a rule after the `rule` keyword: `[$id=ID|$id-ref=ID] [$role=R] [score:] expr {and|or expr}`.
  * The rule id is `<parentId>-rule` when not given.
  */
-export function parseRule(stream: TokenStream, ctx: BuildContext, parentId: string): XmlElement {
-  const rule = element("rule");
+/**
+ * The optional `$id-ref=REF` or `$id=ID` that may open an attribute set or a rule.
+ * A given id is claimed at once, so a later generated id never collides with it.
+ */
+export function parseIdPrefix(stream: TokenStream, ctx: BuildContext, what: string): { ref?: string; id?: string } {
   const given = stream.peekText();
   if (given?.startsWith("$id-ref=")) {
-    stream.next("rule reference");
-    rule.attrs.set("id-ref", given.slice("$id-ref=".length));
+    stream.next(`${what} reference`);
+    return { ref: given.slice("$id-ref=".length) };
+  }
+  if (given?.startsWith("$id=")) {
+    stream.next(`${what} id`);
+    const id = given.slice("$id=".length);
+    ctx.ids.claim(id);
+    return { id };
+  }
+  return {};
+}
+
+export function parseRule(stream: TokenStream, ctx: BuildContext, parentId: string): XmlElement {
+  const rule = element("rule");
+  const prefix = parseIdPrefix(stream, ctx, "rule");
+  if (prefix.ref !== undefined) {
+    rule.attrs.set("id-ref", prefix.ref);
     return rule;
   }
-  let id: string | undefined;
-  if (given?.startsWith("$id=")) {
-    stream.next("rule id");
-    id = given.slice(4);
-    ctx.ids.claim(id);
-  }
+  const id = prefix.id;
   const role = stream.peekText();
   if (role !== undefined && /^\$?role=/.test(role)) {
     stream.next("role");
