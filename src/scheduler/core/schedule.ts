@@ -14,6 +14,7 @@ import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
+import { blockedStops } from "./blocked-stops.js";
 
 export interface Transition {
   now: number;
@@ -40,7 +41,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   const now = input.now ?? nowS;
   const options = readOptions(input, now);
   const nodes = unpackNodes(input, options, now);
-  const resources = buildResources(input, nodes.length, now);
+  const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   const constraints = readConstraints(input, resources, nodes, now);
@@ -60,6 +61,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
   const scores = new Map<string, Map<NodeName, Score>>();
