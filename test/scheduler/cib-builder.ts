@@ -1,12 +1,12 @@
 // Small CIBs for scheduler tests, built as element trees through the CIB layer and
 // serialised once, so the same text feeds our scheduler and crm_simulate.
-import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createElement, parseXml, readSchedulerInput, serializeXml, type XmlElement, type SchedulerInput } from "../../src/cib/index.js";
 import { schedule, type Transition } from "../../src/scheduler/index.js";
+import { opDigest, pickParameters } from "../../src/executor/index.js";
 
 export type Attrs = Record<string, string>;
 
@@ -18,6 +18,8 @@ function nvset(name: string, id: string, pairs: Attrs): XmlElement {
 
 export interface PrimitiveOptions {
   meta?: Attrs;
+  /** Instance attributes (the agent's parameters). */
+  params?: Attrs;
   utilization?: Attrs;
   /** Extra operations; `interval` in crm syntax ("10s"). */
   ops?: Array<{ name: string; interval: string; role?: string; onFail?: string }>;
@@ -28,6 +30,7 @@ export function primitive(id: string, options: PrimitiveOptions = {}): XmlElemen
   const agent = options.agent ?? AGENT;
   const children: XmlElement[] = [];
   if (options.meta) children.push(nvset("meta_attributes", `${id}-meta`, options.meta));
+  if (options.params) children.push(nvset("instance_attributes", `${id}-params`, options.params));
   if (options.utilization) children.push(nvset("utilization", `${id}-utilization`, options.utilization));
   if (options.ops) {
     children.push(createElement("operations", {}, options.ops.map((op, i) => createElement("op", {
@@ -74,6 +77,10 @@ export interface HistoryEntry {
   /** The rc the cluster expected (0; 7 for probes; 8 for promoted monitors). */
   expected?: number;
   agent?: { class: string; provider?: string; type: string };
+  /** The parameters it ran with (recorded as op-digest; none by default). */
+  params?: Attrs;
+  /** The parameters a reload cannot apply (op-force-restart, with their op-restart-digest). */
+  forceRestart?: string[];
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -107,7 +114,15 @@ export interface CibOptions {
   now?: number;
 }
 
-const NO_PARAMETERS_DIGEST = createHash("md5").update(" <parameters/>\n").digest("hex");
+/** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
+function digests(e: HistoryEntry): Attrs {
+  const params = e.params ?? {};
+  if (e.forceRestart === undefined) return { "op-digest": opDigest(params) };
+  return {
+    "op-digest": opDigest(params), "op-force-restart": ` ${e.forceRestart.join(" ")} `,
+    "op-restart-digest": opDigest(pickParameters(params, e.forceRestart)),
+  };
+}
 
 /** The whole CIB as text; stonith is disabled unless the test sets stonith-enabled. */
 export function cibXml(options: CibOptions): string {
@@ -152,7 +167,7 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
         "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": "0", interval: String(interval),
-        "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", "op-digest": NO_PARAMETERS_DIGEST,
+        "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
       });
     }));
   });

@@ -1,4 +1,5 @@
 import type { Score } from "./score.js";
+import type { DefinitionChange } from "./definition.js";
 import type { OpConfig, PrimitiveConfig } from "../../cib/index.js";
 
 /** Node names are the unames used throughout the status section and the summary. */
@@ -52,8 +53,8 @@ export interface PrimitiveRsc {
   blocked: boolean;
   /** A failure's on-fail=stop: stop it and keep it stopped. */
   forceStop: boolean;
-  /** The resource definition changed since it started (op-digest). */
-  definitionChanged: boolean;
+  /** How the definition it runs with differs from the configuration (op-digest). */
+  definitionChange: DefinitionChange;
   /** Per-node allocation scores, filled by placement. */
   scores: Map<NodeName, Score>;
   assigned: NodeName | undefined;

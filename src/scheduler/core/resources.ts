@@ -65,7 +65,7 @@ class ResourceBuilder {
       probedOn: new Set(),
       blocked: false,
       forceStop: false,
-      definitionChanged: false,
+      definitionChange: "none",
       scores: new Map(),
       assigned: undefined,
       nextRole: "Stopped",

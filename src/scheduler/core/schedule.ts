@@ -15,6 +15,7 @@ import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { blockedStops } from "./blocked-stops.js";
+import type { ParameterDigest } from "./definition.js";
 
 export interface Transition {
   now: number;
@@ -35,14 +36,15 @@ export interface Transition {
 /**
  * The scheduler: configuration + status in, transition out. Stages: unpack status,
  * node scores and allocation, required changes, ordering, summary and graph.
- * `nowS` is used when the CIB carries no execution-date.
+ * `nowS` is used when the CIB carries no execution-date. With `digest` (the executor's
+ * opDigest) a resource whose parameters changed since it started is restarted.
  */
-export function schedule(input: SchedulerInput, nowS: number): Transition {
+export function schedule(input: SchedulerInput, nowS: number, digest?: ParameterDigest): Transition {
   const now = input.now ?? nowS;
   const options = readOptions(input, now);
   const nodes = unpackNodes(input, options, now);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
-  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, digest);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   const constraints = readConstraints(input, resources, nodes, now);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
@@ -55,7 +57,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   const fences = fencing(nodes, options, resources, input.haveQuorum);
   const fenced = new Set(fences.map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
   const changes = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -73,6 +75,13 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
     scores,
     failures: status.failures,
   };
+}
+
+/** Resources restarted in place because their parameters changed. */
+function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+  const restarts = new Map<PrimitiveRsc, string>();
+  for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  return restarts;
 }
 
 function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
