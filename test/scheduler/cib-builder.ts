@@ -73,6 +73,8 @@ export interface HistoryEntry {
   rc?: number;
   /** The rc the cluster expected (0; 7 for probes; 8 for promoted monitors). */
   expected?: number;
+  /** The executor's op-status (0 done; 4 error, 1 cancelled, ...). */
+  status?: number;
   agent?: { class: string; provider?: string; type: string };
 }
 
@@ -151,7 +153,7 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
         "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
-        "call-id": String(call++), "rc-code": String(rc), "op-status": "0", interval: String(interval),
+        "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", "op-digest": NO_PARAMETERS_DIGEST,
       });
     }));

@@ -52,6 +52,8 @@ export interface PrimitiveRsc {
   blocked: boolean;
   /** A failure's on-fail=stop: stop it and keep it stopped. */
   forceStop: boolean;
+  /** A failure's on-fail=demote: demote it in place instead of recovering it. */
+  demoteOnly: boolean;
   /** The resource definition changed since it started (op-digest). */
   definitionChanged: boolean;
   /** Per-node allocation scores, filled by placement. */

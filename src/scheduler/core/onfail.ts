@@ -61,8 +61,11 @@ export function applyFailurePolicy(p: PrimitiveRsc, node: NodeName, h: NodeHisto
       case "standby":
         requests.push({ node, kind: "standby", reason: `${p.configId} failed there` });
         break;
-      case "restart":
       case "demote":
+        // Not a failure to recover from: the promoted instance is demoted in place.
+        p.demoteOnly = true;
+        continue;
+      case "restart":
         break;
     }
     failedNow = true;

@@ -62,6 +62,7 @@ class ResourceBuilder {
       probedOn: new Set(),
       blocked: false,
       forceStop: false,
+      demoteOnly: false,
       definitionChanged: false,
       scores: new Map(),
       assigned: undefined,
