@@ -76,6 +76,8 @@ export interface HistoryEntry {
   rc?: number;
   /** The rc the cluster expected (0; 7 for probes; 8 for promoted monitors). */
   expected?: number;
+  /** The executor's op-status (0 done; 4 error, 1 cancelled, ...). */
+  status?: number;
   agent?: { class: string; provider?: string; type: string };
   /** The parameters it ran with (recorded as op-digest; none by default). */
   params?: Attrs;
@@ -166,7 +168,7 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
         "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
-        "call-id": String(call++), "rc-code": String(rc), "op-status": "0", interval: String(interval),
+        "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
       });
     }));
@@ -229,7 +231,7 @@ export function oracle(xml: string, extraArgs: string[] = [], scores = false): O
       summary.push(normalise(line));
     }
     const scoreLines = scores ? crmSimulate(["-s", ...extraArgs]) : [];
-    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / allocation score on /.test(l)) };
+    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / (allocation|promotion) score on /.test(l)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

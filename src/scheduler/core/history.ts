@@ -6,11 +6,16 @@ const RC_OK = 0;
 const RC_NOT_RUNNING = 7;
 const RC_PROMOTED = 8;
 const RC_FAILED_PROMOTED = 9;
+/** Degraded results (OCF 1.1): the service runs, in that role, and wants attention. */
+const RC_DEGRADED = 190;
+const RC_DEGRADED_PROMOTED = 191;
 
 /** Executor status of an operation: done, pending, cancelled and failures. */
 const STATUS_PENDING = -1;
 const STATUS_DONE = 0;
 const STATUS_CANCELLED = 1;
+/** A generic executor error: the rc code still says what happened. */
+const STATUS_ERROR = 4;
 
 /** What one node's operation history says about one resource. */
 export interface NodeHistory {
@@ -35,7 +40,7 @@ export interface NodeHistory {
 
 /** Replays the operation history in call order to find the resource's state on a node. */
 export function replayHistory(resource: LrmResource): NodeHistory {
-  const ops = [...resource.ops].sort(byCallOrder);
+  const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
     migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
@@ -45,6 +50,13 @@ export function replayHistory(resource: LrmResource): NodeHistory {
     applyOp(h, op);
   });
   return h;
+}
+
+/** A degraded result counts as the plain success of the same role. */
+function withoutDegraded(op: LrmOp): LrmOp {
+  if (op.rcCode === RC_DEGRADED) return { ...op, rcCode: RC_OK };
+  if (op.rcCode === RC_DEGRADED_PROMOTED) return { ...op, rcCode: RC_PROMOTED };
+  return op;
 }
 
 /** A failure re-recorded by a later success of the same call (a recurring monitor that recovered). */
@@ -63,7 +75,7 @@ function byCallOrder(a: LrmOp, b: LrmOp): number {
 
 function isFailure(op: LrmOp): boolean {
   if (op.opStatus === STATUS_PENDING || op.opStatus === STATUS_CANCELLED) return false;
-  if (op.opStatus !== STATUS_DONE) return true;
+  if (op.opStatus !== STATUS_DONE && op.opStatus !== STATUS_ERROR) return true;
   const expected = op.expectedRc ?? (isProbe(op) ? op.rcCode : RC_OK);
   if (isProbe(op) && (op.rcCode === RC_NOT_RUNNING || op.rcCode === RC_OK || op.rcCode === RC_PROMOTED)) return false;
   if (op.operation === "monitor" && op.rcCode === expected) return false;
@@ -161,7 +173,8 @@ function applyFailure(h: NodeHistory, op: LrmOp): void {
       h.failed = true;
       return;
     case "demote":
-      h.role = "Promoted";
+      // A failed demote is recovered from the unpromoted role (stop, start, promote again).
+      h.role = "Unpromoted";
       h.failed = true;
       return;
     case "monitor":

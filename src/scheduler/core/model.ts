@@ -55,6 +55,8 @@ export interface PrimitiveRsc {
   forceStop: boolean;
   /** How the definition it runs with differs from the configuration (op-digest). */
   definitionChange: DefinitionChange;
+  /** A failure's on-fail=demote: demote it in place instead of recovering it. */
+  demoteOnly: boolean;
   /** Per-node allocation scores, filled by placement. */
   scores: Map<NodeName, Score>;
   assigned: NodeName | undefined;
@@ -101,4 +103,9 @@ export function topOf(rsc: Rsc): Rsc {
   let current: Rsc = rsc;
   while (current.parent !== undefined) current = current.parent;
   return current;
+}
+
+/** The instance number of a clone instance ("rsc:3" is 3). */
+export function instanceNumber(instance: Rsc): number {
+  return Number(/:(\d+)$/.exec(instance.id)?.[1] ?? 0);
 }

@@ -66,6 +66,7 @@ class ResourceBuilder {
       blocked: false,
       forceStop: false,
       definitionChange: "none",
+      demoteOnly: false,
       scores: new Map(),
       assigned: undefined,
       nextRole: "Stopped",

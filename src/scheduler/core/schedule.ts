@@ -94,6 +94,11 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
   }
 }
 
+function inPromotable(p: PrimitiveRsc): boolean {
+  const clone = p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
+  return clone?.promotable === true;
+}
+
 function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
   if (!options.stonithEnabled) return [];
   const lines: FenceLine[] = [];
@@ -113,9 +118,16 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
+  const demote = options.noQuorumPolicy === "demote";
   for (const p of resources.flatMap(primitivesOf)) {
-    // Fencing devices keep running: fencing is how quorum is regained safely.
-    if (p.config.class === "stonith") continue;
+    if (demote && inPromotable(p)) {
+      // no-quorum-policy=demote: promotable instances keep running, unpromoted.
+      if (p.nextRole === "Promoted") p.nextRole = "Unpromoted";
+      if (p.active.length === 0 && p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
+      continue;
+    }
+    // Fencing devices keep running (fencing is how quorum is regained safely), except under demote.
+    if (p.config.class === "stonith" && !demote) continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });
