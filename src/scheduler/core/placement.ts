@@ -149,7 +149,7 @@ export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: Primiti
   const sticky = stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
-    if (current !== undefined && !active.failed) scores.set(active.node, addScores(current, sticky));
+    if (current !== undefined) scores.set(active.node, addScores(current, sticky));
   }
   for (const node of ctx.nodes) if (failureBanned(p, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
 }
