@@ -7,7 +7,7 @@ import type { Constraints, Ordering } from "./constraints.js";
 import type { StatusView } from "./status.js";
 import type { FenceLine } from "./summary.js";
 import { resolveNvSets } from "./rules.js";
-import { INFINITY } from "./score.js";
+import { INFINITY, ZERO } from "./score.js";
 
 /**
  * Pacemaker Remote ("Pacemaker Remote", chapters on remote and guest nodes): a
@@ -85,7 +85,11 @@ export class RemoteNodes {
   /** Remote nodes whose connection failed to start: fenced if something is thought active there. */
   private readonly startFailed = new Set<NodeName>();
 
-  constructor(readonly specs: RemoteSpec[], nodes: SchedNode[]) {
+  /** Remote nodes whose status holds an operation history (what runs there is known). */
+  private readonly historyKnown = new Set<NodeName>();
+
+  constructor(readonly specs: RemoteSpec[], nodes: SchedNode[], status: SchedulerInput["status"]) {
+    for (const state of status) if (state.resources.length > 0) this.historyKnown.add(state.id);
     for (const spec of specs) {
       const node = nodes.find((n) => n.name === spec.name);
       if (node !== undefined) this.byName.set(spec.name, { spec, node });
@@ -166,6 +170,14 @@ export class RemoteNodes {
   }
 
   /**
+   * Once their histories are read, remote nodes that need no fencing are open to
+   * placement: they can host resources as soon as their connection starts.
+   */
+  openForPlacement(): void {
+    for (const { node } of this.byName.values()) if (!node.unclean) node.online = true;
+  }
+
+  /**
    * Whether placement may put this unit on the node: fencing devices, connections
    * and containers run on cluster nodes only, and a remote node hosts resources
    * only while its connection (and container) will be running.
@@ -187,23 +199,31 @@ export class RemoteNodes {
     return false;
   }
 
-  /**
-   * Implicit constraints: a guest's connection runs with its container and starts
-   * after it; what runs on a guest starts after the container, and what runs on a
-   * remote node after the connection.
-   */
-  addConstraints(constraints: Constraints, resources: Rsc[]): void {
+  /** Implicit constraints: a guest's connection runs with its container and starts after it. */
+  addConstraints(constraints: Constraints, nodes: SchedNode[]): void {
+    const clusterNodes = nodes.filter((n) => !this.isRemote(n.name));
     for (const { spec } of this.byName.values()) {
       const connection = this.connections.get(spec.name);
       const container = this.containers.get(spec.name);
-      if (connection === undefined) continue;
-      if (container !== undefined) {
-        constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: "#uname" });
-        constraints.orderings.push(startOrder(`${spec.name}-after-container`, container, connection));
-      }
-      // A guest's resources restart with its container; a remote node's survive a connection move.
+      if (connection === undefined || container === undefined) continue;
+      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: "#uname" });
+      constraints.orderings.push(startOrder(`${spec.name}-after-container`, container, connection));
+      // The connection goes wherever its container goes, even in an opt-in cluster.
+      constraints.locations.push({ id: `${spec.name}-anywhere`, rsc: connection, role: undefined, scores: new Map(clusterNodes.map((n) => [n.name, ZERO])), discovery: "always" });
+    }
+  }
+
+  /**
+   * After placement: what stays on a guest starts after the guest's container (and
+   * so restarts with it); a remote node's resources survive a connection move.
+   */
+  addGuestOrderings(constraints: Constraints, resources: Rsc[]): void {
+    for (const { spec } of this.byName.values()) {
+      const container = this.containers.get(spec.name);
       if (container === undefined) continue;
-      for (const p of activeOn(resources, spec.name)) constraints.orderings.push(startOrder(`${p.id}-on-${spec.name}`, container, p));
+      for (const p of activeOn(resources, spec.name)) {
+        if (p.assigned === spec.name) constraints.orderings.push(startOrder(`${p.id}-on-${spec.name}`, container, p));
+      }
     }
   }
 
@@ -220,14 +240,15 @@ export class RemoteNodes {
       if (spec.kind === "guest") {
         const container = this.containers.get(spec.name);
         const failed = connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || fencedHosts.has(a.node)) === true;
-        if (failed && node.online) lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
+        if (failed) lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
         continue;
       }
       const hostLost = connection.active.some((a) => fencedHosts.has(a.node));
       if (!stonithEnabled || node.unclean || !hostLost || connection.assigned !== undefined) continue;
-      if (activeOn(resources, spec.name).length === 0) continue;
+      if (activeOn(resources, spec.name).length > 0) node.fenceReason = "resources are active but connection is unrecoverable";
+      else if (!this.historyKnown.has(spec.name)) node.fenceReason = "resources are in unknown state and connection is unrecoverable";
+      else continue;
       node.unclean = true;
-      node.fenceReason = "resources are active but connection is unrecoverable";
       lines.push({ node: spec.name, action: "reboot", reason: node.fenceReason });
     }
     return lines;

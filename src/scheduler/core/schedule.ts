@@ -43,15 +43,16 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const specs = remoteSpecs(cib);
   const input = withGuestConnections(cib, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
-  const remote = new RemoteNodes(specs, nodes);
+  const remote = new RemoteNodes(specs, nodes, input.status);
   const resources = connectionsFirst(buildResources(input, nodes.length, now), specs);
   remote.bind(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   remote.markGuestFailures(resources, nodes);
+  remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
-  remote.addConstraints(constraints, resources);
+  remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
@@ -60,6 +61,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
   };
   placeAll(resources, ctx);
+  remote.addGuestOrderings(constraints, resources);
   const hostFences = fencing(nodes, options, resources, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
