@@ -263,11 +263,14 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
-  const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
+  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {
       keepInPlace(child);
+      // Later members are colocated with this one, which cannot move.
+      choice = pinnedChoice(child.assigned, scores, ctx);
+      blocked = choice === undefined;
       continue;
     }
     const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
@@ -276,4 +279,12 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
     if (!ok) blocked = true;
     place(child, ok ? choice : undefined, ctx);
   }
+}
+
+/** The node a member that cannot move holds the rest of its group to, if it may host them. */
+function pinnedChoice(node: NodeName | undefined, scores: Map<NodeName, Score>, ctx: PlacementContext): NodeChoice | undefined {
+  const where = ctx.nodes.find((n) => n.name === node);
+  const score = scores.get(node ?? "");
+  if (where === undefined || score === undefined || score < 0 || !nodeUsable(where)) return undefined;
+  return { node: where, score };
 }

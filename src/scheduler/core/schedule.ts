@@ -15,6 +15,7 @@ import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { blockedStops } from "./blocked-stops.js";
 
 export interface Transition {
   now: number;
@@ -44,7 +45,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const input = withGuestConnections(cib, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
   const remote = new RemoteNodes(specs, nodes, input.status);
-  const resources = connectionsFirst(buildResources(input, nodes.length, now), specs);
+  const resources = connectionsFirst(buildResources(input, nodes.length, now, options.maintenanceMode), specs);
   remote.bind(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
@@ -72,6 +73,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
   const scores = new Map<string, Map<NodeName, Score>>();

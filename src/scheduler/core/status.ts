@@ -54,7 +54,7 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
         if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
         continue;
       }
-      view.requests.push(...applyFailurePolicy(target, node.name, history, stonithEnabled, now));
+      view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
       record(view, target, node.name, history);
     }
   }
