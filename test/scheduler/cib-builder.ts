@@ -214,7 +214,7 @@ export function oracle(xml: string, extraArgs: string[] = [], scores = false): O
       summary.push(normalise(line));
     }
     const scoreLines = scores ? crmSimulate(["-s", ...extraArgs]) : [];
-    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / allocation score on /.test(l)) };
+    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / (allocation|promotion) score on /.test(l)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -310,8 +310,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "promotion scores from node attributes (master-) choose the promoted node",
     cite: "Promotable Clones: promotion scores set by the agent as node attributes",
-    scoresTodo: "instance numbering differs (s:0 is the promoted instance in crm_simulate)",
-    todo: "instance numbering: crm_simulate gives s:0 to the node promoted first; ours numbers by node order",
     cib: {
       nodes: [["n1", { transient: { "master-s": "5" }, history: probed("s") }], ["n2", { transient: { "master-s": "10" }, history: probed("s") }]],
       resources: [clone("ms", primitive("s"), { promotable: "true" })],

@@ -101,3 +101,8 @@ export function topOf(rsc: Rsc): Rsc {
   while (current.parent !== undefined) current = current.parent;
   return current;
 }
+
+/** The instance number of a clone instance ("rsc:3" is 3). */
+export function instanceNumber(instance: Rsc): number {
+  return Number(/:(\d+)$/.exec(instance.id)?.[1] ?? 0);
+}
