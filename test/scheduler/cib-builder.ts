@@ -83,6 +83,8 @@ export interface HistoryEntry {
   params?: Attrs;
   /** The parameters a reload cannot apply (op-force-restart, with their op-restart-digest). */
   forceRestart?: string[];
+  /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
+  secure?: string[];
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -119,11 +121,17 @@ export interface CibOptions {
 /** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
 function digests(e: HistoryEntry): Attrs {
   const params = e.params ?? {};
-  if (e.forceRestart === undefined) return { "op-digest": opDigest(params) };
-  return {
-    "op-digest": opDigest(params), "op-force-restart": ` ${e.forceRestart.join(" ")} `,
-    "op-restart-digest": opDigest(pickParameters(params, e.forceRestart)),
-  };
+  const result: Attrs = { "op-digest": opDigest(params) };
+  if (e.forceRestart !== undefined) {
+    result["op-force-restart"] = ` ${e.forceRestart.join(" ")} `;
+    result["op-restart-digest"] = opDigest(pickParameters(params, e.forceRestart));
+  }
+  if (e.secure !== undefined) {
+    const secure = e.secure;
+    result["op-secure-params"] = ` ${secure.join(" ")} `;
+    result["op-secure-digest"] = opDigest(Object.fromEntries(Object.entries(params).filter(([name]) => !secure.includes(name))));
+  }
+  return result;
 }
 
 /** The whole CIB as text; stonith is disabled unless the test sets stonith-enabled. */

@@ -39,6 +39,15 @@ export const DEFINITION_CASES: SemanticsCase[] = [
     expect: ["* Restart a ( n1 ) due to resource definition change"],
   },
   {
+    name: "a masked secret parameter is not a definition change",
+    cite: "Resource Operations: op-secure-params are compared through op-secure-digest",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "a", operation: "start", params: { ip: "1", passwd: "secret" }, secure: ["passwd"] }] }]],
+      resources: [primitive("a", { params: { ip: "1", passwd: "****" } })],
+    },
+    expect: [],
+  },
+  {
     name: "what is ordered after a resource restarted for a definition change restarts with it",
     cite: "Ordering Constraints: then restarts when first restarts",
     cib: {

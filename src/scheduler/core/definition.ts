@@ -26,12 +26,29 @@ export function compareDefinition(p: PrimitiveRsc, op: LrmOp, nodeAttributes: Ma
   // The operation's own parameters win over the resource's; a reload cannot apply them.
   const own = resolveNvSets(configured?.instance ?? [], ctx);
   const params = definedOnly(resolveNvSets(p.config.instance, ctx, new Map(own)));
-  if (digest(params) === op.opDigest) return "none";
+  if (digest(params) === op.opDigest || secretsOnly(p, op, params, digest)) return "none";
   if (op.opRestartDigest !== undefined && op.opForceRestart !== undefined) {
-    const restartNames = [...op.opForceRestart.trim().split(/\s+/).filter((n) => n !== ""), ...own.keys()];
+    const restartNames = [...names(op.opForceRestart), ...own.keys()];
     if (digest(pickParameters(params, restartNames)) === op.opRestartDigest) return "reload";
   }
   return "restart";
+}
+
+/**
+ * Secret parameters (op-secure-params) are left out of the comparison when the rest
+ * matches op-secure-digest: a saved or shared CIB masks their values. That digest
+ * leaves out the fencer's own pcmk_* parameters of a fencing device too.
+ */
+function secretsOnly(p: PrimitiveRsc, op: LrmOp, params: Record<string, string>, digest: ParameterDigest): boolean {
+  if (op.opSecureParams === undefined || op.opSecureDigest === undefined) return false;
+  const secret = new Set(names(op.opSecureParams));
+  const fencer = p.config.class === "stonith";
+  const kept = Object.entries(params).filter(([name]) => !secret.has(name) && !(fencer && name.startsWith("pcmk_")));
+  return digest(Object.fromEntries(kept)) === op.opSecureDigest;
+}
+
+function names(list: string): string[] {
+  return list.trim().split(/\s+/).filter((n) => n !== "");
 }
 
 /** "#default" is the old way of leaving a parameter unset. */

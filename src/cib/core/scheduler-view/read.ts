@@ -279,6 +279,8 @@ function lrmOp(e: XmlElement): LrmOp {
     opDigest: e.attrs.get("op-digest"),
     opRestartDigest: e.attrs.get("op-restart-digest"),
     opForceRestart: e.attrs.get("op-force-restart"),
+    opSecureParams: e.attrs.get("op-secure-params"),
+    opSecureDigest: e.attrs.get("op-secure-digest"),
     migrateSource: e.attrs.get("migrate_source"),
     migrateTarget: e.attrs.get("migrate_target"),
   };

@@ -182,6 +182,9 @@ export interface LrmOp {
   opRestartDigest: string | undefined;
   /** Space-separated parameter names whose change needs a restart. */
   opForceRestart: string | undefined;
+  /** Space-separated secret parameter names, and the digest of the parameters without them. */
+  opSecureParams: string | undefined;
+  opSecureDigest: string | undefined;
   migrateSource: string | undefined;
   migrateTarget: string | undefined;
 }
