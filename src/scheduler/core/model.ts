@@ -20,6 +20,8 @@ export interface SchedNode {
   /** Node attributes: configuration first, transient status attributes over them. */
   attributes: Map<string, string>;
   utilization: Map<string, number>;
+  /** Node health (#health-* attributes under node-health-strategy), added to every resource's score here. */
+  health: Score;
   /** Resources assigned so far in this run (drives even distribution on ties). */
   assignedCount: number;
 }

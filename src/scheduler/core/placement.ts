@@ -98,6 +98,7 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     }
   }
   for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
+  for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   const canHost = ctx.canHost;
