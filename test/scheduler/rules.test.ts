@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { cibXml, oracle, run, summaryOf } from "./cib-builder.js";
 import { formatScores } from "../../src/scheduler/report/scores.js";
 import { CASES as DOCUMENTED } from "./semantics-cases.js";
+import { BLOCKING_CASES } from "./blocking-cases.js";
 import { CLONE_CASES } from "./clone-cases.js";
 
-const CASES = [...DOCUMENTED, ...CLONE_CASES];
+const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...CLONE_CASES];
 
 // Each rule of Pacemaker Explained, on a CIB written for it: our Transition Summary.
 for (const c of CASES) {

@@ -171,7 +171,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "maintenance-mode freezes the whole cluster",
     cite: "Cluster Options: maintenance-mode",
-    todo: "the core ignores maintenance-mode (moves a and starts b)",
     cib: { properties: { "maintenance-mode": "true" }, nodes: [node("n1", running("a")), "n2"], resources: [primitive("a"), primitive("b")], constraints: [location("l", "a", "n1", "-INFINITY")] },
     expect: [],
   },

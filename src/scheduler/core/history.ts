@@ -180,6 +180,8 @@ function applyFailure(h: NodeHistory, op: LrmOp): void {
     case "monitor":
       return applyFailedMonitor(h, op);
     default:
+      // Any other action that failed while the resource ran (a notify, a custom action) fails it too.
+      if (h.role !== "Stopped") h.failed = true;
       return;
   }
 }

@@ -14,6 +14,8 @@ import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
+import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { blockedStops } from "./blocked-stops.js";
 
 export interface Transition {
   now: number;
@@ -36,23 +38,34 @@ export interface Transition {
  * node scores and allocation, required changes, ordering, summary and graph.
  * `nowS` is used when the CIB carries no execution-date.
  */
-export function schedule(input: SchedulerInput, nowS: number): Transition {
-  const now = input.now ?? nowS;
-  const options = readOptions(input, now);
-  const nodes = unpackNodes(input, options, now);
-  const resources = buildResources(input, nodes.length, now);
-  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
+export function schedule(cib: SchedulerInput, nowS: number): Transition {
+  const now = cib.now ?? nowS;
+  const options = readOptions(cib, now);
+  const specs = remoteSpecs(cib);
+  const input = withGuestConnections(cib, specs);
+  const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
+  const remote = new RemoteNodes(specs, nodes, input.status);
+  const resources = connectionsFirst(buildResources(input, nodes.length, now, options.maintenanceMode), specs);
+  remote.bind(resources);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
+  remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  remote.markGuestFailures(resources, nodes);
+  remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
+  remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
+    canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
   };
   placeAll(resources, ctx);
-  const fences = fencing(nodes, options, resources, input.haveQuorum);
-  const fenced = new Set(fences.map((f) => f.node));
+  remote.addGuestOrderings(constraints, resources);
+  const hostFences = fencing(nodes, options, resources, input.haveQuorum);
+  const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
+  const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
   const changes = planChanges(resources, {
@@ -60,6 +73,7 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
   const scores = new Map<string, Map<NodeName, Score>>();

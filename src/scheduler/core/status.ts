@@ -21,15 +21,29 @@ export interface StatusView {
   requests: NodeRequest[];
 }
 
+/** How remote nodes learn their membership between the cluster nodes' histories and their own. */
+export interface RemoteMembership {
+  isRemote(node: NodeName): boolean;
+  settle(view: StatusView, stonithEnabled: boolean): void;
+}
+
 /** Reads every node's operation history onto the resources it describes. */
-export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number): StatusView {
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
   const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
   const anonymousSlots = new Map<string, number>();
-  for (const state of input.status) {
+  const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
+  // Cluster nodes first: a remote node's membership follows its connection's history.
+  const states = [...input.status.filter((s) => !isRemote(s.id)), ...input.status.filter((s) => isRemote(s.id))];
+  let settled = false;
+  for (const state of states) {
     const node = nodeById.get(state.id);
     if (node === undefined) continue;
+    if (!settled && isRemote(state.id)) {
+      remote?.settle(view, stonithEnabled);
+      settled = true;
+    }
     view.failures.set(node.name, readFailures(state.attributes));
     // A node that left cleanly runs nothing; only an unclean node's history still counts.
     if (!node.online && !node.unclean) continue;
@@ -40,10 +54,11 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
         if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
         continue;
       }
-      view.requests.push(...applyFailurePolicy(target, node.name, history, stonithEnabled, now));
+      view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
       record(view, target, node.name, history);
     }
   }
+  if (!settled) remote?.settle(view, stonithEnabled);
   return view;
 }
 
