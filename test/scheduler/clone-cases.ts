@@ -1,6 +1,6 @@
 // Clone and promotable-clone rules from Pacemaker Explained, in the same form as
 // semantics-cases.ts (each expectation is also checked against crm_simulate).
-import { clone, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { clone, colocation, location, order, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const promotable = (meta: Record<string, string> = {}, ops: Array<{ name: string; interval: string; role?: string; onFail?: string }> = []) =>
@@ -98,5 +98,35 @@ export const CLONE_CASES: SemanticsCase[] = [
       resources: [clone("c", primitive("a"), { "clone-max": "2" })],
     },
     expect: ["* Start a:1 ( n2 )", "* Stop a:2 ( n1 ) due to node availability"],
+  },
+  {
+    name: "a clone colocated in the Unpromoted role with a resource stays unpromoted where that resource runs",
+    cite: "Colocation Constraints: rsc-role=Unpromoted",
+    cib: {
+      nodes: [["n1", { transient: { "master-s": "5" }, history: probedStopped("s") }], ["n2", { transient: { "master-s": "10" }, history: probedStopped("s") }]],
+      resources: [promotable(), primitive("a")],
+      constraints: [location("la", "a", "n2", "100"), colocation("c", "ms", "a", "INFINITY", { "rsc-role": "Unpromoted" })],
+    },
+    expect: ["* Start s:0 ( n2 )", "* Promote s:1 ( Stopped -> Promoted n1 )", "* Start a ( n2 )"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops with its first when the first stops for good",
+    cite: "Ordering Constraints: kind=Mandatory, symmetrical (then stops before first stops)",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), clone("cb", primitive("b"))],
+      constraints: [order("o", "a", "cb")],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability", "* Stop b:0 ( n1 ) due to required a start"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops when its first cannot run at all",
+    cite: "Ordering Constraints: kind=Mandatory (then cannot run unless first is active)",
+    cib: {
+      nodes: [["n1", { history: running("b") }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b")],
+      constraints: [order("o", "a", "b")],
+    },
+    expect: ["* Stop b ( n1 ) due to unrunnable a start"],
   },
 ];
