@@ -5,8 +5,9 @@ import { formatScores } from "../../src/scheduler/report/scores.js";
 import { CASES as DOCUMENTED } from "./semantics-cases.js";
 import { BLOCKING_CASES } from "./blocking-cases.js";
 import { CLONE_CASES } from "./clone-cases.js";
+import { REMOTE_CASES } from "./remote-cases.js";
 
-const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...CLONE_CASES];
+const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...CLONE_CASES, ...REMOTE_CASES];
 
 // Each rule of Pacemaker Explained, on a CIB written for it: our Transition Summary.
 for (const c of CASES) {

@@ -152,14 +152,15 @@ export class RemoteNodes {
   }
 
   /**
-   * A guest whose connection failed, or whose connection's host is lost, is fenced
-   * (its container restarted): what ran there has to be recovered.
+   * A guest whose container or connection failed, or whose connection's host is
+   * lost, is fenced (its container restarted): what ran there has to be recovered.
    */
   markGuestFailures(resources: Rsc[], nodes: SchedNode[]): void {
     const lost = new Set(nodes.filter((n) => n.unclean).map((n) => n.name));
     for (const { spec } of this.byName.values()) {
       const active = this.connections.get(spec.name)?.active[0];
-      if (spec.kind !== "guest" || active === undefined || !(active.failed || lost.has(active.node))) continue;
+      const containerFailed = this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
+      if (spec.kind !== "guest" || active === undefined || !(active.failed || containerFailed || lost.has(active.node))) continue;
       for (const p of activeOn(resources, spec.name)) {
         for (const a of p.active) if (a.node === spec.name && !a.failed) {
           a.failed = true;

@@ -45,7 +45,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const input = withGuestConnections(cib, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
   const remote = new RemoteNodes(specs, nodes, input.status);
-  const resources = connectionsFirst(buildResources(input, nodes.length, now, options.maintenanceMode), specs);
+  const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
@@ -61,7 +61,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
   };
-  placeAll(resources, ctx);
+  placeAll(connectionsFirst(resources, specs), ctx);
   remote.addGuestOrderings(constraints, resources);
   const hostFences = fencing(nodes, options, resources, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
