@@ -1,6 +1,7 @@
 import type { NodeConfig, PrimitiveConfig, SchedulerInput } from "../../cib/index.js";
 import type { ClusterOptions } from "./options.js";
 import { buildNode } from "./nodes.js";
+import type { BundleLink } from "./bundle.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Constraints, Ordering } from "./constraints.js";
@@ -54,9 +55,14 @@ export function withGuestConnections(input: SchedulerInput, specs: RemoteSpec[])
 
 /** Connection resources (and the containers they need) are placed before everything else. */
 export function connectionsFirst(resources: Rsc[], specs: RemoteSpec[]): Rsc[] {
-  const first = new Set(specs.map((s) => s.connection));
-  const isConnection = (r: Rsc): boolean => r.kind === "primitive" && first.has(r.id);
-  return [...resources.filter(isConnection), ...resources.filter((r) => !isConnection(r))];
+  const containerOf = new Map(specs.map((s) => [s.connection, s.container]));
+  const isConnection = (r: Rsc): boolean => r.kind === "primitive" && containerOf.has(r.id);
+  // Connections that run (or whose container runs) keep their place before new ones.
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const running = (r: Rsc): boolean => primitivesOf(r).some((p) => p.active.length > 0) ||
+    [containerOf.get(r.id)].some((c) => c !== undefined && byId.get(c) !== undefined && primitivesOf(byId.get(c)!).some((p) => p.active.length > 0));
+  const connections = resources.filter(isConnection);
+  return [...connections.filter(running), ...connections.filter((r) => !running(r)), ...resources.filter((r) => !isConnection(r))];
 }
 
 /**
@@ -88,7 +94,15 @@ export class RemoteNodes {
   /** Remote nodes whose status holds an operation history (what runs there is known). */
   private readonly historyKnown = new Set<NodeName>();
 
-  constructor(readonly specs: RemoteSpec[], nodes: SchedNode[], status: SchedulerInput["status"]) {
+  /** Bundle guests host only their bundle's replicas, which run nowhere else. */
+  private readonly bundleOfGuest = new Map<NodeName, string>();
+  private readonly guestsOfBundle = new Map<string, Set<NodeName>>();
+
+  constructor(readonly specs: RemoteSpec[], nodes: SchedNode[], status: SchedulerInput["status"], bundles: BundleLink[] = []) {
+    for (const b of bundles) {
+      this.guestsOfBundle.set(b.id, new Set(b.guests));
+      for (const g of b.guests) this.bundleOfGuest.set(g, b.id);
+    }
     for (const state of status) if (state.resources.length > 0) this.historyKnown.add(state.id);
     for (const spec of specs) {
       const node = nodes.find((n) => n.name === spec.name);
@@ -184,8 +198,12 @@ export class RemoteNodes {
    * only while its connection (and container) will be running.
    */
   canHost(unit: Rsc, node: SchedNode): boolean {
+    const bundleGuests = unit.kind === "clone" ? this.guestsOfBundle.get(unit.id) : undefined;
+    if (bundleGuests !== undefined && !bundleGuests.has(node.name)) return false;
     const entry = this.byName.get(node.name);
     if (entry === undefined) return true;
+    const bundle = this.bundleOfGuest.get(node.name);
+    if (bundle !== undefined && (unit.kind !== "clone" || unit.id !== bundle)) return false;
     for (const p of primitivesOf(unit)) {
       if (p.config.class === "stonith" || isRemoteConnection(p.config) || this.isContainer(p)) return false;
     }

@@ -15,6 +15,7 @@ import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { BundleLimits, expandBundles, numberBundleInstances } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 
 export interface Transition {
@@ -41,10 +42,11 @@ export interface Transition {
 export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const now = cib.now ?? nowS;
   const options = readOptions(cib, now);
-  const specs = remoteSpecs(cib);
-  const input = withGuestConnections(cib, specs);
+  const { input: expanded, bundles } = expandBundles(cib);
+  const specs = remoteSpecs(expanded);
+  const input = withGuestConnections(expanded, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
-  const remote = new RemoteNodes(specs, nodes, input.status);
+  const remote = new RemoteNodes(specs, nodes, input.status, bundles);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
@@ -56,12 +58,14 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
+  const limits = new BundleLimits(bundles, resources);
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
-    canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
+    canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
   };
-  placeAll(connectionsFirst(resources, specs), ctx);
+  placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
+  numberBundleInstances(resources, bundles);
   remote.addGuestOrderings(constraints, resources);
   const hostFences = fencing(nodes, options, resources, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
