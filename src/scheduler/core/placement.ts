@@ -29,6 +29,8 @@ export interface PlacementContext {
   used: Map<NodeName, Map<string, number>>;
   /** Limits beyond node availability (remote nodes host only some resources). */
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
+  /** Placed before everything else whatever their priority (remote connections). */
+  placeFirst?: Set<Rsc> | undefined;
 }
 
 /** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
@@ -50,7 +52,8 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
     push(ctx.withPrimary, dep, unitC);
     push(ctx.withDependent, prim, unitC);
   }
-  const order = [...resources].sort((a, b) => priority(b) - priority(a));
+  const first = (r: Rsc): number => (ctx.placeFirst?.has(r) === true ? 1 : 0);
+  const order = [...resources].sort((a, b) => first(b) - first(a) || priority(b) - priority(a));
   for (const unit of order) assignUnit(unit, ctx);
 }
 

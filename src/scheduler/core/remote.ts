@@ -2,6 +2,7 @@ import type { NodeConfig, PrimitiveConfig, SchedulerInput } from "../../cib/inde
 import type { ClusterOptions } from "./options.js";
 import { buildNode } from "./nodes.js";
 import type { BundleLink } from "./bundle.js";
+import type { Change } from "./changes.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Constraints, Ordering } from "./constraints.js";
@@ -65,6 +66,11 @@ export function connectionsFirst(resources: Rsc[], specs: RemoteSpec[]): Rsc[] {
   return [...connections.filter(running), ...connections.filter((r) => !running(r)), ...resources.filter((r) => !isConnection(r))];
 }
 
+export function connectionsOf(resources: Rsc[], specs: RemoteSpec[]): Set<Rsc> {
+  const ids = new Set(specs.map((s) => s.connection));
+  return new Set(resources.filter((r) => r.kind === "primitive" && ids.has(r.id)));
+}
+
 /**
  * The remote and guest nodes, offline until their connections' histories are read.
  * Node entries of type remote only carry attributes for the remote node of that name.
@@ -88,6 +94,11 @@ export class RemoteNodes {
   private readonly byName = new Map<NodeName, { spec: RemoteSpec; node: SchedNode }>();
   private connections = new Map<NodeName, PrimitiveRsc>();
   private containers = new Map<NodeName, PrimitiveRsc>();
+  /** Containers recovered to fence their guest. */
+  private readonly recovering = new Set<PrimitiveRsc>();
+  /** Guests whose container does not run, and those of them with resources thought active. */
+  private readonly containerless = new Set<NodeName>();
+  private readonly lostGuests = new Set<NodeName>();
   /** Remote nodes whose connection failed to start: fenced if something is thought active there. */
   private readonly startFailed = new Set<NodeName>();
 
@@ -138,15 +149,23 @@ export class RemoteNodes {
       node.unclean = false;
       node.fenceReason = undefined;
       if (spec.kind === "guest") {
-        const container = this.containers.get(spec.name);
-        node.online = active !== undefined && container !== undefined && container.active.length > 0;
+        const containerRuns = this.containers.get(spec.name)?.active.length !== 0;
+        node.online = active !== undefined && containerRuns;
+        // Without its container, the guest's own history decides whether it must be fenced.
+        if (!containerRuns) {
+          this.containerless.add(spec.name);
+          node.online = true;
+        }
         continue;
       }
       if (active === undefined || !active.failed) continue;
       node.online = false;
       const failedOp = view.histories.get(connection!)?.get(active.node)?.failedOp;
-      if (failedOp?.name === "start") this.startFailed.add(spec.name);
-      else if (stonithEnabled) {
+      if (failedOp?.name === "start") {
+        // Read its history: what is thought to run there decides the fencing.
+        this.startFailed.add(spec.name);
+        node.online = true;
+      } else if (stonithEnabled) {
         node.unclean = true;
         node.fenceReason = "remote connection is unrecoverable";
       }
@@ -155,11 +174,19 @@ export class RemoteNodes {
 
   /** After the remote nodes' histories: a failed connection start leaves what ran there unknown. */
   afterRemoteHistories(resources: Rsc[], stonithEnabled: boolean): void {
-    if (!stonithEnabled) return;
+    for (const name of this.containerless) {
+      const entry = this.byName.get(name)!;
+      // A container may itself run on a remote node, whose history is read by now.
+      const containerRuns = (this.containers.get(name)?.active.length ?? 0) > 0;
+      if (containerRuns) entry.node.online = this.connections.get(name)?.active[0] !== undefined;
+      else if (activeOn(resources, name).length > 0) this.lostGuests.add(name);
+      else entry.node.online = false;
+    }
     for (const name of this.startFailed) {
       const entry = this.byName.get(name)!;
+      entry.node.online = false;
       const first = activeOn(resources, name)[0];
-      if (first === undefined) continue;
+      if (first === undefined || !stonithEnabled) continue;
       entry.node.unclean = true;
       entry.node.fenceReason = `${first.id} is thought to be active there`;
     }
@@ -174,7 +201,8 @@ export class RemoteNodes {
     for (const { spec } of this.byName.values()) {
       const active = this.connections.get(spec.name)?.active[0];
       const containerFailed = this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
-      if (spec.kind !== "guest" || active === undefined || !(active.failed || containerFailed || lost.has(active.node))) continue;
+      const guestLost = this.lostGuests.has(spec.name) || active?.failed === true || containerFailed || (active !== undefined && lost.has(active.node));
+      if (spec.kind !== "guest" || !guestLost) continue;
       for (const p of activeOn(resources, spec.name)) {
         for (const a of p.active) if (a.node === spec.name && !a.failed) {
           a.failed = true;
@@ -182,6 +210,11 @@ export class RemoteNodes {
         }
       }
     }
+  }
+
+  /** A container that leaves a fenced host to fence its guest is recovered, not just moved. */
+  recoverContainers(changes: Change[]): void {
+    for (const change of changes) if (change.verb === "Move" && this.recovering.has(change.rsc)) change.verb = "Recover";
   }
 
   /**
@@ -258,8 +291,12 @@ export class RemoteNodes {
       if (connection === undefined) continue;
       if (spec.kind === "guest") {
         const container = this.containers.get(spec.name);
-        const failed = connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || fencedHosts.has(a.node)) === true;
-        if (failed) lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
+        const failed = this.lostGuests.has(spec.name) || connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || fencedHosts.has(a.node)) === true;
+        if (!failed) continue;
+        lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
+        // Fencing a guest is recovering its container.
+        for (const a of container?.active ?? []) a.failed = true;
+        if (container !== undefined && activeOn(resources, spec.name).length > 0) this.recovering.add(container);
         continue;
       }
       const hostLost = connection.active.some((a) => fencedHosts.has(a.node));

@@ -14,7 +14,7 @@ import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
-import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
 import { BundleLimits, expandBundles, numberBundleInstances } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 
@@ -63,6 +63,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
+    placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
@@ -80,6 +81,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
+  remote.recoverContainers(changes);
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   return {
