@@ -2,6 +2,7 @@
 // nodes, their connection resources and their fencing) and of resource-discovery
 // (Pacemaker Explained, "Location Constraints"), each on a CIB written for it.
 // Run by rules.test.ts with the other semantics cases (ours and crm_simulate's).
+import { createElement, type XmlElement } from "../../src/cib/index.js";
 import { location, primitive, running, type HistoryEntry, type NodeOptions, type PrimitiveOptions } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
@@ -13,6 +14,13 @@ const connected = (id: string): HistoryEntry[] => running(id).map((e) => ({ ...e
 const fenceDevice = primitive("fence", { agent: STONITH_AGENT });
 const fenceRunning: HistoryEntry[] = running("fence").map((e) => ({ ...e, agent: STONITH_AGENT }));
 const remoteNode = (name: string, history: HistoryEntry[] = []): [string, NodeOptions] => [name, { remote: true, history }];
+/** A bundle of docker replicas, with a primitive inside when `inner` is given. */
+const bundle = (id: string, container: Record<string, string>, inner?: XmlElement, network: Record<string, string> = { "control-port": "3121" }): XmlElement =>
+  createElement("bundle", { id }, [
+    createElement("docker", { image: "example/image:latest", ...container }),
+    createElement("network", network),
+    ...(inner === undefined ? [] : [inner]),
+  ]);
 const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const REMOTE_CASES: SemanticsCase[] = [
@@ -131,5 +139,91 @@ export const REMOTE_CASES: SemanticsCase[] = [
       constraints: [location("only-n2", "a", "n2", "0", { "resource-discovery": "exclusive" })],
     },
     expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "remote connections are placed before resources of higher priority",
+    cite: "Pacemaker Remote: a remote node can run resources once its connection is placed; Resource Meta-Attributes: priority",
+    cib: {
+      nodes: ["n1", remoteNode("remote1")],
+      resources: [connection("remote1"), primitive("a", { meta: { priority: "100" } })],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    // The summary lists resources of higher priority first.
+    expect: ["* Start a ( remote1 )", "* Start remote1 ( n1 )"],
+  },
+  {
+    name: "a guest whose container is not running while its history shows resources is fenced",
+    cite: "Pacemaker Remote: resources thought active on a guest whose container is gone are in an unknown state",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: fenceRunning }], ["guest1", { remote: true, history: running("a") }]],
+      resources: [fenceDevice, primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+    },
+    expect: [
+      "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
+      "* Start vm ( n1 )",
+      "* Recover a ( guest1 )",
+      "* Start guest1 ( n1 )",
+    ],
+  },
+  {
+    name: "without fencing, the history of a guest whose container is not running is ignored",
+    cite: "Pacemaker Remote: a guest node exists only while its container runs",
+    cib: {
+      nodes: ["n1", ["guest1", { remote: true, history: running("a") }]],
+      resources: [primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+    },
+    expect: ["* Start vm ( n1 )", "* Start a ( guest1 )", "* Start guest1 ( n1 )"],
+  },
+  {
+    name: "bundle replicas start as containers, guest connections and replicas of the primitive inside",
+    cite: "Bundles: <bundle>-docker-<n>, the guest node <bundle>-<n> and <primitive>:<n>",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "2" }, primitive("httpd"))],
+    },
+    expect: [
+      "* Start web-docker-0 ( n1 )",
+      "* Start web-0 ( n1 )",
+      "* Start httpd:0 ( web-0 )",
+      "* Start web-docker-1 ( n2 )",
+      "* Start web-1 ( n2 )",
+      "* Start httpd:1 ( web-1 )",
+    ],
+  },
+  {
+    name: "replicas-per-host=1 keeps the replicas of a bundle on different nodes",
+    cite: "Bundles: replicas-per-host (default 1)",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "3" })],
+    },
+    expect: ["* Start web-docker-0 ( n1 )", "* Start web-docker-1 ( n2 )"],
+  },
+  {
+    name: "a bundle network with ip-range-start gives each replica its own address resource",
+    cite: "Bundles: network ip-range-start, one IPaddr2 resource per replica",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "2" }, undefined, { "ip-range-start": "192.168.20.188", "host-interface": "eth0", "host-netmask": "24" })],
+    },
+    expect: [
+      "* Start web-ip-192.168.20.188 ( n1 )",
+      "* Start web-docker-0 ( n1 )",
+      "* Start web-ip-192.168.20.189 ( n2 )",
+      "* Start web-docker-1 ( n2 )",
+    ],
+  },
+  {
+    name: "the summary lists resources of higher priority first",
+    cite: "Resource Meta-Attributes: priority (resources of higher priority are dealt with first)",
+    cib: {
+      nodes: ["n1"],
+      resources: [primitive("b"), primitive("a", { meta: { priority: "100" } }), primitive("c")],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )", "* Start c ( n1 )"],
   },
 ];

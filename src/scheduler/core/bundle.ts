@@ -1,6 +1,7 @@
 import type { BundleConfig, CloneConfig, ColocationConstraint, Constraint, NvSet, OrderConstraint, PrimitiveConfig, ResourceConfig, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
+import type { Change } from "./changes.js";
 
 /**
  * Bundles (Pacemaker Explained, "Bundles - Containerized Resources"): each replica is
@@ -19,6 +20,8 @@ export interface BundleLink {
   containers: string[];
   /** How many replicas one node may run (replicas-per-host, 1 by default). */
   perHost: number;
+  /** IP address resource ids, replica by replica (none without ip-range-start). */
+  ips: string[];
 }
 
 export interface ExpandedBundles {
@@ -42,7 +45,7 @@ export function expandBundles(input: SchedulerInput): ExpandedBundles {
     constraints.push(...expanded.constraints);
     bundles.push({
       id: r.id, guests: r.child === undefined ? [] : expanded.replicas.map((i) => `${r.id}-${i}`),
-      containers: expanded.containers, perHost: intAttr(r.container, "replicas-per-host", 1),
+      containers: expanded.containers, perHost: intAttr(r.container, "replicas-per-host", 1), ips: expanded.ips,
     });
     retarget(constraints, r, expanded.containers);
   }
@@ -84,13 +87,14 @@ function agentPrimitive(id: string, type: string, meta: NvSet[], instance: NvSet
   return { kind: "primitive", id, template: undefined, class: "ocf", provider: "heartbeat", type, meta, instance, utilization: [], ops: [] };
 }
 
-function expandBundle(b: BundleConfig): { resources: ResourceConfig[]; constraints: Array<ColocationConstraint | OrderConstraint>; replicas: number[]; containers: string[] } {
+function expandBundle(b: BundleConfig): { resources: ResourceConfig[]; constraints: Array<ColocationConstraint | OrderConstraint>; replicas: number[]; containers: string[]; ips: string[] } {
   const promotedMax = intAttr(b.container, "promoted-max", intAttr(b.container, "masters", 0));
   const count = intAttr(b.container, "replicas", promotedMax > 0 ? promotedMax : 1);
   const replicas = Array.from({ length: count }, (_, i) => i);
   const resources: ResourceConfig[] = [];
   const constraints: Array<ColocationConstraint | OrderConstraint> = [];
   const containers: string[] = [];
+  const ips: string[] = [];
   for (const i of replicas) {
     const container = `${b.id}-${b.containerKind}-${i}`;
     containers.push(container);
@@ -98,13 +102,14 @@ function expandBundle(b: BundleConfig): { resources: ResourceConfig[]; constrain
     const address = ipAddress(b.network["ip-range-start"], i);
     if (address !== undefined) {
       const ip = `${b.id}-ip-${address}`;
+      ips.push(ip);
       resources.push(agentPrimitive(ip, "IPaddr2", b.meta, [nvSet(`${ip}-instance`, [["ip", address]])]));
       constraints.push(colocation(`${container}-with-ip`, container, ip), order(`${ip}-before-container`, ip, container));
     }
     resources.push(agentPrimitive(container, b.containerKind, [...b.meta, ...guest], [nvSet(`${container}-instance`, [["image", b.container["image"] ?? ""]])]));
   }
   if (b.child !== undefined) resources.push(childClone(b, count, promotedMax));
-  return { resources, constraints, replicas, containers };
+  return { resources, constraints, replicas, containers, ips };
 }
 
 function childClone(b: BundleConfig, count: number, promotedMax: number): CloneConfig {
@@ -183,4 +188,31 @@ export class BundleLimits {
     slots.forEach((slot, k) => (result[slot] = sorted[k]!));
     return result;
   }
+}
+
+/**
+ * The summary lists a bundle replica by replica (address, container, guest
+ * connection, then the primitive's replica), where the bundle's first line would be.
+ */
+export function orderBundleChanges(changes: Change[], bundles: BundleLink[]): Change[] {
+  if (bundles.length === 0) return changes;
+  const rank = new Map<string, number>();
+  bundles.forEach((b, k) => {
+    const base = k * 1e6;
+    b.ips.forEach((id, i) => rank.set(id, base + i * 4));
+    b.containers.forEach((id, i) => rank.set(id, base + i * 4 + 1));
+    b.guests.forEach((id, i) => rank.set(id, base + i * 4 + 2));
+  });
+  const rankOf = (c: Change): number | undefined => {
+    const own = rank.get(c.rsc.id);
+    if (own !== undefined) return own;
+    const k = bundles.findIndex((b) => c.rsc.parent?.kind === "clone" && c.rsc.parent.id === b.id);
+    const replica = Number(/:(\d+)$/.exec(c.rsc.id)?.[1] ?? "0");
+    return k < 0 ? undefined : k * 1e6 + replica * 4 + 3;
+  };
+  const members = changes.filter((c) => rankOf(c) !== undefined).sort((a, b) => rankOf(a)! - rankOf(b)!);
+  if (members.length === 0) return changes;
+  const at = changes.findIndex((c) => rankOf(c) !== undefined);
+  const others = changes.filter((c) => rankOf(c) === undefined);
+  return [...others.slice(0, at), ...members, ...others.slice(at)];
 }

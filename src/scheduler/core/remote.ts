@@ -151,10 +151,10 @@ export class RemoteNodes {
       if (spec.kind === "guest") {
         const containerRuns = this.containers.get(spec.name)?.active.length !== 0;
         node.online = active !== undefined && containerRuns;
-        // Without its container, the guest's own history decides whether it must be fenced.
+        // With fencing, the guest's own history decides whether it must be fenced.
         if (!containerRuns) {
           this.containerless.add(spec.name);
-          node.online = true;
+          node.online = stonithEnabled;
         }
         continue;
       }
@@ -179,7 +179,7 @@ export class RemoteNodes {
       // A container may itself run on a remote node, whose history is read by now.
       const containerRuns = (this.containers.get(name)?.active.length ?? 0) > 0;
       if (containerRuns) entry.node.online = this.connections.get(name)?.active[0] !== undefined;
-      else if (activeOn(resources, name).length > 0) this.lostGuests.add(name);
+      else if (stonithEnabled && activeOn(resources, name).length > 0) this.lostGuests.add(name);
       else entry.node.online = false;
     }
     for (const name of this.startFailed) {

@@ -8,14 +8,14 @@ import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { planChanges, type Blocker, type Change } from "./changes.js";
-import { formatSummary, type FenceLine } from "./summary.js";
+import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
-import { BundleLimits, expandBundles, numberBundleInstances } from "./bundle.js";
+import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 
 export interface Transition {
@@ -73,7 +73,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
-  const changes = planChanges(resources, {
+  const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
@@ -81,7 +81,8 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
-  remote.recoverContainers(changes);
+  remote.recoverContainers(planned);
+  const changes = byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   return {
