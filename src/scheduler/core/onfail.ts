@@ -63,8 +63,11 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
       case "standby":
         requests.push({ node, kind: "standby", reason: `${p.configId} failed there` });
         break;
-      case "restart":
       case "demote":
+        // Not a failure to recover from: the promoted instance is demoted in place.
+        p.demoteOnly = true;
+        continue;
+      case "restart":
         break;
     }
     failedNow = true;

@@ -101,17 +101,23 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     }
   }
   for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
+  for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   const canHost = ctx.canHost;
   for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
   const ticket = ticketEffect(unit, ctx);
-  if (targetRole(unit) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
     const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
   }
   return scores;
+}
+
+/** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */
+function effectiveMetaOf(unit: Rsc): Rsc {
+  return unit.kind === "clone" ? unit.instances[0] ?? unit : unit;
 }
 
 /**

@@ -26,6 +26,8 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
   }
   // Equal scores: the instance allocated first (the lower number) is promoted first.
   candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
+  // An instance demoted for its failure (on-fail=demote) holds back every promotion this time.
+  if (clone.instances.some((i) => primitivesOf(i).some((p) => p.demoteOnly))) return;
   const perNode = new Map<NodeName, number>();
   let promoted = 0;
   for (const c of candidates) {

@@ -49,7 +49,7 @@ export function withGuestConnections(input: SchedulerInput, specs: RemoteSpec[])
   const connections: PrimitiveConfig[] = guests.map((g) => ({
     kind: "primitive", id: g.name, template: undefined, class: "ocf", provider: "pacemaker", type: "remote",
     meta: [], instance: [], utilization: [],
-    ops: [{ id: `${g.name}-monitor-interval-30s`, name: "monitor", interval: "30s", role: undefined, timeout: undefined, onFail: undefined, enabled: true, meta: [] }],
+    ops: [{ id: `${g.name}-monitor-interval-30s`, name: "monitor", interval: "30s", role: undefined, timeout: undefined, onFail: undefined, enabled: true, meta: [], instance: [] }],
   }));
   return { ...input, resources: [...input.resources, ...connections] };
 }

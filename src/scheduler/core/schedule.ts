@@ -17,6 +17,7 @@ import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
+import type { ParameterDigest } from "./definition.js";
 
 export interface Transition {
   now: number;
@@ -37,9 +38,10 @@ export interface Transition {
 /**
  * The scheduler: configuration + status in, transition out. Stages: unpack status,
  * node scores and allocation, required changes, ordering, summary and graph.
- * `nowS` is used when the CIB carries no execution-date.
+ * `nowS` is used when the CIB carries no execution-date. With `digest` (the executor's
+ * opDigest) a resource whose parameters changed since it started is restarted.
  */
-export function schedule(cib: SchedulerInput, nowS: number): Transition {
+export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDigest): Transition {
   const now = cib.now ?? nowS;
   const options = readOptions(cib, now);
   const { input: expanded, bundles } = expandBundles(cib);
@@ -49,7 +51,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const remote = new RemoteNodes(specs, nodes, input.status, bundles);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
-  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   remote.markGuestFailures(resources, nodes);
@@ -72,7 +74,7 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -94,6 +96,13 @@ export function schedule(cib: SchedulerInput, nowS: number): Transition {
   };
 }
 
+/** Resources restarted in place because their parameters changed. */
+function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+  const restarts = new Map<PrimitiveRsc, string>();
+  for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  return restarts;
+}
+
 function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
   const node = nodes.find((n) => n.name === request.node);
   if (node === undefined) return;
@@ -102,6 +111,11 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
     node.unclean = true;
     node.fenceReason = request.reason;
   }
+}
+
+function inPromotable(p: PrimitiveRsc): boolean {
+  const clone = p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
+  return clone?.promotable === true;
 }
 
 function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
@@ -123,9 +137,16 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
+  const demote = options.noQuorumPolicy === "demote";
   for (const p of resources.flatMap(primitivesOf)) {
-    // Fencing devices keep running: fencing is how quorum is regained safely.
-    if (p.config.class === "stonith") continue;
+    if (demote && inPromotable(p)) {
+      // no-quorum-policy=demote: promotable instances keep running, unpromoted.
+      if (p.nextRole === "Promoted") p.nextRole = "Unpromoted";
+      if (p.active.length === 0 && p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
+      continue;
+    }
+    // Fencing devices keep running (fencing is how quorum is regained safely), except under demote.
+    if (p.config.class === "stonith" && !demote) continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });

@@ -2,6 +2,7 @@ import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
+import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
@@ -28,7 +29,7 @@ export interface RemoteMembership {
 }
 
 /** Reads every node's operation history onto the resources it describes. */
-export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership): StatusView {
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
   const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
@@ -56,10 +57,17 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
       }
       view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
       record(view, target, node.name, history);
+      if (digest !== undefined) noteDefinition(target, node, history, now, digest);
     }
   }
   if (!settled) remote?.settle(view, stonithEnabled);
   return view;
+}
+
+/** Whether the definition running on this node differs from the configuration. */
+function noteDefinition(p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
+  if (h.role === "Stopped" || h.failed || h.definitionOp === undefined) return;
+  p.definitionChange = worse(p.definitionChange, compareDefinition(p, h.definitionOp, node.attributes, now, digest));
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
@@ -136,7 +144,7 @@ function extendClone(clone: CloneRsc): void {
   const template = clone.instances[0]!;
   const n = clone.instances.length;
   const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
-    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
   });
   if (template.kind === "primitive") clone.instances.push(copy(template, clone));
   else {
