@@ -1,11 +1,16 @@
 // Clone and promotable-clone rules from Pacemaker Explained, in the same form as
 // semantics-cases.ts (each expectation is also checked against crm_simulate).
-import { clone, primitive, probedStopped, running, type HistoryEntry } from "./cib-builder.js";
+import { clone, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const promotable = (meta: Record<string, string> = {}, ops: Array<{ name: string; interval: string; role?: string; onFail?: string }> = []) =>
   clone("ms", primitive("s", { ops }), { promotable: "true", ...meta });
 const promotedMonitor = (rc: number, status = 0): HistoryEntry => ({ rsc: "s", operation: "monitor", intervalMs: 10000, rc, expected: 8, status });
+/** n1 runs the promoted instance with this history (promotion score 10), n2 an unpromoted one (5). */
+const promotedOnN1 = (history: HistoryEntry[]): CibOptions["nodes"] => [
+  ["n1", { transient: { "master-s": "10" }, history }],
+  ["n2", { transient: { "master-s": "5" }, history: running("s") }],
+];
 const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "monitor", intervalMs: 10000, rc: 8, expected: 8 }];
 
 export const CLONE_CASES: SemanticsCase[] = [
@@ -61,37 +66,19 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a degraded result (OCF_DEGRADED_PROMOTED, 191) counts as a healthy promoted instance",
     cite: "OCF return codes: degraded results",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...running("s", true), promotedMonitor(191)] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...running("s", true), promotedMonitor(191)]), resources: [promotable()] },
     expect: [],
   },
   {
     name: "an executor error whose rc is the expected one is no failure",
     cite: "Operation history: the rc code decides the result",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...running("s", true), promotedMonitor(8, 4)] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...running("s", true), promotedMonitor(8, 4)]), resources: [promotable()] },
     expect: [],
   },
   {
     name: "a failed demote is recovered from the unpromoted role, and promoted again where the score is highest",
     cite: "Promotable Clones: recovery of a failed demote",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...promotedWithMonitor, { rsc: "s", operation: "demote", rc: 1 }] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...promotedWithMonitor, { rsc: "s", operation: "demote", rc: 1 }]), resources: [promotable()] },
     expect: ["* Recover s:0 ( Unpromoted -> Promoted n1 )"],
   },
   {
@@ -102,5 +89,14 @@ export const CLONE_CASES: SemanticsCase[] = [
       resources: [clone("c", primitive("c1", { meta: { "target-role": "Started" } }), { "target-role": "Stopped" })],
     },
     expect: [],
+  },
+  {
+    name: "a second active copy of an anonymous instance on one node is an orphan, numbered past clone-max, and stops",
+    cite: "Clones: anonymous instances (clone-node-max=1 allows one copy per node)",
+    cib: {
+      nodes: [["n1", { history: [...running("a:0"), ...running("a:1")] }], ["n2", { history: probedStopped("a:0") }]],
+      resources: [clone("c", primitive("a"), { "clone-max": "2" })],
+    },
+    expect: ["* Start a:1 ( n2 )", "* Stop a:2 ( n1 ) due to node availability"],
   },
 ];
