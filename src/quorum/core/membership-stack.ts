@@ -99,7 +99,7 @@ class StackStep {
         if (command.kind === "multicast") return this.multicast(SERVICE.app, command.payload, command.safe ?? false);
         return this.totemStep({ kind: "command", command });
       case "cpg_mcast": case "cpg_join": case "cpg_leave":
-        if (this.totem.queueSpace() <= SYNC_RESERVE_PAYLOADS) {
+        if (this.totem.queueSpace() <= SYNC_RESERVE_PAYLOADS || (command.kind === "cpg_mcast" && this.totem.congested())) {
           this.out.push({ kind: "cpg_rejected", command, reason: "try again: the send queue is full" });
           return;
         }
