@@ -49,3 +49,43 @@ export const status: CliCommand = async (args) => {
     client.close();
   }
 };
+
+/**
+ * `quorate quorum expected N [--run-dir DIR] [--json]` (corosync-quorumtool -e N):
+ * new expected votes for the whole cluster; waits until the local node applies it.
+ */
+export const quorum: CliCommand = async (args) => {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { "run-dir": { type: "string", default: defaultRunDir }, json: { type: "boolean", default: false } } });
+  if (positionals[0] !== "expected" || positionals.length !== 2) throw new UsageError("usage: quorate quorum expected N [--run-dir DIR] [--json]");
+  const expected = positiveInt(positionals[1], "expected votes")!;
+  let client: QuorateClient;
+  try {
+    client = await QuorateClient.connect(values["run-dir"]);
+  } catch (error) {
+    process.stderr.write(`quorate quorum: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    await client.setExpectedVotes(expected);
+    const status = await appliedExpected(client, expected, 5000);
+    if (status === undefined) throw new Error(`expected votes ${expected} not applied within 5 s`);
+    process.stdout.write(values.json ? `${JSON.stringify(status.quorum, null, 2)}\n` : renderStatus(status));
+    return 0;
+  } catch (error) {
+    process.stderr.write(`quorate quorum: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    client.close();
+  }
+};
+
+/** Polls the local status until expected votes show the new value (it goes round the ring first). */
+async function appliedExpected(client: QuorateClient, expected: number, timeoutMs: number): Promise<NodeStatus | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const status = await client.status<NodeStatus>();
+    if (status.quorum.expected_votes === expected) return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}

@@ -19,7 +19,7 @@ async function pair(port: number) {
     }));
     return LinkTransport.open({
       self: id(self), links, linkMode: "passive", pingIntervalMs: 20, pingTimeoutMs: 100,
-      sealer: new PacketSealer({ nodeid: id(self), clusterName: "links", cipher: "aes256", authkey: key, epoch: BigInt(self) }),
+      sealer: new PacketSealer({ nodeid: id(self), clusterName: "links", cipher: "aes256", hash: "sha256", authkey: key, epoch: BigInt(self) }),
       onData: (from, payload) => received.push({ at: id(self), from, text: payload.toString() }),
     });
   };

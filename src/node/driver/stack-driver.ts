@@ -12,7 +12,7 @@ import {
 import type { LinkTransport } from "./links.js";
 
 /** The effects the daemon acts on; the driver itself carries out sends, timers, persistence and logs. */
-export type UpwardEffect = Extract<StackEffect, { kind: "deliver" | "configuration" | "cpg_deliver" | "cpg_confchg" | "cpg_rejected" | "cpg_synced" | "quorum" | "rejected" | "state" | "log" }>;
+export type UpwardEffect = Extract<StackEffect, { kind: "deliver" | "configuration" | "cpg_deliver" | "cpg_confchg" | "cpg_rejected" | "cpg_synced" | "quorum" | "quorum_refused" | "rejected" | "state" | "log" }>;
 
 export interface StackDriverOptions {
   nodeid: NodeId;
@@ -53,6 +53,7 @@ export class StackDriver implements Disposable {
     let refusal: string | undefined;
     for (const effect of this.stepEffects({ kind: "command", command })) {
       if (effect.kind === "cpg_rejected" && effect.command === command) refusal = effect.reason;
+      else if (effect.kind === "quorum_refused") refusal = effect.reason;
       else if (effect.kind === "rejected" && command.kind === "multicast" && effect.payload === command.payload) refusal = effect.reason;
       this.apply(effect);
     }
