@@ -120,7 +120,7 @@ export class ClusterNode {
       cluster_name: config.clusterName, transport: config.transport, state: stack.totem.state,
       ring_id: this.ring.id, members: [...this.ring.members], ...this.quorumStatus(),
       links: this.transport.status(), ring_changes: this.ringChanges, uptime_ms: Math.round(performance.now() - this.startedMs),
-      drops: { ...this.sealer.drops, decode: this.stack.counters.decodeErrors, spoofed_sender: this.stack.counters.spoofedSender, service: stack.malformedMessages },
+      drops: { ...this.sealer.drops, decode: this.stack.counters.decodeErrors, spoofed_sender: this.stack.counters.spoofedSender, service: stack.malformedMessages, stale_join: this.stack.counters.staleJoins },
       packets: { rx: this.transport.counters.rxPackets, tx: this.transport.counters.txPackets, send_errors: this.transport.counters.sendErrors },
       cpg: {
         groups: stack.groups.map((g) => ({ name: g.group, members: g.members.map((m) => ({ nodeid: m.nodeid as number, pid: m.pid })) })),

@@ -79,7 +79,7 @@ function warnIfPaused(s: Step): void {
 function onMessage(s: Step, msg: TotemMessage): void {
   const n = s.n;
   if (msg.sender === n.me && msg.kind !== "token" && msg.kind !== "commit") return; // own multicast looped back
-  if (n.state === "gather") n.gather.heard.add(msg.sender);
+  if (n.state === "gather") n.gather.heardMs.set(msg.sender, s.nowMs);
   switch (msg.kind) {
     case "mcast": onMcast(s, msg); break;
     case "token": onToken(s, msg); break;
