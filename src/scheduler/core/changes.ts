@@ -97,6 +97,7 @@ function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role
   if (restart !== undefined) return [make("Restart", from, target, restart)];
   if (promoted(target.role) && !promoted(from.role)) return [make("Promote", from, target)];
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
+  if (p.definitionChange === "reload") return [make("Reload", from, target)];
   return [];
 }
 

@@ -28,8 +28,8 @@ export interface NodeHistory {
   migratedTo: string | undefined;
   /** A migrate_from that succeeded here. */
   migratedFrom: string | undefined;
-  /** Digest of the last successful start/monitor-0, for definition-change detection. */
-  lastDigest: string | undefined;
+  /** The last successful start (or probe finding it running): its digests record the definition it runs with. */
+  definitionOp: LrmOp | undefined;
   /** Recurring monitors active here, by interval in milliseconds. */
   recurring: Map<number, LrmOp>;
   /** The newest failure's time (seconds), for failure-timeout. */
@@ -43,7 +43,7 @@ export function replayHistory(resource: LrmResource): NodeHistory {
   const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
-    migratedFrom: undefined, lastDigest: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
+    migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
   };
   ops.forEach((op, i) => {
     if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
@@ -99,7 +99,7 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
     case "migrate_from":
       h.role = "Started";
       h.failed = false;
-      h.lastDigest = op.opDigest;
+      h.definitionOp = op;
       if (op.operation === "migrate_from") h.migratedFrom = op.migrateSource;
       return;
     case "stop":
@@ -143,7 +143,7 @@ function applyMonitor(h: NodeHistory, op: LrmOp): void {
   if (op.interval === 0) {
     h.role = op.rcCode === RC_PROMOTED ? "Promoted" : h.role === "Promoted" && op.rcCode === RC_OK ? "Unpromoted" : "Started";
     h.failed = false;
-    if (op.opDigest !== undefined) h.lastDigest = op.opDigest;
+    if (op.opDigest !== undefined) h.definitionOp = op;
     return;
   }
   if (op.rcCode === RC_PROMOTED) h.role = "Promoted";

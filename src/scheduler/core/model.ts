@@ -1,4 +1,5 @@
 import type { Score } from "./score.js";
+import type { DefinitionChange } from "./definition.js";
 import type { OpConfig, PrimitiveConfig } from "../../cib/index.js";
 
 /** Node names are the unames used throughout the status section and the summary. */
@@ -19,6 +20,8 @@ export interface SchedNode {
   /** Node attributes: configuration first, transient status attributes over them. */
   attributes: Map<string, string>;
   utilization: Map<string, number>;
+  /** Node health (#health-* attributes under node-health-strategy), added to every resource's score here. */
+  health: Score;
   /** Resources assigned so far in this run (drives even distribution on ties). */
   assignedCount: number;
 }
@@ -52,10 +55,10 @@ export interface PrimitiveRsc {
   blocked: boolean;
   /** A failure's on-fail=stop: stop it and keep it stopped. */
   forceStop: boolean;
+  /** How the definition it runs with differs from the configuration (op-digest). */
+  definitionChange: DefinitionChange;
   /** A failure's on-fail=demote: demote it in place instead of recovering it. */
   demoteOnly: boolean;
-  /** The resource definition changed since it started (op-digest). */
-  definitionChanged: boolean;
   /** Per-node allocation scores, filled by placement. */
   scores: Map<NodeName, Score>;
   assigned: NodeName | undefined;

@@ -3,6 +3,7 @@ import type { ClusterOptions } from "./options.js";
 import { isTrueValue } from "./options.js";
 import type { SchedNode } from "./model.js";
 import { resolveNvSets } from "./rules.js";
+import { nodeHealth } from "./health.js";
 
 /** Builds the cluster nodes with their membership state (online, unclean, standby, ...). */
 export function unpackNodes(input: SchedulerInput, options: ClusterOptions, now: number): SchedNode[] {
@@ -34,6 +35,7 @@ export function buildNode(config: NodeConfig, state: NodeStatus | undefined, opt
     shutdown,
     attributes,
     utilization,
+    health: nodeHealth(attributes, options),
     assignedCount: 0,
   };
 }

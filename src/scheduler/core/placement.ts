@@ -29,6 +29,8 @@ export interface PlacementContext {
   used: Map<NodeName, Map<string, number>>;
   /** Limits beyond node availability (remote nodes host only some resources). */
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
+  /** Placed before everything else whatever their priority (remote connections). */
+  placeFirst?: Set<Rsc> | undefined;
 }
 
 /** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
@@ -50,7 +52,8 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
     push(ctx.withPrimary, dep, unitC);
     push(ctx.withDependent, prim, unitC);
   }
-  const order = [...resources].sort((a, b) => priority(b) - priority(a));
+  const first = (r: Rsc): number => (ctx.placeFirst?.has(r) === true ? 1 : 0);
+  const order = [...resources].sort((a, b) => first(b) - first(a) || priority(b) - priority(a));
   for (const unit of order) assignUnit(unit, ctx);
 }
 
@@ -98,6 +101,7 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     }
   }
   for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
+  for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   const canHost = ctx.canHost;

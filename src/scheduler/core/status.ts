@@ -2,6 +2,7 @@ import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
+import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
@@ -28,7 +29,7 @@ export interface RemoteMembership {
 }
 
 /** Reads every node's operation history onto the resources it describes. */
-export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership): StatusView {
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
   const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
@@ -52,25 +53,32 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
       const history = replayHistory(lrm);
       const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
       if (target === DUPLICATE) duplicates.push({ node, lrm, history });
-      else unpackResource(view, target, node, lrm, history, stonithEnabled, now);
+      else unpackResource(view, target, node, lrm, history, stonithEnabled, now, digest);
     }
   }
   // Second active copies of an anonymous instance on one node are numbered after every first copy.
   for (const { node, lrm, history } of duplicates) {
     const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, true);
-    if (target !== DUPLICATE) unpackResource(view, target, node, lrm, history, stonithEnabled, now);
+    if (target !== DUPLICATE) unpackResource(view, target, node, lrm, history, stonithEnabled, now, digest);
   }
   if (!settled) remote?.settle(view, stonithEnabled);
   return view;
 }
 
-function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node: SchedNode, lrm: LrmResource, history: NodeHistory, stonithEnabled: boolean, now: number): void {
+/** Whether the definition running on this node differs from the configuration. */
+function noteDefinition(p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
+  if (h.role === "Stopped" || h.failed || h.definitionOp === undefined) return;
+  p.definitionChange = worse(p.definitionChange, compareDefinition(p, h.definitionOp, node.attributes, now, digest));
+}
+
+function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node: SchedNode, lrm: LrmResource, history: NodeHistory, stonithEnabled: boolean, now: number, digest: ParameterDigest | undefined): void {
   if (target === undefined) {
     if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
     return;
   }
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
+  if (digest !== undefined) noteDefinition(target, node, history, now, digest);
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {

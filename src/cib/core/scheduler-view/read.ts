@@ -179,6 +179,7 @@ class ViewReader {
       onFail: op.attrs.get("on-fail"),
       enabled: op.attrs.get("enabled") === undefined || isTrue(op.attrs.get("enabled")),
       meta: this.nvSets(op, "meta_attributes"),
+      instance: this.nvSets(op, "instance_attributes"),
     }));
   }
 
@@ -197,7 +198,14 @@ class ViewReader {
 
   bundle(e: XmlElement): BundleConfig {
     const inner = firstChild(e, "primitive");
-    return { kind: "bundle", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), child: inner ? this.primitive(inner) : undefined };
+    const container = childElements(e).find((c) => c.name === "docker" || c.name === "podman" || c.name === "rkt");
+    const network = firstChild(e, "network");
+    return {
+      kind: "bundle", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), child: inner ? this.primitive(inner) : undefined,
+      containerKind: container?.name ?? "docker",
+      container: container ? Object.fromEntries(container.attrs) : {},
+      network: network ? Object.fromEntries(network.attrs) : {},
+    };
   }
 
   constraints(elements: XmlElement[]): Constraint[] {
@@ -276,6 +284,10 @@ function lrmOp(e: XmlElement): LrmOp {
     expectedRc: expected === undefined ? undefined : Number(expected),
     lastRcChange: num("last-rc-change") ?? num("last-run"),
     opDigest: e.attrs.get("op-digest"),
+    opRestartDigest: e.attrs.get("op-restart-digest"),
+    opForceRestart: e.attrs.get("op-force-restart"),
+    opSecureParams: e.attrs.get("op-secure-params"),
+    opSecureDigest: e.attrs.get("op-secure-digest"),
     migrateSource: e.attrs.get("migrate_source"),
     migrateTarget: e.attrs.get("migrate_target"),
   };

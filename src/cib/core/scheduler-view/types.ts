@@ -46,6 +46,8 @@ export interface OpConfig {
   onFail: string | undefined;
   enabled: boolean;
   meta: NvSet[];
+  /** The operation's own parameters, added to the resource's for this operation. */
+  instance: NvSet[];
 }
 
 export interface PrimitiveConfig {
@@ -78,12 +80,18 @@ export interface CloneConfig {
   child: PrimitiveConfig | GroupConfig;
 }
 
-/** Bundles are kept opaque for now: their containers are reported, not scheduled. */
+/** A bundle: replicas of a container (with an IP address each, optionally) and a primitive inside. */
 export interface BundleConfig {
   kind: "bundle";
   id: string;
   meta: NvSet[];
   child: PrimitiveConfig | undefined;
+  /** The container technology element: docker, podman or rkt. */
+  containerKind: string;
+  /** The container element's attributes (replicas, replicas-per-host, promoted-max, image, ...). */
+  container: Readonly<Record<string, string>>;
+  /** The network element's attributes (ip-range-start, control-port, ...). */
+  network: Readonly<Record<string, string>>;
 }
 
 export type ResourceConfig = PrimitiveConfig | GroupConfig | CloneConfig | BundleConfig;
@@ -176,6 +184,13 @@ export interface LrmOp {
   expectedRc: number | undefined;
   lastRcChange: number | undefined;
   opDigest: string | undefined;
+  /** Digest of only the parameters listed in opForceRestart (those a reload cannot apply). */
+  opRestartDigest: string | undefined;
+  /** Space-separated parameter names whose change needs a restart. */
+  opForceRestart: string | undefined;
+  /** Space-separated secret parameter names, and the digest of the parameters without them. */
+  opSecureParams: string | undefined;
+  opSecureDigest: string | undefined;
   migrateSource: string | undefined;
   migrateTarget: string | undefined;
 }
