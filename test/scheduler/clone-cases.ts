@@ -1,8 +1,9 @@
 // Clone and promotable-clone rules from Pacemaker Explained, in the same form as
 // semantics-cases.ts (each expectation is also checked against crm_simulate).
-import { clone, colocation, location, order, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { clone, colocation, group, location, order, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
+const probed = (...rscs: string[]): HistoryEntry[] => rscs.flatMap(probedStopped);
 const promotable = (meta: Record<string, string> = {}, ops: Array<{ name: string; interval: string; role?: string; onFail?: string }> = []) =>
   clone("ms", primitive("s", { ops }), { promotable: "true", ...meta });
 const promotedMonitor = (rc: number, status = 0): HistoryEntry => ({ rsc: "s", operation: "monitor", intervalMs: 10000, rc, expected: 8, status });
@@ -128,5 +129,26 @@ export const CLONE_CASES: SemanticsCase[] = [
       constraints: [order("o", "a", "b")],
     },
     expect: ["* Stop b ( n1 ) due to unrunnable a start"],
+  },
+  {
+    name: "a later group member's failure moves the whole group to another node",
+    cite: "Groups: members are colocated with the one before them; Failure Response: migration-threshold",
+    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 100)",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+      constraints: [location("l", "g", "n1", "100")],
+    },
+    expect: ["* Start a ( n2 )", "* Start b ( n2 )"],
+  },
+  {
+    name: "a later group member's failure keeps only that member off the group's only node",
+    cite: "Groups: a member that cannot run stops the members after it, not before it",
+    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { attributes: { standby: "on" }, history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+    },
+    expect: ["* Start a ( n1 )"],
   },
 ];
