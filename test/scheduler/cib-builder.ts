@@ -105,6 +105,8 @@ export interface NodeOptions {
   transient?: Attrs;
   state?: "online" | "offline" | "lost";
   history?: HistoryEntry[];
+  /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
+  remote?: boolean;
 }
 
 export interface CibOptions {
@@ -140,10 +142,10 @@ export function cibXml(options: CibOptions): string {
   const properties = { "stonith-enabled": "false", ...options.properties };
   const configuration = createElement("configuration", {}, [
     createElement("crm_config", {}, [nvset("cluster_property_set", "cib-bootstrap-options", properties)]),
-    createElement("nodes", {}, nodes.map(([name, o], i) => createElement("node", { id: String(i + 1), uname: name }, [
+    createElement("nodes", {}, nodes.flatMap(([name, o], i) => o.remote === true ? [] : [createElement("node", { id: String(i + 1), uname: name }, [
       ...(o.attributes ? [nvset("instance_attributes", `n${i + 1}-attrs`, o.attributes)] : []),
       ...(o.utilization ? [nvset("utilization", `n${i + 1}-utilization`, o.utilization)] : []),
-    ]))),
+    ])])),
     createElement("resources", {}, options.resources),
     createElement("constraints", {}, options.constraints ?? []),
     ...(options.rscDefaults ? [createElement("rsc_defaults", {}, [nvset("meta_attributes", "rsc-options", options.rscDefaults)])] : []),
@@ -159,7 +161,7 @@ export function cibXml(options: CibOptions): string {
 
 function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   const state = o.state ?? "online";
-  const membership = state === "online"
+  const membership = o.remote === true ? { remote_node: "true" } : state === "online"
     ? { in_ccm: "true", crmd: "online", join: "member", expected: "member" }
     : state === "offline" ? { in_ccm: "false", crmd: "offline", join: "down", expected: "down" }
     : { in_ccm: "false", crmd: "offline", join: "member", expected: "member" };
@@ -184,7 +186,7 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   const children: XmlElement[] = [];
   if (o.transient) children.push(createElement("transient_attributes", { id }, [nvset("instance_attributes", `status-${id}`, o.transient)]));
   children.push(createElement("lrm", { id }, [createElement("lrm_resources", {}, resources)]));
-  return createElement("node_state", { id, uname, ...membership }, children);
+  return createElement("node_state", { id: o.remote === true ? uname : id, uname, ...membership }, children);
 }
 
 export function inputOf(xml: string): SchedulerInput {

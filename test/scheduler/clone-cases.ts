@@ -1,11 +1,17 @@
 // Clone and promotable-clone rules from Pacemaker Explained, in the same form as
 // semantics-cases.ts (each expectation is also checked against crm_simulate).
-import { clone, primitive, probedStopped, running, type HistoryEntry } from "./cib-builder.js";
+import { clone, colocation, group, location, order, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
+const probed = (...rscs: string[]): HistoryEntry[] => rscs.flatMap(probedStopped);
 const promotable = (meta: Record<string, string> = {}, ops: Array<{ name: string; interval: string; role?: string; onFail?: string }> = []) =>
   clone("ms", primitive("s", { ops }), { promotable: "true", ...meta });
 const promotedMonitor = (rc: number, status = 0): HistoryEntry => ({ rsc: "s", operation: "monitor", intervalMs: 10000, rc, expected: 8, status });
+/** n1 runs the promoted instance with this history (promotion score 10), n2 an unpromoted one (5). */
+const promotedOnN1 = (history: HistoryEntry[]): CibOptions["nodes"] => [
+  ["n1", { transient: { "master-s": "10" }, history }],
+  ["n2", { transient: { "master-s": "5" }, history: running("s") }],
+];
 const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "monitor", intervalMs: 10000, rc: 8, expected: 8 }];
 
 export const CLONE_CASES: SemanticsCase[] = [
@@ -61,37 +67,19 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a degraded result (OCF_DEGRADED_PROMOTED, 191) counts as a healthy promoted instance",
     cite: "OCF return codes: degraded results",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...running("s", true), promotedMonitor(191)] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...running("s", true), promotedMonitor(191)]), resources: [promotable()] },
     expect: [],
   },
   {
     name: "an executor error whose rc is the expected one is no failure",
     cite: "Operation history: the rc code decides the result",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...running("s", true), promotedMonitor(8, 4)] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...running("s", true), promotedMonitor(8, 4)]), resources: [promotable()] },
     expect: [],
   },
   {
     name: "a failed demote is recovered from the unpromoted role, and promoted again where the score is highest",
     cite: "Promotable Clones: recovery of a failed demote",
-    cib: {
-      nodes: [
-        ["n1", { transient: { "master-s": "10" }, history: [...promotedWithMonitor, { rsc: "s", operation: "demote", rc: 1 }] }],
-        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
-      ],
-      resources: [promotable()],
-    },
+    cib: { nodes: promotedOnN1([...promotedWithMonitor, { rsc: "s", operation: "demote", rc: 1 }]), resources: [promotable()] },
     expect: ["* Recover s:0 ( Unpromoted -> Promoted n1 )"],
   },
   {
@@ -102,5 +90,65 @@ export const CLONE_CASES: SemanticsCase[] = [
       resources: [clone("c", primitive("c1", { meta: { "target-role": "Started" } }), { "target-role": "Stopped" })],
     },
     expect: [],
+  },
+  {
+    name: "a second active copy of an anonymous instance on one node is an orphan, numbered past clone-max, and stops",
+    cite: "Clones: anonymous instances (clone-node-max=1 allows one copy per node)",
+    cib: {
+      nodes: [["n1", { history: [...running("a:0"), ...running("a:1")] }], ["n2", { history: probedStopped("a:0") }]],
+      resources: [clone("c", primitive("a"), { "clone-max": "2" })],
+    },
+    expect: ["* Start a:1 ( n2 )", "* Stop a:2 ( n1 ) due to node availability"],
+  },
+  {
+    name: "a clone colocated in the Unpromoted role with a resource stays unpromoted where that resource runs",
+    cite: "Colocation Constraints: rsc-role=Unpromoted",
+    cib: {
+      nodes: [["n1", { transient: { "master-s": "5" }, history: probedStopped("s") }], ["n2", { transient: { "master-s": "10" }, history: probedStopped("s") }]],
+      resources: [promotable(), primitive("a")],
+      constraints: [location("la", "a", "n2", "100"), colocation("c", "ms", "a", "INFINITY", { "rsc-role": "Unpromoted" })],
+    },
+    expect: ["* Start s:0 ( n2 )", "* Promote s:1 ( Stopped -> Promoted n1 )", "* Start a ( n2 )"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops with its first when the first stops for good",
+    cite: "Ordering Constraints: kind=Mandatory, symmetrical (then stops before first stops)",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), clone("cb", primitive("b"))],
+      constraints: [order("o", "a", "cb")],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability", "* Stop b:0 ( n1 ) due to required a start"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops when its first cannot run at all",
+    cite: "Ordering Constraints: kind=Mandatory (then cannot run unless first is active)",
+    cib: {
+      nodes: [["n1", { history: running("b") }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b")],
+      constraints: [order("o", "a", "b")],
+    },
+    expect: ["* Stop b ( n1 ) due to unrunnable a start"],
+  },
+  {
+    name: "a later group member's failure moves the whole group to another node",
+    cite: "Groups: members are colocated with the one before them; Failure Response: migration-threshold",
+    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 100)",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+      constraints: [location("l", "g", "n1", "100")],
+    },
+    expect: ["* Start a ( n2 )", "* Start b ( n2 )"],
+  },
+  {
+    name: "a later group member's failure keeps only that member off the group's only node",
+    cite: "Groups: a member that cannot run stops the members after it, not before it",
+    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { attributes: { standby: "on" }, history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+    },
+    expect: ["* Start a ( n1 )"],
   },
 ];

@@ -6,6 +6,8 @@ import { MINUS_INFINITY, type Score } from "./score.js";
 import { demandOf } from "./utilization.js";
 
 interface OrderKey {
+  /** Remote connections (and what they need) come before everything else. */
+  first: boolean;
   priority: number;
   /** The resource's score where it runs now (undefined when it is not running). */
   current: Score | undefined;
@@ -14,7 +16,7 @@ interface OrderKey {
 
 /**
  * The order resources are assigned in (Pacemaker Explained, "Which resource is
- * preferred to be assigned first"): higher priority first; then, to avoid shuffling,
+ * preferred to be assigned first"), after the remote connections: higher priority first; then, to avoid shuffling,
  * the higher score on the node where each runs (a node that could never hold it
  * counts as -INFINITY); then configuration order. (crm_simulate does not put a
  * stopped resource with a higher preference first, so neither do we.)
@@ -26,16 +28,18 @@ export function allocationOrder(resources: Rsc[], ctx: PlacementContext): Rsc[] 
 }
 
 function compare(a: OrderKey, b: OrderKey): number {
+  if (a.first !== b.first) return a.first ? -1 : 1;
   if (a.priority !== b.priority) return b.priority - a.priority;
   if (a.current !== undefined && b.current !== undefined && a.current !== b.current) return b.current - a.current;
   return a.index - b.index;
 }
 
 function orderKey(rsc: Rsc, index: number, ctx: PlacementContext): OrderKey {
+  const first = ctx.placeFirst?.has(rsc) === true;
   const node = currentNode(rsc);
-  if (node === undefined) return { priority: priority(rsc), current: undefined, index };
+  if (node === undefined) return { first, priority: priority(rsc), current: undefined, index };
   const current = fitsEmpty(rsc, node, ctx) ? (ownScores(rsc, ctx).get(node) ?? MINUS_INFINITY) : MINUS_INFINITY;
-  return { priority: priority(rsc), current, index };
+  return { first, priority: priority(rsc), current, index };
 }
 
 function currentNode(rsc: Rsc): NodeName | undefined {

@@ -23,7 +23,8 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
   const evenLimit = Math.min(clone.cloneNodeMax, Math.max(1, Math.ceil(wanted / Math.max(1, usable.length))));
   const placed = new Set<Instance>();
   const instances = clone.instances.slice();
-  const order = [...instances].sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || instanceNumber(a) - instanceNumber(b));
+  // Instances past clone-max are orphans (extra copies found running): they only stop.
+  const order = instances.filter((i) => instanceNumber(i) < clone.cloneMax).sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || instanceNumber(a) - instanceNumber(b));
   for (const instance of order) {
     if (placed.size >= wanted) break;
     const current = currentNode(instance);

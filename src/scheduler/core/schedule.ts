@@ -8,13 +8,14 @@ import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { planChanges, type Blocker, type Change } from "./changes.js";
-import { formatSummary, type FenceLine } from "./summary.js";
+import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
-import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
 
@@ -43,11 +44,12 @@ export interface Transition {
 export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDigest): Transition {
   const now = cib.now ?? nowS;
   const options = readOptions(cib, now);
-  const specs = remoteSpecs(cib);
-  const input = withGuestConnections(cib, specs);
+  const { input: expanded, bundles } = expandBundles(cib);
+  const specs = remoteSpecs(expanded);
+  const input = withGuestConnections(expanded, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
-  const remote = new RemoteNodes(specs, nodes, input.status);
-  const resources = connectionsFirst(buildResources(input, nodes.length, now, options.maintenanceMode), specs);
+  const remote = new RemoteNodes(specs, nodes, input.status, bundles);
+  const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
@@ -58,19 +60,22 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
+  const limits = new BundleLimits(bundles, resources);
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
-    canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
+    canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
+    placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
   };
-  placeAll(resources, ctx);
+  placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
+  numberBundleInstances(resources, bundles);
   remote.addGuestOrderings(constraints, resources);
   const hostFences = fencing(nodes, options, resources, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
-  const changes = planChanges(resources, {
+  const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
@@ -79,6 +84,8 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
+  remote.recoverContainers(planned);
+  const changes = byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   return {

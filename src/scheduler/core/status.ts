@@ -33,11 +33,12 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
   const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
-  const anonymousSlots = new Map<string, number>();
+  const anonymousSlots = new AnonymousSlots();
   const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
   // Cluster nodes first: a remote node's membership follows its connection's history.
   const states = [...input.status.filter((s) => !isRemote(s.id)), ...input.status.filter((s) => isRemote(s.id))];
   let settled = false;
+  const duplicates: Array<{ node: SchedNode; lrm: LrmResource; history: NodeHistory }> = [];
   for (const state of states) {
     const node = nodeById.get(state.id);
     if (node === undefined) continue;
@@ -50,15 +51,15 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
     if (!node.online && !node.unclean) continue;
     for (const lrm of state.resources) {
       const history = replayHistory(lrm);
-      const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots);
-      if (target === undefined) {
-        if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
-        continue;
-      }
-      view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
-      record(view, target, node.name, history);
-      if (digest !== undefined) noteDefinition(target, node, history, now, digest);
+      const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
+      if (target === DUPLICATE) duplicates.push({ node, lrm, history });
+      else unpackResource(view, target, node, lrm, history, stonithEnabled, now, digest);
     }
+  }
+  // Second active copies of an anonymous instance on one node are numbered after every first copy.
+  for (const { node, lrm, history } of duplicates) {
+    const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, true);
+    if (target !== DUPLICATE) unpackResource(view, target, node, lrm, history, stonithEnabled, now, digest);
   }
   if (!settled) remote?.settle(view, stonithEnabled);
   return view;
@@ -68,6 +69,16 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
 function noteDefinition(p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
   if (h.role === "Stopped" || h.failed || h.definitionOp === undefined) return;
   p.definitionChange = worse(p.definitionChange, compareDefinition(p, h.definitionOp, node.attributes, now, digest));
+}
+
+function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node: SchedNode, lrm: LrmResource, history: NodeHistory, stonithEnabled: boolean, now: number, digest: ParameterDigest | undefined): void {
+  if (target === undefined) {
+    if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
+    return;
+  }
+  view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
+  record(view, target, node.name, history);
+  if (digest !== undefined) noteDefinition(target, node, history, now, digest);
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
@@ -106,34 +117,62 @@ function indexResources(resources: Rsc[]): ResourceIndex {
   return index;
 }
 
+/** An active copy of an anonymous instance on a node that already runs one: numbered last. */
+const DUPLICATE = Symbol("duplicate");
+
+/** Instance numbers handed to anonymous clone histories: per clone and node, in the order found. */
+class AnonymousSlots {
+  private readonly byNode = new Map<string, number[]>();
+  private readonly used = new Map<CloneRsc, Set<number>>();
+  /** "slot member" pairs already describing an active copy. */
+  private readonly active = new Set<string>();
+
+  /** The node's first instance, if any, for a history that shows nothing running. */
+  existing(clone: CloneRsc, node: NodeName): number | undefined {
+    return this.byNode.get(`${clone.id}\u0000${node}`)?.[0];
+  }
+
+  /**
+   * The instance an active copy belongs to: one the node already has whose member is
+   * still free (members of a cloned group share an instance), else the lowest unused.
+   * A second active copy of the same member on one node gets an instance of its own.
+   */
+  forActive(clone: CloneRsc, node: NodeName, memberIndex: number, allowDuplicate: boolean): number | typeof DUPLICATE {
+    const key = `${clone.id}\u0000${node}`;
+    const mine = this.byNode.get(key) ?? [];
+    let slot = mine.find((s) => !this.active.has(`${clone.id}\u0000${s}\u0000${memberIndex}`));
+    if (slot === undefined && mine.length > 0 && !allowDuplicate) return DUPLICATE;
+    if (slot === undefined) {
+      let used = this.used.get(clone);
+      if (used === undefined) this.used.set(clone, (used = new Set()));
+      // A duplicate is an orphan: it is numbered past clone-max.
+      slot = firstFree(clone, used, allowDuplicate ? clone.cloneMax : 0);
+      used.add(slot);
+      this.byNode.set(key, [...mine, slot]);
+    }
+    this.active.add(`${clone.id}\u0000${slot}\u0000${memberIndex}`);
+    return slot;
+  }
+}
+
 /**
  * Finds the primitive an lrm_resource entry describes. Anonymous clone instances are
  * interchangeable: an active one takes the lowest instance not yet active elsewhere,
- * whatever number the history recorded; all members of a cloned group on one node
- * share one instance.
+ * whatever number the history recorded.
  */
-function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: NodeHistory, slots: Map<string, number>): PrimitiveRsc | undefined {
+function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: NodeHistory, slots: AnonymousSlots, allowDuplicate: boolean): PrimitiveRsc | undefined | typeof DUPLICATE {
   const base = lrmId.replace(/:\d+$/, "");
   const anon = index.anonymous.get(base);
   if (anon === undefined || anon.clone.globallyUnique) return index.byId.get(lrmId);
   const { clone, memberIndex } = anon;
-  const slotKey = `${clone.id}\u0000${node}`;
-  let slot = slots.get(slotKey);
-  if (slot === undefined) {
-    if (h.role === "Stopped" && !h.failed) {
-      const probeTarget = clone.instances[0];
-      return probeTarget === undefined ? undefined : memberOf(probeTarget, memberIndex);
-    }
-    const used = new Set([...slots.entries()].filter(([k]) => k.startsWith(`${clone.id}\u0000`)).map(([, v]) => v));
-    slot = firstFree(clone, used);
-    slots.set(slotKey, slot);
-  }
+  const slot = h.role === "Stopped" && !h.failed ? slots.existing(clone, node) ?? 0 : slots.forActive(clone, node, memberIndex, allowDuplicate);
+  if (slot === DUPLICATE) return DUPLICATE;
   const instance = clone.instances[slot];
   return instance === undefined ? undefined : memberOf(instance, memberIndex);
 }
 
-function firstFree(clone: CloneRsc, used: Set<number>): number {
-  let slot = 0;
+function firstFree(clone: CloneRsc, used: Set<number>, from: number): number {
+  let slot = from;
   while (used.has(slot)) slot++;
   // Instances beyond clone-max are orphans that must stop.
   while (clone.instances.length <= slot) extendClone(clone);

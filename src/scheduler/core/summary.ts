@@ -1,4 +1,5 @@
 import type { Change } from "./changes.js";
+import { priority } from "./meta.js";
 
 /** A fencing action, as the summary lists it. */
 export interface FenceLine {
@@ -56,4 +57,10 @@ export function formatSummary(changes: Change[], fences: FenceLine[]): string[] 
     lines.push(`  * ${verb} ${name}( ${details[i]!.padStart(detailWidth)} )${suffix(change)}`);
   });
   return lines;
+}
+
+/** The summary lists resources of higher priority first, in configuration order otherwise. */
+export function byPriority(changes: Change[]): Change[] {
+  if (changes.every((c) => priority(c.rsc) === 0)) return changes;
+  return [...changes].sort((a, b) => priority(b.rsc) - priority(a.rsc));
 }

@@ -198,7 +198,14 @@ class ViewReader {
 
   bundle(e: XmlElement): BundleConfig {
     const inner = firstChild(e, "primitive");
-    return { kind: "bundle", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), child: inner ? this.primitive(inner) : undefined };
+    const container = childElements(e).find((c) => c.name === "docker" || c.name === "podman" || c.name === "rkt");
+    const network = firstChild(e, "network");
+    return {
+      kind: "bundle", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), child: inner ? this.primitive(inner) : undefined,
+      containerKind: container?.name ?? "docker",
+      container: container ? Object.fromEntries(container.attrs) : {},
+      network: network ? Object.fromEntries(network.attrs) : {},
+    };
   }
 
   constraints(elements: XmlElement[]): Constraint[] {

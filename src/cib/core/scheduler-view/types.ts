@@ -80,12 +80,18 @@ export interface CloneConfig {
   child: PrimitiveConfig | GroupConfig;
 }
 
-/** Bundles are kept opaque for now: their containers are reported, not scheduled. */
+/** A bundle: replicas of a container (with an IP address each, optionally) and a primitive inside. */
 export interface BundleConfig {
   kind: "bundle";
   id: string;
   meta: NvSet[];
   child: PrimitiveConfig | undefined;
+  /** The container technology element: docker, podman or rkt. */
+  containerKind: string;
+  /** The container element's attributes (replicas, replicas-per-host, promoted-max, image, ...). */
+  container: Readonly<Record<string, string>>;
+  /** The network element's attributes (ip-range-start, control-port, ...). */
+  network: Readonly<Record<string, string>>;
 }
 
 export type ResourceConfig = PrimitiveConfig | GroupConfig | CloneConfig | BundleConfig;

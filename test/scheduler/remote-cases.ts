@@ -1,0 +1,229 @@
+// Rules of Pacemaker Remote (the "Pacemaker Remote" document: remote nodes, guest
+// nodes, their connection resources and their fencing) and of resource-discovery
+// (Pacemaker Explained, "Location Constraints"), each on a CIB written for it.
+// Run by rules.test.ts with the other semantics cases (ours and crm_simulate's).
+import { createElement, type XmlElement } from "../../src/cib/index.js";
+import { location, primitive, running, type HistoryEntry, type NodeOptions, type PrimitiveOptions } from "./cib-builder.js";
+import type { SemanticsCase } from "./semantics-cases.js";
+
+const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
+const STONITH_AGENT = { class: "stonith", type: "fence_dummy" };
+const connection = (id: string, options: PrimitiveOptions = {}): ReturnType<typeof primitive> =>
+  primitive(id, { ...options, agent: REMOTE_AGENT, ops: [{ name: "monitor", interval: "60s" }] });
+const connected = (id: string): HistoryEntry[] => running(id).map((e) => ({ ...e, agent: REMOTE_AGENT }));
+const fenceDevice = primitive("fence", { agent: STONITH_AGENT });
+const fenceRunning: HistoryEntry[] = running("fence").map((e) => ({ ...e, agent: STONITH_AGENT }));
+const remoteNode = (name: string, history: HistoryEntry[] = []): [string, NodeOptions] => [name, { remote: true, history }];
+/** A bundle of docker replicas, with a primitive inside when `inner` is given. */
+const bundle = (id: string, container: Record<string, string>, inner?: XmlElement, network: Record<string, string> = { "control-port": "3121" }): XmlElement =>
+  createElement("bundle", { id }, [
+    createElement("docker", { image: "example/image:latest", ...container }),
+    createElement("network", network),
+    ...(inner === undefined ? [] : [inner]),
+  ]);
+const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
+
+export const REMOTE_CASES: SemanticsCase[] = [
+  {
+    name: "a remote node hosts resources while its connection runs",
+    cite: "Pacemaker Remote: remote nodes are named after their ocf:pacemaker:remote resource",
+    cib: {
+      nodes: [["n1", { history: connected("remote1") }], remoteNode("remote1")],
+      resources: [connection("remote1"), primitive("a")],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    expect: ["* Start a ( remote1 )"],
+  },
+  {
+    name: "a remote node whose connection is stopped hosts nothing",
+    cite: "Pacemaker Remote: a remote node is available only through its connection resource",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      nodes: ["n1", remoteNode("remote1")],
+      resources: [connection("remote1", { meta: { "target-role": "Stopped" } }), primitive("a")],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "a remote node can take resources in the transition that starts its connection",
+    cite: "Pacemaker Remote: the connection starts, then the remote node runs resources",
+    cib: {
+      nodes: ["n1", remoteNode("remote1")],
+      resources: [connection("remote1"), primitive("a")],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    expect: ["* Start remote1 ( n1 )", "* Start a ( remote1 )"],
+  },
+  {
+    name: "fencing devices never run on a remote node",
+    cite: "Pacemaker Remote: remote nodes do not run fencing devices or connection resources",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: connected("remote1") }], remoteNode("remote1")],
+      resources: [connection("remote1"), fenceDevice],
+      constraints: [location("fence-on-remote", "fence", "remote1", "100")],
+    },
+    expect: ["* Start fence ( n1 )"],
+  },
+  {
+    name: "a failed connection fences the remote node and is recovered",
+    cite: "Pacemaker Remote: a failed connection leaves the remote node's state unknown, so it is fenced",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [
+        ["n1", { history: [...connected("remote1"), { rsc: "remote1", operation: "monitor", intervalMs: 60000, rc: 1, agent: REMOTE_AGENT }, ...fenceRunning] }],
+        remoteNode("remote1"),
+      ],
+      resources: [connection("remote1"), fenceDevice],
+    },
+    expect: ["* Fence (reboot) remote1 'remote connection is unrecoverable'", "* Recover remote1 ( n1 )"],
+  },
+  {
+    name: "a connection that can run nowhere fences a remote node with active resources",
+    cite: "Pacemaker Remote: resources on a remote node whose connection cannot be recovered are stopped by fencing it",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [
+        ["n1", { state: "lost", history: connected("remote1") }],
+        ["n2", { history: fenceRunning }],
+        remoteNode("remote1", running("a")),
+      ],
+      resources: [connection("remote1"), fenceDevice, primitive("a")],
+      constraints: [location("not-n2", "remote1", "n2", "-INFINITY")],
+    },
+    expect: [
+      "* Fence (reboot) remote1 'resources are active but connection is unrecoverable'",
+      "* Fence (reboot) n1 'peer is no longer part of the cluster'",
+      "* Stop remote1 ( n1 ) due to node availability",
+      "* Move a ( remote1 -> n2 )",
+    ],
+  },
+  {
+    name: "a guest node's implicit connection starts with its container",
+    cite: "Pacemaker Remote: the remote-node meta-attribute makes a resource a guest node",
+    cib: {
+      nodes: [["n1", { history: running("vm") }]],
+      resources: [primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+      constraints: [location("prefer-guest", "a", "guest1", "100")],
+    },
+    expect: ["* Start a ( guest1 )", "* Start guest1 ( n1 )"],
+  },
+  {
+    name: "a failed container fences its guest node and recovers what runs there",
+    cite: "Pacemaker Remote: a guest node is fenced by recovering its container",
+    cib: {
+      rscDefaults: { "resource-stickiness": "100" },
+      nodes: [
+        ["n1", { history: [...running("vm"), { rsc: "vm", operation: "monitor", intervalMs: 10000, rc: 1 }, ...connected("guest1")] }],
+        ["guest1", { remote: true, history: running("a") }],
+      ],
+      resources: [primitive("vm", { meta: { "remote-node": "guest1" }, ops: [{ name: "monitor", interval: "10s" }] }), primitive("a")],
+    },
+    expect: [
+      "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
+      "* Recover vm ( n1 )",
+      "* Recover a ( guest1 )",
+      "* Restart guest1 ( n1 ) due to required vm start",
+    ],
+  },
+  {
+    name: "resource-discovery=exclusive keeps a resource to the nodes its locations name",
+    cite: "Location Constraints: resource-discovery=exclusive",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      nodes: ["n1", "n2", "n3"],
+      resources: [primitive("a")],
+      constraints: [location("only-n2", "a", "n2", "0", { "resource-discovery": "exclusive" })],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "remote connections are placed before resources of higher priority",
+    cite: "Pacemaker Remote: a remote node can run resources once its connection is placed; Resource Meta-Attributes: priority",
+    cib: {
+      nodes: ["n1", remoteNode("remote1")],
+      resources: [connection("remote1"), primitive("a", { meta: { priority: "100" } })],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    // The summary lists resources of higher priority first.
+    expect: ["* Start a ( remote1 )", "* Start remote1 ( n1 )"],
+  },
+  {
+    name: "a guest whose container is not running while its history shows resources is fenced",
+    cite: "Pacemaker Remote: resources thought active on a guest whose container is gone are in an unknown state",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: fenceRunning }], ["guest1", { remote: true, history: running("a") }]],
+      resources: [fenceDevice, primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+    },
+    expect: [
+      "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
+      "* Start vm ( n1 )",
+      "* Recover a ( guest1 )",
+      "* Start guest1 ( n1 )",
+    ],
+  },
+  {
+    name: "without fencing, the history of a guest whose container is not running is ignored",
+    cite: "Pacemaker Remote: a guest node exists only while its container runs",
+    cib: {
+      nodes: ["n1", ["guest1", { remote: true, history: running("a") }]],
+      resources: [primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+    },
+    expect: ["* Start vm ( n1 )", "* Start a ( guest1 )", "* Start guest1 ( n1 )"],
+  },
+  {
+    name: "bundle replicas start as containers, guest connections and replicas of the primitive inside",
+    cite: "Bundles: <bundle>-docker-<n>, the guest node <bundle>-<n> and <primitive>:<n>",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "2" }, primitive("httpd"))],
+    },
+    expect: [
+      "* Start web-docker-0 ( n1 )",
+      "* Start web-0 ( n1 )",
+      "* Start httpd:0 ( web-0 )",
+      "* Start web-docker-1 ( n2 )",
+      "* Start web-1 ( n2 )",
+      "* Start httpd:1 ( web-1 )",
+    ],
+  },
+  {
+    name: "replicas-per-host=1 keeps the replicas of a bundle on different nodes",
+    cite: "Bundles: replicas-per-host (default 1)",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "3" })],
+    },
+    expect: ["* Start web-docker-0 ( n1 )", "* Start web-docker-1 ( n2 )"],
+  },
+  {
+    name: "a bundle network with ip-range-start gives each replica its own address resource",
+    cite: "Bundles: network ip-range-start, one IPaddr2 resource per replica",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [bundle("web", { replicas: "2" }, undefined, { "ip-range-start": "192.168.20.188", "host-interface": "eth0", "host-netmask": "24" })],
+    },
+    expect: [
+      "* Start web-ip-192.168.20.188 ( n1 )",
+      "* Start web-docker-0 ( n1 )",
+      "* Start web-ip-192.168.20.189 ( n2 )",
+      "* Start web-docker-1 ( n2 )",
+    ],
+  },
+  {
+    name: "the summary lists resources of higher priority first",
+    cite: "Resource Meta-Attributes: priority (resources of higher priority are dealt with first)",
+    cib: {
+      nodes: ["n1"],
+      resources: [primitive("b"), primitive("a", { meta: { priority: "100" } }), primitive("c")],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )", "* Start c ( n1 )"],
+  },
+];
