@@ -48,7 +48,7 @@ export function withGuestConnections(input: SchedulerInput, specs: RemoteSpec[])
   if (guests.length === 0) return input;
   const connections: PrimitiveConfig[] = guests.map((g) => ({
     kind: "primitive", id: g.name, template: undefined, class: "ocf", provider: "pacemaker", type: "remote",
-    meta: [], instance: [], utilization: [],
+    meta: [], instance: [], utilization: [], implicit: true,
     ops: [{ id: `${g.name}-monitor-interval-30s`, name: "monitor", interval: "30s", role: undefined, timeout: undefined, onFail: undefined, enabled: true, meta: [], instance: [] }],
   }));
   return { ...input, resources: [...input.resources, ...connections] };
@@ -198,12 +198,16 @@ export class RemoteNodes {
    */
   markGuestFailures(resources: Rsc[], nodes: SchedNode[]): void {
     const lost = new Set(nodes.filter((n) => n.unclean).map((n) => n.name));
+    // What runs on a node that is fenced is recovered: a demotion for its failure is moot.
+    for (const p of resources.flatMap(primitivesOf)) if (p.demoteOnly && p.active.some((a) => lost.has(a.node))) p.demoteOnly = false;
     for (const { spec } of this.byName.values()) {
       const active = this.connections.get(spec.name)?.active[0];
       const containerFailed = this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
       const guestLost = this.lostGuests.has(spec.name) || active?.failed === true || containerFailed || (active !== undefined && lost.has(active.node));
       if (spec.kind !== "guest" || !guestLost) continue;
       for (const p of activeOn(resources, spec.name)) {
+        // Fencing the guest recovers what ran there: a demotion for its failure is moot.
+        p.demoteOnly = false;
         for (const a of p.active) if (a.node === spec.name && !a.failed) {
           a.failed = true;
           p.failedOn.push(spec.name);
