@@ -2,7 +2,7 @@ import type { SchedulerInput } from "../../cib/index.js";
 import { readOptions, type ClusterOptions } from "./options.js";
 import { unpackNodes } from "./nodes.js";
 import { buildResources } from "./resources.js";
-import { unpackStatus, type FailureTable, type StatusView } from "./status.js";
+import { unpackStatus, type FailureTable } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
 import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
@@ -11,6 +11,7 @@ import { planChanges, type Blocker, type Change } from "./changes.js";
 import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
+import { parseIntervalMs, resolveNvSets } from "./rules.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
@@ -90,7 +91,10 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   return {
     now, options, nodes, resources, constraints, changes, fences,
     summary: formatSummary(changes, fences),
-    graph: buildGraph(changes, fences, constraints, status as StatusView),
+    graph: buildGraph({
+      changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+      defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
+    }),
     scores,
     failures: status.failures,
   };
