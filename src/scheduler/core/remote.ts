@@ -6,9 +6,9 @@ import type { Change } from "./changes.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Constraints, Ordering } from "./constraints.js";
-import type { StatusView } from "./status.js";
+import type { FailureTable, StatusView } from "./status.js";
 import type { FenceLine } from "./summary.js";
-import { resolveNvSets } from "./rules.js";
+import { parseIntervalMs, resolveNvSets } from "./rules.js";
 import { INFINITY, ZERO } from "./score.js";
 
 /**
@@ -189,6 +189,22 @@ export class RemoteNodes {
       if (first === undefined || !stonithEnabled) continue;
       entry.node.unclean = true;
       entry.node.fenceReason = `${first.id} is thought to be active there`;
+    }
+  }
+
+  /**
+   * reconnect_interval (a remote connection's parameter): after the connection was
+   * lost, the cluster waits that long from the failure before connecting again.
+   */
+  holdReconnects(failures: FailureTable, now: number): void {
+    for (const { spec } of this.byName.values()) {
+      const connection = this.connections.get(spec.name);
+      if (connection === undefined || connection.active.length > 0) continue;
+      const intervalS = parseIntervalMs(resolveNvSets(connection.config.instance, { node: undefined, now }).get("reconnect_interval")) / 1000;
+      if (intervalS <= 0) continue;
+      const lastFailure = Math.max(0, ...[...failures.values()].map((byRsc) => byRsc.get(connection.configId)?.lastFailureAt ?? 0));
+      // Held stopped like on-fail=stop, until the interval has passed.
+      if (lastFailure > 0 && lastFailure + intervalS > now) connection.forceStop = true;
     }
   }
 

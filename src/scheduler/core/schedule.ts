@@ -52,10 +52,12 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const remote = new RemoteNodes(specs, nodes, input.status, bundles);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
+  if (options.stopAllResources) stopAll(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   remote.markGuestFailures(resources, nodes);
+  remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
   remote.addConstraints(constraints, nodes);
@@ -160,4 +162,14 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
     else if (p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
   }
   return { unrunnable, stopReason };
+}
+
+/** stop-all-resources: as if every resource, and everything in it, had target-role=Stopped. */
+function stopAll(resources: Rsc[]): void {
+  const visit = (r: Rsc): void => {
+    r.meta.set("target-role", "Stopped");
+    if (r.kind === "group") r.children.forEach(visit);
+    if (r.kind === "clone") r.instances.forEach(visit);
+  };
+  resources.forEach(visit);
 }
