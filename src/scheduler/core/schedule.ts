@@ -83,6 +83,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
