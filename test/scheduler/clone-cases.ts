@@ -1,8 +1,9 @@
 // Clone and promotable-clone rules from Pacemaker Explained, in the same form as
 // semantics-cases.ts (each expectation is also checked against crm_simulate).
-import { clone, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { clone, colocation, group, location, order, primitive, probedStopped, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
+const probed = (...rscs: string[]): HistoryEntry[] => rscs.flatMap(probedStopped);
 const promotable = (meta: Record<string, string> = {}, ops: Array<{ name: string; interval: string; role?: string; onFail?: string }> = []) =>
   clone("ms", primitive("s", { ops }), { promotable: "true", ...meta });
 const promotedMonitor = (rc: number, status = 0): HistoryEntry => ({ rsc: "s", operation: "monitor", intervalMs: 10000, rc, expected: 8, status });
@@ -98,5 +99,56 @@ export const CLONE_CASES: SemanticsCase[] = [
       resources: [clone("c", primitive("a"), { "clone-max": "2" })],
     },
     expect: ["* Start a:1 ( n2 )", "* Stop a:2 ( n1 ) due to node availability"],
+  },
+  {
+    name: "a clone colocated in the Unpromoted role with a resource stays unpromoted where that resource runs",
+    cite: "Colocation Constraints: rsc-role=Unpromoted",
+    cib: {
+      nodes: [["n1", { transient: { "master-s": "5" }, history: probedStopped("s") }], ["n2", { transient: { "master-s": "10" }, history: probedStopped("s") }]],
+      resources: [promotable(), primitive("a")],
+      constraints: [location("la", "a", "n2", "100"), colocation("c", "ms", "a", "INFINITY", { "rsc-role": "Unpromoted" })],
+    },
+    expect: ["* Start s:0 ( n2 )", "* Promote s:1 ( Stopped -> Promoted n1 )", "* Start a ( n2 )"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops with its first when the first stops for good",
+    cite: "Ordering Constraints: kind=Mandatory, symmetrical (then stops before first stops)",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), clone("cb", primitive("b"))],
+      constraints: [order("o", "a", "cb")],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability", "* Stop b:0 ( n1 ) due to required a start"],
+  },
+  {
+    name: "a running dependent of a mandatory order stops when its first cannot run at all",
+    cite: "Ordering Constraints: kind=Mandatory (then cannot run unless first is active)",
+    cib: {
+      nodes: [["n1", { history: running("b") }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b")],
+      constraints: [order("o", "a", "b")],
+    },
+    expect: ["* Stop b ( n1 ) due to unrunnable a start"],
+  },
+  {
+    name: "a later group member's failure moves the whole group to another node",
+    cite: "Groups: members are colocated with the one before them; Failure Response: migration-threshold",
+    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 100)",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+      constraints: [location("l", "g", "n1", "100")],
+    },
+    expect: ["* Start a ( n2 )", "* Start b ( n2 )"],
+  },
+  {
+    name: "a later group member's failure keeps only that member off the group's only node",
+    cite: "Groups: a member that cannot run stops the members after it, not before it",
+    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { attributes: { standby: "on" }, history: probed("a", "b") }]],
+      resources: [group("g", [primitive("a"), primitive("b")])],
+    },
+    expect: ["* Start a ( n1 )"],
   },
 ];

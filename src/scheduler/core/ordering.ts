@@ -15,6 +15,8 @@ interface Edge {
   first: PrimitiveRsc[];
   reason: string;
   then: PrimitiveRsc[];
+  /** Symmetrical: a running "then" stops when "first" stops for good. */
+  stopsWithFirst?: boolean;
 }
 
 export interface OrderingEffects {
@@ -38,10 +40,12 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
   const edges: Edge[] = [];
   for (const top of resources) {
     for (const group of groupsOf(top)) {
-      for (let i = 1; i < group.length; i++) edges.push({ first: [group[i - 1]!], reason: `${group[i - 1]!.id} start`, then: [group[i]!] });
+      for (let i = 1; i < group.length; i++) edges.push({ first: [group[i - 1]!], reason: `${group[i - 1]!.id} start`, then: [group[i]!], stopsWithFirst: true });
     }
   }
   const anyOf = new Map<string, Edge>();
+  // A symmetrical order also orders the stops the other way round (same id).
+  const symmetrical = new Set(constraints.orderings.filter((o) => o.firstAction === "stop" && o.thenAction === "stop").map((o) => o.id));
   for (const o of constraints.orderings) {
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
     const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
@@ -61,7 +65,7 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       continue;
     }
     const action = o.first.kind === "primitive" ? "start" : "running";
-    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", oneWay: o.oneWay === true });
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", oneWay: o.oneWay === true, stopsWithFirst: symmetrical.has(o.id) });
   }
   propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
@@ -104,10 +108,15 @@ function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocke
     for (const e of edges) {
       const runnable = e.first.filter((f) => startRunnable(f, unrunnable)).length;
       if (runnable >= (e.minimum ?? 1)) continue;
+      // Symmetrical: a running "then" stops too ("required" when "first" is stopping now).
+      const stopping = e.first.some((f) => f.active.length > 0);
       for (const t of e.then) {
-        if (unrunnable.has(t) || t.assigned === undefined || t.blocked || (e.minimum === undefined && !needsStart(t))) continue;
+        if (unrunnable.has(t) || t.assigned === undefined || t.blocked) continue;
+        const inPlace = !needsStart(t);
+        if (inPlace && e.minimum === undefined && e.stopsWithFirst !== true) continue;
         const running = t.active.length > 0;
-        unrunnable.set(t, { reason: `due to unrunnable ${e.reason}`, blocked: !running });
+        const why = inPlace && e.minimum === undefined && stopping ? "required" : "unrunnable";
+        unrunnable.set(t, { reason: `due to ${why} ${e.reason}`, blocked: !running });
         changed = true;
       }
     }

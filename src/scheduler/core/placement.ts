@@ -101,10 +101,11 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   }
   for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
   for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
-  if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
+  if (unit.kind !== "clone") primitivesOf(unit).forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0));
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   const canHost = ctx.canHost;
   for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
+  if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
   const ticket = ticketEffect(unit, ctx);
   if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
@@ -112,6 +113,18 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
   }
   return scores;
+}
+
+/**
+ * A later group member's failure bans move the group like the preferences of a
+ * colocated resource: unless that leaves the group nowhere to run, in which case
+ * only that member (and what follows it) stays off the node.
+ */
+function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+  const banned = ctx.nodes.filter((n) => group.children.slice(1).some((p) => failureBanned(p, n.name, ctx)));
+  if (banned.length === 0) return;
+  const left = ctx.nodes.some((n) => !banned.includes(n) && (scores.get(n.name) ?? MINUS_INFINITY) >= 0);
+  if (left) for (const node of banned) scores.set(node.name, MINUS_INFINITY);
 }
 
 /** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */
@@ -153,13 +166,13 @@ function cloneChildren(unit: Rsc): Rsc[] {
 }
 
 /** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
-export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext): void {
+export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext, withBans = true): void {
   const sticky = stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
     if (current !== undefined) scores.set(active.node, addScores(current, sticky));
   }
-  for (const node of ctx.nodes) if (failureBanned(p, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
+  if (withBans) for (const node of ctx.nodes) if (failureBanned(p, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
 }
 
 export function failureBanned(p: PrimitiveRsc, node: NodeName, ctx: PlacementContext): boolean {

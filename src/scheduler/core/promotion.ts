@@ -90,10 +90,16 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
   return addScores(total, colocationBonus(clone, node, ctx));
 }
 
-/** "clone:Promoted with X" steers promotion: its score counts where X is placed. */
+/**
+ * "clone:Promoted with X" steers promotion: its score counts where X is placed.
+ * "clone:Unpromoted with X" keeps the instance with X unpromoted: its score counts against.
+ */
 function colocationBonus(clone: CloneRsc, node: NodeName, ctx: PlacementContext): Score {
   let bonus = ZERO;
   for (const c of ctx.withPrimary.get(clone) ?? []) {
+    if (c.dependentRole === "Unpromoted" && c.score > 0 && primaryNodes(c.primary, c.primaryRole).has(node)) {
+      bonus = addScores(bonus, (c.score >= INFINITY ? MINUS_INFINITY : -c.score) as Score);
+    }
     if (c.dependentRole !== "Promoted") continue;
     const placed = primaryNodes(c.primary, c.primaryRole).has(node);
     if (placed) bonus = addScores(bonus, c.score);
