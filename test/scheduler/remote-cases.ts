@@ -14,6 +14,15 @@ const connected = (id: string): HistoryEntry[] => running(id).map((e) => ({ ...e
 const fenceDevice = primitive("fence", { agent: STONITH_AGENT });
 const fenceRunning: HistoryEntry[] = running("fence").map((e) => ({ ...e, agent: STONITH_AGENT }));
 const remoteNode = (name: string, history: HistoryEntry[] = []): [string, NodeOptions] => [name, { remote: true, history }];
+/** A connection that waits `interval` after a lost connection before reconnecting. */
+const reconnecting = (id: string, interval: string): XmlElement => {
+  const element = connection(id);
+  element.children.push(createElement("instance_attributes", { id: `${id}-params` }, [createElement("nvpair", { id: `${id}-reconnect`, name: "reconnect_interval", value: interval })]));
+  return element;
+};
+const lostConnection: HistoryEntry[] = [...connected("remote1"), ...[{ operation: "monitor", intervalMs: 60000, rc: 1 }, { operation: "stop" }].map((e) => ({ ...e, rsc: "remote1", agent: REMOTE_AGENT }))];
+/** A container resource running guest node guest1. */
+const guestVm = (options: PrimitiveOptions = {}): XmlElement => primitive("vm", { ...options, meta: { "remote-node": "guest1" } });
 /** A bundle of docker replicas, with a primitive inside when `inner` is given. */
 const bundle = (id: string, container: Record<string, string>, inner?: XmlElement, network: Record<string, string> = { "control-port": "3121" }): XmlElement =>
   createElement("bundle", { id }, [
@@ -106,7 +115,7 @@ export const REMOTE_CASES: SemanticsCase[] = [
     cite: "Pacemaker Remote: the remote-node meta-attribute makes a resource a guest node",
     cib: {
       nodes: [["n1", { history: running("vm") }]],
-      resources: [primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+      resources: [guestVm(), primitive("a")],
       constraints: [location("prefer-guest", "a", "guest1", "100")],
     },
     expect: ["* Start a ( guest1 )", "* Start guest1 ( n1 )"],
@@ -118,9 +127,9 @@ export const REMOTE_CASES: SemanticsCase[] = [
       rscDefaults: { "resource-stickiness": "100" },
       nodes: [
         ["n1", { history: [...running("vm"), { rsc: "vm", operation: "monitor", intervalMs: 10000, rc: 1 }, ...connected("guest1")] }],
-        ["guest1", { remote: true, history: running("a") }],
+        remoteNode("guest1", running("a")),
       ],
-      resources: [primitive("vm", { meta: { "remote-node": "guest1" }, ops: [{ name: "monitor", interval: "10s" }] }), primitive("a")],
+      resources: [guestVm({ ops: [{ name: "monitor", interval: "10s" }] }), primitive("a")],
     },
     expect: [
       "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
@@ -156,8 +165,8 @@ export const REMOTE_CASES: SemanticsCase[] = [
     cite: "Pacemaker Remote: resources thought active on a guest whose container is gone are in an unknown state",
     cib: {
       properties: { "stonith-enabled": "true" },
-      nodes: [["n1", { history: fenceRunning }], ["guest1", { remote: true, history: running("a") }]],
-      resources: [fenceDevice, primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+      nodes: [["n1", { history: fenceRunning }], remoteNode("guest1", running("a"))],
+      resources: [fenceDevice, guestVm(), primitive("a")],
     },
     expect: [
       "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
@@ -170,8 +179,8 @@ export const REMOTE_CASES: SemanticsCase[] = [
     name: "without fencing, the history of a guest whose container is not running is ignored",
     cite: "Pacemaker Remote: a guest node exists only while its container runs",
     cib: {
-      nodes: ["n1", ["guest1", { remote: true, history: running("a") }]],
-      resources: [primitive("vm", { meta: { "remote-node": "guest1" } }), primitive("a")],
+      nodes: ["n1", remoteNode("guest1", running("a"))],
+      resources: [guestVm(), primitive("a")],
     },
     expect: ["* Start vm ( n1 )", "* Start a ( guest1 )", "* Start guest1 ( n1 )"],
   },
@@ -225,5 +234,39 @@ export const REMOTE_CASES: SemanticsCase[] = [
       resources: [primitive("b"), primitive("a", { meta: { priority: "100" } }), primitive("c")],
     },
     expect: ["* Start a ( n1 )", "* Start b ( n1 )", "* Start c ( n1 )"],
+  },
+  {
+    name: "stop-all-resources stops what runs and starts nothing",
+    cite: "Cluster Options: stop-all-resources",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      properties: { "stop-all-resources": "true" },
+      nodes: [["n1", { history: running("a") }]],
+      resources: [primitive("a"), primitive("b")],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability"],
+  },
+  {
+    name: "a lost connection with reconnect_interval waits before reconnecting",
+    cite: "Pacemaker Remote: the reconnect_interval parameter of ocf:pacemaker:remote",
+    scoresTodo: UNUSABLE_SCORES,
+    cib: {
+      now: 1_700_000_010,
+      nodes: [["n1", { history: lostConnection, transient: { "fail-count-remote1#monitor_60000": "1", "last-failure-remote1#monitor_60000": "1700000000" } }], remoteNode("remote1")],
+      resources: [reconnecting("remote1", "60s"), primitive("a")],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "a lost connection reconnects once reconnect_interval has passed",
+    cite: "Pacemaker Remote: the reconnect_interval parameter of ocf:pacemaker:remote",
+    cib: {
+      now: 1_700_000_100,
+      nodes: [["n1", { history: lostConnection, transient: { "fail-count-remote1#monitor_60000": "1", "last-failure-remote1#monitor_60000": "1700000000" } }], remoteNode("remote1")],
+      resources: [reconnecting("remote1", "60s"), primitive("a")],
+      constraints: [location("prefer-remote", "a", "remote1", "100")],
+    },
+    expect: ["* Start remote1 ( n1 )", "* Start a ( remote1 )"],
   },
 ];

@@ -287,7 +287,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "a non-symmetrical order does not restart the dependent when the first stops",
     cite: "Ordering Constraints: symmetrical=false",
-    todo: "the core restarts b although symmetrical=false (no implied stop order, so no restart)",
     cib: {
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 7 }, ...running("b")]), node("n2", probed("a", "b"))],
       resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }), primitive("b")],
@@ -371,7 +370,6 @@ export const CASES: SemanticsCase[] = [
     name: "on-fail=fence fences the node when stonith is enabled",
     cite: "Operation properties: on-fail=fence",
     scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
-    todo: "the summary says Move; crm_simulate says Recover (the resource failed)",
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...probed("fence")]), node("n2", [...probed("a"), ...running("fence").map((e) => ({ ...e, agent: { class: "stonith", type: "fence_dummy" } }))])],

@@ -84,7 +84,7 @@ function nvSet(id: string, pairs: Array<[string, string]>): NvSet {
 }
 
 function agentPrimitive(id: string, type: string, meta: NvSet[], instance: NvSet[]): PrimitiveConfig {
-  return { kind: "primitive", id, template: undefined, class: "ocf", provider: "heartbeat", type, meta, instance, utilization: [], ops: [] };
+  return { kind: "primitive", id, template: undefined, class: "ocf", provider: "heartbeat", type, meta, instance, utilization: [], ops: [], implicit: true };
 }
 
 function expandBundle(b: BundleConfig): { resources: ResourceConfig[]; constraints: Array<ColocationConstraint | OrderConstraint>; replicas: number[]; containers: string[]; ips: string[] } {

@@ -31,6 +31,8 @@ export interface ChangeInputs {
   stopReason: Map<PrimitiveRsc, Blocker>;
   /** Nodes that will be fenced: what runs there is stopped by the fencing. */
   fenced: Set<NodeName>;
+  /** Resources whose own failure (on-fail=fence) fences their node: they are recovered, not moved. */
+  failureFenced: Set<PrimitiveRsc>;
   /** Resources whose stop must wait for a stop that cannot run (see blocked-stops.ts). */
   stopBlocked: Map<PrimitiveRsc, { blocker: PrimitiveRsc; group: boolean }>;
   /** A migration is possible between these nodes (both members and online). */
@@ -81,7 +83,7 @@ function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
     return [make("Stop", from, undefined, unrunnable ?? inputs.stopReason.get(p) ?? "due to node availability")];
   }
   if (target.node === from.node && !inputs.fenced.has(from.node)) return inPlace(p, from, target, inputs, make);
-  if (from.failed && !inputs.fenced.has(from.node)) return [make("Recover", from, target)];
+  if (from.failed && (!inputs.fenced.has(from.node) || inputs.failureFenced.has(p))) return [make("Recover", from, target)];
   if (allowMigrate(p) && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, target.node)) {
     return [make("Migrate", from, target)];
   }

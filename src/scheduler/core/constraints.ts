@@ -37,6 +37,8 @@ export interface Ordering {
   then: Rsc;
   thenAction: string;
   kind: OrderKind;
+  /** symmetrical=false: no reverse order for stops, so "then" need not restart when "first" does. */
+  oneWay?: boolean;
 }
 
 /** rsc_ticket: the resource may run (in a role) only while the ticket is granted. */
@@ -180,7 +182,7 @@ function addOrdering(out: Constraints, c: Extract<Constraint, { kind: "order" }>
   const symmetrical = c.symmetrical === undefined ? kind !== "Serialize" : c.symmetrical === "true";
   const push = (first: Rsc, firstAction: string, then: Rsc, thenAction: string, k: OrderKind, anyOf?: string): void => {
     if (first === then) return;
-    out.orderings.push({ id: c.id, anyOf, cloneMin: cloneMinimum(first, c.requireAll), first, firstAction, then, thenAction, kind: k });
+    out.orderings.push({ id: c.id, anyOf, cloneMin: cloneMinimum(first, c.requireAll), first, firstAction, then, thenAction, kind: k, oneWay: !symmetrical });
     if (symmetrical) out.orderings.push({ id: c.id, anyOf: undefined, cloneMin: undefined, first: then, firstAction: inverse(thenAction), then: first, thenAction: inverse(firstAction), kind: k });
   };
   if (c.sets.length === 0) {

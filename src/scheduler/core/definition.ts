@@ -20,7 +20,7 @@ export type DefinitionChange = "none" | "reload" | "restart";
  * in op-force-restart: when only others changed, a reload applies them.
  */
 export function compareDefinition(p: PrimitiveRsc, op: LrmOp, nodeAttributes: Map<string, string>, now: number, digest: ParameterDigest): DefinitionChange {
-  if (op.opDigest === undefined) return "none";
+  if (op.opDigest === undefined || p.config.implicit === true) return "none";
   const ctx = { node: nodeAttributes, now };
   const configured = p.ops.find((o) => o.name === op.operation && parseIntervalMs(o.interval) === op.interval);
   // The operation's own parameters win over the resource's; a reload cannot apply them.

@@ -1,17 +1,24 @@
 import type { Change } from "./changes.js";
 import type { Constraints } from "./constraints.js";
-import type { StatusView } from "./status.js";
+import type { PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import type { FenceLine } from "./summary.js";
+import { parseIntervalMs } from "./rules.js";
+import { addProbes } from "./probes.js";
+import { addRecurringMonitors } from "./monitors.js";
+import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
   id: number;
-  /** Resource instance id, or the node for fencing. */
+  /** Resource instance id, group or clone id for a pseudo-action, or the node for fencing. */
   resource: string;
   operation: string;
+  /** Where it runs; empty for a pseudo-action. */
   node: string;
   intervalMs: number;
   timeoutMs: number;
+  /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
+  pseudo: boolean;
 }
 
 export interface TransitionGraph {
@@ -20,63 +27,123 @@ export interface TransitionGraph {
   edges: Array<[number, number]>;
 }
 
+export interface GraphInputs {
+  changes: Change[];
+  fences: FenceLine[];
+  constraints: Constraints;
+  resources: Rsc[];
+  nodes: SchedNode[];
+  /** op_defaults timeout, for operations that do not set one. */
+  defaultTimeoutMs: number;
+  /** maintenance-mode: nothing is probed. */
+  maintenance: boolean;
+}
+
 const DEFAULT_TIMEOUT_MS = 20_000;
 
-/** Turns planned changes into actions (fence, stop, migrate, start, promote, ...) and their order. */
-export function buildGraph(changes: Change[], fences: FenceLine[], constraints: Constraints, status: StatusView): TransitionGraph {
-  const actions: GraphAction[] = [];
-  const edges: Array<[number, number]> = [];
-  const add = (resource: string, operation: string, node: string, intervalMs = 0): number => {
-    const id = actions.length;
-    actions.push({ id, resource, operation, node, intervalMs, timeoutMs: DEFAULT_TIMEOUT_MS });
+/** The actions added so far, indexed by what later stages connect to. */
+export class GraphBuilder {
+  readonly actions: GraphAction[] = [];
+  readonly edges: Array<[number, number]> = [];
+  /** "<resource> <operation>" → action (the resource's start, stop, promote, ... in this transition). */
+  private readonly byKey = new Map<string, number>();
+
+  constructor(private readonly defaultTimeoutMs: number) {}
+
+  add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
+    const id = this.actions.length;
+    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
+    if (intervalMs === 0 && !this.byKey.has(`${resource} ${operation}`)) this.byKey.set(`${resource} ${operation}`, id);
     return id;
-  };
+  }
+
+  /** A probe: not indexed, nothing is ordered after a probe but the start it guards. */
+  probe(resource: string, node: string, timeoutMs: number): number {
+    const id = this.actions.length;
+    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false });
+    return id;
+  }
+
+  timeoutOf(p: PrimitiveRsc, operation: string, intervalMs = 0): number {
+    return timeoutOf(p, operation, intervalMs, this.defaultTimeoutMs);
+  }
+
+  /** A resource operation, with the timeout its configuration gives. */
+  op(p: PrimitiveRsc, operation: string, node: string, intervalMs = 0): number {
+    return this.add(p.id, operation, node, intervalMs, timeoutOf(p, operation, intervalMs, this.defaultTimeoutMs));
+  }
+
+  /** Lets later stages find `id` as this resource's `operation` (a migrate_from is its start). */
+  alias(resource: string, operation: string, id: number): void {
+    this.byKey.set(`${resource} ${operation}`, id);
+  }
+
+  find(resource: string, operation: string): number | undefined {
+    return this.byKey.get(`${resource} ${operation}`);
+  }
+
+  edge(before: number | undefined, after: number | undefined): void {
+    if (before !== undefined && after !== undefined && before !== after) this.edges.push([before, after]);
+  }
+}
+
+function timeoutOf(p: PrimitiveRsc, operation: string, intervalMs: number, fallback: number): number {
+  const name = operation === "monitor" ? "monitor" : operation;
+  const configured = p.ops.find((o) => o.name === name && parseIntervalMs(o.interval) === intervalMs)?.timeout;
+  const ms = configured === undefined ? 0 : parseIntervalMs(configured);
+  return ms > 0 ? ms : fallback;
+}
+
+/**
+ * The transition graph: fencing, then every change as resource actions (demote,
+ * stop, migrate, start, promote), probes where a resource's state is unknown,
+ * recurring monitors after starts and role changes, the start/stop pseudo-actions
+ * of groups and clones, and ordering edges between them all.
+ */
+export function buildGraph(inputs: GraphInputs): TransitionGraph {
+  const g = new GraphBuilder(inputs.defaultTimeoutMs > 0 ? inputs.defaultTimeoutMs : DEFAULT_TIMEOUT_MS);
   const fenceIds = new Map<string, number>();
-  for (const f of fences) fenceIds.set(f.node, add(f.node, `stonith-${f.action}`, f.node));
-  const startOf = new Map<string, number>();
-  const stopOf = new Map<string, number>();
-  for (const change of changes) {
-    if (change.blocked) continue;
-    const id = change.rsc.id;
-    const from = change.from, to = change.to;
-    let stop: number | undefined;
-    if (change.verb === "Reload" && to !== undefined) {
-      add(id, "reload-agent", to.node);
-      continue;
-    }
-    if (from !== undefined && change.verb !== "Promote" && change.verb !== "Demote" && change.verb !== "Migrate") {
-      if (from.role === "Promoted" && to?.role !== "Promoted") stop = add(id, "demote", from.node);
-      const s = add(id, "stop", from.node);
-      if (stop !== undefined) edges.push([stop, s]);
-      stop = s;
-      stopOf.set(id, s);
-      const fence = fenceIds.get(from.node);
-      if (fence !== undefined) edges.push([fence, s]);
-    }
-    if (change.verb === "Migrate" && from !== undefined && to !== undefined) {
-      const a = add(id, "migrate_to", from.node), b = add(id, "migrate_from", to.node), c = add(id, "stop", from.node);
-      edges.push([a, b], [b, c]);
-      startOf.set(id, b);
-      continue;
-    }
-    if (to === undefined || change.verb === "Stop") continue;
-    let last: number | undefined;
-    if (from === undefined || (change.verb !== "Promote" && change.verb !== "Demote")) {
-      last = add(id, "start", to.node);
-      if (stop !== undefined) edges.push([stop, last]);
-      startOf.set(id, last);
-    }
-    if (to.role === "Promoted" && from?.role !== "Promoted") {
-      const p = add(id, "promote", to.node);
-      if (last !== undefined) edges.push([last, p]);
-    }
-    if (change.verb === "Demote") add(id, "demote", to.node);
+  for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
+  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
+  addRecurringMonitors(g, inputs.changes);
+  addCollectiveActions(g, inputs.changes);
+  addProbes(g, inputs);
+  for (const o of inputs.constraints.orderings) {
+    g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
   }
-  for (const o of constraints.orderings) {
-    const f = o.firstAction === "stop" ? stopOf.get(o.first.id) : startOf.get(o.first.id);
-    const t = o.thenAction === "stop" ? stopOf.get(o.then.id) : startOf.get(o.then.id);
-    if (f !== undefined && t !== undefined) edges.push([f, t]);
+  return { actions: g.actions, edges: g.edges };
+}
+
+/** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
+function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {
+  if (rsc.kind === "primitive") return g.find(rsc.id, action === "stop" ? "stop" : action === "promote" ? "promote" : action === "demote" ? "demote" : "start");
+  return g.find(rsc.id, collectiveKey(action, side));
+}
+
+function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>): void {
+  const p = change.rsc;
+  const { from, to, verb } = change;
+  if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
+  let stop: number | undefined;
+  if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
+    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
+    stop = g.op(p, "stop", from.node);
+    g.edge(demote, stop);
+    g.edge(fenceIds.get(from.node), stop);
   }
-  void status;
-  return { actions, edges };
+  if (verb === "Migrate" && from !== undefined && to !== undefined) {
+    const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
+    g.edge(a, b);
+    g.edge(b, c);
+    g.alias(p.id, "start", b);
+    return;
+  }
+  if (to === undefined || verb === "Stop") return;
+  let start: number | undefined;
+  if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
+    start = g.op(p, "start", to.node);
+    g.edge(stop, start);
+  }
+  if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
+  if (verb === "Demote") g.op(p, "demote", to.node);
 }

@@ -10,6 +10,8 @@ export interface NodeRequest {
   node: NodeName;
   kind: "fence" | "standby";
   reason: string;
+  /** The resource whose failure asks for it. */
+  source?: PrimitiveRsc;
 }
 
 /**
@@ -58,7 +60,7 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
         p.forceStop = true;
         break;
       case "fence":
-        requests.push({ node, kind: "fence", reason: `${p.configId} failed there` });
+        requests.push({ node, kind: "fence", reason: `${p.configId} failed there`, source: p });
         break;
       case "standby":
         requests.push({ node, kind: "standby", reason: `${p.configId} failed there` });

@@ -12,6 +12,8 @@ export interface ClusterOptions {
   startupFencing: boolean;
   noQuorumPolicy: NoQuorumPolicy;
   maintenanceMode: boolean;
+  /** stop-all-resources: every resource is stopped (and none started). */
+  stopAllResources: boolean;
   placementStrategy: PlacementStrategy;
   stopOrphanResources: boolean;
   startFailureIsFatal: boolean;
@@ -40,6 +42,7 @@ export function readOptions(input: SchedulerInput, now: number): ClusterOptions 
     startupFencing: flag(all, "startup-fencing", true),
     noQuorumPolicy: nqp === "ignore" || nqp === "freeze" || nqp === "demote" || nqp === "suicide" ? nqp : "stop",
     maintenanceMode: flag(all, "maintenance-mode", false),
+    stopAllResources: flag(all, "stop-all-resources", false),
     placementStrategy: ps === "utilization" || ps === "minimal" || ps === "balanced" ? ps : "default",
     stopOrphanResources: flag(all, "stop-orphan-resources", true),
     startFailureIsFatal: flag(all, "start-failure-is-fatal", true),

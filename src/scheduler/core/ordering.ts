@@ -8,6 +8,8 @@ import { allowMigrate } from "./meta.js";
 interface Edge {
   /** Instances of a clone come and go without restarting what is ordered after the clone. */
   fromClone?: boolean;
+  /** symmetrical=false: "then" does not restart when "first" does. */
+  oneWay?: boolean;
   /** At least this many of "first" must run (clone-min); also stops a "then" that stays in place. */
   minimum?: number;
   first: PrimitiveRsc[];
@@ -63,13 +65,13 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       continue;
     }
     const action = o.first.kind === "primitive" ? "start" : "running";
-    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", stopsWithFirst: symmetrical.has(o.id) });
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", stopsWithFirst: symmetrical.has(o.id), oneWay: o.oneWay === true });
   }
   propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
     let changed = false;
     for (const e of edges) {
-      if (e.fromClone === true) continue;
+      if (e.fromClone === true || e.oneWay === true) continue;
       const restarting = e.first.some((f) => restartsOrMoves(f, restarts));
       if (!restarting) continue;
       for (const t of e.then) {

@@ -6,6 +6,7 @@ import { failCount, type FailureTable } from "./status.js";
 import { failureTimeoutS, isManaged, migrationThreshold, priority, stickiness, targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
+import { allocationOrder } from "./allocation-order.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
 import type { TicketEffect } from "./tickets.js";
@@ -52,9 +53,7 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
     push(ctx.withPrimary, dep, unitC);
     push(ctx.withDependent, prim, unitC);
   }
-  const first = (r: Rsc): number => (ctx.placeFirst?.has(r) === true ? 1 : 0);
-  const order = [...resources].sort((a, b) => first(b) - first(a) || priority(b) - priority(a));
-  for (const unit of order) assignUnit(unit, ctx);
+  for (const unit of allocationOrder(resources, ctx)) assignUnit(unit, ctx);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

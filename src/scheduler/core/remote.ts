@@ -6,9 +6,9 @@ import type { Change } from "./changes.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Constraints, Ordering } from "./constraints.js";
-import type { StatusView } from "./status.js";
+import type { FailureTable, StatusView } from "./status.js";
 import type { FenceLine } from "./summary.js";
-import { resolveNvSets } from "./rules.js";
+import { parseIntervalMs, resolveNvSets } from "./rules.js";
 import { INFINITY, ZERO } from "./score.js";
 
 /**
@@ -48,7 +48,7 @@ export function withGuestConnections(input: SchedulerInput, specs: RemoteSpec[])
   if (guests.length === 0) return input;
   const connections: PrimitiveConfig[] = guests.map((g) => ({
     kind: "primitive", id: g.name, template: undefined, class: "ocf", provider: "pacemaker", type: "remote",
-    meta: [], instance: [], utilization: [],
+    meta: [], instance: [], utilization: [], implicit: true,
     ops: [{ id: `${g.name}-monitor-interval-30s`, name: "monitor", interval: "30s", role: undefined, timeout: undefined, onFail: undefined, enabled: true, meta: [], instance: [] }],
   }));
   return { ...input, resources: [...input.resources, ...connections] };
@@ -193,17 +193,37 @@ export class RemoteNodes {
   }
 
   /**
+   * reconnect_interval (a remote connection's parameter): after the connection was
+   * lost, the cluster waits that long from the failure before connecting again.
+   */
+  holdReconnects(failures: FailureTable, now: number): void {
+    for (const { spec } of this.byName.values()) {
+      const connection = this.connections.get(spec.name);
+      if (connection === undefined || connection.active.length > 0) continue;
+      const intervalS = parseIntervalMs(resolveNvSets(connection.config.instance, { node: undefined, now }).get("reconnect_interval")) / 1000;
+      if (intervalS <= 0) continue;
+      const lastFailure = Math.max(0, ...[...failures.values()].map((byRsc) => byRsc.get(connection.configId)?.lastFailureAt ?? 0));
+      // Held stopped like on-fail=stop, until the interval has passed.
+      if (lastFailure > 0 && lastFailure + intervalS > now) connection.forceStop = true;
+    }
+  }
+
+  /**
    * A guest whose container or connection failed, or whose connection's host is
    * lost, is fenced (its container restarted): what ran there has to be recovered.
    */
   markGuestFailures(resources: Rsc[], nodes: SchedNode[]): void {
     const lost = new Set(nodes.filter((n) => n.unclean).map((n) => n.name));
+    // What runs on a node that is fenced is recovered: a demotion for its failure is moot.
+    for (const p of resources.flatMap(primitivesOf)) if (p.demoteOnly && p.active.some((a) => lost.has(a.node))) p.demoteOnly = false;
     for (const { spec } of this.byName.values()) {
       const active = this.connections.get(spec.name)?.active[0];
       const containerFailed = this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
       const guestLost = this.lostGuests.has(spec.name) || active?.failed === true || containerFailed || (active !== undefined && lost.has(active.node));
       if (spec.kind !== "guest" || !guestLost) continue;
       for (const p of activeOn(resources, spec.name)) {
+        // Fencing the guest recovers what ran there: a demotion for its failure is moot.
+        p.demoteOnly = false;
         for (const a of p.active) if (a.node === spec.name && !a.failed) {
           a.failed = true;
           p.failedOn.push(spec.name);

@@ -2,7 +2,7 @@ import type { SchedulerInput } from "../../cib/index.js";
 import { readOptions, type ClusterOptions } from "./options.js";
 import { unpackNodes } from "./nodes.js";
 import { buildResources } from "./resources.js";
-import { unpackStatus, type FailureTable, type StatusView } from "./status.js";
+import { unpackStatus, type FailureTable } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
 import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
@@ -11,6 +11,7 @@ import { planChanges, type Blocker, type Change } from "./changes.js";
 import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
+import { parseIntervalMs, resolveNvSets } from "./rules.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
@@ -51,10 +52,12 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const remote = new RemoteNodes(specs, nodes, input.status, bundles);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
+  if (options.stopAllResources) stopAll(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   remote.markGuestFailures(resources, nodes);
+  remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
   remote.addConstraints(constraints, nodes);
@@ -81,6 +84,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
@@ -91,7 +95,10 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   return {
     now, options, nodes, resources, constraints, changes, fences,
     summary: formatSummary(changes, fences),
-    graph: buildGraph(changes, fences, constraints, status as StatusView),
+    graph: buildGraph({
+      changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+      defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
+    }),
     scores,
     failures: status.failures,
   };
@@ -171,4 +178,14 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
     else if (p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
   }
   return { unrunnable, stopReason };
+}
+
+/** stop-all-resources: as if every resource, and everything in it, had target-role=Stopped. */
+function stopAll(resources: Rsc[]): void {
+  const visit = (r: Rsc): void => {
+    r.meta.set("target-role", "Stopped");
+    if (r.kind === "group") r.children.forEach(visit);
+    if (r.kind === "clone") r.instances.forEach(visit);
+  };
+  resources.forEach(visit);
 }

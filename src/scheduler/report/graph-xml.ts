@@ -7,7 +7,8 @@ import { inputsOf, isFencing, operationKey, primitiveConfigs } from "./graph-key
  * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
  * one <synapse> per action, its <action_set> holding the action and its <inputs>
  * the actions it waits for. Resource actions are <rsc_op>, fencing is <crm_event
- * operation="stonith">. Pseudo-actions and notifications are not emitted.
+ * operation="stonith">, a group's or clone's pseudo-action <pseudo_event>. Notifications
+ * are not emitted.
  */
 export function graphXml(t: Transition): string {
   const configs = primitiveConfigs(t);
@@ -18,25 +19,25 @@ export function graphXml(t: Transition): string {
     id: String(a.id),
     operation: isFencing(a) ? "stonith" : a.operation,
     operation_key: operationKey(a),
-    on_node: a.node,
-    on_node_uuid: uuid.get(a.node) ?? a.node,
+    ...(a.pseudo ? {} : { on_node: a.node, on_node_uuid: uuid.get(a.node) ?? a.node }),
   });
+  const element = (a: GraphAction): string => (a.pseudo ? "pseudo_event" : isFencing(a) ? "crm_event" : "rsc_op");
   const full = (a: GraphAction): XmlElement => {
     const config = configs.get(a.resource);
     const attributes: Record<string, string> = {};
     if (a.intervalMs > 0) attributes["CRM_meta_interval"] = String(a.intervalMs);
-    attributes["CRM_meta_on_node"] = a.node;
+    if (!a.pseudo) attributes["CRM_meta_on_node"] = a.node;
     attributes["CRM_meta_timeout"] = String(a.timeoutMs);
     if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
     const agent = config === undefined ? [] : [createElement("primitive", { id: a.resource, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
-    return createElement(isFencing(a) ? "crm_event" : "rsc_op", header(a), [...agent, createElement("attributes", attributes)]);
+    return createElement(element(a), header(a), [...agent, createElement("attributes", attributes)]);
   };
   const synapses = t.graph.actions.map((a, index) =>
     createElement("synapse", { id: String(index) }, [
       createElement("action_set", {}, [full(a)]),
       createElement("inputs", {}, (inputs.get(a.id) ?? []).map((before) => {
         const b = byId.get(before)!;
-        return createElement("trigger", {}, [createElement(isFencing(b) ? "crm_event" : "rsc_op", header(b))]);
+        return createElement("trigger", {}, [createElement(element(b), header(b))]);
       })),
     ]),
   );

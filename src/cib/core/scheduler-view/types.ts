@@ -62,6 +62,8 @@ export interface PrimitiveConfig {
   instance: NvSet[];
   utilization: NvSet[];
   ops: OpConfig[];
+  /** Made by the scheduler for a bundle or a guest node: its parameters are not recorded as configured. */
+  implicit?: boolean;
 }
 
 export interface GroupConfig {

@@ -1,0 +1,68 @@
+import type { Change } from "./changes.js";
+import type { CloneRsc, GroupRsc, PrimitiveRsc } from "./model.js";
+import type { GraphBuilder } from "./graph.js";
+
+/** What a collective's action is called when it opens, and when it completes. */
+const PHASES: Array<[operation: string, done: string]> = [["stop", "stopped"], ["demote", "demoted"], ["start", "running"], ["promote", "promoted"]];
+
+/** The pseudo-action an ordering uses: "then" waits for the opening one, "first" is done at its completion. */
+export function collectiveKey(action: string, side: "first" | "then"): string {
+  const phase = PHASES.find(([operation]) => operation === action) ?? PHASES[2]!;
+  return side === "first" ? phase[1] : phase[0];
+}
+
+/**
+ * Groups and clones (Pacemaker Explained, "Groups", "Clones"): each phase of their
+ * members' actions is framed by pseudo-actions (g_start_0 ... g_running_0, and stop,
+ * demote, promote alike), stops finish before starts, and group members start in
+ * order and stop in reverse order.
+ */
+export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
+  const groups = new Set<GroupRsc>();
+  for (const change of changes) {
+    const p = change.rsc;
+    if (p.parent?.kind === "group") groups.add(p.parent);
+    for (const [operation, done] of PHASES) {
+      const own = g.find(p.id, operation);
+      if (own === undefined || g.actions[own]!.intervalMs !== 0) continue;
+      frame(g, p, operation, done, own);
+    }
+  }
+  for (const group of groups) orderMembers(g, group);
+  const collectives = new Set(changes.flatMap((c) => [c.rsc.parent, c.rsc.parent?.parent]).filter((r): r is GroupRsc | CloneRsc => r !== undefined));
+  for (const c of collectives) {
+    closePhases(g, c.id);
+    g.edge(g.find(c.id, "stopped"), g.find(c.id, "start"));
+  }
+}
+
+/** Wraps one member action in the pseudo-actions of each collective it belongs to, innermost first. */
+function frame(g: GraphBuilder, p: PrimitiveRsc, operation: string, done: string, own: number): void {
+  let opening = own, completion = own;
+  for (const collective of [p.parent, p.parent?.parent]) {
+    if (collective === undefined) return;
+    const open = pseudo(g, collective.id, operation);
+    const close = pseudo(g, collective.id, done);
+    g.edge(open, opening);
+    g.edge(completion, close);
+    opening = open;
+    completion = close;
+  }
+}
+
+function pseudo(g: GraphBuilder, id: string, operation: string): number {
+  return g.find(id, operation) ?? g.add(id, operation, "", 0, 0, true);
+}
+
+/** A collective's phase completes after it opens, even when no member action lies between. */
+function closePhases(g: GraphBuilder, id: string): void {
+  for (const [operation, done] of PHASES) g.edge(g.find(id, operation), g.find(id, done));
+}
+
+function orderMembers(g: GraphBuilder, group: GroupRsc): void {
+  for (let i = 1; i < group.children.length; i++) {
+    const before = group.children[i - 1]!.id, after = group.children[i]!.id;
+    g.edge(g.find(before, "start"), g.find(after, "start"));
+    g.edge(g.find(after, "stop"), g.find(before, "stop"));
+  }
+}

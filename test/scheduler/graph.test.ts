@@ -1,0 +1,131 @@
+// The transition graph (what the controller will execute), from Pacemaker Explained:
+// probes before a resource starts (honouring resource-discovery), recurring monitors
+// after starts and promotions, group and clone pseudo-actions, and ordering. Each
+// CIB's graph is compared edge for edge with crm_simulate's (--save-dotfile), and
+// checked to be executable: every edge joins two actions and there is no cycle.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { clone, cibXml, group, location, order, primitive, probedStopped, running, type CibOptions } from "./cib-builder.js";
+import { graphDot } from "../../src/scheduler/report/graph-dot.js";
+import { run } from "./cib-builder.js";
+import type { Transition } from "../../src/scheduler/index.js";
+
+const monitored = (id: string, interval: string): ReturnType<typeof primitive> => primitive(id, { ops: [{ name: "monitor", interval }] });
+
+interface GraphCase {
+  name: string;
+  cite: string;
+  cib: CibOptions;
+  /** Dot lines that must be there (with the sorted comparison against crm_simulate when it runs). */
+  expect: string[];
+}
+
+const CASES: GraphCase[] = [
+  {
+    name: "a group starts member after member inside its start/running pseudo-actions, after probes",
+    cite: "Groups: members start in order; Resource Discovery: probes; Monitoring Resources for Failure",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [group("g", [monitored("a", "10s"), primitive("b")])],
+      constraints: [location("not-n2", "g", "n2", "-INFINITY", { "resource-discovery": "never" })],
+    },
+    expect: [
+      '"g_start_0" -> "a_start_0 n1" [ style = bold]',
+      '"a_start_0 n1" -> "b_start_0 n1" [ style = bold]',
+      '"b_start_0 n1" -> "g_running_0" [ style = bold]',
+      '"a_monitor_0 n1" -> "a_start_0 n1" [ style = bold]',
+      '"a_start_0 n1" -> "a_monitor_10000 n1" [ style = bold]',
+    ],
+  },
+  {
+    name: "an anonymous clone is probed once per node before the clone starts",
+    cite: "Clones: anonymous instances; Resource Discovery",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [clone("c", monitored("d", "20s"))],
+    },
+    expect: [
+      '"d:0_monitor_0 n1" -> "c_start_0" [ style = bold]',
+      '"d:1_monitor_0 n2" -> "c_start_0" [ style = bold]',
+      '"c_start_0" -> "d:1_start_0 n2" [ style = bold]',
+      '"d:1_start_0 n2" -> "d:1_monitor_20000 n2" [ style = bold]',
+      '"c_start_0" -> "c_running_0" [ style = bold]',
+    ],
+  },
+  {
+    name: "a move stops before it starts, and an ordered resource waits for the start",
+    cite: "Ordering Constraints; Resource Discovery: a known state needs no probe",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...probedStopped("b")] }], ["n2", { history: [...probedStopped("a"), ...probedStopped("b")] }]],
+      resources: [monitored("a", "10s"), primitive("b")],
+      constraints: [location("to-n2", "a", "n2", "100"), order("o", "a", "b")],
+    },
+    expect: [
+      '"a_stop_0 n1" -> "a_start_0 n2" [ style = bold]',
+      '"a_start_0 n2" -> "b_start_0 n1" [ style = bold]',
+      '"a_start_0 n2" -> "a_monitor_10000 n2" [ style = bold]',
+    ],
+  },
+];
+
+function crmDot(xml: string): string[] | string {
+  const dir = mkdtempSync(join(tmpdir(), "quorate-graph-"));
+  try {
+    const file = join(dir, "cib.xml"), dot = join(dir, "graph.dot");
+    writeFileSync(file, xml);
+    const r = spawnSync("crm_simulate", ["-x", file, "-D", dot], { encoding: "utf8", timeout: 60_000 });
+    if (r.error !== undefined) return `crm_simulate is not available: ${r.error.message}`;
+    return readFileSync(dot, "utf8").split("\n").filter((l) => l !== "");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function executable(t: Transition): void {
+  const ids = new Set(t.graph.actions.map((a) => a.id));
+  for (const [before, after] of t.graph.edges) assert.ok(ids.has(before) && ids.has(after), `edge ${before} -> ${after} joins two actions`);
+  const waiting = new Map<number, number>();
+  for (const [, after] of t.graph.edges) waiting.set(after, (waiting.get(after) ?? 0) + 1);
+  const ready = t.graph.actions.filter((a) => !waiting.has(a.id)).map((a) => a.id);
+  let done = 0;
+  while (ready.length > 0) {
+    const id = ready.pop()!;
+    done++;
+    for (const [before, after] of t.graph.edges) {
+      if (before !== id) continue;
+      const left = waiting.get(after)! - 1;
+      waiting.set(after, left);
+      if (left === 0) ready.push(after);
+    }
+  }
+  assert.equal(done, t.graph.actions.length, "every action can run once what it waits for has run (no cycle)");
+  for (const a of t.graph.actions) assert.ok(a.pseudo || (a.node !== "" && a.timeoutMs > 0), `${a.resource} ${a.operation} has a node and a timeout`);
+}
+
+for (const c of CASES) {
+  test(`graph: ${c.name} (${c.cite})`, () => {
+    const t = run(cibXml(c.cib));
+    executable(t);
+    const ours = graphDot(t).split("\n");
+    for (const line of c.expect) assert.ok(ours.includes(line), `${line}\nin\n${ours.join("\n")}`);
+  });
+  test(`graph agrees with crm_simulate's dot: ${c.name}`, (t) => {
+    const xml = cibXml(c.cib);
+    const theirs = crmDot(xml);
+    if (typeof theirs === "string") return t.skip(theirs);
+    const ours = graphDot(run(xml)).split("\n").filter((l) => l !== "");
+    assert.deepEqual([...ours].sort(), [...theirs].sort());
+  });
+}
+
+test("graph: recurring monitors carry their configured timeout, probes the default", () => {
+  const t = run(cibXml({ nodes: ["n1"], resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s" }] })] }));
+  const monitor = t.graph.actions.find((a) => a.operation === "monitor" && a.intervalMs === 10_000);
+  const probe = t.graph.actions.find((a) => a.operation === "monitor" && a.intervalMs === 0);
+  assert.equal(monitor?.node, "n1");
+  assert.equal(probe?.timeoutMs, 20_000);
+});
