@@ -23,8 +23,22 @@ interface OrderKey {
  */
 export function allocationOrder(resources: Rsc[], ctx: PlacementContext): Rsc[] {
   const keys = resources.map((rsc, index) => ({ rsc, key: orderKey(rsc, index, ctx) }));
-  keys.sort((a, b) => compare(a.key, b.key));
-  return keys.map((k) => k.rsc);
+  return mergeSort(keys, (a, b) => compare(a.key, b.key)).map((k) => k.rsc);
+}
+
+/**
+ * A top-down merge sort (left half rounded up, ties to the left). The comparison is
+ * not transitive (resources that do not run compare by position only), so the
+ * result depends on the algorithm: this one is fixed, whatever the engine's sort is.
+ */
+function mergeSort<T>(items: T[], cmp: (a: T, b: T) => number): T[] {
+  if (items.length < 2) return items;
+  const middle = Math.ceil(items.length / 2);
+  const left = mergeSort(items.slice(0, middle), cmp), right = mergeSort(items.slice(middle), cmp);
+  const out: T[] = [];
+  let i = 0, j = 0;
+  while (i < left.length && j < right.length) out.push(cmp(left[i]!, right[j]!) <= 0 ? left[i++]! : right[j++]!);
+  return out.concat(left.slice(i), right.slice(j));
 }
 
 function compare(a: OrderKey, b: OrderKey): number {
@@ -36,17 +50,21 @@ function compare(a: OrderKey, b: OrderKey): number {
 
 function orderKey(rsc: Rsc, index: number, ctx: PlacementContext): OrderKey {
   const first = ctx.placeFirst?.has(rsc) === true;
-  const node = currentNode(rsc);
+  const node = currentNode(rsc, ctx);
   if (node === undefined) return { first, priority: priority(rsc), current: undefined, index };
   const current = fitsEmpty(rsc, node, ctx) ? (ownScores(rsc, ctx).get(node) ?? MINUS_INFINITY) : MINUS_INFINITY;
   return { first, priority: priority(rsc), current, index };
 }
 
-function currentNode(rsc: Rsc): NodeName | undefined {
+function currentNode(rsc: Rsc, ctx: PlacementContext): NodeName | undefined {
   if (rsc.kind === "clone" || !isManaged(rsc)) return undefined;
   const active = primitivesOf(rsc)[0]?.active[0];
-  // A failed resource is recovered wherever it is assigned: it has no place to keep.
-  return active === undefined || active.failed ? undefined : active.node;
+  // A failed resource is recovered wherever it is assigned, and one on a remote node
+  // that is lost goes wherever its connection's recovery leaves room: neither keeps a place.
+  if (active === undefined || active.failed) return undefined;
+  const node = ctx.nodes.find((n) => n.name === active.node);
+  const lostRemote = node !== undefined && node.attributes.get("#kind") !== "cluster" && (!node.online || node.unclean);
+  return lostRemote ? undefined : active.node;
 }
 
 /** Whether the node's capacity could hold the resource at all (utilization strategies only). */
