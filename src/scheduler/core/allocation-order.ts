@@ -1,4 +1,4 @@
-import type { NodeName, Rsc } from "./model.js";
+import type { NodeName, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { isManaged, priority } from "./meta.js";
 import { ownScores, type PlacementContext } from "./placement.js";
@@ -35,7 +35,10 @@ function compare(a: OrderKey, b: OrderKey): number {
 }
 
 function orderKey(rsc: Rsc, index: number, ctx: PlacementContext): OrderKey {
-  const node = currentNode(rsc);
+  const running = currentNode(rsc);
+  // A resource on a remote node that is lost (to be fenced) has no place to keep either.
+  const lost = (n: SchedNode): boolean => n.name === running && n.unclean && n.attributes.get("#kind") !== "cluster";
+  const node = running !== undefined && ctx.nodes.some(lost) ? undefined : running;
   const first = ctx.placeFirst?.has(rsc) === true ? 1 : 0;
   if (node === undefined) return { first, priority: priority(rsc), current: undefined, index };
   const current = fitsEmpty(rsc, node, ctx) ? (ownScores(rsc, ctx).get(node) ?? MINUS_INFINITY) : MINUS_INFINITY;
