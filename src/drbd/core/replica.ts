@@ -587,17 +587,19 @@ export class Replica {
       }
       this.bitmap.setRange(off, data.length);
     }
-    if (local) {
-      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
-      this.invalidateResyncReads(off, data.length);
-      this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
-    }
+    // The peer's half (network, its write, its ack) is the longer one: it goes out first, and the
+    // driver may then write locally without yielding while the peer works.
     if (remote) {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
+    }
+    if (local) {
+      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
+      this.invalidateResyncReads(off, data.length);
+      this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
     }
   }
 

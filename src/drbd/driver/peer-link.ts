@@ -23,6 +23,8 @@ export class PeerLink {
   private socket: Socket | undefined;
   private retry: NodeJS.Timeout | undefined;
   private wanted = false;
+  /** Frames sent during this turn of the event loop; they leave together (one write, one wake-up of the peer). */
+  private outgoing: Buffer[] = [];
   bytesSent = 0;
   bytesReceived = 0;
 
@@ -49,17 +51,27 @@ export class PeerLink {
   send(msg: PeerMsg): void {
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
-    // One segment per frame: the header and payload go out together.
-    socket.cork();
+    if (this.outgoing.length === 0) process.nextTick(this.flush);
     for (const part of encodeFrame(msg)) {
       this.bytesSent += part.length;
-      socket.write(part);
+      this.outgoing.push(part);
     }
-    socket.uncork();
   }
+
+  /** Writes the queued frames now (before the caller blocks the event loop, for one). */
+  readonly flush = (): void => {
+    const socket = this.socket;
+    const parts = this.outgoing;
+    this.outgoing = [];
+    if (parts.length === 0 || socket === undefined || socket.destroyed) return;
+    socket.cork();
+    for (const part of parts) socket.write(part);
+    socket.uncork();
+  };
 
   /** Closes the current connection (the core already knows). */
   drop(): void {
+    this.flush();
     const socket = this.socket;
     this.socket = undefined;
     socket?.destroy();
@@ -117,6 +129,7 @@ export class PeerLink {
     const lost = (why: string) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      this.outgoing = [];
       socket.destroy();
       this.events.down(why);
       if (this.wanted && this.dials) this.scheduleDial();

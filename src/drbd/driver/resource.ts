@@ -219,7 +219,12 @@ export class ReplicatedResource implements BlockDevice {
     for (const e of effects) {
       switch (e.kind) {
         case "send": this.link.send(e.msg); break;
-        case "disk-write": this.disk(e.op, (b) => b.write(e.off, e.data, e.fua), () => ({ kind: "disk-done", op: e.op, ok: true })); break;
+        case "disk-write":
+          // A small local write runs inline (a FUA one syncs, holding the event loop): unless more requests
+          // are gathering into this turn's batch of frames, the peer's copy goes on its way first.
+          if (e.fua || this.waiters.size <= 1) this.link.flush();
+          this.disk(e.op, (b) => b.write(e.off, e.data, e.fua), () => ({ kind: "disk-done", op: e.op, ok: true }));
+          break;
         case "disk-read": this.disk(e.op, (b) => b.read(e.off, e.len), (data) => ({ kind: "disk-done", op: e.op, ok: true, data })); break;
         case "disk-flush": this.disk(e.op, (b) => b.flush(), () => ({ kind: "disk-done", op: e.op, ok: true })); break;
         case "persist-md":

@@ -11,6 +11,9 @@ export class ByteQueue {
   private headOffset = 0;
   private availableBytes = 0;
 
+  /** allocate: where copies go (a driver may pass one that skips zero-filling bytes about to be overwritten). */
+  constructor(private readonly allocate: (byteCount: number) => Uint8Array = (byteCount) => new Uint8Array(byteCount)) {}
+
   get length(): number {
     return this.availableBytes;
   }
@@ -29,7 +32,8 @@ export class ByteQueue {
       this.advance(byteCount);
       return view;
     }
-    const out = new Uint8Array(byteCount);
+    const out = this.allocate(byteCount);
+    assert(out.length === byteCount, "allocator returned a buffer of the wrong size");
     let filled = 0;
     while (filled < byteCount) {
       const chunk = this.chunks[0];

@@ -49,14 +49,17 @@ type Phase =
  */
 export class NbdSession {
   private phase: Phase = { name: "client-flags" };
-  private readonly input = new ByteQueue();
+  private readonly input: ByteQueue;
   private noZeroes = false;
   private optionCount = 0;
 
+  /** allocate: for write payloads that span received chunks (see ByteQueue). */
   constructor(
     private readonly catalog: ExportCatalog,
     private readonly limits: SessionLimits = defaultSessionLimits,
+    allocate?: (byteCount: number) => Uint8Array,
   ) {
+    this.input = new ByteQueue(allocate);
     assert(limits.requestBytesMax > 0 && limits.optionBytesMax >= 4096 + 6, "NBD session limits too small");
   }
 

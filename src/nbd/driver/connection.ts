@@ -52,7 +52,8 @@ export class NbdConnection {
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
   ) {
-    this.session = new NbdSession(hooks.catalog, sessionLimits);
+    // Payloads spanning socket chunks are copied into unzeroed memory: every byte is overwritten.
+    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount));
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
     socket.setNoDelay(true);
     socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
