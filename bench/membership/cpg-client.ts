@@ -15,11 +15,18 @@ let members = 0;
 let counting = false;
 let delivered = 0;
 const latencies: number[] = [];
+const acceptedAt = new Map<number, number>();
+let refused = 0;
 await client.cpgJoin("qbench", {
   deliver: (from, data) => {
     if (!counting) return;
     delivered++;
-    if (from.pid === process.pid && data.length >= 8) latencies.push(performance.now() - data.readDoubleLE(0));
+    if (from.pid !== process.pid || data.length < 8) return;
+    // Latency as corosync's cpgload measures it: from the node accepting the message to its delivery.
+    const seq = data.readDoubleLE(0);
+    const accepted = acceptedAt.get(seq);
+    acceptedAt.delete(seq);
+    if (accepted !== undefined) latencies.push(performance.now() - accepted);
   },
   confchg: (view) => {
     members = view.members.length;
@@ -37,13 +44,20 @@ await new Promise<void>((resolve) => {
   const pump = () => {
     while (inFlight < inFlightMax && !backoff && performance.now() < end) {
       const payload = Buffer.alloc(Math.max(8, size));
-      payload.writeDoubleLE(performance.now(), 0);
+      const seq = ++sent;
+      payload.writeDoubleLE(seq, 0);
       inFlight++;
       client.cpgMcast("qbench", payload).then(() => {
-        sent++;
+        acceptedAt.set(seq, performance.now());
       }, () => {
-        backoff = true; // "try again" (flow control): retry after 1 ms, as cpgload does with poll()
-        setTimeout(() => { backoff = false; pump(); }, 1);
+        // "try again" (flow control): this message is not sent; wait for the node's go-ahead, then go on.
+        refused++;
+        if (backoff) return;
+        backoff = true;
+        void client.waitForFlow(100).then(() => {
+          backoff = false;
+          pump();
+        });
       }).finally(() => {
         inFlight--;
         pump();
@@ -56,5 +70,5 @@ await new Promise<void>((resolve) => {
 const elapsedS = (performance.now() - began) / 1000;
 latencies.sort((a, b) => a - b);
 const pick = (q: number) => (latencies.length === 0 ? 0 : Math.round(latencies[Math.floor(latencies.length * q)]! * 1000));
-process.stdout.write(`${JSON.stringify({ sent, delivered, seconds: elapsedS, deliveries_per_s: Math.round(delivered / elapsedS), latency_p50_us: pick(0.5), latency_p99_us: pick(0.99) })}\n`);
+process.stdout.write(`${JSON.stringify({ sent: sent - refused, refused, delivered, seconds: elapsedS, deliveries_per_s: Math.round(delivered / elapsedS), latency_p50_us: pick(0.5), latency_p99_us: pick(0.99) })}\n`);
 client.close();

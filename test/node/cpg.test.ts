@@ -47,3 +47,30 @@ test("CPG over real processes: every member delivers the same messages in the sa
   a.client.close();
   b.client.close();
 });
+
+test("CPG flow control over IPC: a burst far beyond one token visit gets 'try again'; what was accepted arrives in order; the node's go-ahead comes and it admits again", { skip: totemCoreMissing() }, async () => {
+  const cluster = await testCluster({ size: 2, addressPrefix: "127.0.3.4", port: 15660 });
+  for (const n of cluster.nodeids) await cluster.start(n);
+  await waitForRing(cluster, cluster.nodeids);
+  const a = await member(cluster.runDir(1), 2001);
+  const b = await member(cluster.runDir(2), 2002);
+  await waitFor("both see a view of 2", () => (lastView(a.got)?.members.length === 2 && lastView(b.got)?.members.length === 2 ? true : undefined), 5000);
+  const filler = "x".repeat(1000);
+  const outcomes = await Promise.all(Array.from({ length: 600 }, (_, i) => a.client.cpgMcast("g", Buffer.from(`${i} ${filler}`)).then(() => i, (e: Error) => e.message)));
+  const accepted = outcomes.filter((o): o is number => typeof o === "number");
+  const refused = outcomes.filter((o) => typeof o === "string");
+  assert.ok(refused.length > 0 && refused.every((r) => /^try again/.test(r)), `refused with 'try again' (${refused.length} of 600)`);
+  assert.deepEqual(accepted, Array.from({ length: accepted.length }, (_, i) => i), "a refusal blocks the connection until the go-ahead: what was accepted is a prefix");
+  // Re-send the refused ones in order, waiting for the go-ahead after each refusal: the sender's order is kept.
+  let next = accepted.length;
+  while (next < 600) {
+    const batch = await Promise.all(Array.from({ length: 600 - next }, (_, k) => a.client.cpgMcast("g", Buffer.from(`${next + k} ${filler}`)).then(() => true, () => false)));
+    const firstRefused = batch.indexOf(false);
+    next += firstRefused === -1 ? batch.length : firstRefused;
+    if (firstRefused !== -1) await a.client.waitForFlow(20_000);
+  }
+  await waitFor("all 600 delivered on node 2", () => (b.got.messages.length >= 600 ? true : undefined), 30_000);
+  assert.deepEqual(b.got.messages.map((m) => Number(m.split(":")[1]!.split(" ")[0])), Array.from({ length: 600 }, (_, i) => i), "all, in the sender's order");
+  a.client.close();
+  b.client.close();
+});

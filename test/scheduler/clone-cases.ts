@@ -151,4 +151,16 @@ export const CLONE_CASES: SemanticsCase[] = [
     },
     expect: ["* Start a ( n1 )"],
   },
+  {
+    name: "without quorum an unclean node cannot be fenced, so what runs there is left alone",
+    cite: "Cluster Options: no-quorum-policy, stonith-enabled (fencing needs quorum)",
+    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
+    cib: {
+      properties: { "stonith-enabled": "true", "no-quorum-policy": "freeze" },
+      quorum: false,
+      nodes: [["n1", { state: "lost", history: running("f:1") }], ["n2", { history: running("f:0") }]],
+      resources: [clone("c", primitive("f"), { "clone-max": "2", "globally-unique": "true" })],
+    },
+    expect: [],
+  },
 ];

@@ -237,3 +237,39 @@ test("32 nodes (corosync's supported maximum) form one ring, stay stable under l
   assertOneNewRing(seen, world.live().map((n) => n.id), crashAt, token + 500);
   assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
 });
+
+test("32 nodes started over 6 s form one ring of all of them; join re-sends back off while sets are unchanged (brief pitfall 5)", () => {
+  const totem = effectiveTotemConfig({ token: 3000, token_coefficient: 0 }, 32);
+  const quorum = quorumOptions({ nodelist: Array.from({ length: 32 }, (_, i) => ({ nodeid: nodeId(i + 1), votes: 1 })) });
+  assert.ok(totem.ok && quorum.ok);
+  assert.equal(totem.value.fail_silent, 50 * (4 + 27), "fail_silent grows by one join period per node beyond 5");
+  const world = new World({ seed: 32, nodes: 32, config: totem.value, quorum: quorum.value, faults: CLEAN, clockSkew: 0, wire: false });
+  let joins = 0;
+  world.observers.push((_node, effect) => {
+    if (effect.kind === "send" && effect.msg.kind === "join") joins++;
+  });
+  for (const node of world.nodes) world.at(world.rng.int(6000), () => world.start(node));
+  let formedAt: number | undefined;
+  for (let t = 1000; t <= 60_000 && formedAt === undefined; t += 500) {
+    world.runUntil(t);
+    const rings = new Set(world.live().map((n) => `${n.core!.status().totem.state} ${n.core!.status().totem.members.length}`));
+    if (world.live().length === 32 && rings.size === 1 && rings.has("operational 32")) formedAt = t;
+  }
+  assert.ok(formedAt !== undefined, "one ring of 32 within 60 s");
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+  // Re-sending every 50 ms for as long as the gathering took would cost 32 × formedAt / 50 joins at least.
+  assert.ok(joins < (32 * formedAt) / 50 / 2, `${joins} joins in ${formedAt} ms`);
+});
+
+test("fail_silent: a node that hears no other member fails nobody by it (the silence is its own); the others exclude it quickly", () => {
+  const { world, seen } = cluster(3, {});
+  world.runUntil(5000);
+  const cutAt = world.nowMs;
+  world.groups = [1, 0, 0];
+  world.runUntil(cutAt + 15_000);
+  assertOneNewRing(seen, ids(2, 3), cutAt, 3650 + 500);
+  const alone = regularRings(seen, nodeId(1)).filter((r) => r.atMs > cutAt);
+  assert.deepEqual(alone.map((r) => r.members), [ids(1)]);
+  assert.ok(alone[0]!.atMs - cutAt > 3650 + 4380 - 1000, `node 1 formed its own ring only after consensus (${Math.round(alone[0]!.atMs - cutAt)} ms)`);
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+});

@@ -49,6 +49,7 @@ export class ClusterNode {
     this.stack = new StackDriver({
       nodeid: identity.nodeid as number as NodeId, totem: config.timings, quorum: options.quorum, stateDir: options.stateDir,
       onEffect: (effect) => this.onEffect(effect),
+      onFlowResumed: () => this.cpg.flowResumed(),
     });
     this.cpg = new CpgRouter((command) => this.stack.command(command));
   }

@@ -20,6 +20,8 @@ export interface StackDriverOptions {
   quorum: QuorumOptions | null;
   stateDir: string;
   onEffect: (effect: UpwardEffect) => void;
+  /** Flow control: the send queue has room again after CPG messages were refused with "try again". */
+  onFlowResumed?: () => void;
 }
 
 /** Event-loop turns at most spent dropping joins after a pause (each turn reads a batch of datagrams). */
@@ -41,6 +43,7 @@ export class StackDriver implements Disposable {
   /** After a pause: joins queued in the socket meanwhile are stale (brief pitfall 1) and dropped. */
   private flushing = false;
   private receivedWhileFlushing = 0;
+  private congested = false;
 
   constructor(private readonly options: StackDriverOptions) {
     this.stack = createMembershipStack({ nodeId: options.nodeid, totem: options.totem, quorum: options.quorum, ringSeq: readRingSeq(this.ringSeqFile()) });
@@ -98,7 +101,16 @@ export class StackDriver implements Disposable {
       else if (effect.kind === "rejected" && command.kind === "multicast" && effect.payload === command.payload) refusal = effect.reason;
       this.apply(effect);
     }
+    this.noteFlow();
+    // A refusal with room already free (the sync reserve): the go-ahead must still come, or the refused client would wait for ever.
+    if (refusal !== undefined && !this.congested) setImmediate(() => this.options.onFlowResumed?.());
     return refusal;
+  }
+
+  private noteFlow(): void {
+    const congested = this.stack.congested();
+    if (this.congested && !congested) this.options.onFlowResumed?.();
+    this.congested = congested;
   }
 
   /** A datagram that passed authentication: decode (never trusted before), check its claimed sender, step. */
@@ -134,6 +146,7 @@ export class StackDriver implements Disposable {
 
   private step(event: StackEvent): void {
     for (const effect of this.stepEffects(event)) this.apply(effect);
+    this.noteFlow();
   }
 
   private stepEffects(event: StackEvent): StackEffect[] {

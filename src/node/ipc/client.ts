@@ -19,6 +19,12 @@ export class QuorateClient extends EventEmitter {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly groups = new Map<string, CpgHandlers>();
   private readonly writer: FrameWriter;
+  /** A "try again" came and its go-ahead has not yet. */
+  private awaitingGoAhead = false;
+  /** Go-aheads received: a refusal of a message sent before the latest one is already answered. */
+  private goAheads = 0;
+  /** A waiter for the node's next "cpg_flow" go-ahead. */
+  private flowWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
 
   private constructor(private readonly socket: Socket, readonly pid: number) {
     super();
@@ -76,10 +82,36 @@ export class QuorateClient extends EventEmitter {
     this.groups.delete(group);
   }
 
-  /** Resolves once the node has queued the message for ordered delivery (it is not delivered yet). */
+  /**
+   * Resolves once the node has queued the message for ordered delivery (it is
+   * not delivered yet), or rejects with "try again" (flow control, like
+   * CS_ERR_TRY_AGAIN). After a refusal the node refuses this connection's
+   * later messages too until its go-ahead has been answered (waitForFlow does
+   * that), so what was accepted is a prefix of what was sent, and re-sending
+   * the refused ones in order after waitForFlow keeps the sender's order.
+   */
   async cpgMcast(group: string, data: Uint8Array): Promise<void> {
     const payload = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.send((id) => encodeCpgFrame(frameKind.cpgMcast, { number: id, pid: this.pid, group, payload }));
+    const goAheadsAtSend = this.goAheads;
+    try {
+      await this.send((id) => encodeCpgFrame(frameKind.cpgMcast, { number: id, pid: this.pid, group, payload }));
+    } catch (error) {
+      if ((error as Error).message.startsWith("try again") && this.goAheads === goAheadsAtSend) this.awaitingGoAhead = true;
+      throw error;
+    }
+  }
+
+  /** Resolves once the node's go-ahead after the last "try again" has come (at once if it has), or after `timeoutMs`. */
+  waitForFlow(timeoutMs = 1000): Promise<void> {
+    if (!this.awaitingGoAhead) return Promise.resolve();
+    this.flowWaiter ??= (() => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeoutMs))));
+    return Promise.race([this.flowWaiter.promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   close(): void {
@@ -115,6 +147,14 @@ export class QuorateClient extends EventEmitter {
 
   private dispatch(push: Push): void {
     switch (push.event) {
+      case "cpg_flow":
+        // Resume first: the socket keeps order, so any re-send after this is judged afresh.
+        void this.request({ op: "cpg_resume" }).catch(() => undefined);
+        this.awaitingGoAhead = false;
+        this.goAheads++;
+        this.flowWaiter?.resolve();
+        this.flowWaiter = undefined;
+        return;
       case "cpg_confchg":
         this.groups.get(push.group)?.confchg({ members: push.members, joined: push.joined, left: push.left });
         return;

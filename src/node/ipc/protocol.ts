@@ -14,6 +14,8 @@ export type Request =
   | { id: number; op: "track" }
   | { id: number; op: "cpg_join"; group: string; pid: number }
   | { id: number; op: "cpg_leave"; group: string; pid: number }
+  /** After a "cpg_flow" go-ahead: this connection's CPG messages are judged again (until then they are refused). */
+  | { id: number; op: "cpg_resume" }
   /** corosync-quorumtool -e: new expected votes for the whole cluster. */
   | { id: number; op: "quorum_expected"; expected: number }
   /** Sent as a binary frame (frames.ts), never as JSON. */
@@ -33,6 +35,8 @@ export type Push =
   | { event: "cpg_deliver"; group: string; nodeid: number; pid: number; data: Buffer }
   | { event: "cpg_confchg"; group: string; members: CpgMember[]; joined: Array<CpgMember & { reason: CpgReason }>; left: Array<CpgMember & { reason: CpgReason }> }
   | { event: "ring"; ring_id: string; members: number[]; joined: number[]; left: number[] }
+  /** Sent to a connection refused with "try again": the node accepts CPG messages again. */
+  | { event: "cpg_flow" }
   | { event: "quorum"; ring_id: string; quorate: boolean; members: number[] };
 
 export type RequestOp = Request["op"];
@@ -45,6 +49,7 @@ export function parseRequest(value: unknown): Request | string {
   switch (r.op) {
     case "status":
     case "track":
+    case "cpg_resume":
       return { id: r.id, op: r.op };
     case "cpg_join":
     case "cpg_leave": {

@@ -53,6 +53,8 @@ export interface MembershipStack {
   status(): StackStatus;
   /** How many more payloads a multicast would accept now. */
   queueSpace(): number;
+  /** Flow control: CPG messages get "try again" until this turns false. */
+  congested(): boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function createMembershipStack(options: MembershipStackOptions): Membersh
       groups: cpg.groupList(),
     }),
     queueSpace: () => totem.queueSpace(),
+    congested: () => totem.congested(),
   };
 }
 

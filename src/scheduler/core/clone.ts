@@ -22,6 +22,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
   const wanted = Math.min(clone.cloneMax, usable.length * clone.cloneNodeMax);
   const evenLimit = Math.min(clone.cloneNodeMax, Math.max(1, Math.ceil(wanted / Math.max(1, usable.length))));
   const placed = new Set<Instance>();
+  const scoresOf = instanceScorer(clone, scores, ctx);
   const instances = clone.instances.slice();
   // Instances past clone-max are orphans (extra copies found running): they only stop.
   const order = instances.filter((i) => instanceNumber(i) < clone.cloneMax).sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || instanceNumber(a) - instanceNumber(b));
@@ -30,7 +31,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     const current = currentNode(instance);
     if (current === undefined) continue;
     const node = ctx.nodes.find((n) => n.name === current)!;
-    const s = instanceScores(instance, clone, scores, ctx);
+    const s = scoresOf(instance);
     if ((s.get(current) ?? -1) < 0 || (perNode.get(current) ?? 0) >= evenLimit) continue;
     if (!fits(instance, node, ctx)) continue;
     placeInstance(instance, node, ctx);
@@ -41,7 +42,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     for (const instance of order) {
       if (placed.size >= wanted) break;
       if (placed.has(instance)) continue;
-      const s = instanceScores(instance, clone, scores, ctx);
+      const s = scoresOf(instance);
       const full = (node: SchedNode): boolean => (perNode.get(node.name) ?? 0) >= limit;
       const choice = chooseNode(s, [], primitivesOf(instance), ctx, full);
       if (choice === undefined) continue;
@@ -66,10 +67,32 @@ function currentNode(instance: Instance): NodeName | undefined {
   return undefined;
 }
 
-function instanceScores(instance: Instance, clone: CloneRsc, cloneScores: Map<NodeName, Score>, ctx: PlacementContext): Map<NodeName, Score> {
+/**
+ * Each instance's scores, computed once: they do not change while the clone is
+ * placed. Anonymous instances share one promotion leaning (the attributes name the
+ * resource, not the instance).
+ */
+function instanceScorer(clone: CloneRsc, cloneScores: Map<NodeName, Score>, ctx: PlacementContext): (instance: Instance) => Map<NodeName, Score> {
+  const cache = new Map<Instance, Map<NodeName, Score>>();
+  const first = clone.instances[0];
+  const shared = clone.promotable && !clone.globallyUnique && first !== undefined ? promotionLeaning(first, clone, ctx) : undefined;
+  return (instance) => {
+    let scores = cache.get(instance);
+    if (scores === undefined) {
+      const leaning = shared ?? (clone.promotable ? promotionLeaning(instance, clone, ctx) : undefined);
+      cache.set(instance, (scores = instanceScores(instance, cloneScores, leaning, ctx)));
+    }
+    return scores;
+  };
+}
+
+function instanceScores(instance: Instance, cloneScores: Map<NodeName, Score>, leaning: Map<NodeName, Score> | undefined, ctx: PlacementContext): Map<NodeName, Score> {
   const scores = new Map(cloneScores);
   for (const p of primitivesOf(instance)) addPrimitivePreferences(scores, p, ctx);
-  if (clone.promotable) addPromotionAttributes(scores, instance, clone, ctx);
+  for (const [node, value] of leaning ?? []) {
+    const current = scores.get(node);
+    if (current !== undefined) scores.set(node, addScores(current, value));
+  }
   if (targetRole(instance) === "Stopped") for (const k of scores.keys()) scores.set(k, addScores(ZERO, -1_000_000 as Score));
   return scores;
 }
@@ -79,15 +102,15 @@ function instanceScores(instance: Instance, clone: CloneRsc, cloneScores: Map<No
  * positive preference; crm_simulate ignores negative ones here), so the lowest
  * instance numbers go where promotion is wanted most.
  */
-function addPromotionAttributes(scores: Map<NodeName, Score>, instance: Instance, clone: CloneRsc, ctx: PlacementContext): void {
+function promotionLeaning(instance: Instance, clone: CloneRsc, ctx: PlacementContext): Map<NodeName, Score> {
+  const leaning = new Map<NodeName, Score>();
   for (const node of ctx.nodes) {
-    const current = scores.get(node.name);
-    if (current === undefined) continue;
     for (const p of primitivesOf(instance)) {
       const value = promotionAttribute(node, p, clone.globallyUnique);
-      if (value !== undefined && value > 0) scores.set(node.name, addScores(scores.get(node.name)!, value));
+      if (value !== undefined && value > 0) leaning.set(node.name, addScores(leaning.get(node.name) ?? ZERO, value));
     }
   }
+  return leaning;
 }
 
 function fits(instance: Instance, node: SchedNode, ctx: PlacementContext): boolean {

@@ -8,6 +8,8 @@ import { allowMigrate } from "./meta.js";
 interface Edge {
   /** Instances of a clone come and go without restarting what is ordered after the clone. */
   fromClone?: boolean;
+  /** symmetrical=false: "then" does not restart when "first" does. */
+  oneWay?: boolean;
   /** At least this many of "first" must run (clone-min); also stops a "then" that stays in place. */
   minimum?: number;
   first: PrimitiveRsc[];
@@ -15,8 +17,6 @@ interface Edge {
   then: PrimitiveRsc[];
   /** Symmetrical: a running "then" stops when "first" stops for good. */
   stopsWithFirst?: boolean;
-  /** symmetrical=false: "then" does not restart when "first" does. */
-  oneWay?: boolean;
 }
 
 export interface OrderingEffects {

@@ -3,7 +3,7 @@ import type { Colocation, Constraints, Location } from "./constraints.js";
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
-import { failureTimeoutS, isManaged, migrationThreshold, priority, stickiness, targetRole } from "./meta.js";
+import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";

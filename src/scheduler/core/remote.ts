@@ -199,9 +199,14 @@ export class RemoteNodes {
   holdReconnects(failures: FailureTable, now: number): void {
     for (const { spec } of this.byName.values()) {
       const connection = this.connections.get(spec.name);
-      if (connection === undefined || connection.active.length > 0) continue;
+      if (connection === undefined || connection.active.some((a) => !a.failed)) continue;
       const intervalS = parseIntervalMs(resolveNvSets(connection.config.instance, { node: undefined, now }).get("reconnect_interval")) / 1000;
       if (intervalS <= 0) continue;
+      // A connection that just failed is stopped: the reconnection comes later.
+      if (connection.active.length > 0) {
+        connection.forceStop = true;
+        continue;
+      }
       const lastFailure = Math.max(0, ...[...failures.values()].map((byRsc) => byRsc.get(connection.configId)?.lastFailureAt ?? 0));
       // Held stopped like on-fail=stop, until the interval has passed.
       if (lastFailure > 0 && lastFailure + intervalS > now) connection.forceStop = true;

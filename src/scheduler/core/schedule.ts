@@ -77,6 +77,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
+  if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
@@ -117,6 +118,20 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
   else if (!node.unclean) {
     node.unclean = true;
     node.fenceReason = request.reason;
+  }
+}
+
+/**
+ * What runs on an unclean node that cannot be fenced now (no quorum) cannot be
+ * stopped either: it is left alone, and a fencing device's stop is shown blocked.
+ */
+function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<NodeName>, stopReason: Map<PrimitiveRsc, Blocker>): void {
+  const stuck = new Set(nodes.filter((n) => n.unclean && !fenced.has(n.name)).map((n) => n.name));
+  if (stuck.size === 0) return;
+  for (const p of resources.flatMap(primitivesOf)) {
+    if (stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
+    if (p.config.class === "stonith") stopReason.set(p, { reason: "due to node availability", blocked: true });
+    else p.blocked = true;
   }
 }
 

@@ -7,8 +7,10 @@ import { createRingContext } from "./ring-context.js";
 import { sendToSuccessor, visit } from "./token.js";
 import { ringIdOf, ringSeq, type CommitEntry, type CommitMessage, type JoinMessage, type NodeId } from "./types.js";
 
-/** Extra consensus periods granted to members that disagree but are still talking. */
+/** Extra consensus periods granted to members that disagree but are still talking, on a large ring. */
 const CONSENSUS_EXTENSIONS_MAX = 2;
+/** Rings up to this size converge well within one consensus period: the paper's rule applies unchanged. */
+const LARGE_RING_MEMBERS = 8;
 /** Ring seqs advance by 4 per new ring (corosync). */
 const RING_SEQ_STEP = 4;
 
@@ -173,8 +175,8 @@ function checkConsensus(s: Step): void {
 
 /**
  * On consensus expiry, members that did not agree join the fail set (Totem §3).
- * Quorate refinement: while the proc set is still growing (a large ring whose
- * nodes start over several seconds), members heard within the last consensus
+ * Quorate refinement for large rings (more than LARGE_RING_MEMBERS): while the
+ * proc set is still growing (nodes starting over several seconds), members heard within the last consensus
  * period are alive and merely still converging, so they get up to
  * CONSENSUS_EXTENSIONS_MAX more periods while the silent ones are failed.
  * Failing them would split the ring into fragments that then merge again.
@@ -182,10 +184,11 @@ function checkConsensus(s: Step): void {
 export function onConsensusTimeout(s: Step): void {
   const n = s.n;
   const g = n.gather;
-  const disagreeing = activeMembers(g).filter((node) => !g.agreed.has(node));
+  const active = activeMembers(g);
+  const disagreeing = active.filter((node) => !g.agreed.has(node));
   const talking = disagreeing.filter((node) => (g.heardMs.get(node) ?? -Infinity) > s.nowMs - n.config.consensus);
   const growing = g.procSet.size > g.procSizeAtConsensus;
-  const extend = talking.length > 0 && growing && g.consensusExtensions < CONSENSUS_EXTENSIONS_MAX;
+  const extend = active.length > LARGE_RING_MEMBERS && talking.length > 0 && growing && g.consensusExtensions < CONSENSUS_EXTENSIONS_MAX;
   const failing = extend ? disagreeing.filter((node) => !talking.includes(node)) : disagreeing;
   for (const node of failing) failNode(s, node);
   if (failing.length > 0) log(s, "notice", `consensus timeout: failing ${failing.join(" ")}`);
