@@ -1,9 +1,17 @@
 // The order resources are assigned in (Pacemaker Explained, "Which resource is
 // preferred to be assigned first"). Run by rules.test.ts.
+import { createElement } from "../../src/cib/index.js";
 import { location, primitive, running } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const cpu = { cpu: "1" };
+
+/** rsc_template t (ocf:heartbeat:Dummy) needing 2 cpu, and a primitive built from it. */
+const cpuTemplate = createElement("template", { id: "t", class: "ocf", provider: "heartbeat", type: "Dummy" }, [
+  createElement("utilization", { id: "t-u" }, [createElement("nvpair", { id: "t-u-cpu", name: "cpu", value: "2" })]),
+]);
+const fromTemplate = (id: string, ownCpu?: string): ReturnType<typeof createElement> => createElement("primitive", { id, template: "t" },
+  ownCpu === undefined ? [] : [createElement("utilization", { id: `${id}-u` }, [createElement("nvpair", { id: `${id}-u-cpu`, name: "cpu", value: ownCpu })])]);
 
 export const ALLOCATION_CASES: SemanticsCase[] = [
   {
@@ -36,6 +44,16 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
       properties: { "placement-strategy": "balanced" },
       nodes: [["n1", { utilization: cpu }]],
       resources: [primitive("a", { utilization: cpu }), primitive("b", { utilization: cpu, meta: { priority: "10" } })],
+    },
+    expect: ["* Start b ( n1 )"],
+  },
+  {
+    name: "a primitive's own utilization wins over its template's",
+    cite: "Resource Templates: a primitive's own attributes override the template's",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu }]],
+      resources: [cpuTemplate, fromTemplate("a"), fromTemplate("b", "1")],
     },
     expect: ["* Start b ( n1 )"],
   },

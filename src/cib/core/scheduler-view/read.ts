@@ -151,7 +151,8 @@ class ViewReader {
   primitive(e: XmlElement): PrimitiveConfig {
     const template = e.attrs.has("template") ? this.ids.get(attr(e, "template")) : undefined;
     const from = (name: string): string | undefined => e.attrs.get(name) ?? template?.attrs.get(name);
-    const sets = (name: string): NvSet[] => [...(template ? this.nvSets(template, name) : []), ...this.nvSets(e, name)];
+    // The primitive's own sets come first: their values win over the template's.
+    const sets = (name: string): NvSet[] => [...this.nvSets(e, name), ...(template ? this.nvSets(template, name) : [])];
     const ops = [...(template ? this.ops(template) : []), ...this.ops(e)];
     return {
       kind: "primitive",
