@@ -64,4 +64,26 @@ export const BLOCKING_CASES: SemanticsCase[] = [
     },
     expect: ["* Stop a ( n1 ) due to unrunnable b stop (blocked)"],
   },
+  {
+    name: "a resource on a node in maintenance is left alone even when banned there",
+    cite: "Node Attributes: maintenance (resources on the node are unmanaged)",
+    scoresTodo: BLOCKED_SCORES,
+    cib: {
+      nodes: [["n1", { history: running("a"), attributes: { maintenance: "true" } }], "n2"],
+      resources: [primitive("a")],
+      constraints: [location("l", "a", "n1", "-INFINITY")],
+    },
+    expect: [],
+  },
+  {
+    name: "with fencing enabled, a resource on an offline node in maintenance is not started elsewhere",
+    cite: "Node Attributes: maintenance (resources on the node are unmanaged)",
+    scoresTodo: BLOCKED_SCORES,
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { state: "offline", history: running("a"), attributes: { maintenance: "true" } }], ["n2", { history: fenceRunning }]],
+      resources: [fenceDevice, primitive("a")],
+    },
+    expect: [],
+  },
 ];

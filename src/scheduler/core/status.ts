@@ -47,8 +47,9 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
       settled = true;
     }
     view.failures.set(node.name, readFailures(state.attributes));
-    // A node that left cleanly runs nothing; only an unclean node's history still counts.
-    if (!node.online && !node.unclean) continue;
+    // A node that left cleanly runs nothing; an unclean node's history still counts, and
+    // with fencing enabled so does a node in maintenance (what it runs is left alone).
+    if (!node.online && !node.unclean && !(node.maintenance && stonithEnabled)) continue;
     for (const lrm of state.resources) {
       const history = replayHistory(lrm);
       const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
@@ -79,6 +80,8 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
   if (digest !== undefined) noteDefinition(target, node, history, now, digest);
+  // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
+  if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
