@@ -108,7 +108,8 @@ export class PeerLink {
     socket.once("connect", () => this.adopt(socket, "dialed"));
     socket.once("error", () => {
       socket.destroy();
-      if (this.socket === undefined) this.scheduleDial();
+      // After want(false) no retry may outlive the link (it would keep a stopped daemon alive).
+      if (this.socket === undefined && this.wanted) this.scheduleDial();
     });
   }
 
