@@ -177,7 +177,7 @@ export class Replica {
     this.emit({ kind: "send", msg });
   }
 
-  private persist(): void {
+  private persist(gatesSends = false): void {
     const sb = this.sb;
     const bitmap = this.bitmap;
     if (sb === undefined || bitmap === undefined) return;
@@ -189,7 +189,7 @@ export class Replica {
       bytes: bitmap.bits.slice(index * BITMAP_PAGE_BYTES, (index + 1) * BITMAP_PAGE_BYTES),
     }));
     bitmap.dirtyPages.clear();
-    this.emit({ kind: "persist-md", sb: structuredClone(sb), pages });
+    this.emit({ kind: "persist-md", sb: structuredClone(sb), pages, gatesSends });
   }
 
   private markExtent(extent: number): void {
@@ -587,6 +587,9 @@ export class Replica {
       }
       this.bitmap.setRange(off, data.length);
     }
+    // A write leaving the hot extents changes the activity log, on disk before the write reaches either
+    // copy: after a crash as Primary only the extents it names are resynced.
+    if (local && this.activityLog.touch(off, data.length)) this.persist(true);
     // The peer's half (network, its write, its ack) is the longer one: it goes out first, and the
     // driver may then write locally without yielding while the peer works.
     if (remote) {
@@ -597,7 +600,6 @@ export class Replica {
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
     if (local) {
-      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
       this.invalidateResyncReads(off, data.length);
       this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
     }
