@@ -83,6 +83,8 @@ export class Replica {
   /** Blocks found different by the last online verify. */
   verifyDiffering = 0;
   lastSplitBrain: string | undefined;
+  /** The metadata said "degraded" when the disk was attached (startup then waits degr-wfc-timeout). */
+  degradedAtAttach = false;
   /** The last resync this node took part in: direction and how many blocks it copied. */
   lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
 
@@ -114,6 +116,7 @@ export class Replica {
     this.now = nowMs;
     assert(this.sb === undefined, "attach while attached");
     this.sb = sb;
+    this.degradedAtAttach = sb.degraded;
     this.bitmap = new Bitmap(Math.ceil(sb.sizeBytes / BLOCK_BYTES), bits);
     this.activityLog.clear();
     if (sb.crashedPrimary) {
@@ -375,8 +378,9 @@ export class Replica {
       this.emit({ kind: "reply", reqId: this.promoteReq.reqId, error: "connection lost during promotion; retry" });
       this.promoteReq = undefined;
     }
-    if (this.role === "Primary" && this.sb !== undefined) {
-      this.newCurrentUuid();
+    if (this.sb !== undefined) {
+      this.sb.degraded = true;
+      if (this.role === "Primary") this.newCurrentUuid();
       this.persist();
     }
     for (const p of [...this.pending.values()]) {
@@ -499,6 +503,10 @@ export class Replica {
     }
     this.conn = "Connected";
     this.repl = "Established";
+    if (this.sb?.degraded === true) {
+      this.sb.degraded = false;
+      this.persist();
+    }
     if (this.sb === undefined || msg.disk === "Diskless") return this.log(`connected to ${this.settings.peer} (one side diskless)`);
     const peerView: HandshakeView = {
       node: this.settings.peer, primary: msg.role === "Primary", uuids: msg.uuids, upToDate: msg.disk === "UpToDate",

@@ -135,6 +135,7 @@ export class ReplicatedResource implements BlockDevice {
         },
       },
       lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, counters: this.counters,
+      degradedAtStart: r.degradedAtAttach,
     };
   }
 
