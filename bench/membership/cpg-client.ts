@@ -42,8 +42,8 @@ await new Promise<void>((resolve) => {
       client.cpgMcast("qbench", payload).then(() => {
         sent++;
       }, () => {
-        backoff = true; // the node's send queue is full: give the ring a moment
-        setTimeout(() => { backoff = false; pump(); }, 2);
+        backoff = true; // "try again" (flow control): retry after 1 ms, as cpgload does with poll()
+        setTimeout(() => { backoff = false; pump(); }, 1);
       }).finally(() => {
         inFlight--;
         pump();

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalCluster, type LocalClusterOptions } from "../../src/node/local-cluster.js";
 import { QuorateClient } from "../../src/node/ipc/client.js";
-import { median, rssMiB, until } from "./stats.js";
+import { loadavg } from "node:os";
+import { cpuSeconds, median, rssMiB, until } from "./stats.js";
 
 /** Quorate measured on real processes on loopback (127.0.8.x, ports 15700+). */
 export async function withCluster<T>(options: Omit<LocalClusterOptions, "dir">, body: (c: LocalCluster) => Promise<T>): Promise<T> {
@@ -67,24 +68,33 @@ export async function idleRss(size: number, settleMs: number): Promise<number> {
 export interface ScaleResult {
   formMs: number;
   stableS: number;
+  /** Ring changes any node saw while the ring was left idle (the most of any node). */
   spuriousChanges: number;
+  /** CPU used per node while idle, in % of one core (median over nodes). */
+  idleCpuPercent: number;
   recoverMs: number;
+  /** One-minute load average when formation began, and at the end. */
+  load: [number, number];
 }
 
-/** A 32-node ring: time to form, configuration changes during `stableS` seconds, recovery after a SIGKILL. */
+/** A 32-node ring: time to form, configuration changes and CPU during `stableS` idle seconds, recovery after a SIGKILL. */
 export async function scale(size: number, stableS: number, totem: Record<string, number>): Promise<ScaleResult> {
   return withCluster({ size, addressPrefix: "127.0.8.", port: 15730, totem }, async (c) => {
+    const loadAtStart = loadavg()[0]!;
     const began = performance.now();
     for (const n of everyone(c)) await c.start(n);
     await until(`one ring of ${size}`, () => c.commonRing(everyone(c)), 300_000, 200);
     const formMs = performance.now() - began;
-    const before = await c.status(1);
+    const changes = async () => (await Promise.all(everyone(c).map((n) => until("status", () => c.status(n), 5000)))).map((s) => s.ring_changes);
+    const cpu = () => everyone(c).map((n) => cpuSeconds(c.pid(n)!, (p) => readFileSync(p, "utf8")));
+    const [changesBefore, cpuBefore] = [await changes(), cpu()];
     await new Promise((resolve) => setTimeout(resolve, stableS * 1000));
-    const after = await until("status", () => c.status(1), 5000);
-    const spuriousChanges = after.ring_changes - before!.ring_changes;
+    const [changesAfter, cpuAfter] = [await changes(), cpu()];
+    const spuriousChanges = Math.max(...changesAfter.map((x, i) => x - changesBefore[i]!));
+    const idleCpuPercent = median(cpuAfter.map((x, i) => (100 * (x - cpuBefore[i]!)) / stableS));
     const killed = performance.now();
     await c.kill(size, "SIGKILL");
     await until("ring without the killed node", () => c.commonRing(everyone(c).filter((n) => n !== size)), 120_000, 50);
-    return { formMs, stableS, spuriousChanges, recoverMs: performance.now() - killed };
+    return { formMs, stableS, spuriousChanges, idleCpuPercent, recoverMs: performance.now() - killed, load: [loadAtStart, loadavg()[0]!] };
   });
 }

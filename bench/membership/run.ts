@@ -11,11 +11,12 @@ import { median, ms } from "./stats.js";
 /**
  * `npm run bench:membership`: Quorate's membership figures on real processes on
  * loopback, and the real corosync side by side (network namespaces, root).
- * Options: --runs N (default 3), --quick (1 run, no 32-node minute), --only quorate|corosync, --no-scale.
+ * Options: --runs N (default 3), --quick (1 run, no 32-node minute), --only quorate|corosync, --no-scale,
+ * --only-scale (just the 32-node ring), --scale-stable SECONDS (default 60).
  */
 const { values } = parseArgs({ options: {
   runs: { type: "string", default: "3" }, quick: { type: "boolean" }, only: { type: "string" }, "no-scale": { type: "boolean" },
-  "scale-stable": { type: "string", default: "60" },
+  "scale-stable": { type: "string", default: "60" }, "only-scale": { type: "boolean" },
 } });
 const runs = values.quick ? 1 : Number(values.runs);
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -99,16 +100,23 @@ async function quorateSection(): Promise<void> {
     const result = await cpgThroughput(3, size, 5, netmtu);
     print(`quorate   3 nodes  CPG ${String(size).padStart(4)} B, all sending, netmtu ${netmtu}   ${result}`);
   }
-  if (!values["no-scale"] && !values.quick) {
+  if (!values["no-scale"] && !values.quick) await scaleSection();
+}
+
+/** The 32-node ring at corosync's default timing (token 3000 + 650 ms per node beyond 2) and at token 3000 flat. */
+async function scaleSection(): Promise<void> {
+  for (const [label, totem] of [["defaults: token 22500, consensus 27000", {}], ["token 3000, coefficient 0", { token: 3000, token_coefficient: 0 }]] as const) {
     try {
-      const r = await scale(32, Number(values["scale-stable"]), { token: 3000, token_coefficient: 0 });
-      print(`quorate  32 nodes  formed in ${ms(r.formMs)}; ${r.spuriousChanges} configuration changes in ${r.stableS} s idle; SIGKILL to new ring ${ms(r.recoverMs)} (token 3000, coefficient 0)`);
+      const r = await scale(32, Number(values["scale-stable"]), totem);
+      print(`quorate  32 nodes  (${label}) formed in ${ms(r.formMs)}; ${r.spuriousChanges} configuration changes in ${r.stableS} s idle ` +
+        `(idle CPU ${r.idleCpuPercent.toFixed(1)}% of a core per node); SIGKILL to new ring ${ms(r.recoverMs)}; load average ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`);
     } catch (error) {
-      print(`quorate  32 nodes  FAILED: ${(error as Error).message} (load average ${loadavg()[0]!.toFixed(1)})`);
+      print(`quorate  32 nodes  (${label}) FAILED: ${(error as Error).message} (load average ${loadavg()[0]!.toFixed(1)})`);
     }
   }
 }
 
 print(`membership benchmark, ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average ${loadavg()[0]!.toFixed(1)} (shared machine), node ${process.version}, ${runs} run(s) per figure, medians`);
-if (values.only !== "corosync") await quorateSection();
-if (values.only !== "quorate") await corosyncSection();
+if (values["only-scale"]) await scaleSection();
+else if (values.only !== "corosync") await quorateSection();
+if (values.only !== "quorate" && !values["only-scale"]) await corosyncSection();

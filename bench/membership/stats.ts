@@ -23,3 +23,9 @@ export function rssMiB(pid: number, read: (path: string) => string): number {
   const line = read(`/proc/${pid}/status`).split("\n").find((l) => l.startsWith("VmRSS:"));
   return Number(/(\d+)/.exec(line ?? "")?.[1] ?? 0) / 1024;
 }
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 10 ms). */
+export function cpuSeconds(pid: number, read: (path: string) => string): number {
+  const fields = read(`/proc/${pid}/stat`).split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}

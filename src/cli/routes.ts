@@ -8,6 +8,7 @@ export const routes: Record<string, CliRoute> = {
   demo: { summary: "run a local 3-node demo cluster on loopback", load: async () => (await import("../node/cli.js")).demo },
   start: { summary: "run a cluster node in the foreground", load: async () => (await import("../node/cli.js")).start },
   status: { summary: "membership, links and quorum of the local node (--json)", load: async () => (await import("../node/cli.js")).status },
+  quorum: { summary: "quorum expected N: change expected votes at run time (like corosync-quorumtool -e)", load: async () => (await import("../node/cli.js")).quorum },
   config: { summary: "config check FILE: validate a corosync.conf", load: async () => (await import("../node/cli.js")).config },
   keygen: { summary: "write a cluster authkey (like corosync-keygen)", load: async () => (await import("../node/cli.js")).keygen },
   sim: { summary: "run the deterministic cluster simulator (--seed S --nodes N --steps K)", load: async () => (await import("../sim/cli.js")).sim },

@@ -21,7 +21,8 @@ export interface LocalClusterOptions {
   link1Prefix?: string;
   port: number;
   clusterName?: string;
-  crypto?: boolean;
+  /** true (default): AES-256-GCM; "hmac": authentication only (crypto_cipher none, crypto_hash sha256); false: none. */
+  crypto?: boolean | "hmac";
   /** Extra `totem { }` keys, e.g. { token: 300 }. */
   totem?: Record<string, string | number>;
   /** Extra keys for every `totem { interface { } }`, e.g. { knet_ping_timeout: 300 }. */
@@ -39,7 +40,7 @@ export interface LocalClusterOptions {
 const quorateBin = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
 
 export function localClusterConf(o: LocalClusterOptions): string {
-  const totem = { version: 2, cluster_name: o.clusterName ?? "demo", transport: "knet", ...(o.crypto === false ? {} : { crypto_cipher: "aes256", crypto_hash: "sha256", keyfile: join(o.dir, "authkey") }), ...o.totem };
+  const totem = { version: 2, cluster_name: o.clusterName ?? "demo", transport: "knet", ...(o.crypto === false ? {} : { crypto_cipher: o.crypto === "hmac" ? "none" : "aes256", crypto_hash: "sha256", keyfile: join(o.dir, "authkey") }), ...o.totem };
   const lines = ["totem {", ...Object.entries(totem).map(([k, v]) => `    ${k}: ${v}`)];
   for (const link of o.link1Prefix === undefined ? [0] : [0, 1]) lines.push("    interface {", `        linknumber: ${link}`, `        mcastport: ${o.port + link}`, ...Object.entries(o.interface ?? {}).map(([k, v]) => `        ${k}: ${v}`), "    }");
   lines.push("}", "nodelist {");

@@ -8,7 +8,7 @@ export { quorumOptions } from "./core/options.js";
 export { VotequorumCore } from "./core/votequorum.js";
 export { encodeQuorumMessage, decodeQuorumMessage } from "./core/codec.js";
 export type {
-  QuorumSettings, QuorumOptions, QuorumState, QuorumFlag, QuorumEffect, QuorumMessage, NodeInfo, TieBreaker, LmsCluster,
+  QuorumSettings, QuorumOptions, QuorumCommand, QuorumState, QuorumFlag, QuorumEffect, QuorumMessage, NodeInfo, TieBreaker, LmsCluster,
 } from "./core/types.js";
 export {
   createMembershipStack,

@@ -112,7 +112,7 @@ function injectOp(input: SchedulerInput, spec: OpSpec, nowS: number): Result<Sch
       id: `${spec.resource}_${failed ? "last_failure" : "last"}_0`,
       operation: spec.task, interval: spec.intervalMs, callId, rcCode: spec.rc, opStatus: 0,
       expectedRc,
-      lastRcChange: nowS, opDigest: undefined, migrateSource: undefined, migrateTarget: undefined,
+      lastRcChange: nowS, opDigest: undefined, opRestartDigest: undefined, opForceRestart: undefined, opSecureParams: undefined, opSecureDigest: undefined, migrateSource: undefined, migrateTarget: undefined,
     };
     const updated: LrmResource = history === undefined
       ? { id: spec.resource, class: config.class, provider: config.provider, type: config.type, ops: [op] }

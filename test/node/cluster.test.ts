@@ -56,6 +56,21 @@ test("SIGTERM leaves the ring cleanly: the others re-form well before token + co
   assert.ok(elapsed < tokenPlusConsensus, `re-formed in ${Math.round(elapsed)} ms, expected < ${tokenPlusConsensus} ms`);
 });
 
+test("a node paused longer than the token (SIGSTOP) drops the joins queued meanwhile, then merges back (brief pitfall 1)", { skip }, async () => {
+  const cluster = await testCluster({ size: 3, addressPrefix: "127.0.6.2", port: 15650 });
+  for (const n of cluster.nodeids) await cluster.start(n);
+  await waitForRing(cluster, cluster.nodeids);
+  process.kill(cluster.pid(3)!, "SIGSTOP");
+  try {
+    await waitForRing(cluster, [1, 2]); // the others re-form without it, sending joins it does not read
+  } finally {
+    process.kill(cluster.pid(3)!, "SIGCONT");
+  }
+  const merged = await waitForRing(cluster, cluster.nodeids);
+  assert.ok(merged[2]!.drops.stale_join > 0, `node 3 dropped ${merged[2]!.drops.stale_join} stale joins`);
+  assert.match(await readFile(cluster.logFile(3), "utf8"), /process paused for \d+ ms: dropping the membership messages queued meanwhile/);
+});
+
 test("status --json has nodeid, ring_id, members, quorate and links with per-peer state", { skip }, async () => {
   const cluster = await testCluster({ size: 2, addressPrefix: "127.0.4.", link1Prefix: "127.0.5.", port: 15530 });
   for (const n of cluster.nodeids) await cluster.start(n);
@@ -102,7 +117,7 @@ test("garbage, truncated and authentic-but-malformed packets sent to a running n
     await send(packet);
   }
   // Authentic packets (the cluster's key) whose content is garbage: they pass the seal and must fail the decoder.
-  const insider = new PacketSealer({ nodeid: 99 as NodeId, clusterName: "demo", cipher: "aes256", authkey: await readFile(join(cluster.options.dir, "authkey")), epoch: 1n });
+  const insider = new PacketSealer({ nodeid: 99 as NodeId, clusterName: "demo", cipher: "aes256", hash: "sha256", authkey: await readFile(join(cluster.options.dir, "authkey")), epoch: 1n });
   for (let i = 0; i < 100; i++) {
     const garbage = Buffer.from([1, ...Array.from({ length: 4 + rng.int(120) }, () => rng.int(256))]);
     if (i % 2 === 0) garbage.set([0x51, 0x54, 1], 1); // a plausible totem header, then nonsense
@@ -147,6 +162,26 @@ test("a node with another authkey or another cluster_name never joins", { skip }
     assert.ok(s1!.drops.auth > 0, "the intruder's packets failed authentication");
     await cluster.kill(4);
   }
+});
+
+test("crypto_cipher none with crypto_hash sha256 authenticates without encrypting: the ring forms, a node with another key never joins", { skip }, async () => {
+  const cluster = await testCluster({ size: 4, addressPrefix: "127.0.9.1", port: 15630, crypto: "hmac" });
+  assert.match(await readFile(cluster.configFile, "utf8"), /crypto_cipher: none\n\s+crypto_hash: sha256/);
+  for (const n of [1, 2, 3]) await cluster.start(n);
+  const [formed] = await waitForRing(cluster, [1, 2, 3]);
+  const dir = cluster.options.dir;
+  await writeFile(join(dir, "otherkey"), randomBytes(256));
+  const file = join(dir, "other-key.conf");
+  await writeFile(file, localClusterConf({ ...cluster.options, totem: { ...cluster.options.totem, keyfile: join(dir, "otherkey") } }));
+  await cluster.start(4, file);
+  const lonely = await waitFor("node 4 with another key running", async () => {
+    const s = await cluster.status(4);
+    return s?.state === "operational" ? s : undefined;
+  }, 10_000);
+  assert.deepEqual(lonely.members, [4]);
+  await waitFor("node 1 dropping node 4's packets as unauthenticated", async () => ((await cluster.status(1))?.drops.auth ?? 0) > 0 || undefined, 5000);
+  const ring = await waitForRing(cluster, [1, 2, 3], 3000);
+  assert.equal(ring[0]!.ring_id, formed!.ring_id, "the ring did not change");
 });
 
 test("logging follows the logging section: readable lines on stderr, JSON records in the logfile", { skip }, async () => {

@@ -19,7 +19,7 @@ async function pair(port: number) {
     }));
     return LinkTransport.open({
       self: id(self), links, linkMode: "passive", pingIntervalMs: 20, pingTimeoutMs: 100,
-      sealer: new PacketSealer({ nodeid: id(self), clusterName: "links", cipher: "aes256", authkey: key, epoch: BigInt(self) }),
+      sealer: new PacketSealer({ nodeid: id(self), clusterName: "links", cipher: "aes256", hash: "sha256", authkey: key, epoch: BigInt(self) }),
       onData: (from, payload) => received.push({ at: id(self), from, text: payload.toString() }),
     });
   };
@@ -49,7 +49,8 @@ test("when link 0 stops delivering, traffic fails over to link 1 and link status
     (b as unknown as { links: Array<{ sockets: Array<{ close(): void }> }> }).links[0]!.sockets.forEach((s) => s.close());
     (b as unknown as { links: Array<{ sockets: unknown[] }> }).links[0]!.sockets = [];
     await waitFor("link 0 down", () => (a.status()[0]!.peers[0]!.connected ? undefined : true), 2000);
-    assert.equal(a.status()[1]!.peers[0]!.connected, true, "link 1 still up");
+    // Under heavy load a 100 ms ping timeout may drop link 1 for a moment too: it must be (or come back) up.
+    await waitFor("link 1 up", () => (a.status()[1]!.peers[0]!.connected ? true : undefined), 2000);
     a.send(id(2), Buffer.from("via link 1"));
     await waitFor("delivery on link 1", () => received.find((r) => r.text === "via link 1"), 2000);
   } finally {

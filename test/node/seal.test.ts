@@ -6,9 +6,9 @@ import type { NodeId } from "../../src/node/config/model.js";
 import { seededRng } from "../../src/lib/rng.js";
 
 const key = randomBytes(256);
-const sealer = (nodeid: number, options: { clusterName?: string; authkey?: Buffer; epoch?: bigint; cipher?: "none" | "aes256" } = {}) =>
+const sealer = (nodeid: number, options: { clusterName?: string; authkey?: Buffer; epoch?: bigint; cipher?: "none" | "aes256"; hash?: "none" | "sha1" | "sha256" } = {}) =>
   new PacketSealer({
-    nodeid: nodeid as NodeId, clusterName: options.clusterName ?? "alpha", cipher: options.cipher ?? "aes256",
+    nodeid: nodeid as NodeId, clusterName: options.clusterName ?? "alpha", cipher: options.cipher ?? "aes256", hash: options.hash ?? (options.cipher === "none" ? "none" : "sha256"),
     authkey: options.authkey ?? key, epoch: options.epoch ?? 1000n,
   });
 
@@ -73,6 +73,30 @@ test("without crypto, another cluster_name is still kept out", () => {
   const b = sealer(2, { cipher: "none", clusterName: "beta" });
   assert.deepEqual(b.open(a.seal(Buffer.from("x"))), { ok: false, reason: "cluster" });
   assert.equal(sealer(3, { cipher: "none" }).open(a.seal(Buffer.from("x"))).ok, true);
+});
+
+test("crypto_cipher none with crypto_hash (HMAC only): the payload travels in clear but authenticated; another key or cluster, a flipped bit, a replay are dropped", () => {
+  for (const hash of ["sha1", "sha256"] as const) {
+    const a = sealer(1, { cipher: "none", hash });
+    const b = sealer(2, { cipher: "none", hash });
+    const payload = Buffer.from("hello totem ring, in clear");
+    const packet = a.seal(payload);
+    assert.ok(packet.includes(payload), "not encrypted");
+    assert.equal(packet.length, 21 + payload.length + (hash === "sha1" ? 20 : 32), "header, payload, full-length digest");
+    assert.deepEqual(sealer(2, { cipher: "none", hash, authkey: randomBytes(256) }).open(packet), { ok: false, reason: "auth" });
+    assert.deepEqual(sealer(2, { cipher: "none", hash, clusterName: "beta" }).open(packet), { ok: false, reason: "auth" });
+    assert.deepEqual(sealer(2, { cipher: "none" }).open(packet), { ok: false, reason: "version" }, "an unauthenticated node does not take it");
+    assert.deepEqual(sealer(2).open(packet), { ok: false, reason: "version" }, "nor an encrypting one");
+    for (let bit = 0; bit < packet.length * 8; bit += 5) {
+      const damaged = Buffer.from(packet);
+      damaged[bit >> 3]! ^= 1 << (bit & 7);
+      assert.equal(b.open(damaged).ok, false, `${hash}: bit ${bit} flipped must not open`);
+    }
+    const opened = b.open(packet);
+    assert.ok(opened.ok && opened.sender === 1 && opened.payload.equals(payload));
+    assert.deepEqual(b.open(packet), { ok: false, reason: "replay" });
+    assert.ok(b.sealed, "status shows packets as authenticated");
+  }
 });
 
 test("boot epochs grow with the wall clock", () => {

@@ -147,3 +147,37 @@ test("votequorum codec round-trips and never throws on garbage", () => {
     if (!decoded.ok) assert.match(decoded.error, /^offset \d+: /);
   }
 });
+
+test("runtime expected votes (corosync-quorumtool -e): every member applies it; below the votes present or making the cluster inquorate is refused", () => {
+  const world = cluster(5, {});
+  const refusals: string[] = [];
+  world.observers.push((_node, effect) => {
+    if (effect.kind === "quorum_refused") refusals.push(effect.reason);
+  });
+  const expect = (id: number, votes: number): string[] => {
+    const from = refusals.length;
+    world.command(world.node(nodeId(id)), { kind: "quorum_expected", expectedVotes: votes });
+    return refusals.slice(from);
+  };
+  assert.match(expect(1, 4)[0] ?? "", /below the 5 votes present/);
+  crash(world, 4, 5);
+  later(world, 4000);
+  assert.deepEqual([verdict(world, 1)?.quorate, verdict(world, 1)?.expectedVotes, verdict(world, 1)?.quorum], [true, 5, 3]);
+  assert.match(expect(2, 7)[0] ?? "", /would make the cluster inquorate \(quorum 4, 3 votes present\)/);
+  assert.deepEqual(expect(2, 3), [], "accepted");
+  later(world, 500);
+  for (const id of [1, 2, 3]) assert.deepEqual([verdict(world, id)?.expectedVotes, verdict(world, id)?.quorum], [3, 2], `node ${id}`);
+  crash(world, 3);
+  later(world, 4000);
+  assert.deepEqual(quorate(world, 1, 2), [true, true], "2 of the 3 expected");
+  crash(world, 2);
+  later(world, 4000);
+  assert.deepEqual(quorate(world, 1), [false]);
+  assert.deepEqual(expect(1, 1), [], "the last node may be made quorate by the administrator");
+  later(world, 500);
+  assert.deepEqual(quorate(world, 1), [true]);
+  world.start(world.node(nodeId(2)));
+  later(world, 4000);
+  assert.deepEqual([verdict(world, 2)?.quorate, verdict(world, 2)?.expectedVotes], [false, 5], "a restarted node's configured expected votes are higher: the highest wins again (the safe side)");
+  assert.equal(world.checker.violations.length, 0, world.checker.violations.join("\n"));
+});

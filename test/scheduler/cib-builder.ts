@@ -1,12 +1,12 @@
 // Small CIBs for scheduler tests, built as element trees through the CIB layer and
 // serialised once, so the same text feeds our scheduler and crm_simulate.
-import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createElement, parseXml, readSchedulerInput, serializeXml, type XmlElement, type SchedulerInput } from "../../src/cib/index.js";
 import { schedule, type Transition } from "../../src/scheduler/index.js";
+import { opDigest, pickParameters } from "../../src/executor/index.js";
 
 export type Attrs = Record<string, string>;
 
@@ -18,6 +18,8 @@ function nvset(name: string, id: string, pairs: Attrs): XmlElement {
 
 export interface PrimitiveOptions {
   meta?: Attrs;
+  /** Instance attributes (the agent's parameters). */
+  params?: Attrs;
   utilization?: Attrs;
   /** Extra operations; `interval` in crm syntax ("10s"). */
   ops?: Array<{ name: string; interval: string; role?: string; onFail?: string }>;
@@ -28,6 +30,7 @@ export function primitive(id: string, options: PrimitiveOptions = {}): XmlElemen
   const agent = options.agent ?? AGENT;
   const children: XmlElement[] = [];
   if (options.meta) children.push(nvset("meta_attributes", `${id}-meta`, options.meta));
+  if (options.params) children.push(nvset("instance_attributes", `${id}-params`, options.params));
   if (options.utilization) children.push(nvset("utilization", `${id}-utilization`, options.utilization));
   if (options.ops) {
     children.push(createElement("operations", {}, options.ops.map((op, i) => createElement("op", {
@@ -73,7 +76,15 @@ export interface HistoryEntry {
   rc?: number;
   /** The rc the cluster expected (0; 7 for probes; 8 for promoted monitors). */
   expected?: number;
+  /** The executor's op-status (0 done; 4 error, 1 cancelled, ...). */
+  status?: number;
   agent?: { class: string; provider?: string; type: string };
+  /** The parameters it ran with (recorded as op-digest; none by default). */
+  params?: Attrs;
+  /** The parameters a reload cannot apply (op-force-restart, with their op-restart-digest). */
+  forceRestart?: string[];
+  /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
+  secure?: string[];
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -107,7 +118,21 @@ export interface CibOptions {
   now?: number;
 }
 
-const NO_PARAMETERS_DIGEST = createHash("md5").update(" <parameters/>\n").digest("hex");
+/** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
+function digests(e: HistoryEntry): Attrs {
+  const params = e.params ?? {};
+  const result: Attrs = { "op-digest": opDigest(params) };
+  if (e.forceRestart !== undefined) {
+    result["op-force-restart"] = ` ${e.forceRestart.join(" ")} `;
+    result["op-restart-digest"] = opDigest(pickParameters(params, e.forceRestart));
+  }
+  if (e.secure !== undefined) {
+    const secure = e.secure;
+    result["op-secure-params"] = ` ${secure.join(" ")} `;
+    result["op-secure-digest"] = opDigest(Object.fromEntries(Object.entries(params).filter(([name]) => !secure.includes(name))));
+  }
+  return result;
+}
 
 /** The whole CIB as text; stonith is disabled unless the test sets stonith-enabled. */
 export function cibXml(options: CibOptions): string {
@@ -151,8 +176,8 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
         "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
-        "call-id": String(call++), "rc-code": String(rc), "op-status": "0", interval: String(interval),
-        "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", "op-digest": NO_PARAMETERS_DIGEST,
+        "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
+        "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
       });
     }));
   });
@@ -214,7 +239,7 @@ export function oracle(xml: string, extraArgs: string[] = [], scores = false): O
       summary.push(normalise(line));
     }
     const scoreLines = scores ? crmSimulate(["-s", ...extraArgs]) : [];
-    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / allocation score on /.test(l)) };
+    return { summary, scores: typeof scoreLines === "string" ? [] : scoreLines.filter((l) => / (allocation|promotion) score on /.test(l)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -171,7 +171,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "maintenance-mode freezes the whole cluster",
     cite: "Cluster Options: maintenance-mode",
-    todo: "the core ignores maintenance-mode (moves a and starts b)",
     cib: { properties: { "maintenance-mode": "true" }, nodes: [node("n1", running("a")), "n2"], resources: [primitive("a"), primitive("b")], constraints: [location("l", "a", "n1", "-INFINITY")] },
     expect: [],
   },
@@ -311,8 +310,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "promotion scores from node attributes (master-) choose the promoted node",
     cite: "Promotable Clones: promotion scores set by the agent as node attributes",
-    scoresTodo: "instance numbering differs (s:0 is the promoted instance in crm_simulate)",
-    todo: "instance numbering: crm_simulate gives s:0 to the node promoted first; ours numbers by node order",
     cib: {
       nodes: [["n1", { transient: { "master-s": "5" }, history: probed("s") }], ["n2", { transient: { "master-s": "10" }, history: probed("s") }]],
       resources: [clone("ms", primitive("s"), { promotable: "true" })],

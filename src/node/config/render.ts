@@ -14,7 +14,7 @@ export function renderEffective(config: ClusterConfig): string {
   kv(4, "transport", config.transport);
   kv(4, "crypto_cipher", config.cipher);
   kv(4, "crypto_hash", config.hash);
-  if (config.cipher !== "none") kv(4, "keyfile", config.keyfile);
+  if (config.cipher !== "none" || config.hash !== "none") kv(4, "keyfile", config.keyfile);
   kv(4, "link_mode", config.linkMode);
   if (config.localNodeid !== undefined) kv(4, "nodeid", config.localNodeid);
   // corosync.conf's token is before token_coefficient; the effective one is in the comment.

@@ -43,7 +43,7 @@ export class ClusterNode {
   constructor(private readonly options: NodeOptions) {
     const { config, identity } = options;
     this.sealer = new PacketSealer({
-      nodeid: identity.nodeid, clusterName: config.clusterName, cipher: config.cipher, epoch: bootEpoch(Date.now(), randomInt(0x10000)),
+      nodeid: identity.nodeid, clusterName: config.clusterName, cipher: config.cipher, hash: config.hash, epoch: bootEpoch(Date.now(), randomInt(0x10000)),
       ...(options.authkey === undefined ? {} : { authkey: options.authkey }),
     });
     this.stack = new StackDriver({
@@ -89,7 +89,7 @@ export class ClusterNode {
       case "state": return this.log("debug", `state ${effect.state} (ring ${effect.ring})`);
       case "log": return this.log(effect.level, effect.message);
       case "cpg_synced": return this.log("debug", `CPG sync done for ring ${effect.ring}: ${effect.groups.length} groups`, "cpg");
-      case "deliver": case "rejected": case "cpg_rejected": return; // raw application payloads are not used; refusals answer the command
+      case "deliver": case "rejected": case "cpg_rejected": case "quorum_refused": return; // raw application payloads are not used; refusals answer the command
     }
   }
 
@@ -120,7 +120,7 @@ export class ClusterNode {
       cluster_name: config.clusterName, transport: config.transport, state: stack.totem.state,
       ring_id: this.ring.id, members: [...this.ring.members], ...this.quorumStatus(),
       links: this.transport.status(), ring_changes: this.ringChanges, uptime_ms: Math.round(performance.now() - this.startedMs),
-      drops: { ...this.sealer.drops, decode: this.stack.counters.decodeErrors, spoofed_sender: this.stack.counters.spoofedSender, service: stack.malformedMessages },
+      drops: { ...this.sealer.drops, decode: this.stack.counters.decodeErrors, spoofed_sender: this.stack.counters.spoofedSender, service: stack.malformedMessages, stale_join: this.stack.counters.staleJoins },
       packets: { rx: this.transport.counters.rxPackets, tx: this.transport.counters.txPackets, send_errors: this.transport.counters.sendErrors },
       cpg: {
         groups: stack.groups.map((g) => ({ name: g.group, members: g.members.map((m) => ({ nodeid: m.nodeid as number, pid: m.pid })) })),
@@ -152,6 +152,12 @@ export class ClusterNode {
       case "track":
         connection.tracking = true;
         return {};
+      case "quorum_expected": {
+        const refusal = this.stack.command({ kind: "quorum_expected", expectedVotes: request.expected });
+        if (refusal !== undefined) return { error: refusal };
+        this.log("notice", `expected votes set to ${request.expected} by the administrator`, "quorum");
+        return {};
+      }
       default: return this.cpg.request(connection, request);
     }
   }

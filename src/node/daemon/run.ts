@@ -33,12 +33,12 @@ export async function runNode(options: StartOptions): Promise<number> {
     return fail(exitCodes.config, `${options.configFile} is not valid; nothing started`);
   }
   const config = loaded.value.config;
-  const identity = await findIdentity(config, options.nodeid);
+  const identity = await findIdentity(config, options.nodeid, (why) => process.stderr.write(`quorate start: ${why}\n`));
   if (!identity.ok) return fail(exitCodes.identity, identity.error);
   const quorum = votequorumOptions(config, identity.value.nodeid);
   if (quorum !== null && !quorum.ok) return fail(exitCodes.config, quorum.error.join("; "));
   let authkey: Buffer | undefined;
-  if (config.cipher !== "none") {
+  if (config.cipher !== "none" || config.hash !== "none") {
     try {
       authkey = await readFile(config.keyfile);
     } catch (error) {

@@ -15,7 +15,7 @@ export interface NodeStatus {
   links: LinkStatus[];
   ring_changes: number;
   uptime_ms: number;
-  drops: Record<DropReason | "decode" | "spoofed_sender" | "service", number>;
+  drops: Record<DropReason | "decode" | "spoofed_sender" | "service" | "stale_join", number>;
   packets: { rx: number; tx: number; send_errors: number };
   cpg: { groups: Array<{ name: string; members: Array<{ nodeid: number; pid: number }> }>; refused_messages: number; queued_payloads: number };
 }

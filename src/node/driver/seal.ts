@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, type CipherGCMTypes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual, type CipherGCMTypes } from "node:crypto";
 import { assert } from "../../lib/assert.js";
-import type { Cipher, NodeId } from "../config/model.js";
+import type { Cipher, Hash, NodeId } from "../config/model.js";
 import { ReplayWindow } from "./replay-window.js";
 
 /**
@@ -12,6 +12,9 @@ import { ReplayWindow } from "./replay-window.js";
  *   The 21-byte header is authenticated (GCM AAD). Keys are per sender and boot
  *   (HKDF of the authkey, cluster_name, sender, epoch), so the GCM nonce (the seq)
  *   never repeats under one key even when a node restarts and counts from 1 again.
+ * Signed (crypto_cipher none, crypto_hash set): [1 version][4 sender][8 epoch][8 seq] | payload | [HMAC]
+ *   Authenticated without secrecy, as corosync allows: HMAC-<hash> over header and
+ *   payload, keyed per sender and boot like the cipher. Checked before parsing.
  * Plain (crypto none): [1 version][4 sender][4 cluster tag][8 epoch][8 seq] | payload
  *   No secrecy; the cluster tag keeps another cluster's packets out and seq lets
  *   duplicated datagrams (several links) be dropped the same way.
@@ -24,7 +27,9 @@ export interface SealerOptions {
   nodeid: NodeId;
   clusterName: string;
   cipher: Cipher;
-  /** Required when cipher is not "none". */
+  /** Used alone (HMAC) when cipher is "none"; AES-GCM authenticates by itself. */
+  hash: Hash;
+  /** Required when cipher or hash is not "none". */
   authkey?: Buffer;
   /** Distinguishes this boot from earlier ones; must grow across restarts. */
   epoch: bigint;
@@ -32,6 +37,8 @@ export interface SealerOptions {
 
 const versionSealed = 0x51;
 const versionPlain = 0x50;
+const versionSigned = 0x52;
+const digestBytes: Record<Exclude<Hash, "none">, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 const sealedHeaderBytes = 21;
 const plainHeaderBytes = 25;
 const tagBytes = 16;
@@ -51,23 +58,28 @@ export class PacketSealer {
   private readonly algorithm: CipherGCMTypes;
   private readonly keyBytes: number;
   private readonly sendKey: Buffer | undefined;
+  /** HMAC-only mode: the digest, or null when packets are encrypted or plain. */
+  private readonly hmac: Exclude<Hash, "none"> | null;
 
   constructor(private readonly options: SealerOptions) {
     this.clusterTag = createHash("sha256").update(`quorate cluster ${options.clusterName}`).digest().readUInt32BE(0);
-    this.keyBytes = { none: 0, aes128: 16, aes192: 24, aes256: 32 }[options.cipher];
+    this.hmac = options.cipher === "none" && options.hash !== "none" ? options.hash : null;
+    this.keyBytes = this.hmac !== null ? digestBytes[this.hmac] : { none: 0, aes128: 16, aes192: 24, aes256: 32 }[options.cipher];
     this.algorithm = `aes-${this.keyBytes === 16 ? 128 : this.keyBytes === 24 ? 192 : 256}-gcm`;
-    if (options.cipher !== "none") {
-      assert(options.authkey !== undefined && options.authkey.length >= authkeyBytesMin, "an authkey of at least 128 bytes is required for encryption");
+    if (this.keyBytes > 0) {
+      assert(options.authkey !== undefined && options.authkey.length >= authkeyBytesMin, "an authkey of at least 128 bytes is required for authentication");
     }
-    this.sendKey = options.cipher === "none" ? undefined : this.keyFor(options.nodeid, options.epoch);
+    this.sendKey = this.keyBytes === 0 ? undefined : this.keyFor(options.nodeid, options.epoch);
   }
 
+  /** Packets are authenticated (encrypted with AES-GCM, or signed with an HMAC). */
   get sealed(): boolean {
     return this.sendKey !== undefined;
   }
 
   seal(payload: Uint8Array): Buffer {
     const seq = ++this.seq;
+    if (this.hmac !== null) return this.sign(seq, payload);
     if (this.sendKey === undefined) {
       const packet = Buffer.allocUnsafe(plainHeaderBytes + payload.length);
       packet.writeUInt8(versionPlain, 0);
@@ -79,19 +91,37 @@ export class PacketSealer {
       return packet;
     }
     const header = Buffer.allocUnsafe(sealedHeaderBytes);
-    header.writeUInt8(versionSealed, 0);
-    header.writeUInt32BE(this.options.nodeid, 1);
-    header.writeBigUInt64BE(this.options.epoch, 5);
-    header.writeBigUInt64BE(BigInt(seq), 13);
+    writeHeader(header, versionSealed, this.options.nodeid, this.options.epoch, seq);
     const cipher = createCipheriv(this.algorithm, this.sendKey, nonceOf(seq));
     cipher.setAAD(header);
     return Buffer.concat([header, cipher.update(payload), cipher.final(), cipher.getAuthTag()]);
   }
 
   open(packet: Buffer): Opened {
-    const opened = this.sendKey === undefined ? this.openPlain(packet) : this.openSealed(packet);
+    const opened = this.hmac !== null ? this.openSigned(packet, this.hmac) : this.sendKey === undefined ? this.openPlain(packet) : this.openSealed(packet);
     if (!opened.ok) this.drops[opened.reason]++;
     return opened;
+  }
+
+  private sign(seq: number, payload: Uint8Array): Buffer {
+    const packet = Buffer.allocUnsafe(sealedHeaderBytes + payload.length + this.keyBytes);
+    writeHeader(packet, versionSigned, this.options.nodeid, this.options.epoch, seq);
+    packet.set(payload, sealedHeaderBytes);
+    const end = sealedHeaderBytes + payload.length;
+    createHmac(this.hmac!, this.sendKey!).update(packet.subarray(0, end)).digest().copy(packet, end);
+    return packet;
+  }
+
+  private openSigned(packet: Buffer, hash: Exclude<Hash, "none">): Opened {
+    const tagLength = digestBytes[hash];
+    if (packet.length < sealedHeaderBytes + tagLength) return { ok: false, reason: "short" };
+    if (packet.readUInt8(0) !== versionSigned) return { ok: false, reason: "version" };
+    const sender = packet.readUInt32BE(1) as NodeId;
+    const epoch = packet.readBigUInt64BE(5);
+    const end = packet.length - tagLength;
+    const expected = createHmac(hash, this.keyFor(sender, epoch)).update(packet.subarray(0, end)).digest();
+    if (!timingSafeEqual(expected, packet.subarray(end))) return { ok: false, reason: "auth" }; // wrong key, wrong cluster_name or forged
+    return this.accept(sender, epoch, packet.readBigUInt64BE(13), packet.subarray(sealedHeaderBytes, end));
   }
 
   private openPlain(packet: Buffer): Opened {
@@ -145,6 +175,14 @@ export class PacketSealer {
     this.keyCache.set(id, key);
     return key;
   }
+}
+
+/** The 21-byte header shared by sealed and signed packets. */
+function writeHeader(packet: Buffer, version: number, sender: NodeId, epoch: bigint, seq: number): void {
+  packet.writeUInt8(version, 0);
+  packet.writeUInt32BE(sender, 1);
+  packet.writeBigUInt64BE(epoch, 5);
+  packet.writeBigUInt64BE(BigInt(seq), 13);
 }
 
 function nonceOf(seq: number): Buffer {

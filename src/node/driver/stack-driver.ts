@@ -12,7 +12,7 @@ import {
 import type { LinkTransport } from "./links.js";
 
 /** The effects the daemon acts on; the driver itself carries out sends, timers, persistence and logs. */
-export type UpwardEffect = Extract<StackEffect, { kind: "deliver" | "configuration" | "cpg_deliver" | "cpg_confchg" | "cpg_rejected" | "cpg_synced" | "quorum" | "rejected" | "state" | "log" }>;
+export type UpwardEffect = Extract<StackEffect, { kind: "deliver" | "configuration" | "cpg_deliver" | "cpg_confchg" | "cpg_rejected" | "cpg_synced" | "quorum" | "quorum_refused" | "rejected" | "state" | "log" }>;
 
 export interface StackDriverOptions {
   nodeid: NodeId;
@@ -22,18 +22,25 @@ export interface StackDriverOptions {
   onEffect: (effect: UpwardEffect) => void;
 }
 
+/** Event-loop turns at most spent dropping joins after a pause (each turn reads a batch of datagrams). */
+const FLUSH_TURNS_MAX = 64;
+
 /**
  * Runs the pure membership stack (totem + CPG + votequorum) on real time:
  * datagrams, timers and local commands in; effects out, in order (persist
  * before any later send). Holds no protocol logic.
  */
 export class StackDriver implements Disposable {
-  readonly counters = { decodeErrors: 0, spoofedSender: 0 };
+  readonly counters = { decodeErrors: 0, spoofedSender: 0, staleJoins: 0 };
   private readonly stack: MembershipStack;
   private readonly rng: Rng = seededRng(randomInt(0x7fffffff));
   private readonly timers = new Map<StackTimerName, NodeJS.Timeout>();
   private transport: LinkTransport | undefined;
   private stopped = false;
+  private pauseWatch: NodeJS.Timeout | undefined;
+  /** After a pause: joins queued in the socket meanwhile are stale (brief pitfall 1) and dropped. */
+  private flushing = false;
+  private receivedWhileFlushing = 0;
 
   constructor(private readonly options: StackDriverOptions) {
     this.stack = createMembershipStack({ nodeId: options.nodeid, totem: options.totem, quorum: options.quorum, ringSeq: readRingSeq(this.ringSeqFile()) });
@@ -41,7 +48,41 @@ export class StackDriver implements Disposable {
 
   start(transport: LinkTransport): void {
     this.transport = transport;
+    this.watchPauses();
     this.step({ kind: "command", command: { kind: "start" } });
+  }
+
+  /**
+   * corosync's pause detection: a check every token/5; a gap over token/2 means
+   * this process was not scheduled. The joins that queued up meanwhile describe
+   * memberships that are gone; acting on them would fail live peers, so the
+   * ones already waiting in the socket are dropped (re-sent joins arrive anew).
+   */
+  private watchPauses(): void {
+    const token = this.options.totem.token;
+    let lastMs = performance.now();
+    this.pauseWatch = setInterval(() => {
+      const nowMs = performance.now();
+      if (nowMs - lastMs > token / 2) this.flushStaleJoins(nowMs - lastMs);
+      lastMs = nowMs;
+    }, Math.max(10, Math.floor(token / 5)));
+  }
+
+  private flushStaleJoins(pausedMs: number): void {
+    this.options.onEffect({ kind: "log", level: "warning", message: `process paused for ${Math.round(pausedMs)} ms: dropping the membership messages queued meanwhile` });
+    this.flushing = true;
+    this.receivedWhileFlushing = 0;
+    let turns = 0;
+    // Each event-loop turn reads a batch of queued datagrams; stop once a turn brings nothing more.
+    const nextTurn = (): void => {
+      if (++turns >= FLUSH_TURNS_MAX || this.receivedWhileFlushing === 0) {
+        this.flushing = false;
+        return;
+      }
+      this.receivedWhileFlushing = 0;
+      setImmediate(nextTurn);
+    };
+    setImmediate(nextTurn); // runs after this turn's poll phase has read what was waiting
   }
 
   status(): StackStatus {
@@ -53,6 +94,7 @@ export class StackDriver implements Disposable {
     let refusal: string | undefined;
     for (const effect of this.stepEffects({ kind: "command", command })) {
       if (effect.kind === "cpg_rejected" && effect.command === command) refusal = effect.reason;
+      else if (effect.kind === "quorum_refused") refusal = effect.reason;
       else if (effect.kind === "rejected" && command.kind === "multicast" && effect.payload === command.payload) refusal = effect.reason;
       this.apply(effect);
     }
@@ -70,6 +112,10 @@ export class StackDriver implements Disposable {
       this.counters.spoofedSender++;
       return;
     }
+    if (this.flushing) {
+      this.receivedWhileFlushing++;
+      if (decoded.value.kind === "join") return void this.counters.staleJoins++;
+    }
     this.step({ kind: "recv", msg: decoded.value });
   }
 
@@ -81,6 +127,7 @@ export class StackDriver implements Disposable {
 
   dispose(): void {
     this.stopped = true;
+    clearInterval(this.pauseWatch);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -61,6 +61,11 @@ export class QuorateClient extends EventEmitter {
     await this.request({ op: "track" });
   }
 
+  /** corosync-quorumtool -e: ask the cluster to use new expected votes (applied once it has gone round the ring). */
+  async setExpectedVotes(expected: number): Promise<void> {
+    await this.request({ op: "quorum_expected", expected });
+  }
+
   async cpgJoin(group: string, handlers: CpgHandlers): Promise<void> {
     this.groups.set(group, handlers);
     await this.request({ op: "cpg_join", group, pid: this.pid });

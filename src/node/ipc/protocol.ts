@@ -14,6 +14,8 @@ export type Request =
   | { id: number; op: "track" }
   | { id: number; op: "cpg_join"; group: string; pid: number }
   | { id: number; op: "cpg_leave"; group: string; pid: number }
+  /** corosync-quorumtool -e: new expected votes for the whole cluster. */
+  | { id: number; op: "quorum_expected"; expected: number }
   /** Sent as a binary frame (frames.ts), never as JSON. */
   | { id: number; op: "cpg_mcast"; group: string; pid: number; data: Buffer };
 
@@ -49,6 +51,9 @@ export function parseRequest(value: unknown): Request | string {
       const problem = cpgAddressProblem(r.group, r.pid);
       return problem ?? { id: r.id, op: r.op, group: r.group as string, pid: r.pid as number };
     }
+    case "quorum_expected":
+      if (typeof r.expected !== "number" || !Number.isSafeInteger(r.expected) || r.expected <= 0) return "expected must be a positive integer";
+      return { id: r.id, op: r.op, expected: r.expected };
     default:
       return `unknown op ${JSON.stringify(r.op)}`;
   }

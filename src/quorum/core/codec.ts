@@ -4,11 +4,13 @@ import type { QuorumMessage } from "./types.js";
 
 const NODEINFO = 1;
 const SET_EXPECTED = 2;
+const ADMIN_EXPECTED = 3;
+const KIND_CODES = { nodeinfo: NODEINFO, set_expected: SET_EXPECTED, admin_expected: ADMIN_EXPECTED } as const;
 
 /** `headroom` leading bytes are left free for the membership stack's service byte. */
 export function encodeQuorumMessage(msg: QuorumMessage, headroom = 0): Uint8Array {
   const w = new ByteWriter(64, headroom);
-  w.u8(msg.kind === "nodeinfo" ? NODEINFO : SET_EXPECTED);
+  w.u8(KIND_CODES[msg.kind]);
   w.u32(ringRep(msg.ring));
   w.u53(ringSeq(msg.ring));
   w.u32(msg.expectedVotes);
@@ -29,10 +31,10 @@ export function encodeQuorumMessage(msg: QuorumMessage, headroom = 0): Uint8Arra
 export function decodeQuorumMessage(bytes: Uint8Array): Result<QuorumMessage, string> {
   const r = new ByteReader(bytes);
   const kind = r.u8("quorum kind");
-  if (r.problem === null && kind !== NODEINFO && kind !== SET_EXPECTED) r.fail(`unknown quorum message kind ${kind}`);
+  if (r.problem === null && kind !== NODEINFO && kind !== SET_EXPECTED && kind !== ADMIN_EXPECTED) r.fail(`unknown quorum message kind ${kind}`);
   const ring = readRing(r);
   const expectedVotes = r.u32("expected votes");
-  let msg: QuorumMessage = { kind: "set_expected", ring, expectedVotes };
+  let msg: QuorumMessage = { kind: kind === ADMIN_EXPECTED ? "admin_expected" : "set_expected", ring, expectedVotes };
   if (kind === NODEINFO) {
     const votes = r.u32("votes");
     const flags = r.u8("flags");

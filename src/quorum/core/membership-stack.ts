@@ -5,7 +5,7 @@ import {
   allocate, createTotemNode,
   type Effect, type LocalCommand, type NodeId, type TimerName, type TotemConfig, type TotemMessage, type TotemNode, type TotemStatus,
 } from "../../totem/index.js";
-import type { QuorumEffect, QuorumOptions, QuorumState } from "./types.js";
+import type { QuorumCommand, QuorumEffect, QuorumOptions, QuorumState } from "./types.js";
 import { VotequorumCore } from "./votequorum.js";
 
 /** The first byte of every totem payload names the service it belongs to (like corosync's service ids). */
@@ -15,7 +15,7 @@ const SYNC_RESERVE_PAYLOADS = 64;
 
 export type StackTimerName = TimerName | "last_man_standing";
 
-export type StackCommand = LocalCommand | CpgCommand;
+export type StackCommand = LocalCommand | CpgCommand | QuorumCommand;
 
 export type StackEvent =
   | { readonly kind: "recv"; readonly msg: TotemMessage }
@@ -28,7 +28,7 @@ export type StackEffect =
   | { readonly kind: "arm"; readonly timer: StackTimerName; readonly atMs: number }
   | { readonly kind: "cancel"; readonly timer: StackTimerName }
   | Exclude<CpgEffect, { kind: "cpg_send" }>
-  | Extract<QuorumEffect, { kind: "quorum" }>;
+  | Extract<QuorumEffect, { kind: "quorum" | "quorum_refused" }>;
 
 export interface StackStatus {
   readonly totem: TotemStatus;
@@ -99,12 +99,15 @@ class StackStep {
         if (command.kind === "multicast") return this.multicast(SERVICE.app, command.payload, command.safe ?? false);
         return this.totemStep({ kind: "command", command });
       case "cpg_mcast": case "cpg_join": case "cpg_leave":
-        if (this.totem.queueSpace() <= SYNC_RESERVE_PAYLOADS) {
+        if (this.totem.queueSpace() <= SYNC_RESERVE_PAYLOADS || (command.kind === "cpg_mcast" && this.totem.congested())) {
           this.out.push({ kind: "cpg_rejected", command, reason: "try again: the send queue is full" });
           return;
         }
         return this.cpgEffects(this.cpg.command(command));
       case "procdown": return this.cpgEffects(this.cpg.command(command));
+      case "quorum_expected":
+        if (this.quorum === null) return void this.out.push({ kind: "quorum_refused", reason: "no quorum provider is configured (quorum { provider: corosync_votequorum })" });
+        return this.quorumEffects(this.quorum.setExpected(command.expectedVotes));
       default: return assertNever(command, "stack command");
     }
   }
@@ -159,7 +162,7 @@ class StackStep {
         case "quorum_send": this.multicastFramed(SERVICE.quorum, effect.payload); break;
         case "quorum_arm": this.out.push({ kind: "arm", timer: "last_man_standing", atMs: effect.atMs }); break;
         case "quorum_cancel": this.out.push({ kind: "cancel", timer: "last_man_standing" }); break;
-        case "quorum": this.out.push(effect); break;
+        case "quorum": case "quorum_refused": this.out.push(effect); break;
         default: assertNever(effect, "quorum effect");
       }
     }

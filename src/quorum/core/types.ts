@@ -58,7 +58,9 @@ export interface NodeInfo {
 export type QuorumMessage =
   | ({ readonly kind: "nodeinfo" } & NodeInfo)
   /** last_man_standing: the partition's lowest node shrinks the cluster to this ring's members for everyone at once. */
-  | { readonly kind: "set_expected"; readonly ring: RingId; readonly expectedVotes: number };
+  | { readonly kind: "set_expected"; readonly ring: RingId; readonly expectedVotes: number }
+  /** The administrator's new expected votes (corosync-quorumtool -e), applied by every member at the same point. */
+  | { readonly kind: "admin_expected"; readonly ring: RingId; readonly expectedVotes: number };
 
 export type QuorumFlag = "two_node" | "wait_for_all" | "last_man_standing" | "auto_tie_breaker" | "quorate";
 
@@ -72,10 +74,15 @@ export interface QuorumState {
   readonly flags: readonly QuorumFlag[];
 }
 
+/** Local administrator commands (corosync-quorumtool). */
+export type QuorumCommand = { readonly kind: "quorum_expected"; readonly expectedVotes: number };
+
 export type QuorumEffect =
   /** Byte 0 of the payload is left free for the stack's service byte. */
   | { readonly kind: "quorum_send"; readonly payload: Uint8Array }
   /** Quorum was recomputed for a ring (after its sync); `changed` is false when only the ring moved. */
   | ({ readonly kind: "quorum"; readonly changed: boolean } & QuorumState)
   | { readonly kind: "quorum_arm"; readonly atMs: number }
+  /** A local request (set expected votes) refused, with the reason the administrator sees. */
+  | { readonly kind: "quorum_refused"; readonly reason: string }
   | { readonly kind: "quorum_cancel" };

@@ -48,6 +48,12 @@ export class VotequorumCore {
     const decoded = decodeQuorumMessage(bytes);
     if (!decoded.ok || decoded.value.ring !== this.ring) return []; // malformed or from an earlier ring
     const msg = decoded.value;
+    if (msg.kind === "admin_expected") {
+      // The administrator's word beats "never falls by itself" and a last_man_standing shrink.
+      this.expectedVotes = msg.expectedVotes;
+      this.lms = null;
+      return this.infos === null ? this.recompute(nowMs) : [];
+    }
     if (msg.kind === "set_expected") {
       this.lms = { seq: ringSeq(msg.ring), members: this.members };
       return this.infos === null ? this.recompute(nowMs) : [];
@@ -55,6 +61,24 @@ export class VotequorumCore {
     if (this.infos === null || !this.members.includes(from)) return [];
     this.infos.set(from, msg);
     return this.infos.size === this.members.length ? this.recompute(nowMs) : [];
+  }
+
+  /**
+   * corosync-quorumtool -e: a new expected votes for the whole cluster, sent
+   * through totem so every member applies it at the same point. Refused when
+   * quorum is not settled for the current ring, when it is below the votes
+   * present (pointless: present votes always count), or when it would make
+   * the cluster inquorate (votequorum_setexpected(3)).
+   */
+  setExpected(expectedVotes: number): QuorumEffect[] {
+    const s = this.state;
+    const refuse = (reason: string): QuorumEffect[] => [{ kind: "quorum_refused", reason }];
+    if (!Number.isSafeInteger(expectedVotes) || expectedVotes < 1 || expectedVotes > 0xffff_ffff) return refuse(`expected votes must be a positive integer (got ${expectedVotes})`);
+    if (this.ring === null || this.infos !== null || s.ring !== this.ring) return refuse("try again: quorum is being recomputed for a new configuration");
+    if (expectedVotes < s.totalVotes) return refuse(`expected votes ${expectedVotes} is below the ${s.totalVotes} votes present`);
+    const quorum = Math.floor(expectedVotes / 2) + 1;
+    if (s.quorate && quorum > s.totalVotes) return refuse(`expected votes ${expectedVotes} would make the cluster inquorate (quorum ${quorum}, ${s.totalVotes} votes present)`);
+    return [{ kind: "quorum_send", payload: encodeQuorumMessage({ kind: "admin_expected", ring: this.ring, expectedVotes }, 1) }];
   }
 
   /** last_man_standing_window expired with the membership unchanged: the lowest member shrinks the cluster to this ring. */

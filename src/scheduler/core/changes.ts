@@ -31,14 +31,33 @@ export interface ChangeInputs {
   stopReason: Map<PrimitiveRsc, Blocker>;
   /** Nodes that will be fenced: what runs there is stopped by the fencing. */
   fenced: Set<NodeName>;
+  /** Resources whose stop must wait for a stop that cannot run (see blocked-stops.ts). */
+  stopBlocked: Map<PrimitiveRsc, { blocker: PrimitiveRsc; group: boolean }>;
   /** A migration is possible between these nodes (both members and online). */
   canMigrate: (p: PrimitiveRsc, from: NodeName, to: NodeName) => boolean;
 }
 
 export function planChanges(resources: Rsc[], inputs: ChangeInputs): Change[] {
   const changes: Change[] = [];
-  for (const top of resources) for (const p of primitivesOf(top)) changes.push(...changeOf(p, inputs));
+  for (const top of resources) {
+    for (const p of primitivesOf(top)) {
+      const held = inputs.stopBlocked.get(p);
+      for (const change of changeOf(p, inputs)) changes.push(held === undefined ? change : heldStop(change, held));
+    }
+  }
   return changes;
+}
+
+/**
+ * A resource whose stop cannot run stays where it is: a stop is shown blocked, and a
+ * move becomes a blocked stop (naming the group member that holds it).
+ */
+function heldStop(change: Change, held: { blocker: PrimitiveRsc; group: boolean }): Change {
+  if (change.verb === "Stop") return { ...change, blocked: true };
+  const leaves = change.from !== undefined && change.to !== undefined && change.from.node !== change.to.node;
+  if (!leaves || !["Move", "Migrate", "Recover"].includes(change.verb)) return change;
+  const reason = held.group ? `due to unrunnable ${held.blocker.id} stop` : undefined;
+  return { ...change, verb: "Stop", to: undefined, reason, blocked: true };
 }
 
 function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
@@ -78,6 +97,7 @@ function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role
   if (restart !== undefined) return [make("Restart", from, target, restart)];
   if (promoted(target.role) && !promoted(from.role)) return [make("Promote", from, target)];
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
+  if (p.definitionChange === "reload") return [make("Reload", from, target)];
   return [];
 }
 

@@ -1,10 +1,10 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
-import { primitivesOf } from "./model.js";
+import { instanceNumber, primitivesOf } from "./model.js";
 import { addPrimitivePreferences, keepInPlace, place, type PlacementContext } from "./placement.js";
 import { chooseNode } from "./choose.js";
 import { isManaged, targetRole } from "./meta.js";
 import { addScores, type Score, ZERO } from "./score.js";
-import { assignPromotion } from "./promotion.js";
+import { assignPromotion, promotionAttribute } from "./promotion.js";
 
 type Instance = PrimitiveRsc | GroupRsc;
 
@@ -29,7 +29,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     const current = currentNode(instance);
     if (current === undefined) continue;
     const node = ctx.nodes.find((n) => n.name === current)!;
-    const s = instanceScores(instance, scores, ctx);
+    const s = instanceScores(instance, clone, scores, ctx);
     if ((s.get(current) ?? -1) < 0 || (perNode.get(current) ?? 0) >= evenLimit) continue;
     if (!fits(instance, node, ctx)) continue;
     placeInstance(instance, node, ctx);
@@ -40,7 +40,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     for (const instance of order) {
       if (placed.size >= wanted) break;
       if (placed.has(instance)) continue;
-      const s = instanceScores(instance, scores, ctx);
+      const s = instanceScores(instance, clone, scores, ctx);
       const full = (node: SchedNode): boolean => (perNode.get(node.name) ?? 0) >= limit;
       const choice = chooseNode(s, [], primitivesOf(instance), ctx, full);
       if (choice === undefined) continue;
@@ -57,10 +57,6 @@ function isActive(instance: Instance): boolean {
   return primitivesOf(instance).some((p) => p.active.length > 0);
 }
 
-function instanceNumber(instance: Instance): number {
-  return Number(/:(\d+)$/.exec(instance.id)?.[1] ?? 0);
-}
-
 function currentNode(instance: Instance): NodeName | undefined {
   for (const p of primitivesOf(instance)) {
     const a = p.active[0];
@@ -69,11 +65,28 @@ function currentNode(instance: Instance): NodeName | undefined {
   return undefined;
 }
 
-function instanceScores(instance: Instance, cloneScores: Map<NodeName, Score>, ctx: PlacementContext): Map<NodeName, Score> {
+function instanceScores(instance: Instance, clone: CloneRsc, cloneScores: Map<NodeName, Score>, ctx: PlacementContext): Map<NodeName, Score> {
   const scores = new Map(cloneScores);
   for (const p of primitivesOf(instance)) addPrimitivePreferences(scores, p, ctx);
+  if (clone.promotable) addPromotionAttributes(scores, instance, clone, ctx);
   if (targetRole(instance) === "Stopped") for (const k of scores.keys()) scores.set(k, addScores(ZERO, -1_000_000 as Score));
   return scores;
+}
+
+/**
+ * A promotable instance leans towards the nodes whose agent asks for promotion (a
+ * positive preference; crm_simulate ignores negative ones here), so the lowest
+ * instance numbers go where promotion is wanted most.
+ */
+function addPromotionAttributes(scores: Map<NodeName, Score>, instance: Instance, clone: CloneRsc, ctx: PlacementContext): void {
+  for (const node of ctx.nodes) {
+    const current = scores.get(node.name);
+    if (current === undefined) continue;
+    for (const p of primitivesOf(instance)) {
+      const value = promotionAttribute(node, p, clone.globallyUnique);
+      if (value !== undefined && value > 0) scores.set(node.name, addScores(scores.get(node.name)!, value));
+    }
+  }
 }
 
 function fits(instance: Instance, node: SchedNode, ctx: PlacementContext): boolean {

@@ -40,6 +40,10 @@ export function buildGraph(changes: Change[], fences: FenceLine[], constraints: 
     const id = change.rsc.id;
     const from = change.from, to = change.to;
     let stop: number | undefined;
+    if (change.verb === "Reload" && to !== undefined) {
+      add(id, "reload-agent", to.node);
+      continue;
+    }
     if (from !== undefined && change.verb !== "Promote" && change.verb !== "Demote" && change.verb !== "Migrate") {
       if (from.role === "Promoted" && to?.role !== "Promoted") stop = add(id, "demote", from.node);
       const s = add(id, "stop", from.node);

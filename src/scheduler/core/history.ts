@@ -6,11 +6,16 @@ const RC_OK = 0;
 const RC_NOT_RUNNING = 7;
 const RC_PROMOTED = 8;
 const RC_FAILED_PROMOTED = 9;
+/** Degraded results (OCF 1.1): the service runs, in that role, and wants attention. */
+const RC_DEGRADED = 190;
+const RC_DEGRADED_PROMOTED = 191;
 
 /** Executor status of an operation: done, pending, cancelled and failures. */
 const STATUS_PENDING = -1;
 const STATUS_DONE = 0;
 const STATUS_CANCELLED = 1;
+/** A generic executor error: the rc code still says what happened. */
+const STATUS_ERROR = 4;
 
 /** What one node's operation history says about one resource. */
 export interface NodeHistory {
@@ -23,8 +28,8 @@ export interface NodeHistory {
   migratedTo: string | undefined;
   /** A migrate_from that succeeded here. */
   migratedFrom: string | undefined;
-  /** Digest of the last successful start/monitor-0, for definition-change detection. */
-  lastDigest: string | undefined;
+  /** The last successful start (or probe finding it running): its digests record the definition it runs with. */
+  definitionOp: LrmOp | undefined;
   /** Recurring monitors active here, by interval in milliseconds. */
   recurring: Map<number, LrmOp>;
   /** The newest failure's time (seconds), for failure-timeout. */
@@ -35,16 +40,23 @@ export interface NodeHistory {
 
 /** Replays the operation history in call order to find the resource's state on a node. */
 export function replayHistory(resource: LrmResource): NodeHistory {
-  const ops = [...resource.ops].sort(byCallOrder);
+  const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
-    migratedFrom: undefined, lastDigest: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
+    migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
   };
   ops.forEach((op, i) => {
     if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
     applyOp(h, op);
   });
   return h;
+}
+
+/** A degraded result counts as the plain success of the same role. */
+function withoutDegraded(op: LrmOp): LrmOp {
+  if (op.rcCode === RC_DEGRADED) return { ...op, rcCode: RC_OK };
+  if (op.rcCode === RC_DEGRADED_PROMOTED) return { ...op, rcCode: RC_PROMOTED };
+  return op;
 }
 
 /** A failure re-recorded by a later success of the same call (a recurring monitor that recovered). */
@@ -63,7 +75,7 @@ function byCallOrder(a: LrmOp, b: LrmOp): number {
 
 function isFailure(op: LrmOp): boolean {
   if (op.opStatus === STATUS_PENDING || op.opStatus === STATUS_CANCELLED) return false;
-  if (op.opStatus !== STATUS_DONE) return true;
+  if (op.opStatus !== STATUS_DONE && op.opStatus !== STATUS_ERROR) return true;
   const expected = op.expectedRc ?? (isProbe(op) ? op.rcCode : RC_OK);
   if (isProbe(op) && (op.rcCode === RC_NOT_RUNNING || op.rcCode === RC_OK || op.rcCode === RC_PROMOTED)) return false;
   if (op.operation === "monitor" && op.rcCode === expected) return false;
@@ -87,7 +99,7 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
     case "migrate_from":
       h.role = "Started";
       h.failed = false;
-      h.lastDigest = op.opDigest;
+      h.definitionOp = op;
       if (op.operation === "migrate_from") h.migratedFrom = op.migrateSource;
       return;
     case "stop":
@@ -131,7 +143,7 @@ function applyMonitor(h: NodeHistory, op: LrmOp): void {
   if (op.interval === 0) {
     h.role = op.rcCode === RC_PROMOTED ? "Promoted" : h.role === "Promoted" && op.rcCode === RC_OK ? "Unpromoted" : "Started";
     h.failed = false;
-    if (op.opDigest !== undefined) h.lastDigest = op.opDigest;
+    if (op.opDigest !== undefined) h.definitionOp = op;
     return;
   }
   if (op.rcCode === RC_PROMOTED) h.role = "Promoted";
@@ -161,12 +173,15 @@ function applyFailure(h: NodeHistory, op: LrmOp): void {
       h.failed = true;
       return;
     case "demote":
-      h.role = "Promoted";
+      // A failed demote is recovered from the unpromoted role (stop, start, promote again).
+      h.role = "Unpromoted";
       h.failed = true;
       return;
     case "monitor":
       return applyFailedMonitor(h, op);
     default:
+      // Any other action that failed while the resource ran (a notify, a custom action) fails it too.
+      if (h.role !== "Stopped") h.failed = true;
       return;
   }
 }

@@ -1,4 +1,5 @@
 import type { Score } from "./score.js";
+import type { DefinitionChange } from "./definition.js";
 import type { OpConfig, PrimitiveConfig } from "../../cib/index.js";
 
 /** Node names are the unames used throughout the status section and the summary. */
@@ -52,8 +53,10 @@ export interface PrimitiveRsc {
   blocked: boolean;
   /** A failure's on-fail=stop: stop it and keep it stopped. */
   forceStop: boolean;
-  /** The resource definition changed since it started (op-digest). */
-  definitionChanged: boolean;
+  /** How the definition it runs with differs from the configuration (op-digest). */
+  definitionChange: DefinitionChange;
+  /** A failure's on-fail=demote: demote it in place instead of recovering it. */
+  demoteOnly: boolean;
   /** Per-node allocation scores, filled by placement. */
   scores: Map<NodeName, Score>;
   assigned: NodeName | undefined;
@@ -100,4 +103,9 @@ export function topOf(rsc: Rsc): Rsc {
   let current: Rsc = rsc;
   while (current.parent !== undefined) current = current.parent;
   return current;
+}
+
+/** The instance number of a clone instance ("rsc:3" is 3). */
+export function instanceNumber(instance: Rsc): number {
+  return Number(/:(\d+)$/.exec(instance.id)?.[1] ?? 0);
 }

@@ -9,12 +9,12 @@ export function unpackNodes(input: SchedulerInput, options: ClusterOptions, now:
   const statusById = new Map<string, NodeStatus>();
   for (const state of input.status) statusById.set(state.id, state);
   return input.nodes
-    .filter((config) => config.type !== "ping")
+    .filter((config) => config.type !== "ping" && config.type !== "remote")
     .map((config) => buildNode(config, statusById.get(config.id), options, now));
 }
 
-function buildNode(config: NodeConfig, state: NodeStatus | undefined, options: ClusterOptions, now: number): SchedNode {
-  const base = new Map<string, string>([["#uname", config.uname], ["#id", config.id], ["#kind", "cluster"]]);
+export function buildNode(config: NodeConfig, state: NodeStatus | undefined, options: ClusterOptions, now: number): SchedNode {
+  const base = new Map<string, string>([["#uname", config.uname], ["#id", config.id], ["#kind", config.type === "remote" ? "remote" : "cluster"]]);
   const configured = resolveNvSets(config.attributes, { node: base, now });
   const attributes = new Map([...base, ...configured]);
   for (const [name, value] of state?.attributes ?? []) attributes.set(name, value);

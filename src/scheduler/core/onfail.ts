@@ -1,4 +1,4 @@
-import type { NodeName, PrimitiveRsc } from "./model.js";
+import type { NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import type { NodeHistory } from "./history.js";
 import { failureTimeoutS } from "./meta.js";
 import { parseIntervalMs } from "./rules.js";
@@ -38,8 +38,9 @@ export function onFailOf(p: PrimitiveRsc, name: string, intervalMs: number, ston
 }
 
 /** Applies the failures in one node's history to the resource; returns node-level requests. */
-export function applyFailurePolicy(p: PrimitiveRsc, node: NodeName, h: NodeHistory, stonithEnabled: boolean, now: number): NodeRequest[] {
+export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHistory, stonithEnabled: boolean, now: number): NodeRequest[] {
   const requests: NodeRequest[] = [];
+  const node = where.name;
   const timeoutS = failureTimeoutS(p);
   let failedNow = false;
   for (const failure of h.failures) {
@@ -50,7 +51,8 @@ export function applyFailurePolicy(p: PrimitiveRsc, node: NodeName, h: NodeHisto
       case "ignore":
         continue;
       case "block":
-        p.blocked = true;
+        // Fencing an unclean node stops everything there: nothing is left to block.
+        if (!where.unclean) p.blocked = true;
         break;
       case "stop":
         p.forceStop = true;
@@ -61,8 +63,11 @@ export function applyFailurePolicy(p: PrimitiveRsc, node: NodeName, h: NodeHisto
       case "standby":
         requests.push({ node, kind: "standby", reason: `${p.configId} failed there` });
         break;
-      case "restart":
       case "demote":
+        // Not a failure to recover from: the promoted instance is demoted in place.
+        p.demoteOnly = true;
+        continue;
+      case "restart":
         break;
     }
     failedNow = true;

@@ -28,11 +28,11 @@ function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): 
 }
 
 /**
- * Mandatory orderings: when "first" stops and starts again, a "then" that stays in
- * place restarts with it; when "first" cannot start, "then" cannot run either.
+ * Mandatory orderings: when "first" stops and starts again (`initial`: restarts decided
+ * before ordering), a "then" that stays in place restarts with it; when "first" cannot start, "then" cannot run either.
  */
-export function applyOrderings(resources: Rsc[], constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>): OrderingEffects {
-  const restarts = new Map<PrimitiveRsc, string>();
+export function applyOrderings(resources: Rsc[], constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>, initial: Map<PrimitiveRsc, string>): OrderingEffects {
+  const restarts = new Map(initial);
   const edges: Edge[] = [];
   for (const top of resources) {
     for (const group of groupsOf(top)) {

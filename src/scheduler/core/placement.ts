@@ -27,6 +27,8 @@ export interface PlacementContext {
   locationsByRsc: Map<Rsc, Location[]>;
   /** Utilization consumed per node so far. */
   used: Map<NodeName, Map<string, number>>;
+  /** Limits beyond node availability (remote nodes host only some resources). */
+  canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
 }
 
 /** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
@@ -85,7 +87,8 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
   const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
   const explicitlyAllowed = new Set<NodeName>();
-  for (const loc of [...subjects].flatMap((subject) => ctx.locationsByRsc.get(subject) ?? [])) {
+  const locations = [...subjects].flatMap((subject) => ctx.locationsByRsc.get(subject) ?? []);
+  for (const loc of locations) {
     if (loc.role === "Promoted" || loc.role === "Unpromoted") continue;
     for (const [node, value] of loc.scores) {
       const current = scores.get(node) ?? ZERO;
@@ -94,16 +97,33 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
       scores.set(node, addScores(base, value));
     }
   }
+  for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
   if (unit.kind !== "clone") for (const p of primitivesOf(unit)) addPrimitivePreferences(scores, p, ctx);
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
-  for (const node of ctx.nodes) if (!nodeUsable(node)) scores.set(node.name, MINUS_INFINITY);
+  const canHost = ctx.canHost;
+  for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
   const ticket = ticketEffect(unit, ctx);
-  if (targetRole(unit) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
     const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
   }
   return scores;
+}
+
+/** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */
+function effectiveMetaOf(unit: Rsc): Rsc {
+  return unit.kind === "clone" ? unit.instances[0] ?? unit : unit;
+}
+
+/**
+ * resource-discovery=exclusive: once any location of a resource says so, the
+ * resource may run only on the nodes those locations name or match.
+ */
+function exclusivelyBanned(locations: Location[], nodes: SchedNode[]): NodeName[] {
+  if (!locations.some((l) => l.discovery === "exclusive")) return [];
+  const allowed = new Set(locations.filter((l) => l.discovery === "exclusive").flatMap((l) => [...l.scores.keys()]));
+  return nodes.filter((n) => !allowed.has(n.name)).map((n) => n.name);
 }
 
 /** Ticket effects on a resource or on anything it belongs to. */
@@ -134,7 +154,7 @@ export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: Primiti
   const sticky = stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
-    if (current !== undefined && !active.failed) scores.set(active.node, addScores(current, sticky));
+    if (current !== undefined) scores.set(active.node, addScores(current, sticky));
   }
   for (const node of ctx.nodes) if (failureBanned(p, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
 }
@@ -248,11 +268,14 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
-  const choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
+  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {
       keepInPlace(child);
+      // Later members are colocated with this one, which cannot move.
+      choice = pinnedChoice(child.assigned, scores, ctx);
+      blocked = choice === undefined;
       continue;
     }
     const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
@@ -261,4 +284,12 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
     if (!ok) blocked = true;
     place(child, ok ? choice : undefined, ctx);
   }
+}
+
+/** The node a member that cannot move holds the rest of its group to, if it may host them. */
+function pinnedChoice(node: NodeName | undefined, scores: Map<NodeName, Score>, ctx: PlacementContext): NodeChoice | undefined {
+  const where = ctx.nodes.find((n) => n.name === node);
+  const score = scores.get(node ?? "");
+  if (where === undefined || score === undefined || score < 0 || !nodeUsable(where)) return undefined;
+  return { node: where, score };
 }

@@ -1,5 +1,5 @@
-import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc } from "./model.js";
-import { primitivesOf } from "./model.js";
+import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
+import { instanceNumber, primitivesOf } from "./model.js";
 import { primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
@@ -24,7 +24,10 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
     if (ticketEffect(clone, ctx)?.noPromotion === true) continue;
     candidates.push({ instance, node, score });
   }
-  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || (a.node < b.node ? -1 : 1));
+  // Equal scores: the instance allocated first (the lower number) is promoted first.
+  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
+  // An instance demoted for its failure (on-fail=demote) holds back every promotion this time.
+  if (clone.instances.some((i) => primitivesOf(i).some((p) => p.demoteOnly))) return;
   const perNode = new Map<NodeName, number>();
   let promoted = 0;
   for (const c of candidates) {
@@ -44,18 +47,33 @@ function wasPromoted(instance: Instance): boolean {
   return primitivesOf(instance).some((p) => p.active.some((a) => a.role === "Promoted"));
 }
 
+/**
+ * The promotion preference the resource agent left in a node attribute
+ * (master-<rsc>, or promotion-<rsc>). An anonymous instance may carry any instance
+ * number in the name: one node runs one instance, so any number found there is it.
+ */
+export function promotionAttribute(node: SchedNode | undefined, p: PrimitiveRsc, uniqueInstances: boolean): Score | undefined {
+  if (node === undefined) return undefined;
+  const names = uniqueInstances ? [`master-${p.id}`] : [`master-${p.configId}`, `promotion-${p.configId}`];
+  for (const name of names) {
+    const value = parseScore(node.attributes.get(name));
+    if (value !== undefined) return value;
+  }
+  if (uniqueInstances) return undefined;
+  const prefix = `master-${p.configId}:`;
+  for (const [name, value] of node.attributes) if (name.startsWith(prefix)) return parseScore(value);
+  return undefined;
+}
+
 function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx: PlacementContext): Score {
   const schedNode = ctx.nodes.find((n) => n.name === node);
   let total = ZERO;
   let found = false;
   for (const p of primitivesOf(instance)) {
-    for (const name of [`master-${p.id}`, `master-${p.configId}`, `promotion-${p.configId}`]) {
-      const value = parseScore(schedNode?.attributes.get(name));
-      if (value !== undefined) {
-        total = addScores(total, value);
-        found = true;
-        break;
-      }
+    const value = promotionAttribute(schedNode, p, clone.globallyUnique);
+    if (value !== undefined) {
+      total = addScores(total, value);
+      found = true;
     }
   }
   if (wasPromoted(instance) && primitivesOf(instance).some((p) => p.active.some((a) => a.node === node && a.role === "Promoted"))) found = true;

@@ -6,9 +6,10 @@ import { isTrueValue } from "./options.js";
 /**
  * Builds the resource tree: meta-attributes resolved (rsc_defaults, then the
  * parent's, then the resource's own), clones expanded into numbered instances.
+ * Cluster-wide maintenance-mode puts every resource in maintenance (unmanaged).
  */
-export function buildResources(input: SchedulerInput, nodeCount: number, now: number): Rsc[] {
-  const builder = new ResourceBuilder(input.rscDefaults, nodeCount, now);
+export function buildResources(input: SchedulerInput, nodeCount: number, now: number, maintenanceMode = false): Rsc[] {
+  const builder = new ResourceBuilder(input.rscDefaults, nodeCount, now, maintenanceMode);
   return input.resources.flatMap((config) => builder.top(config));
 }
 
@@ -17,6 +18,7 @@ class ResourceBuilder {
     private readonly defaults: NvSet[],
     private readonly nodeCount: number,
     private readonly now: number,
+    private readonly maintenanceMode: boolean,
   ) {}
 
   private meta(sets: NvSet[], parent: Map<string, string>, config: PrimitiveConfig | undefined): Map<string, string> {
@@ -25,8 +27,9 @@ class ResourceBuilder {
       now: this.now,
       resource: config ? { class: config.class, provider: config.provider, type: config.type } : undefined,
     };
-    const own = resolveNvSets(sets, ctx);
-    return new Map([...parent, ...own]);
+    const merged = new Map([...parent, ...resolveNvSets(sets, ctx)]);
+    if (this.maintenanceMode) merged.set("maintenance", "true");
+    return merged;
   }
 
   private defaultsFor(config: PrimitiveConfig | undefined): Map<string, string> {
@@ -62,7 +65,8 @@ class ResourceBuilder {
       probedOn: new Set(),
       blocked: false,
       forceStop: false,
-      definitionChanged: false,
+      definitionChange: "none",
+      demoteOnly: false,
       scores: new Map(),
       assigned: undefined,
       nextRole: "Stopped",

@@ -14,6 +14,9 @@ import { buildGraph, type TransitionGraph } from "./graph.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
+import { connectionsFirst, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { blockedStops } from "./blocked-stops.js";
+import type { ParameterDigest } from "./definition.js";
 
 export interface Transition {
   now: number;
@@ -34,32 +37,45 @@ export interface Transition {
 /**
  * The scheduler: configuration + status in, transition out. Stages: unpack status,
  * node scores and allocation, required changes, ordering, summary and graph.
- * `nowS` is used when the CIB carries no execution-date.
+ * `nowS` is used when the CIB carries no execution-date. With `digest` (the executor's
+ * opDigest) a resource whose parameters changed since it started is restarted.
  */
-export function schedule(input: SchedulerInput, nowS: number): Transition {
-  const now = input.now ?? nowS;
-  const options = readOptions(input, now);
-  const nodes = unpackNodes(input, options, now);
-  const resources = buildResources(input, nodes.length, now);
-  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now);
+export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDigest): Transition {
+  const now = cib.now ?? nowS;
+  const options = readOptions(cib, now);
+  const specs = remoteSpecs(cib);
+  const input = withGuestConnections(cib, specs);
+  const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
+  const remote = new RemoteNodes(specs, nodes, input.status);
+  const resources = connectionsFirst(buildResources(input, nodes.length, now, options.maintenanceMode), specs);
+  remote.bind(resources);
+  const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
+  remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  remote.markGuestFailures(resources, nodes);
+  remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
+  remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
+    canHost: specs.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node),
   };
   placeAll(resources, ctx);
-  const fences = fencing(nodes, options, resources, input.haveQuorum);
-  const fenced = new Set(fences.map((f) => f.node));
+  remote.addGuestOrderings(constraints, resources);
+  const hostFences = fencing(nodes, options, resources, input.haveQuorum);
+  const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
+  const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable);
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
   const changes = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
+    stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
   const scores = new Map<string, Map<NodeName, Score>>();
@@ -73,6 +89,13 @@ export function schedule(input: SchedulerInput, nowS: number): Transition {
   };
 }
 
+/** Resources restarted in place because their parameters changed. */
+function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+  const restarts = new Map<PrimitiveRsc, string>();
+  for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  return restarts;
+}
+
 function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
   const node = nodes.find((n) => n.name === request.node);
   if (node === undefined) return;
@@ -81,6 +104,11 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
     node.unclean = true;
     node.fenceReason = request.reason;
   }
+}
+
+function inPromotable(p: PrimitiveRsc): boolean {
+  const clone = p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
+  return clone?.promotable === true;
 }
 
 function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
@@ -102,9 +130,16 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
+  const demote = options.noQuorumPolicy === "demote";
   for (const p of resources.flatMap(primitivesOf)) {
-    // Fencing devices keep running: fencing is how quorum is regained safely.
-    if (p.config.class === "stonith") continue;
+    if (demote && inPromotable(p)) {
+      // no-quorum-policy=demote: promotable instances keep running, unpromoted.
+      if (p.nextRole === "Promoted") p.nextRole = "Unpromoted";
+      if (p.active.length === 0 && p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
+      continue;
+    }
+    // Fencing devices keep running (fencing is how quorum is regained safely), except under demote.
+    if (p.config.class === "stonith" && !demote) continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });

@@ -2,6 +2,7 @@ import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
+import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
@@ -21,15 +22,29 @@ export interface StatusView {
   requests: NodeRequest[];
 }
 
+/** How remote nodes learn their membership between the cluster nodes' histories and their own. */
+export interface RemoteMembership {
+  isRemote(node: NodeName): boolean;
+  settle(view: StatusView, stonithEnabled: boolean): void;
+}
+
 /** Reads every node's operation history onto the resources it describes. */
-export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number): StatusView {
+export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
   const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
   const anonymousSlots = new Map<string, number>();
-  for (const state of input.status) {
+  const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
+  // Cluster nodes first: a remote node's membership follows its connection's history.
+  const states = [...input.status.filter((s) => !isRemote(s.id)), ...input.status.filter((s) => isRemote(s.id))];
+  let settled = false;
+  for (const state of states) {
     const node = nodeById.get(state.id);
     if (node === undefined) continue;
+    if (!settled && isRemote(state.id)) {
+      remote?.settle(view, stonithEnabled);
+      settled = true;
+    }
     view.failures.set(node.name, readFailures(state.attributes));
     // A node that left cleanly runs nothing; only an unclean node's history still counts.
     if (!node.online && !node.unclean) continue;
@@ -40,11 +55,19 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
         if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
         continue;
       }
-      view.requests.push(...applyFailurePolicy(target, node.name, history, stonithEnabled, now));
+      view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
       record(view, target, node.name, history);
+      if (digest !== undefined) noteDefinition(target, node, history, now, digest);
     }
   }
+  if (!settled) remote?.settle(view, stonithEnabled);
   return view;
+}
+
+/** Whether the definition running on this node differs from the configuration. */
+function noteDefinition(p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
+  if (h.role === "Stopped" || h.failed || h.definitionOp === undefined) return;
+  p.definitionChange = worse(p.definitionChange, compareDefinition(p, h.definitionOp, node.attributes, now, digest));
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
@@ -121,7 +144,7 @@ function extendClone(clone: CloneRsc): void {
   const template = clone.instances[0]!;
   const n = clone.instances.length;
   const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
-    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
   });
   if (template.kind === "primitive") clone.instances.push(copy(template, clone));
   else {

@@ -5,6 +5,8 @@ export interface FenceLine {
   node: string;
   action: string;
   reason: string;
+  /** A guest node is "fenced" by recovering the resource that contains it. */
+  resource?: string | undefined;
 }
 
 function detail(change: Change): string {
@@ -44,7 +46,7 @@ function suffix(change: Change): string {
  * name padded to the longest one, and the detail right-aligned inside the parentheses.
  */
 export function formatSummary(changes: Change[], fences: FenceLine[]): string[] {
-  const lines = fences.map((f) => `  * Fence (${f.action}) ${f.node} '${f.reason}'`);
+  const lines = fences.map((f) => `  * Fence (${f.action}) ${f.node}${f.resource === undefined ? "" : ` (resource: ${f.resource})`} '${f.reason}'`);
   const nameWidth = Math.max(0, ...changes.map((c) => c.rsc.id.length)) + 5;
   const details = changes.map(detail);
   const detailWidth = Math.max(0, ...details.map((d) => d.length));

@@ -74,10 +74,19 @@ export function effectiveTotemConfig(settings: TotemSettings, nodelistSize: numb
     token_retransmit: tokenRetransmit,
     hold: settings.hold ?? Math.max(1, Math.floor(tokenRetransmit * 0.8 - 10)),
     consensus: settings.consensus ?? Math.floor(token * 1.2),
-    fail_silent: settings.fail_silent ?? 4 * base.join,
+    fail_silent: settings.fail_silent ?? defaultFailSilent(base.join, nodelistSize),
   };
   const problems = totemConfigProblems(config);
   return problems.length === 0 ? ok(config) : err(problems);
+}
+
+/**
+ * 4 × join for up to 5 nodes; one more join period per node beyond that, so
+ * that on a large ring a live node that was briefly not scheduled while
+ * dozens of peers flood it with joins is not taken for a crashed one.
+ */
+function defaultFailSilent(join: number, nodelistSize: number | undefined): number {
+  return join * (4 + Math.max(0, (nodelistSize ?? 0) - 5));
 }
 
 function definedOnly(settings: TotemSettings): TotemSettings {

@@ -7,11 +7,13 @@ import { createRingContext } from "./ring-context.js";
 import { sendToSuccessor, visit } from "./token.js";
 import { ringIdOf, ringSeq, type CommitEntry, type CommitMessage, type JoinMessage, type NodeId } from "./types.js";
 
+/** Extra consensus periods granted to members that disagree but are still talking. */
+const CONSENSUS_EXTENSIONS_MAX = 2;
 /** Ring seqs advance by 4 per new ring (corosync). */
 const RING_SEQ_STEP = 4;
 
 export function freshGather(members: Iterable<NodeId>, failed: Iterable<NodeId>, nowMs: number): GatherState {
-  return { procSet: new Set(members), failSet: new Set(failed), agreed: new Set(), lastJoins: new Map(), heard: new Set(), sinceMs: nowMs };
+  return { procSet: new Set(members), failSet: new Set(failed), agreed: new Set(), lastJoins: new Map(), heardMs: new Map(), sinceMs: nowMs, joinRepeats: 0, consensusExtensions: 0, procSizeAtConsensus: 0 };
 }
 
 function activeMembers(g: GatherState): NodeId[] {
@@ -51,13 +53,14 @@ export function regather(s: Step): void {
   g.procSet.add(n.me);
   g.agreed.clear();
   g.agreed.add(n.me);
+  g.joinRepeats = 0;
   for (const [sender, join] of g.lastJoins) if (joinAgrees(g, join)) g.agreed.add(sender);
   if (n.config.send_join > 0) arm(s, "join", 1 + s.rng.int(n.config.send_join));
   else {
     sendJoin(s);
     arm(s, "join", n.config.join);
   }
-  if (!n.timers.has("consensus")) arm(s, "consensus", n.config.consensus);
+  if (!n.timers.has("consensus")) armConsensus(s);
   checkConsensus(s);
 }
 
@@ -168,13 +171,35 @@ function checkConsensus(s: Step): void {
   acceptCommit(s, commit);
 }
 
-/** On consensus expiry, members that did not agree join the fail set. */
+/**
+ * On consensus expiry, members that did not agree join the fail set (Totem §3).
+ * Quorate refinement: while the proc set is still growing (a large ring whose
+ * nodes start over several seconds), members heard within the last consensus
+ * period are alive and merely still converging, so they get up to
+ * CONSENSUS_EXTENSIONS_MAX more periods while the silent ones are failed.
+ * Failing them would split the ring into fragments that then merge again.
+ */
 export function onConsensusTimeout(s: Step): void {
-  const g = s.n.gather;
-  const silent = activeMembers(g).filter((node) => !g.agreed.has(node));
-  for (const node of silent) failNode(s, node);
-  if (silent.length > 0) log(s, "notice", `consensus timeout: failing ${silent.join(" ")}`);
+  const n = s.n;
+  const g = n.gather;
+  const disagreeing = activeMembers(g).filter((node) => !g.agreed.has(node));
+  const talking = disagreeing.filter((node) => (g.heardMs.get(node) ?? -Infinity) > s.nowMs - n.config.consensus);
+  const growing = g.procSet.size > g.procSizeAtConsensus;
+  const extend = talking.length > 0 && growing && g.consensusExtensions < CONSENSUS_EXTENSIONS_MAX;
+  const failing = extend ? disagreeing.filter((node) => !talking.includes(node)) : disagreeing;
+  for (const node of failing) failNode(s, node);
+  if (failing.length > 0) log(s, "notice", `consensus timeout: failing ${failing.join(" ")}`);
+  if (extend) {
+    g.consensusExtensions++;
+    log(s, "notice", `consensus timeout: ${talking.join(" ")} still talking, waiting another ${n.config.consensus} ms`);
+    armConsensus(s);
+  }
   regather(s);
+}
+
+function armConsensus(s: Step): void {
+  s.n.gather.procSizeAtConsensus = s.n.gather.procSet.size;
+  arm(s, "consensus", s.n.config.consensus);
 }
 
 /**
@@ -184,16 +209,31 @@ export function onConsensusTimeout(s: Step): void {
  */
 export function onJoinTimer(s: Step): void {
   const n = s.n;
-  sendJoin(s);
-  arm(s, "join", n.config.join + (n.config.send_join > 0 ? s.rng.int(n.config.send_join) : 0));
   const g = n.gather;
+  sendJoin(s);
+  g.joinRepeats++;
+  arm(s, "join", joinResendDelay(n.config.join, g) + (n.config.send_join > 0 ? s.rng.int(n.config.send_join) : 0));
   if (n.config.fail_silent === 0 || s.nowMs - g.sinceMs < n.config.fail_silent) return;
   const active = activeMembers(g);
-  const silent = active.filter((node) => node !== n.me && !g.heard.has(node) && !g.agreed.has(node));
+  const silent = active.filter((node) => node !== n.me && !g.heardMs.has(node) && !g.agreed.has(node));
   if (silent.length === 0 || !active.every((node) => silent.includes(node) || g.agreed.has(node))) return;
+  // Hearing from nobody at all says more about me (starved, cut off) than about them: let consensus decide.
+  if (active.length > 2 && silent.length === active.length - 1) return;
   for (const node of silent) failNode(s, node);
   log(s, "notice", `silent since ${g.sinceMs} ms, failing ${silent.join(" ")} without waiting for consensus`);
   regather(s);
+}
+
+/**
+ * Re-sends of unchanged sets only repair loss, so on a large ring their period
+ * doubles up to join × (active members / 4): 32 nodes re-sending every 50 ms
+ * would cost every node ~600 joins a second to decrypt and compare, starving
+ * the very processes whose joins consensus waits for (brief pitfall 5). Up to
+ * 4 nodes the period stays `join`. A change of sets re-sends at once.
+ */
+function joinResendDelay(join: number, g: GatherState): number {
+  const capMs = join * Math.max(1, Math.ceil(activeMembers(g).length / 4));
+  return Math.min(capMs, join * 2 ** Math.min(g.joinRepeats, 10));
 }
 
 /** A message from another ring: merge (Totem §3 "Merge detection"). */

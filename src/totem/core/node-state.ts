@@ -28,8 +28,14 @@ export interface GatherState {
   readonly agreed: Set<NodeId>;
   /** Each sender's latest join, re-checked when my sets change so agreement need not wait for its next re-send. */
   readonly lastJoins: Map<NodeId, JoinMessage>;
-  /** Senders heard from since this gather began (fail_silent). */
-  readonly heard: Set<NodeId>;
+  /** When each sender was last heard since this gather began (fail_silent, consensus extensions). */
+  readonly heardMs: Map<NodeId, number>;
+  /** Consensus periods granted beyond the first because the proc set was still growing. */
+  consensusExtensions: number;
+  /** Proc set size when the consensus timer was last armed. */
+  procSizeAtConsensus: number;
+  /** Re-sends of my join since my sets last changed (the re-send period backs off on a large ring). */
+  joinRepeats: number;
   readonly sinceMs: number;
 }
 

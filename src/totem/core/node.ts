@@ -27,6 +27,8 @@ export interface TotemNode {
   status(): TotemStatus;
   /** How many more payloads a multicast command would accept now. */
   queueSpace(): number;
+  /** Flow control: the queue holds about a visit's worth already; clients should try again later. */
+  congested(): boolean;
 }
 
 export function createTotemNode(options: TotemNodeOptions): TotemNode {
@@ -37,13 +39,14 @@ export function createTotemNode(options: TotemNodeOptions): TotemNode {
     acceptedCommitSeq: options.ringSeq,
     // Before the first ring a node sits on a private ring (me, 0) that no other node can name.
     regular: createRingContext(ringIdOf(me, 0), [me]), installedOnce: false, pending: null,
-    gather: freshGather([me], [], 0), recovery: null, sendQueue: new SendQueue(SEND_QUEUE_PAYLOADS_MAX, options.config.netmtu),
+    gather: freshGather([me], [], 0), recovery: null, sendQueue: new SendQueue(SEND_QUEUE_PAYLOADS_MAX, options.config.netmtu, options.config.max_messages),
     holding: null, holdCancelSent: false, timers: new Map(), reassembly: new Map(), damping: new Map(), deliveredPayloads: 0, configurationChanges: 0, lastStepMs: null,
   };
   return {
     step: (event, nowMs, rng) => step(n, event, nowMs, rng),
     status: () => status(n),
     queueSpace: () => n.sendQueue.space,
+    congested: () => n.sendQueue.congested,
   };
 }
 
@@ -76,7 +79,7 @@ function warnIfPaused(s: Step): void {
 function onMessage(s: Step, msg: TotemMessage): void {
   const n = s.n;
   if (msg.sender === n.me && msg.kind !== "token" && msg.kind !== "commit") return; // own multicast looped back
-  if (n.state === "gather") n.gather.heard.add(msg.sender);
+  if (n.state === "gather") n.gather.heardMs.set(msg.sender, s.nowMs);
   switch (msg.kind) {
     case "mcast": onMcast(s, msg); break;
     case "token": onToken(s, msg); break;

@@ -5,6 +5,8 @@ import type { Frame, NodeId, PayloadPart } from "./types.js";
 const PART_OVERHEAD_BYTES = 5;
 /** Frame header bytes, counted against netmtu. */
 const FRAME_OVERHEAD_BYTES = 48;
+/** Smallest first fragment cut to fill the rest of a frame. */
+const FRAGMENT_BYTES_MIN = 256;
 
 /**
  * Application payloads waiting for the token, packed into frames of about
@@ -16,8 +18,19 @@ export class SendQueue {
   private headOffset = 0;
   private queuedBytes = 0;
 
-  constructor(capacity: number, private readonly netmtu: number) {
+  /**
+   * `admissionFrames`: flow control toward clients. Application traffic is
+   * admitted while less than this many frames wait, so a saturated sender's
+   * queue drains in about one token visit and latency stays near one rotation;
+   * the hard `capacity` (in payloads) is only for the services' own messages.
+   */
+  constructor(capacity: number, private readonly netmtu: number, private readonly admissionFrames: number) {
     this.payloads = new BoundedQueue(capacity, "drop-newest");
+  }
+
+  /** True when clients should be told "try again" (corosync's CS_ERR_TRY_AGAIN) rather than queue more. */
+  get congested(): boolean {
+    return this.backlogFrames >= this.admissionFrames;
   }
 
   get length(): number {
@@ -64,12 +77,12 @@ export class SendQueue {
         this.headOffset = 0;
         continue;
       }
-      if (rest + PART_OVERHEAD_BYTES > this.frameRoom()) {
-        const take = room - PART_OVERHEAD_BYTES;
-        if (take > 0) {
-          parts.push({ more: true, bytes: head.subarray(this.headOffset, this.headOffset + take) });
-          this.headOffset += take;
-        }
+      // Fill the frame with the head's first bytes (as corosync's totempg packs): a 1 KiB payload
+      // would otherwise leave 30% of a 1500-byte frame empty. Tiny tails are not worth a fragment.
+      const take = room - PART_OVERHEAD_BYTES;
+      if (take > 0 && (take >= FRAGMENT_BYTES_MIN || rest + PART_OVERHEAD_BYTES > this.frameRoom())) {
+        parts.push({ more: true, bytes: head.subarray(this.headOffset, this.headOffset + take) });
+        this.headOffset += take;
       }
       break;
     }

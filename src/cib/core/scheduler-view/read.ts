@@ -179,6 +179,7 @@ class ViewReader {
       onFail: op.attrs.get("on-fail"),
       enabled: op.attrs.get("enabled") === undefined || isTrue(op.attrs.get("enabled")),
       meta: this.nvSets(op, "meta_attributes"),
+      instance: this.nvSets(op, "instance_attributes"),
     }));
   }
 
@@ -276,6 +277,10 @@ function lrmOp(e: XmlElement): LrmOp {
     expectedRc: expected === undefined ? undefined : Number(expected),
     lastRcChange: num("last-rc-change") ?? num("last-run"),
     opDigest: e.attrs.get("op-digest"),
+    opRestartDigest: e.attrs.get("op-restart-digest"),
+    opForceRestart: e.attrs.get("op-force-restart"),
+    opSecureParams: e.attrs.get("op-secure-params"),
+    opSecureDigest: e.attrs.get("op-secure-digest"),
     migrateSource: e.attrs.get("migrate_source"),
     migrateTarget: e.attrs.get("migrate_target"),
   };

@@ -46,6 +46,8 @@ export interface OpConfig {
   onFail: string | undefined;
   enabled: boolean;
   meta: NvSet[];
+  /** The operation's own parameters, added to the resource's for this operation. */
+  instance: NvSet[];
 }
 
 export interface PrimitiveConfig {
@@ -176,6 +178,13 @@ export interface LrmOp {
   expectedRc: number | undefined;
   lastRcChange: number | undefined;
   opDigest: string | undefined;
+  /** Digest of only the parameters listed in opForceRestart (those a reload cannot apply). */
+  opRestartDigest: string | undefined;
+  /** Space-separated parameter names whose change needs a restart. */
+  opForceRestart: string | undefined;
+  /** Space-separated secret parameter names, and the digest of the parameters without them. */
+  opSecureParams: string | undefined;
+  opSecureDigest: string | undefined;
   migrateSource: string | undefined;
   migrateTarget: string | undefined;
 }

@@ -1,0 +1,264 @@
+import type { NodeConfig, PrimitiveConfig, SchedulerInput } from "../../cib/index.js";
+import type { ClusterOptions } from "./options.js";
+import { buildNode } from "./nodes.js";
+import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import { primitivesOf } from "./model.js";
+import type { Constraints, Ordering } from "./constraints.js";
+import type { StatusView } from "./status.js";
+import type { FenceLine } from "./summary.js";
+import { resolveNvSets } from "./rules.js";
+import { INFINITY, ZERO } from "./score.js";
+
+/**
+ * Pacemaker Remote ("Pacemaker Remote", chapters on remote and guest nodes): a
+ * remote node is named after its ocf:pacemaker:remote connection resource; a guest
+ * node is named by the remote-node meta-attribute of the resource that runs it (its
+ * container), and its connection is an implicit resource of the same name.
+ */
+export interface RemoteSpec {
+  name: NodeName;
+  kind: "remote" | "guest";
+  /** Id of the connection resource (the node's own name). */
+  connection: string;
+  /** Id of the container resource of a guest node. */
+  container: string | undefined;
+}
+
+export function isRemoteConnection(config: PrimitiveConfig): boolean {
+  return config.class === "ocf" && config.provider === "pacemaker" && config.type === "remote";
+}
+
+/** The remote and guest nodes the configuration defines, in resource order. */
+export function remoteSpecs(input: SchedulerInput): RemoteSpec[] {
+  const specs: RemoteSpec[] = [];
+  const primitives = input.resources.flatMap((r) => (r.kind === "primitive" ? [r] : r.kind === "group" ? r.children : []));
+  for (const p of primitives) {
+    if (isRemoteConnection(p)) specs.push({ name: p.id, kind: "remote", connection: p.id, container: undefined });
+    const guest = resolveNvSets(p.meta, { node: undefined, now: 0 }).get("remote-node");
+    if (guest !== undefined && guest !== "") specs.push({ name: guest, kind: "guest", connection: guest, container: p.id });
+  }
+  return specs;
+}
+
+/** Adds the implicit connection resource of every guest node (placed first, like explicit connections). */
+export function withGuestConnections(input: SchedulerInput, specs: RemoteSpec[]): SchedulerInput {
+  const guests = specs.filter((s) => s.kind === "guest");
+  if (guests.length === 0) return input;
+  const connections: PrimitiveConfig[] = guests.map((g) => ({
+    kind: "primitive", id: g.name, template: undefined, class: "ocf", provider: "pacemaker", type: "remote",
+    meta: [], instance: [], utilization: [],
+    ops: [{ id: `${g.name}-monitor-interval-30s`, name: "monitor", interval: "30s", role: undefined, timeout: undefined, onFail: undefined, enabled: true, meta: [], instance: [] }],
+  }));
+  return { ...input, resources: [...input.resources, ...connections] };
+}
+
+/** Connection resources (and the containers they need) are placed before everything else. */
+export function connectionsFirst(resources: Rsc[], specs: RemoteSpec[]): Rsc[] {
+  const first = new Set(specs.map((s) => s.connection));
+  const isConnection = (r: Rsc): boolean => r.kind === "primitive" && first.has(r.id);
+  return [...resources.filter(isConnection), ...resources.filter((r) => !isConnection(r))];
+}
+
+/**
+ * The remote and guest nodes, offline until their connections' histories are read.
+ * Node entries of type remote only carry attributes for the remote node of that name.
+ */
+export function unpackRemoteNodes(input: SchedulerInput, specs: RemoteSpec[], options: ClusterOptions, now: number): SchedNode[] {
+  return specs.map((spec) => {
+    const configured = input.nodes.find((n) => n.type === "remote" && (n.uname === spec.name || n.id === spec.name));
+    const config: NodeConfig = { id: spec.name, uname: spec.name, type: "remote", attributes: configured?.attributes ?? [], utilization: configured?.utilization ?? [] };
+    const state = input.status.find((s) => s.id === spec.name);
+    const node = buildNode(config, state, options, now);
+    if (spec.kind === "guest") node.attributes.set("#kind", "container");
+    node.online = false;
+    node.unclean = false;
+    node.fenceReason = undefined;
+    return node;
+  });
+}
+
+/** Everything the scheduler needs to know about the remote nodes of one run. */
+export class RemoteNodes {
+  private readonly byName = new Map<NodeName, { spec: RemoteSpec; node: SchedNode }>();
+  private connections = new Map<NodeName, PrimitiveRsc>();
+  private containers = new Map<NodeName, PrimitiveRsc>();
+  /** Remote nodes whose connection failed to start: fenced if something is thought active there. */
+  private readonly startFailed = new Set<NodeName>();
+
+  /** Remote nodes whose status holds an operation history (what runs there is known). */
+  private readonly historyKnown = new Set<NodeName>();
+
+  constructor(readonly specs: RemoteSpec[], nodes: SchedNode[], status: SchedulerInput["status"]) {
+    for (const state of status) if (state.resources.length > 0) this.historyKnown.add(state.id);
+    for (const spec of specs) {
+      const node = nodes.find((n) => n.name === spec.name);
+      if (node !== undefined) this.byName.set(spec.name, { spec, node });
+    }
+  }
+
+  /** Links the nodes to their connection and container resources once these exist. */
+  bind(resources: Rsc[]): void {
+    const byId = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p]));
+    for (const { spec } of this.byName.values()) {
+      const connection = byId.get(spec.connection);
+      if (connection !== undefined) this.connections.set(spec.name, connection);
+      const container = spec.container === undefined ? undefined : byId.get(spec.container);
+      if (container !== undefined) this.containers.set(spec.name, container);
+    }
+  }
+
+  isRemote(node: NodeName): boolean {
+    return this.byName.has(node);
+  }
+
+  /**
+   * Membership of remote nodes follows their connection (read from the cluster
+   * nodes' histories, before the remote nodes' own): a running connection makes the
+   * node online, a failed one leaves it unclean.
+   */
+  settle(view: StatusView, stonithEnabled: boolean): void {
+    for (const { spec, node } of this.byName.values()) {
+      const connection = this.connections.get(spec.name);
+      const active = connection?.active[0];
+      node.online = active !== undefined;
+      node.unclean = false;
+      node.fenceReason = undefined;
+      if (spec.kind === "guest") {
+        const container = this.containers.get(spec.name);
+        node.online = active !== undefined && container !== undefined && container.active.length > 0;
+        continue;
+      }
+      if (active === undefined || !active.failed) continue;
+      node.online = false;
+      const failedOp = view.histories.get(connection!)?.get(active.node)?.failedOp;
+      if (failedOp?.name === "start") this.startFailed.add(spec.name);
+      else if (stonithEnabled) {
+        node.unclean = true;
+        node.fenceReason = "remote connection is unrecoverable";
+      }
+    }
+  }
+
+  /** After the remote nodes' histories: a failed connection start leaves what ran there unknown. */
+  afterRemoteHistories(resources: Rsc[], stonithEnabled: boolean): void {
+    if (!stonithEnabled) return;
+    for (const name of this.startFailed) {
+      const entry = this.byName.get(name)!;
+      const first = activeOn(resources, name)[0];
+      if (first === undefined) continue;
+      entry.node.unclean = true;
+      entry.node.fenceReason = `${first.id} is thought to be active there`;
+    }
+  }
+
+  /**
+   * A guest whose connection failed, or whose connection's host is lost, is fenced
+   * (its container restarted): what ran there has to be recovered.
+   */
+  markGuestFailures(resources: Rsc[], nodes: SchedNode[]): void {
+    const lost = new Set(nodes.filter((n) => n.unclean).map((n) => n.name));
+    for (const { spec } of this.byName.values()) {
+      const active = this.connections.get(spec.name)?.active[0];
+      if (spec.kind !== "guest" || active === undefined || !(active.failed || lost.has(active.node))) continue;
+      for (const p of activeOn(resources, spec.name)) {
+        for (const a of p.active) if (a.node === spec.name && !a.failed) {
+          a.failed = true;
+          p.failedOn.push(spec.name);
+        }
+      }
+    }
+  }
+
+  /**
+   * Once their histories are read, remote nodes that need no fencing are open to
+   * placement: they can host resources as soon as their connection starts.
+   */
+  openForPlacement(): void {
+    for (const { node } of this.byName.values()) if (!node.unclean) node.online = true;
+  }
+
+  /**
+   * Whether placement may put this unit on the node: fencing devices, connections
+   * and containers run on cluster nodes only, and a remote node hosts resources
+   * only while its connection (and container) will be running.
+   */
+  canHost(unit: Rsc, node: SchedNode): boolean {
+    const entry = this.byName.get(node.name);
+    if (entry === undefined) return true;
+    for (const p of primitivesOf(unit)) {
+      if (p.config.class === "stonith" || isRemoteConnection(p.config) || this.isContainer(p)) return false;
+    }
+    const connection = this.connections.get(node.name);
+    if (connection === undefined || connection.assigned === undefined) return false;
+    const container = this.containers.get(node.name);
+    return entry.spec.kind === "remote" || (container !== undefined && container.assigned !== undefined);
+  }
+
+  private isContainer(p: PrimitiveRsc): boolean {
+    for (const c of this.containers.values()) if (c.configId === p.configId) return true;
+    return false;
+  }
+
+  /** Implicit constraints: a guest's connection runs with its container and starts after it. */
+  addConstraints(constraints: Constraints, nodes: SchedNode[]): void {
+    const clusterNodes = nodes.filter((n) => !this.isRemote(n.name));
+    for (const { spec } of this.byName.values()) {
+      const connection = this.connections.get(spec.name);
+      const container = this.containers.get(spec.name);
+      if (connection === undefined || container === undefined) continue;
+      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: "#uname" });
+      constraints.orderings.push(startOrder(`${spec.name}-after-container`, container, connection));
+      // The connection goes wherever its container goes, even in an opt-in cluster.
+      constraints.locations.push({ id: `${spec.name}-anywhere`, rsc: connection, role: undefined, scores: new Map(clusterNodes.map((n) => [n.name, ZERO])), discovery: "always" });
+    }
+  }
+
+  /**
+   * After placement: what stays on a guest starts after the guest's container (and
+   * so restarts with it); a remote node's resources survive a connection move.
+   */
+  addGuestOrderings(constraints: Constraints, resources: Rsc[]): void {
+    for (const { spec } of this.byName.values()) {
+      const container = this.containers.get(spec.name);
+      if (container === undefined) continue;
+      for (const p of activeOn(resources, spec.name)) {
+        if (p.assigned === spec.name) constraints.orderings.push(startOrder(`${p.id}-on-${spec.name}`, container, p));
+      }
+    }
+  }
+
+  /**
+   * Fencing that placement decides: a remote node whose connection cannot run
+   * anywhere any more, while resources are still active there, and guest nodes whose
+   * container or connection failed (their "fencing" is the container's recovery).
+   */
+  fences(resources: Rsc[], stonithEnabled: boolean, fencedHosts: Set<NodeName>): FenceLine[] {
+    const lines: FenceLine[] = [];
+    for (const { spec, node } of this.byName.values()) {
+      const connection = this.connections.get(spec.name);
+      if (connection === undefined) continue;
+      if (spec.kind === "guest") {
+        const container = this.containers.get(spec.name);
+        const failed = connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || fencedHosts.has(a.node)) === true;
+        if (failed) lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
+        continue;
+      }
+      const hostLost = connection.active.some((a) => fencedHosts.has(a.node));
+      if (!stonithEnabled || node.unclean || !hostLost || connection.assigned !== undefined) continue;
+      if (activeOn(resources, spec.name).length > 0) node.fenceReason = "resources are active but connection is unrecoverable";
+      else if (!this.historyKnown.has(spec.name)) node.fenceReason = "resources are in unknown state and connection is unrecoverable";
+      else continue;
+      node.unclean = true;
+      lines.push({ node: spec.name, action: "reboot", reason: node.fenceReason });
+    }
+    return lines;
+  }
+}
+
+function startOrder(id: string, first: Rsc, then: Rsc): Ordering {
+  return { id, anyOf: undefined, cloneMin: undefined, first, firstAction: "start", then, thenAction: "start", kind: "Mandatory" };
+}
+
+function activeOn(resources: Rsc[], node: NodeName): PrimitiveRsc[] {
+  return resources.flatMap(primitivesOf).filter((p) => p.active.some((a) => a.node === node));
+}
