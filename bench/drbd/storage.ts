@@ -1,11 +1,18 @@
 // `npm run bench:drbd`: the storage benchmark (bench/storage) with two more
 // targets: (c) Quorate protocol C and (d) protocol A, each a Primary with its
 // peer on loopback (two daemons on 127.0.20.200/.201). Pass --port 16900.
+//   --peer-fs loop|same[,…]  the peer's backing store on its own ext4 (a loop
+//                            device; default as root with losetup and mkfs.ext4)
+//                            or on the Primary's filesystem; a list runs both.
+//   --peer-image-dir DIR     where the loop image lives (default: --dir)
 import { spawn } from "node:child_process";
-import { writeFile, truncate } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { CleanupStack } from "../storage/cleanup.js";
 import { main } from "../storage/run.js";
-import { standardTargets, type ExportUnderTest, type RunningExport, type StartContext } from "../storage/targets.js";
+import { allocatedFile, standardTargets, type ExportUnderTest, type RunningExport, type StartContext } from "../storage/targets.js";
+import { loopAvailable, mountOwnFs, type PeerFs } from "./peer-fs.js";
 
 const quorate = new URL("../../../bin/quorate", import.meta.url).pathname;
 const METADATA_SLACK_BYTES = 4 * 1024 * 1024;
@@ -21,9 +28,11 @@ function drbd(config: string, runDir: string, node: string, ...args: string[]): 
   });
 }
 
-function configText(workDir: string, port: number, protocol: "A" | "C"): string {
-  const host = (name: string, ip: string, nbd: string) => `  on ${name} {
-    device /dev/drbd0; disk "${join(workDir, `${name}.img`)}"; meta-disk internal;
+type Disks = Record<"alpha" | "beta", string>;
+
+function configText(disks: Disks, port: number, protocol: "A" | "C"): string {
+  const host = (name: keyof Disks, ip: string, nbd: string) => `  on ${name} {
+    device /dev/drbd0; disk "${disks[name]}"; meta-disk internal;
     address ${ip}:16950; nbd-address ${nbd};
   }`;
   return `resource r0 {
@@ -43,36 +52,63 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-function replicated(protocol: "A" | "C", label: string): ExportUnderTest {
+const PEER_FS_LABELS: Record<PeerFs, string> = { loop: "peer on own ext4", same: "peer on same fs" };
+
+function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): ExportUnderTest {
+  const label = `Quorate protocol ${protocol}, ${PEER_FS_LABELS[peerFs]}`;
+  async function startPair({ workDir, port, sizeBytes }: StartContext, cleanup: CleanupStack): Promise<void> {
+    const backingBytes = sizeBytes + METADATA_SLACK_BYTES;
+    const peerDir = peerFs === "loop" ? await mountOwnFs(imageDir, backingBytes, cleanup) : workDir;
+    const disks: Disks = { alpha: join(workDir, "alpha.img"), beta: join(peerDir, "beta.img") };
+    const config = join(workDir, "drbd.conf");
+    const runDir = join(workDir, "run");
+    await writeFile(config, configText(disks, port, protocol));
+    for (const node of ["alpha", "beta"] as const) {
+      await allocatedFile(disks[node], backingBytes);
+      await drbd(config, runDir, node, "create-md", "r0");
+      await drbd(config, runDir, node, "up", "r0");
+      cleanup.push(() => drbd(config, runDir, node, "down", "r0"));
+    }
+    await until("connection", async () => (await drbd(config, runDir, "alpha", "status", "r0")).includes("beta role:"));
+    const started = performance.now();
+    await drbd(config, runDir, "alpha", "primary", "--force", "r0");
+    cleanup.push(() => drbd(config, runDir, "alpha", "secondary", "r0"));
+    await until("initial sync", async () => (await drbd(config, runDir, "alpha", "status", "r0")).includes("peer-disk:UpToDate"));
+    process.stderr.write(`${label}: initial sync of ${sizeBytes / 1024 / 1024} MiB took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
   return {
-    label, requires: [],
-    async start({ workDir, port, sizeBytes }: StartContext): Promise<RunningExport> {
-      const config = join(workDir, "drbd.conf");
-      const runDir = join(workDir, "run");
-      await writeFile(config, configText(workDir, port, protocol));
-      for (const node of ["alpha", "beta"]) {
-        await writeFile(join(workDir, `${node}.img`), "");
-        await truncate(join(workDir, `${node}.img`), sizeBytes + METADATA_SLACK_BYTES);
-        await drbd(config, runDir, node, "create-md", "r0");
-        await drbd(config, runDir, node, "up", "r0");
+    label, requires: peerFs === "loop" ? ["losetup", "mkfs.ext4"] : [],
+    async start(context: StartContext): Promise<RunningExport> {
+      const cleanup = new CleanupStack();
+      try {
+        await startPair(context, cleanup);
+      } catch (error) {
+        await cleanup.run().catch((undo: unknown) => process.stderr.write(`${label}: cleanup failed: ${String(undo)}\n`));
+        throw error;
       }
-      await until("connection", async () => (await drbd(config, runDir, "alpha", "status", "r0")).includes("beta role:"));
-      const started = performance.now();
-      await drbd(config, runDir, "alpha", "primary", "--force", "r0");
-      await until("initial sync", async () => (await drbd(config, runDir, "alpha", "status", "r0")).includes("peer-disk:UpToDate"));
-      process.stderr.write(`${label}: initial sync of ${sizeBytes / 1024 / 1024} MiB took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-      return {
-        uri: `nbd://127.0.0.1:${port}/r0`,
-        async stop() {
-          await drbd(config, runDir, "alpha", "secondary", "r0");
-          for (const node of ["alpha", "beta"]) await drbd(config, runDir, node, "down", "r0");
-        },
-      };
+      return { uri: `nbd://127.0.0.1:${context.port}/r0`, stop: () => cleanup.run() };
     },
   };
 }
 
-export const protocolCTarget = replicated("C", "Quorate protocol C");
-export const protocolATarget = replicated("A", "Quorate protocol A");
+function peerFsList(value: string | boolean | undefined): PeerFs[] {
+  if (typeof value !== "string") return [loopAvailable() ? "loop" : "same"];
+  return value.split(",").map((item) => {
+    if (item !== "loop" && item !== "same") throw new Error(`--peer-fs: '${item}' is neither loop nor same`);
+    if (item === "loop" && !loopAvailable()) throw new Error("--peer-fs loop needs root, losetup and mkfs.ext4");
+    return item;
+  });
+}
 
-await main(process.argv.slice(2), [...standardTargets, protocolCTarget, protocolATarget]);
+await main(process.argv.slice(2), {
+  options: { "peer-fs": { type: "string" }, "peer-image-dir": { type: "string" } },
+  choose(values) {
+    const imageDir = typeof values["peer-image-dir"] === "string" ? values["peer-image-dir"] : typeof values.dir === "string" ? values.dir : tmpdir();
+    const setups = peerFsList(values["peer-fs"]);
+    const notes = setups.map((setup) => setup === "loop"
+      ? `protocol C/A peer: its own ext4 on a loop device (direct I/O), image in ${imageDir}`
+      : "protocol C/A peer: backing file on the Primary's filesystem");
+    const replicatedTargets = setups.flatMap((setup) => [replicated("C", setup, imageDir), replicated("A", setup, imageDir)]);
+    return { targets: [...standardTargets, ...replicatedTargets], notes };
+  },
+});

@@ -4,9 +4,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { existsSync } from "node:fs";
-import { type ExportUnderTest, standardTargets } from "./targets.js";
+import { CleanupStack, rethrowUnlessAborting } from "./cleanup.js";
+import { BACKING_NOTE, type ExportUnderTest, standardTargets } from "./targets.js";
 import { type Workload, standardWorkloads } from "./workloads.js";
 
 export interface BenchOptions {
@@ -21,7 +22,7 @@ export interface BenchOptions {
 
 export type BenchResults = Map<string, Map<string, number[]>>;
 
-function onPath(program: string): boolean {
+export function onPath(program: string): boolean {
   return (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(join(dir, program)));
 }
 
@@ -36,8 +37,11 @@ export async function runStorageBench(targets: readonly ExportUnderTest[], workl
   for (let round = 1; round <= options.repeat; round++) {
     for (const [index, target] of runnable.entries()) {
       const workDir = await mkdtemp(join(options.dir, "qn-bench-"));
-      const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
+      const cleanup = new CleanupStack();
+      cleanup.push(() => rm(workDir, { recursive: true, force: true }));
       try {
+        const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
+        cleanup.push(() => running.stop());
         for (const workload of workloads) {
           const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS }).catch((error: unknown) => {
             process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} failed: ${String(error)}\n`);
@@ -50,8 +54,7 @@ export async function runStorageBench(targets: readonly ExportUnderTest[], workl
           process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} ${value.toFixed(1)} ${workload.unit}\n`);
         }
       } finally {
-        await running.stop();
-        await rm(workDir, { recursive: true, force: true });
+        await cleanup.run();
       }
     }
   }
@@ -78,10 +81,21 @@ export function formatTable(results: BenchResults, workloads: readonly Workload[
   return [header, ...rows].join("\n");
 }
 
-export async function main(argv: string[], targets: readonly ExportUnderTest[] = standardTargets): Promise<void> {
+type ParsedValues = Record<string, string | boolean | undefined>;
+
+/** What a caller adds to the harness: its own options, and the targets (with notes for the header) they select. */
+export interface TargetChoice {
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  choose(values: ParsedValues): { readonly targets: readonly ExportUnderTest[]; readonly notes: readonly string[] };
+}
+
+const standardChoice: TargetChoice = { options: {}, choose: () => ({ targets: standardTargets, notes: [] }) };
+
+export async function main(argv: string[], choice: TargetChoice = standardChoice): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...choice.options,
       repeat: { type: "string", default: "3" },
       size: { type: "string", default: "1024" },
       runtime: { type: "string", default: "5" },
@@ -89,21 +103,30 @@ export async function main(argv: string[], targets: readonly ExportUnderTest[] =
       port: { type: "string", default: "16400" },
       json: { type: "boolean", default: false },
       only: { type: "string" },
+      workload: { type: "string" },
     },
   });
   const options: BenchOptions = {
     repeat: Number(values.repeat), sizeBytes: Number(values.size) * 1024 * 1024, runtimeS: Number(values.runtime),
     dir: values.dir, basePort: Number(values.port),
   };
-  const only = values.only;
-  const chosen = only === undefined ? targets : targets.filter((t) => t.label.toLowerCase().includes(only.toLowerCase()));
-  const results = await runStorageBench(chosen, standardWorkloads, options);
+  const { targets, notes } = choice.choose(values);
+  const chosen = targets.filter((t) => matches(t.label, values.only));
+  const workloads = standardWorkloads.filter((w) => matches(w.name, values.workload));
+  const header = [`${options.sizeBytes / 1024 / 1024} MiB export, backing files in ${options.dir}`, BACKING_NOTE, ...notes].join("\n");
+  process.stderr.write(`${header}\n`);
+  const results = await runStorageBench(chosen, workloads, options).catch(rethrowUnlessAborting);
   if (values.json) {
     const plain = Object.fromEntries([...results].map(([label, byWorkload]) => [label, Object.fromEntries([...byWorkload].map(([w, s]) => [w, { median: median(s), samples: s }]))]));
     process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatTable(results, standardWorkloads)}\n\nmedians of ${options.repeat} runs, ${options.sizeBytes / 1024 / 1024} MiB export, backing files in ${options.dir}\n`);
+    process.stdout.write(`${header}\n\n${formatTable(results, workloads)}\n\nmedians of ${options.repeat} runs\n`);
   }
+}
+
+/** --only / --workload: a case-insensitive substring; absent means everything. */
+function matches(name: string, filter: string | boolean | undefined): boolean {
+  return typeof filter !== "string" || name.toLowerCase().includes(filter.toLowerCase());
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 // The exports a storage benchmark compares. Each target starts serving a file
 // (or a replicated resource) and says where; the workloads never know which.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, truncate, writeFile } from "node:fs/promises";
+import { open, readFile, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 
@@ -67,10 +67,28 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function sparseFile(path: string, sizeBytes: number): Promise<void> {
-  await writeFile(path, "");
-  await truncate(path, sizeBytes);
+const ZERO_CHUNK = Buffer.alloc(8 * 1024 * 1024);
+
+/**
+ * A backing file written through once with zeros, so every block is allocated
+ * and written, as on an LV or a partition. A sparse (or only fallocated) file
+ * makes each first write allocate, and each durable write then waits for a
+ * journal commit that a real block device never needs.
+ */
+export async function allocatedFile(path: string, sizeBytes: number): Promise<void> {
+  const file = await open(path, "w");
+  try {
+    for (let offset = 0; offset < sizeBytes; offset += ZERO_CHUNK.length) {
+      await file.write(ZERO_CHUNK, 0, Math.min(ZERO_CHUNK.length, sizeBytes - offset), offset);
+    }
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
+
+/** Printed with the figures: how every target's backing store was prepared. */
+export const BACKING_NOTE = "backing files fully written with zeros (allocated) before measuring, for every target";
 
 /** (a) nbd-server (the NBD project's reference server) serving a file. */
 export const nbdServerTarget: ExportUnderTest = {
@@ -78,7 +96,7 @@ export const nbdServerTarget: ExportUnderTest = {
   requires: ["nbd-server"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbd-server.img");
-    await sparseFile(image, sizeBytes);
+    await allocatedFile(image, sizeBytes);
     const config = join(workDir, "nbd-server.conf");
     const pidFile = join(workDir, "nbd-server.pid");
     await writeFile(config, `[generic]\n listenaddr = 127.0.0.1\n port = ${port}\n[disk]\n exportname = ${image}\n flush = true\n fua = true\n trim = true\n`);
@@ -111,7 +129,7 @@ export const nbdkitFileTarget: ExportUnderTest = {
   requires: ["nbdkit"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbdkit.img");
-    await sparseFile(image, sizeBytes);
+    await allocatedFile(image, sizeBytes);
     const child = await startProcess("nbdkit", ["--foreground", "--exit-with-parent", "-i", "127.0.0.1", "-p", String(port), "file", image], port);
     return { uri: `nbd://127.0.0.1:${port}/`, stop: () => stopProcess(child) };
   },
@@ -123,7 +141,7 @@ export const quorateStandaloneTarget: ExportUnderTest = {
   requires: [],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "quorate.img");
-    await sparseFile(image, sizeBytes);
+    await allocatedFile(image, sizeBytes);
     const child = await startProcess(join(repoRoot, "bin/quorate"),
       ["nbd", "serve", "--file", image, "--export", "disk", "--listen", `127.0.0.1:${port}`], port);
     return { uri: `nbd://127.0.0.1:${port}/disk`, stop: () => stopProcess(child) };

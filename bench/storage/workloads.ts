@@ -16,7 +16,7 @@ export interface WorkloadOptions {
   readonly runtimeS: number;
 }
 
-function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
+export function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -156,21 +156,29 @@ async function up(o: Options): Promise<number> {
   return reply.ok ? EXIT_OK : fail(reply.error);
 }
 
-/** Waits until the resource is connected, for startup's wfc-timeout seconds (0: without limit). */
+/**
+ * Waits until the resource is connected, for startup's wfc-timeout seconds, or
+ * degr-wfc-timeout when the node last ran without its peer (0: without limit).
+ */
 async function waitConnect(o: Options): Promise<number> {
   const config = loadConfig(o.config);
   if (!config.ok) return fail(config.error);
   const resource = config.value.resources.find((r) => r.name === o.resource);
   if (resource === undefined) return fail(`'${o.resource}' not defined in your config`);
-  const timeoutS = resource.startup.wfcTimeoutS;
-  const deadline = timeoutS === 0 ? Number.POSITIVE_INFINITY : Date.now() + timeoutS * 1000;
-  while (Date.now() < deadline) {
+  let limit: { name: string; seconds: number; deadline: number } | undefined;
+  for (;;) {
     const reply = await request(o, { verb: "status", resource: o.resource! }, 5000);
     if (reply === undefined || !reply.ok) return fail(reply === undefined ? `${o.resource}: not running on node ${o.node}` : reply.error);
-    if (reply.status?.[0]?.peer.connection === "Connected") return EXIT_OK;
+    const status = reply.status?.[0];
+    if (status?.peer.connection === "Connected") return EXIT_OK;
+    if (limit === undefined) {
+      const degraded = status?.degradedAtStart === true;
+      const seconds = degraded ? resource.startup.degrWfcTimeoutS : resource.startup.wfcTimeoutS;
+      limit = { name: degraded ? "degr-wfc-timeout" : "wfc-timeout", seconds, deadline: seconds === 0 ? Number.POSITIVE_INFINITY : Date.now() + seconds * 1000 };
+    }
+    if (Date.now() >= limit.deadline) return fail(`${o.resource}: not connected after ${limit.name} ${limit.seconds} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return fail(`${o.resource}: not connected after wfc-timeout ${timeoutS} s`);
 }
 
 /** Starts the node's daemon as a detached child and waits for its socket. */

@@ -21,6 +21,8 @@ export interface ResourceStatus {
   lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
   lastSplitBrain: string | undefined;
   verifyOutOfSyncBlocks: number;
+  /** The node last ran without its peer before this start (startup's degr-wfc-timeout applies). */
+  degradedAtStart: boolean;
   counters: { netSent: number; netReceived: number; diskWritten: number; diskRead: number; metaWrites: number };
 }
 

@@ -1,6 +1,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, quorateBin } from "../nbd/helpers.js";
@@ -38,4 +39,30 @@ test("usage errors exit 2 and name the problem", async () => {
   const unknown = await run(quorateBin, ["drbd", "frob", "r0"]);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown verb 'frob'/);
+});
+
+test("up fails cleanly when the NBD address is taken: no half-started resource, no daemon left", async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.20.13", resolve));
+  after(() => blocker.close());
+  const port = (blocker.address() as AddressInfo).port;
+  const runDir = join(dir, "run-busy");
+  writeFileSync(join(dir, "busy.img"), "");
+  truncateSync(join(dir, "busy.img"), 8 * 1024 * 1024);
+  writeFileSync(conf, `resource r0 {
+  on alpha { device /dev/drbd0; disk ${dir}/busy.img; address 127.0.20.13:16502; meta-disk internal; nbd-address 127.0.20.13:${port}; }
+  on beta { device /dev/drbd0; disk ${dir}/b.img; address 127.0.20.14:16502; meta-disk internal; }
+}
+`);
+  const args = ["drbd", "--config", conf, "--node", "alpha", "--run-dir", runDir];
+  const created = await run(quorateBin, [...args, "create-md", "r0"]);
+  assert.equal(created.status, 0, created.stderr);
+  const up = await run(quorateBin, [...args, "up", "r0"]);
+  assert.equal(up.status, 1);
+  assert.match(up.stderr, /r0: cannot serve NBD on 127\.0\.20\.13:\d+: .*EADDRINUSE/);
+  const status = await run(quorateBin, [...args, "status"]);
+  assert.equal(status.stdout, "", "the resource is not running");
+  const deadline = Date.now() + 5_000;
+  while (existsSync(join(runDir, "drbd-alpha.pid")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(!existsSync(join(runDir, "drbd-alpha.pid")), "the daemon went away with its only resource");
 });

@@ -19,6 +19,7 @@ export interface NodesOptions {
   net?: string;
   disk?: string;
   handlers?: string;
+  startup?: string;
   /** Where beta's backing file lives (alpha's is in the temp dir). */
   backing?: Partial<Record<NodeName, string>>;
 }
@@ -77,6 +78,7 @@ export class TwoNodes {
     return `global { usage-count no; }
 common {
   handlers { ${this.options.handlers ?? ""} }
+  startup { ${this.options.startup ?? ""} }
   disk { resync-rate 400M; ${this.options.disk ?? ""} }
   net {
     protocol ${this.options.protocol ?? "C"};

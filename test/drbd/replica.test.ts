@@ -326,3 +326,28 @@ test("nodes with different protocols or split-brain policies refuse to connect (
   paired.run();
   assert.equal(paired.a.replica.conn, "Connected");
 });
+
+test("a write leaving the activity log's extents persists the log, gating the peer's copy, before it is sent or written", () => {
+  const pair = syncedPrimary();
+  const kinds = (off: number) => pair.a.replica.step({ kind: "client-write", reqId: 9000 + off, off, data: pattern(3, 4096), fua: false }, pair.now, pair.rng)
+    .filter((e) => e.kind === "persist-md" || e.kind === "send" || e.kind === "disk-write")
+    .map((e) => (e.kind === "persist-md" ? `persist-md gates=${e.gatesSends}` : e.kind));
+  assert.deepEqual(kinds(4 * 1024 * 1024 - 4096), ["persist-md gates=true", "send", "disk-write"], "a new extent: the log first");
+  assert.deepEqual(kinds(4 * 1024 * 1024 - 8192), ["send", "disk-write"], "a hot extent: no metadata write, the peer's copy leaves first");
+});
+
+test("losing the peer marks the metadata degraded (startup then waits degr-wfc-timeout); connecting again clears it", () => {
+  const pair = syncedPrimary();
+  assert.equal(pair.a.sb?.degraded, false);
+  pair.partitioned = true;
+  pair.cut();
+  pair.run();
+  assert.equal(pair.a.sb?.degraded, true, "the Primary runs on without its peer");
+  assert.equal(pair.b.sb?.degraded, true, "so does the Secondary");
+  pair.partitioned = false;
+  pair.run();
+  pair.tick(2000);
+  assert.equal(pair.a.replica.conn, "Connected");
+  assert.equal(pair.a.sb?.degraded, false);
+  assert.equal(pair.b.sb?.degraded, false);
+});

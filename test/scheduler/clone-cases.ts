@@ -163,4 +163,17 @@ export const CLONE_CASES: SemanticsCase[] = [
     },
     expect: [],
   },
+  {
+    name: "interleave=true: a clone instance restarts only with the instance it depends on, on its own node",
+    cite: "Clone Options: interleave",
+    cib: {
+      nodes: [
+        ["n1", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("b")] }],
+        ["n2", { history: [...running("a"), ...running("b")] }],
+      ],
+      resources: [clone("ca", primitive("a", { ops: [{ name: "monitor", interval: "10s" }] })), clone("cb", primitive("b"), { interleave: "true" })],
+      constraints: [order("o", "ca", "cb")],
+    },
+    expect: ["* Recover a:0 ( n1 )", "* Restart b:0 ( n1 ) due to required a:0 start"],
+  },
 ];

@@ -83,6 +83,8 @@ export class Replica {
   /** Blocks found different by the last online verify. */
   verifyDiffering = 0;
   lastSplitBrain: string | undefined;
+  /** The metadata said "degraded" when the disk was attached (startup then waits degr-wfc-timeout). */
+  degradedAtAttach = false;
   /** The last resync this node took part in: direction and how many blocks it copied. */
   lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
 
@@ -114,6 +116,7 @@ export class Replica {
     this.now = nowMs;
     assert(this.sb === undefined, "attach while attached");
     this.sb = sb;
+    this.degradedAtAttach = sb.degraded;
     this.bitmap = new Bitmap(Math.ceil(sb.sizeBytes / BLOCK_BYTES), bits);
     this.activityLog.clear();
     if (sb.crashedPrimary) {
@@ -177,7 +180,7 @@ export class Replica {
     this.emit({ kind: "send", msg });
   }
 
-  private persist(): void {
+  private persist(gatesSends = false): void {
     const sb = this.sb;
     const bitmap = this.bitmap;
     if (sb === undefined || bitmap === undefined) return;
@@ -189,7 +192,7 @@ export class Replica {
       bytes: bitmap.bits.slice(index * BITMAP_PAGE_BYTES, (index + 1) * BITMAP_PAGE_BYTES),
     }));
     bitmap.dirtyPages.clear();
-    this.emit({ kind: "persist-md", sb: structuredClone(sb), pages });
+    this.emit({ kind: "persist-md", sb: structuredClone(sb), pages, gatesSends });
   }
 
   private markExtent(extent: number): void {
@@ -375,8 +378,9 @@ export class Replica {
       this.emit({ kind: "reply", reqId: this.promoteReq.reqId, error: "connection lost during promotion; retry" });
       this.promoteReq = undefined;
     }
-    if (this.role === "Primary" && this.sb !== undefined) {
-      this.newCurrentUuid();
+    if (this.sb !== undefined) {
+      this.sb.degraded = true;
+      if (this.role === "Primary") this.newCurrentUuid();
       this.persist();
     }
     for (const p of [...this.pending.values()]) {
@@ -499,6 +503,10 @@ export class Replica {
     }
     this.conn = "Connected";
     this.repl = "Established";
+    if (this.sb?.degraded === true) {
+      this.sb.degraded = false;
+      this.persist();
+    }
     if (this.sb === undefined || msg.disk === "Diskless") return this.log(`connected to ${this.settings.peer} (one side diskless)`);
     const peerView: HandshakeView = {
       node: this.settings.peer, primary: msg.role === "Primary", uuids: msg.uuids, upToDate: msg.disk === "UpToDate",
@@ -587,6 +595,9 @@ export class Replica {
       }
       this.bitmap.setRange(off, data.length);
     }
+    // A write leaving the hot extents changes the activity log, on disk before the write reaches either
+    // copy: after a crash as Primary only the extents it names are resynced.
+    if (local && this.activityLog.touch(off, data.length)) this.persist(true);
     // The peer's half (network, its write, its ack) is the longer one: it goes out first, and the
     // driver may then write locally without yielding while the peer works.
     if (remote) {
@@ -597,7 +608,6 @@ export class Replica {
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
     if (local) {
-      if (this.activityLog.touch(off, data.length)) this.persist(); // on disk before the write (barrier)
       this.invalidateResyncReads(off, data.length);
       this.issue({ k: "client-write", reqId }, (op) => ({ kind: "disk-write", op, off, data, fua }));
     }

@@ -69,7 +69,8 @@ export type Effect =
   | { kind: "disk-write"; op: number; off: number; data: Uint8Array; fua: boolean }
   | { kind: "disk-read"; op: number; off: number; len: number }
   | { kind: "disk-flush"; op: number }
-  | { kind: "persist-md"; sb: Superblock; pages: Array<{ index: number; bytes: Uint8Array }> }
+  /** gatesSends: frames sent after it wait until it is on disk (an activity-log change precedes the write it covers on both copies). */
+  | { kind: "persist-md"; sb: Superblock; pages: Array<{ index: number; bytes: Uint8Array }>; gatesSends: boolean }
   | { kind: "complete"; reqId: number; error: BlockErrno | undefined; data?: Uint8Array; message?: string }
   | { kind: "reply"; reqId: number; error: string | undefined }
   | { kind: "link"; want: boolean }

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { NbdServer } from "../../nbd/index.js";
 import { loadConfig, selectHost } from "../config/load.js";
+import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
 import { ReplicatedResource } from "./resource.js";
@@ -72,7 +73,8 @@ export class DrbdDaemon {
       buffered = "";
       void this.handleLine(line).then(({ verb, reply }) => {
         socket.end(JSON.stringify(reply) + "\n");
-        if (verb === "down" && this.resources.size === 0) this.exitWhenIdle?.();
+        // A failed `up` of the only resource leaves nothing to serve either.
+        if ((verb === "down" || verb === "up") && this.resources.size === 0) this.exitWhenIdle?.();
       });
     });
   }
@@ -128,17 +130,25 @@ export class DrbdDaemon {
     this.resources.set(name, started.value);
     const address = local.value.local.nbdAddress;
     const key = `${address.host}:${address.port}`;
-    let server = this.nbdServers.get(key);
-    if (server === undefined) {
-      server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`) });
-      this.nbdServers.set(key, server);
-      server.addExport(name, started.value);
-      await server.listen(address.port, address.host);
-    } else {
-      server.addExport(name, started.value);
+    try {
+      await this.export(address, name, started.value);
+    } catch (error) {
+      // Nothing half-started stays behind: the resource would replicate without an export.
+      await this.down(name);
+      return { ok: false, error: `${name}: cannot serve NBD on ${key}: ${(error as Error).message}` };
     }
     this.log(`${name}: up; NBD export '${name}' on ${key}`);
     return { ok: true };
+  }
+
+  private async export(address: SocketAddress, name: string, resource: ReplicatedResource): Promise<void> {
+    const key = `${address.host}:${address.port}`;
+    const existing = this.nbdServers.get(key);
+    if (existing !== undefined) return existing.addExport(name, resource);
+    const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`) });
+    this.nbdServers.set(key, server);
+    server.addExport(name, resource);
+    await server.listen(address.port, address.host);
   }
 
   private async down(name: string): Promise<ControlReply> {

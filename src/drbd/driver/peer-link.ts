@@ -25,6 +25,8 @@ export class PeerLink {
   private wanted = false;
   /** Frames sent during this turn of the event loop; they leave together (one write, one wake-up of the peer). */
   private outgoing: Buffer[] = [];
+  /** Metadata writes the queued frames wait for. */
+  private holds = 0;
   bytesSent = 0;
   bytesReceived = 0;
 
@@ -58,8 +60,19 @@ export class PeerLink {
     }
   }
 
-  /** Writes the queued frames now (before the caller blocks the event loop, for one). */
+  /** Frames queued from now on leave only once `written` settles (and every earlier hold). */
+  holdUntil(written: Promise<void>): void {
+    this.holds++;
+    const release = () => {
+      this.holds--;
+      this.flush();
+    };
+    written.then(release, release);
+  }
+
+  /** Writes the queued frames now (before the caller blocks the event loop, for one) unless held. */
   readonly flush = (): void => {
+    if (this.holds > 0) return;
     const socket = this.socket;
     const parts = this.outgoing;
     this.outgoing = [];
@@ -108,7 +121,8 @@ export class PeerLink {
     socket.once("connect", () => this.adopt(socket, "dialed"));
     socket.once("error", () => {
       socket.destroy();
-      if (this.socket === undefined) this.scheduleDial();
+      // After want(false) no retry may outlive the link (it would keep a stopped daemon alive).
+      if (this.socket === undefined && this.wanted) this.scheduleDial();
     });
   }
 

@@ -135,6 +135,7 @@ export class ReplicatedResource implements BlockDevice {
         },
       },
       lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, counters: this.counters,
+      degradedAtStart: r.degradedAtAttach,
     };
   }
 
@@ -220,16 +221,18 @@ export class ReplicatedResource implements BlockDevice {
       switch (e.kind) {
         case "send": this.link.send(e.msg); break;
         case "disk-write":
-          // A small local write runs inline (a FUA one syncs, holding the event loop): unless more requests
-          // are gathering into this turn's batch of frames, the peer's copy goes on its way first.
-          if (e.fua || this.waiters.size <= 1) this.link.flush();
+          // A small local write runs inline: unless more requests are gathering into this turn's
+          // batch of frames, the peer's copy goes on its way first.
+          if (this.waiters.size <= 1) this.link.flush();
           this.disk(e.op, (b) => b.write(e.off, e.data, e.fua), () => ({ kind: "disk-done", op: e.op, ok: true }));
           break;
         case "disk-read": this.disk(e.op, (b) => b.read(e.off, e.len), (data) => ({ kind: "disk-done", op: e.op, ok: true, data })); break;
         case "disk-flush": this.disk(e.op, (b) => b.flush(), () => ({ kind: "disk-done", op: e.op, ok: true })); break;
-        case "persist-md":
-          this.backing?.persistMeta(e.sb, e.pages).catch((error: Error) => this.log(`${this.config.resource.name}: metadata write failed: ${error.message}`));
+        case "persist-md": {
+          const written = this.backing?.persistMeta(e.sb, e.pages).catch((error: Error) => this.log(`${this.config.resource.name}: metadata write failed: ${error.message}`));
+          if (e.gatesSends && written !== undefined) this.link.holdUntil(written);
           break;
+        }
         case "complete": this.settle(e.reqId, e.error, e.data, e.message); break;
         case "reply": this.settle(e.reqId, e.error); break;
         case "link": void this.link.want(e.want).catch((error: Error) => this.log(`${this.config.resource.name}: cannot listen on ${this.config.local.address.host}:${this.config.local.address.port}: ${error.message}`)); break;

@@ -1,4 +1,4 @@
-import { fdatasyncSync, readSync, writeSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { assert } from "../../lib/assert.js";
 import { type BlockDevice, BlockDeviceError } from "../block-device.js";
@@ -18,8 +18,6 @@ const zeroChunkBytes = 1024 * 1024;
  */
 const syncIoBytesMax = 64 * 1024;
 const zeroChunk = new Uint8Array(zeroChunkBytes);
-/** An fdatasync runs inline only when it has at most this much to write back, so it blocks the event loop briefly. */
-const inlineSyncBytesMax = 1024 * 1024;
 
 /**
  * A BlockDevice over a plain file: positional reads and writes, flush =
@@ -29,10 +27,6 @@ const inlineSyncBytesMax = 1024 * 1024;
  */
 export class FileBlockDevice implements BlockDevice {
   private closed = false;
-  /** Operations waiting on the thread pool. */
-  private pending = 0;
-  /** Bytes written since the last fdatasync started: what the next one has to write back. */
-  private unsyncedBytes = 0;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -70,7 +64,7 @@ export class FileBlockDevice implements BlockDevice {
     const buffer = Buffer.allocUnsafe(lengthBytes);
     let filled = lengthBytes <= syncIoBytesMax ? this.readSmall(buffer, offsetBytes) : 0;
     while (filled < lengthBytes) {
-      const { bytesRead } = await this.pooled(() => this.handle.read(buffer, filled, lengthBytes - filled, offsetBytes + filled));
+      const { bytesRead } = await this.handle.read(buffer, filled, lengthBytes - filled, offsetBytes + filled).catch(ioError);
       if (bytesRead === 0) throw new BlockDeviceError("EIO", `${this.path}: unexpected end of file at ${offsetBytes + filled}`);
       filled += bytesRead;
     }
@@ -84,21 +78,9 @@ export class FileBlockDevice implements BlockDevice {
     if (fua) await this.flush();
   }
 
-  /**
-   * fdatasync. With nothing else waiting on the thread pool and little to
-   * write back it runs inline: the pool would add two thread wake-ups to the
-   * latency of a queue-depth-1 durable write, with nothing to overlap them with.
-   */
   async flush(): Promise<void> {
     if (this.readOnly) return;
-    const inline = this.pending === 0 && this.unsyncedBytes <= inlineSyncBytesMax;
-    this.unsyncedBytes = 0;
-    if (!inline) return this.pooled(() => this.handle.datasync());
-    try {
-      fdatasyncSync(this.handle.fd);
-    } catch (error) {
-      ioError(error);
-    }
+    await this.handle.datasync().catch(ioError);
   }
 
   async trim(offsetBytes: number, lengthBytes: number): Promise<void> {
@@ -121,16 +103,6 @@ export class FileBlockDevice implements BlockDevice {
     await this.handle.close();
   }
 
-  /** Runs an operation on the thread pool, counted so that flush knows whether it may run inline. */
-  private async pooled<T>(run: () => Promise<T>): Promise<T> {
-    this.pending++;
-    try {
-      return await run().catch(ioError);
-    } finally {
-      this.pending--;
-    }
-  }
-
   /** One synchronous pread; the caller loops on a short read. */
   private readSmall(buffer: Uint8Array, offsetBytes: number): number {
     try {
@@ -141,10 +113,9 @@ export class FileBlockDevice implements BlockDevice {
   }
 
   private async writeAll(offsetBytes: number, data: Uint8Array): Promise<void> {
-    this.unsyncedBytes += data.length;
     let written = data.length <= syncIoBytesMax ? this.writeSmall(offsetBytes, data) : 0;
     while (written < data.length) {
-      const { bytesWritten } = await this.pooled(() => this.handle.write(data, written, data.length - written, offsetBytes + written));
+      const { bytesWritten } = await this.handle.write(data, written, data.length - written, offsetBytes + written).catch(ioError);
       assert(bytesWritten > 0, "pwrite made no progress");
       written += bytesWritten;
     }

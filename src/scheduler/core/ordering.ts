@@ -64,6 +64,11 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       edges.push({ first: firsts, reason: `clone-one-or-more:${o.id}`, then: primitivesOf(o.then), fromClone: true, minimum: o.cloneMin });
       continue;
     }
+    const interleaved = interleavedEdges(o.first, o.then, symmetrical.has(o.id), o.oneWay === true);
+    if (interleaved !== undefined) {
+      edges.push(...interleaved);
+      continue;
+    }
     const action = o.first.kind === "primitive" ? "start" : "running";
     edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", stopsWithFirst: symmetrical.has(o.id), oneWay: o.oneWay === true });
   }
@@ -85,6 +90,24 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
     if (!changed) break;
   }
   return { restarts };
+}
+
+/**
+ * interleave=true on the "then" clone: each of its instances depends only on the
+ * instance of "first" on its own node (Pacemaker Explained, "Clone Options").
+ */
+function interleavedEdges(first: Rsc, then: Rsc, stopsWithFirst: boolean, oneWay: boolean): Edge[] | undefined {
+  if (first.kind !== "clone" || then.kind !== "clone" || !then.interleave) return undefined;
+  const edges: Edge[] = [];
+  for (const t of then.instances) {
+    const node = primitivesOf(t)[0]?.assigned ?? primitivesOf(t)[0]?.active[0]?.node;
+    if (node === undefined) continue;
+    const local = first.instances.find((f) => primitivesOf(f).some((p) => p.assigned === node || p.active.some((a) => a.node === node)));
+    if (local === undefined) continue;
+    const firsts = local.kind === "group" ? local.children.slice(-1) : [local];
+    edges.push({ first: firsts, reason: `${firsts[0]!.id} start`, then: primitivesOf(t), stopsWithFirst, oneWay });
+  }
+  return edges;
 }
 
 function needsStart(p: PrimitiveRsc): boolean {
