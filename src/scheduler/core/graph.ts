@@ -24,7 +24,45 @@ export interface GraphAction {
 export interface TransitionGraph {
   actions: GraphAction[];
   /** [before, after]: the second action waits for the first. */
-  edges: Array<[number, number]>;
+  edges: EdgeList;
+}
+
+/**
+ * Ordering edges as two growing columns of action ids: a large transition has
+ * hundreds of thousands, and an object each would only feed the garbage collector.
+ * Iterates (and serialises to JSON) as [before, after] pairs.
+ */
+export class EdgeList implements Iterable<[number, number]> {
+  private before = new Int32Array(1024);
+  private after = new Int32Array(1024);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(before: number, after: number): void {
+    if (this.count === this.before.length) {
+      this.before = grown(this.before);
+      this.after = grown(this.after);
+    }
+    this.before[this.count] = before;
+    this.after[this.count++] = after;
+  }
+
+  *[Symbol.iterator](): Iterator<[number, number]> {
+    for (let i = 0; i < this.count; i++) yield [this.before[i]!, this.after[i]!];
+  }
+
+  toJSON(): Array<[number, number]> {
+    return [...this];
+  }
+}
+
+function grown(column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(column.length * 2);
+  larger.set(column);
+  return larger;
 }
 
 export interface GraphInputs {
@@ -44,7 +82,7 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 /** The actions added so far, indexed by what later stages connect to. */
 export class GraphBuilder {
   readonly actions: GraphAction[] = [];
-  readonly edges: Array<[number, number]> = [];
+  readonly edges = new EdgeList();
   /** operation → resource → action (the resource's start, stop, promote, ... in this transition). */
   private readonly byKey = new Map<string, Map<string, number>>();
   /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
@@ -105,7 +143,7 @@ export class GraphBuilder {
   }
 
   edge(before: number | undefined, after: number | undefined): void {
-    if (before !== undefined && after !== undefined && before !== after) this.edges.push([before, after]);
+    if (before !== undefined && after !== undefined && before !== after) this.edges.push(before, after);
   }
 
   private keysOf(operation: string): Map<string, number> {
