@@ -23,8 +23,9 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   for (const change of changes) {
     const p = change.rsc;
     if (p.parent?.kind === "group") groups.add(p.parent);
-    if (p.parent !== undefined) collectives.add(p.parent);
-    if (p.parent?.parent !== undefined) collectives.add(p.parent.parent);
+    if (p.parent === undefined) continue;
+    collectives.add(p.parent);
+    if (p.parent.parent !== undefined) collectives.add(p.parent.parent);
     for (const [operation, done] of PHASES) {
       const own = g.find(p.id, operation);
       if (own === undefined || g.actions[own]!.intervalMs !== 0) continue;
