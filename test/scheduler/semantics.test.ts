@@ -124,5 +124,5 @@ test("the transition graph orders a move's stop before its start", () => {
   const stop = t.graph.actions.find((a) => a.operation === "stop" && a.node === "node1");
   const start = t.graph.actions.find((a) => a.operation === "start" && a.node === "node2");
   assert.ok(stop && start);
-  assert.ok(t.graph.edges.some(([b, a]) => b === stop.id && a === start.id));
+  assert.ok([...t.graph.edges].some(([b, a]) => b === stop.id && a === start.id));
 });

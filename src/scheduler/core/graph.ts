@@ -24,7 +24,45 @@ export interface GraphAction {
 export interface TransitionGraph {
   actions: GraphAction[];
   /** [before, after]: the second action waits for the first. */
-  edges: Array<[number, number]>;
+  edges: EdgeList;
+}
+
+/**
+ * Ordering edges as two growing columns of action ids: a large transition has
+ * hundreds of thousands, and an object each would only feed the garbage collector.
+ * Iterates (and serialises to JSON) as [before, after] pairs.
+ */
+export class EdgeList implements Iterable<[number, number]> {
+  private before = new Int32Array(1024);
+  private after = new Int32Array(1024);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(before: number, after: number): void {
+    if (this.count === this.before.length) {
+      this.before = grown(this.before);
+      this.after = grown(this.after);
+    }
+    this.before[this.count] = before;
+    this.after[this.count++] = after;
+  }
+
+  *[Symbol.iterator](): Iterator<[number, number]> {
+    for (let i = 0; i < this.count; i++) yield [this.before[i]!, this.after[i]!];
+  }
+
+  toJSON(): Array<[number, number]> {
+    return [...this];
+  }
+}
+
+function grown(column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(column.length * 2);
+  larger.set(column);
+  return larger;
 }
 
 export interface GraphInputs {
@@ -44,16 +82,21 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 /** The actions added so far, indexed by what later stages connect to. */
 export class GraphBuilder {
   readonly actions: GraphAction[] = [];
-  readonly edges: Array<[number, number]> = [];
-  /** "<resource> <operation>" → action (the resource's start, stop, promote, ... in this transition). */
-  private readonly byKey = new Map<string, number>();
+  readonly edges = new EdgeList();
+  /** operation → resource → action (the resource's start, stop, promote, ... in this transition). */
+  private readonly byKey = new Map<string, Map<string, number>>();
+  /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
+  private readonly durations = new Map<string, number>();
 
   constructor(private readonly defaultTimeoutMs: number) {}
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
     this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
-    if (intervalMs === 0 && !this.byKey.has(`${resource} ${operation}`)) this.byKey.set(`${resource} ${operation}`, id);
+    if (intervalMs === 0) {
+      const byResource = this.keysOf(operation);
+      if (!byResource.has(resource)) byResource.set(resource, id);
+    }
     return id;
   }
 
@@ -64,34 +107,53 @@ export class GraphBuilder {
     return id;
   }
 
+  /** parseIntervalMs, remembered: the same few texts come back for every resource. */
+  durationMs(text: string | undefined): number {
+    if (text === undefined) return 0;
+    let ms = this.durations.get(text);
+    if (ms === undefined) {
+      ms = parseIntervalMs(text);
+      this.durations.set(text, ms);
+    }
+    return ms;
+  }
+
+  /** The timeout the resource's configuration gives `operation` at `intervalMs`, else the default. */
   timeoutOf(p: PrimitiveRsc, operation: string, intervalMs = 0): number {
-    return timeoutOf(p, operation, intervalMs, this.defaultTimeoutMs);
+    for (const o of p.ops) {
+      if (o.name !== operation || this.durationMs(o.interval) !== intervalMs) continue;
+      const ms = this.durationMs(o.timeout);
+      return ms > 0 ? ms : this.defaultTimeoutMs;
+    }
+    return this.defaultTimeoutMs;
   }
 
   /** A resource operation, with the timeout its configuration gives. */
   op(p: PrimitiveRsc, operation: string, node: string, intervalMs = 0): number {
-    return this.add(p.id, operation, node, intervalMs, timeoutOf(p, operation, intervalMs, this.defaultTimeoutMs));
+    return this.add(p.id, operation, node, intervalMs, this.timeoutOf(p, operation, intervalMs));
   }
 
   /** Lets later stages find `id` as this resource's `operation` (a migrate_from is its start). */
   alias(resource: string, operation: string, id: number): void {
-    this.byKey.set(`${resource} ${operation}`, id);
+    this.keysOf(operation).set(resource, id);
   }
 
   find(resource: string, operation: string): number | undefined {
-    return this.byKey.get(`${resource} ${operation}`);
+    return this.byKey.get(operation)?.get(resource);
   }
 
   edge(before: number | undefined, after: number | undefined): void {
-    if (before !== undefined && after !== undefined && before !== after) this.edges.push([before, after]);
+    if (before !== undefined && after !== undefined && before !== after) this.edges.push(before, after);
   }
-}
 
-function timeoutOf(p: PrimitiveRsc, operation: string, intervalMs: number, fallback: number): number {
-  const name = operation === "monitor" ? "monitor" : operation;
-  const configured = p.ops.find((o) => o.name === name && parseIntervalMs(o.interval) === intervalMs)?.timeout;
-  const ms = configured === undefined ? 0 : parseIntervalMs(configured);
-  return ms > 0 ? ms : fallback;
+  private keysOf(operation: string): Map<string, number> {
+    let byResource = this.byKey.get(operation);
+    if (byResource === undefined) {
+      byResource = new Map();
+      this.byKey.set(operation, byResource);
+    }
+    return byResource;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Change } from "./changes.js";
 import type { PrimitiveRsc, Role } from "./model.js";
 import type { GraphBuilder } from "./graph.js";
-import { normaliseRole, parseIntervalMs } from "./rules.js";
+import { normaliseRole } from "./rules.js";
 
 /**
  * Recurring monitors (Pacemaker Explained, "Monitoring Resources for Failure"): after a
@@ -16,7 +16,15 @@ export function addRecurringMonitors(g: GraphBuilder, changes: Change[]): void {
     if (change.blocked || to === undefined || change.verb === "Stop") continue;
     const after = lastActionOf(g, change);
     if (after === undefined) continue;
-    for (const intervalMs of monitorIntervals(change.rsc, to.role)) g.edge(after, g.op(change.rsc, "monitor", to.node, intervalMs));
+    const p = change.rsc;
+    const roleNamed = roleNamedByMonitor(g, p, to.role);
+    for (const o of p.ops) {
+      const intervalMs = g.durationMs(o.interval);
+      if (o.name !== "monitor" || !o.enabled || intervalMs <= 0) continue;
+      const r = roleOf(o.role);
+      const applies = r === undefined ? !roleNamed : r === to.role || (r === "Started" && to.role === "Unpromoted");
+      if (applies) g.edge(after, g.op(p, "monitor", to.node, intervalMs));
+    }
   }
 }
 
@@ -28,13 +36,15 @@ function lastActionOf(g: GraphBuilder, change: Change): number | undefined {
   return g.find(id, "start");
 }
 
-function monitorIntervals(p: PrimitiveRsc, role: Role): number[] {
-  const monitors = p.ops.filter((o) => o.name === "monitor" && o.enabled && parseIntervalMs(o.interval) > 0);
-  const roleOf = (r: string | undefined): Role | undefined => {
-    const n = r === undefined ? undefined : normaliseRole(r);
-    return n === "promoted" ? "Promoted" : n === "unpromoted" ? "Unpromoted" : n === "started" ? "Started" : undefined;
-  };
-  const named = new Set(monitors.map((o) => roleOf(o.role)).filter((r) => r !== undefined));
-  const applies = (r: Role | undefined): boolean => (r === undefined ? !named.has(role) : r === role || (r === "Started" && role === "Unpromoted"));
-  return monitors.filter((o) => applies(roleOf(o.role))).map((o) => parseIntervalMs(o.interval));
+/** Whether an enabled recurring monitor names `role` (then monitors without a role do not apply to it). */
+function roleNamedByMonitor(g: GraphBuilder, p: PrimitiveRsc, role: Role): boolean {
+  for (const o of p.ops) {
+    if (o.name === "monitor" && o.enabled && g.durationMs(o.interval) > 0 && roleOf(o.role) === role) return true;
+  }
+  return false;
+}
+
+function roleOf(r: string | undefined): Role | undefined {
+  const n = r === undefined ? undefined : normaliseRole(r);
+  return n === "promoted" ? "Promoted" : n === "unpromoted" ? "Unpromoted" : n === "started" ? "Started" : undefined;
 }

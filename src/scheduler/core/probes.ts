@@ -1,5 +1,5 @@
 import type { Location } from "./constraints.js";
-import type { CloneRsc, NodeName, PrimitiveRsc, Rsc } from "./model.js";
+import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { GraphBuilder, GraphInputs } from "./graph.js";
 
@@ -15,49 +15,77 @@ export function addProbes(g: GraphBuilder, inputs: GraphInputs): void {
   if (inputs.maintenance) return;
   const nodes = inputs.nodes.filter((n) => n.online && !n.unclean && !n.maintenance && n.attributes.get("#kind") === "cluster");
   if (nodes.length === 0) return;
-  const locations = new Map<Rsc, Location[]>();
-  for (const l of inputs.constraints.locations) locations.set(l.rsc, [...(locations.get(l.rsc) ?? []), l]);
+  const locations = locationsByResource(inputs.constraints.locations);
   for (const top of inputs.resources) {
-    // An anonymous clone's probes come before the clone starts anything.
-    const cloneStart = top.kind === "clone" && !top.globallyUnique ? g.find(top.id, "start") : undefined;
-    for (const p of probeSubjects(top)) {
-      const allowed = discoveryFilter(p, top, locations);
-      const timeoutMs = g.timeoutOf(p, "monitor");
-      const start = cloneStart ?? g.find(p.id, "start");
-      for (const node of nodes) {
-        if (!needsProbe(p, top, node.name) || (allowed !== undefined && !allowed(node.name))) continue;
-        const subject = top.kind === "clone" && !top.globallyUnique ? instanceFor(top, p, node.name) : p;
-        g.edge(g.probe(subject.id, node.name, timeoutMs), start);
-      }
+    if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, top, nodes, locations);
+    else for (const p of primitivesOf(top)) probeEverywhere(g, p, top, nodes, locations);
+  }
+}
+
+function locationsByResource(all: readonly Location[]): Map<Rsc, Location[]> {
+  const locations = new Map<Rsc, Location[]>();
+  for (const l of all) {
+    const own = locations.get(l.rsc);
+    if (own === undefined) locations.set(l.rsc, [l]);
+    else own.push(l);
+  }
+  return locations;
+}
+
+/** A primitive (alone, in a group or a unique clone) on each node that has no history of it. */
+function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+  const allowed = discoveryFilter(p, top, locations);
+  const timeoutMs = g.timeoutOf(p, "monitor");
+  const start = g.find(p.id, "start");
+  for (const node of nodes) {
+    const name = node.name;
+    if (p.probedOn.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
+    g.edge(g.probe(p.id, name, timeoutMs), start);
+  }
+}
+
+/**
+ * An anonymous clone, once per node for each member of its first instance: any
+ * instance's history on the node tells the state of the clone there. The probe is
+ * named after the instance placed there, else the first free one, and comes before
+ * the clone starts anything.
+ */
+function probeAnonymousClone(g: GraphBuilder, clone: CloneRsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+  const first = clone.instances[0];
+  if (first === undefined) return;
+  const cloneStart = g.find(clone.id, "start");
+  for (const member of primitivesOf(first)) {
+    const start = cloneStart ?? g.find(member.id, "start");
+    const allowed = discoveryFilter(member, clone, locations);
+    const timeoutMs = g.timeoutOf(member, "monitor");
+    const siblings = clone.instances.map((i) => primitivesOf(i).find((m) => m.configId === member.configId) ?? member);
+    const placed = new Map<NodeName, PrimitiveRsc>();
+    for (const s of siblings) if (s.assigned !== undefined && !placed.has(s.assigned)) placed.set(s.assigned, s);
+    const free = siblings.find((s) => s.assigned === undefined && s.active.length === 0) ?? member;
+    const known = new Set(siblings.flatMap((s) => [...s.probedOn]));
+    for (const node of nodes) {
+      const name = node.name;
+      if (known.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
+      g.edge(g.probe((placed.get(name) ?? free).id, name, timeoutMs), start);
     }
   }
 }
 
-/** Every primitive, but one instance per anonymous clone (the instances share their history). */
-function probeSubjects(top: Rsc): PrimitiveRsc[] {
-  if (top.kind !== "clone" || top.globallyUnique) return primitivesOf(top);
-  const first = top.instances[0];
-  return first === undefined ? [] : primitivesOf(first);
+/** The nodes resource-discovery lets a resource be probed on. */
+class DiscoveryFilter {
+  constructor(private readonly never: ReadonlySet<NodeName>, private readonly only: ReadonlySet<NodeName> | undefined) {}
+
+  admits(node: NodeName): boolean {
+    return !this.never.has(node) && (this.only === undefined || this.only.has(node));
+  }
 }
 
-/** The anonymous instance a node's probe is named after: the one placed there, else the first free one. */
-function instanceFor(clone: CloneRsc, member: PrimitiveRsc, node: NodeName): PrimitiveRsc {
-  const members = clone.instances.map((i) => primitivesOf(i).find((m) => m.configId === member.configId) ?? member);
-  return members.find((m) => m.assigned === node) ?? members.find((m) => m.assigned === undefined && m.active.length === 0) ?? member;
-}
-
-function needsProbe(p: PrimitiveRsc, top: Rsc, node: NodeName): boolean {
-  if (top.kind !== "clone" || top.globallyUnique) return !p.probedOn.has(node);
-  // Any instance's history on the node tells the state of the clone there.
-  return !top.instances.some((i) => primitivesOf(i).some((m) => m.configId === p.configId && m.probedOn.has(node)));
-}
-
-function discoveryFilter(p: PrimitiveRsc, top: Rsc, locations: Map<Rsc, Location[]>): ((node: NodeName) => boolean) | undefined {
+function discoveryFilter(p: PrimitiveRsc, top: Rsc, locations: Map<Rsc, Location[]>): DiscoveryFilter | undefined {
+  if (!locations.has(p) && (p.parent === undefined || !locations.has(p.parent)) && !locations.has(top)) return undefined;
   const own = [p, p.parent, top].flatMap((r) => (r === undefined ? [] : locations.get(r) ?? []));
   if (!own.some((l) => l.discovery !== "always")) return undefined;
   const never = new Set(own.filter((l) => l.discovery === "never").flatMap((l) => [...l.scores.keys()]));
   const exclusive = own.filter((l) => l.discovery === "exclusive");
   const only = exclusive.length === 0 ? undefined : new Set(exclusive.flatMap((l) => [...l.scores.keys()]));
-  return (node) => !never.has(node) && (only === undefined || only.has(node));
+  return new DiscoveryFilter(never, only);
 }
-

@@ -19,9 +19,13 @@ export function collectiveKey(action: string, side: "first" | "then"): string {
  */
 export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   const groups = new Set<GroupRsc>();
+  const collectives = new Set<GroupRsc | CloneRsc>();
   for (const change of changes) {
     const p = change.rsc;
     if (p.parent?.kind === "group") groups.add(p.parent);
+    if (p.parent === undefined) continue;
+    collectives.add(p.parent);
+    if (p.parent.parent !== undefined) collectives.add(p.parent.parent);
     for (const [operation, done] of PHASES) {
       const own = g.find(p.id, operation);
       if (own === undefined || g.actions[own]!.intervalMs !== 0) continue;
@@ -29,7 +33,6 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
     }
   }
   for (const group of groups) orderMembers(g, group);
-  const collectives = new Set(changes.flatMap((c) => [c.rsc.parent, c.rsc.parent?.parent]).filter((r): r is GroupRsc | CloneRsc => r !== undefined));
   for (const c of collectives) {
     closePhases(g, c.id);
     g.edge(g.find(c.id, "stopped"), g.find(c.id, "start"));
@@ -39,8 +42,7 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
 /** Wraps one member action in the pseudo-actions of each collective it belongs to, innermost first. */
 function frame(g: GraphBuilder, p: PrimitiveRsc, operation: string, done: string, own: number): void {
   let opening = own, completion = own;
-  for (const collective of [p.parent, p.parent?.parent]) {
-    if (collective === undefined) return;
+  for (let collective: GroupRsc | CloneRsc | undefined = p.parent; collective !== undefined; collective = collective.parent) {
     const open = pseudo(g, collective.id, operation);
     const close = pseudo(g, collective.id, done);
     g.edge(open, opening);
