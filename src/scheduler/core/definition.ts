@@ -56,8 +56,9 @@ function definedOnly(params: Map<string, string>): Record<string, string> {
   return Object.fromEntries([...params].filter(([, value]) => value !== "#default"));
 }
 
+const SEVERITY: Record<DefinitionChange, number> = { none: 0, reload: 1, restart: 2 };
+
 /** The worst change over the nodes a resource runs on. */
 export function worse(a: DefinitionChange, b: DefinitionChange): DefinitionChange {
-  const rank: Record<DefinitionChange, number> = { none: 0, reload: 1, restart: 2 };
-  return rank[a] >= rank[b] ? a : b;
+  return SEVERITY[a] >= SEVERITY[b] ? a : b;
 }

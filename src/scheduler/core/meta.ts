@@ -1,4 +1,4 @@
-import type { PrimitiveRsc, Role, Rsc } from "./model.js";
+import { cloneOf, type PrimitiveRsc, type Role, type Rsc } from "./model.js";
 import { isTrueValue } from "./options.js";
 import { parseIntervalMs } from "./rules.js";
 import { INFINITY, parseScore, type Score, ZERO } from "./score.js";
@@ -29,7 +29,7 @@ export function stickiness(p: PrimitiveRsc): Score {
   const value = p.meta.get("resource-stickiness") ?? p.meta.get("stickiness");
   const parsed = parseScore(value);
   if (parsed !== undefined) return parsed;
-  return p.parent?.kind === "clone" || p.parent?.parent?.kind === "clone" ? (1 as Score) : ZERO;
+  return cloneOf(p) !== undefined ? (1 as Score) : ZERO;
 }
 
 export function migrationThreshold(p: PrimitiveRsc): Score {

@@ -107,6 +107,11 @@ export function topOf(rsc: Rsc): Rsc {
   return current;
 }
 
+/** The clone a primitive is an instance of, directly or as a member of a cloned group. */
+export function cloneOf(p: PrimitiveRsc): CloneRsc | undefined {
+  return p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
+}
+
 /** The instance number of a clone instance ("rsc:3" is 3). */
 export function instanceNumber(instance: Rsc): number {
   return Number(/:(\d+)$/.exec(instance.id)?.[1] ?? 0);

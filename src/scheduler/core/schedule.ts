@@ -6,7 +6,7 @@ import { unpackStatus, type FailureTable } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
 import { placeAll, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
-import { primitivesOf } from "./model.js";
+import { cloneOf, primitivesOf } from "./model.js";
 import { planChanges, type Blocker, type Change } from "./changes.js";
 import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
@@ -135,11 +135,6 @@ function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<Nod
   }
 }
 
-function inPromotable(p: PrimitiveRsc): boolean {
-  const clone = p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
-  return clone?.promotable === true;
-}
-
 function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
   if (!options.stonithEnabled) return [];
   const lines: FenceLine[] = [];
@@ -161,7 +156,7 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
   const freeze = options.noQuorumPolicy === "freeze";
   const demote = options.noQuorumPolicy === "demote";
   for (const p of resources.flatMap(primitivesOf)) {
-    if (demote && inPromotable(p)) {
+    if (demote && cloneOf(p)?.promotable === true) {
       // no-quorum-policy=demote: promotable instances keep running, unpromoted.
       if (p.nextRole === "Promoted") p.nextRole = "Unpromoted";
       if (p.active.length === 0 && p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });

@@ -1,5 +1,5 @@
 import type { LrmResource, SchedulerInput } from "../../cib/index.js";
-import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import { cloneOf, type CloneRsc, type NodeName, type PrimitiveRsc, type Rsc, type SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
@@ -90,7 +90,7 @@ function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistor
   if (byNode === undefined) view.histories.set(p, (byNode = new Map()));
   byNode.set(node, h);
   if (h.role === "Stopped") return;
-  const promotable = p.parent?.kind === "clone" ? p.parent.promotable : p.parent?.parent?.promotable === true;
+  const promotable = cloneOf(p)?.promotable === true;
   const role = promotable && h.role === "Started" ? "Unpromoted" : h.role;
   p.active.push({ node, role, failed: h.failed });
   if (h.failed) p.failedOn.push(node);

@@ -1,5 +1,6 @@
 import type { Change } from "./changes.js";
 import { priority } from "./meta.js";
+import { cloneOf } from "./model.js";
 
 /** A fencing action, as the summary lists it. */
 export interface FenceLine {
@@ -12,8 +13,7 @@ export interface FenceLine {
 
 function detail(change: Change): string {
   const { from, to, verb, rsc } = change;
-  const promotable = rsc.parent?.kind === "clone" && rsc.parent.promotable ||
-    rsc.parent?.kind === "group" && rsc.parent.parent?.kind === "clone" && rsc.parent.parent.promotable;
+  const promotable = cloneOf(rsc)?.promotable === true;
   const role = (r: string): string => (promotable && r !== "Started" ? `${r} ` : "");
   switch (verb) {
     case "Start":
