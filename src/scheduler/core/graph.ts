@@ -85,6 +85,8 @@ export class GraphBuilder {
   readonly edges = new EdgeList();
   /** operation → resource → action (the resource's start, stop, promote, ... in this transition). */
   private readonly byKey = new Map<string, Map<string, number>>();
+  /** An action → the same action on other nodes (see twins()). */
+  private readonly twinsOf = new Map<number, number[]>();
   /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
   private readonly durations = new Map<string, number>();
 
@@ -133,6 +135,29 @@ export class GraphBuilder {
     return this.add(p.id, operation, node, intervalMs, this.timeoutOf(p, operation, intervalMs));
   }
 
+  /** An action the controller only records (its effect comes from another action). */
+  pseudoOp(p: PrimitiveRsc, operation: string, node: string): number {
+    return this.add(p.id, operation, node, 0, this.timeoutOf(p, operation), true);
+  }
+
+  /**
+   * The same action on several nodes (the stops of a multiply active resource):
+   * every edge drawn to or from the first is drawn for the others too.
+   */
+  twins(ids: number[]): void {
+    for (const id of ids.slice(1)) this.twinsOf.set(ids[0]!, [...(this.twinsOf.get(ids[0]!) ?? []), id]);
+  }
+
+  /** Copies each edge of a twinned action to its twins; called once every edge is drawn. */
+  expandTwins(): void {
+    if (this.twinsOf.size === 0) return;
+    const drawn = [...this.edges];
+    for (const [before, after] of drawn) {
+      for (const twin of this.twinsOf.get(before) ?? []) this.edges.push(twin, after);
+      for (const twin of this.twinsOf.get(after) ?? []) this.edges.push(before, twin);
+    }
+  }
+
   /** Lets later stages find `id` as this resource's `operation` (a migrate_from is its start). */
   alias(resource: string, operation: string, id: number): void {
     this.keysOf(operation).set(resource, id);
@@ -173,6 +198,7 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
   }
+  g.expandTwins();
   return { actions: g.actions, edges: g.edges };
 }
 
@@ -186,12 +212,25 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
-  let stop: number | undefined;
+  const stops: number[] = [];
+  const fences: number[] = [];
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
-    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
-    stop = g.op(p, "stop", from.node);
-    g.edge(demote, stop);
-    g.edge(fenceIds.get(from.node), stop);
+    const earlier = g.find(p.id, "stop");
+    for (const node of change.stopsOn ?? [from.node]) {
+      const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", node) : undefined;
+      // A stop on a node being fenced is done by the fencing: a pseudo-action after it
+      // (a fencing device's is not ordered after the fencing that may need it).
+      const fence = fenceIds.get(node);
+      const stop = fence === undefined ? g.op(p, "stop", node) : g.pseudoOp(p, "stop", node);
+      g.edge(demote, stop);
+      if (fence !== undefined && p.config.class !== "stonith") {
+        g.edge(fence, stop);
+        fences.push(fence);
+      }
+      stops.push(stop);
+    }
+    // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
+    g.twins(earlier === undefined ? stops : [earlier, ...stops]);
   }
   if (verb === "Migrate" && from !== undefined && to !== undefined) {
     const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
@@ -203,8 +242,9 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   if (to === undefined || verb === "Stop") return;
   let start: number | undefined;
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
-    start = g.op(p, "start", to.node);
-    g.edge(stop, start);
+    start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
+    g.edge(stops[0], start);
+    for (const fence of fences) g.edge(fence, start);
   }
   if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
   if (verb === "Demote") g.op(p, "demote", to.node);

@@ -7,6 +7,7 @@ import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole 
 import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
+import { isMultiplyActive } from "./multiple-active.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
 import type { TicketEffect } from "./tickets.js";
@@ -107,7 +108,8 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
   if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
   const ticket = ticketEffect(unit, ctx);
-  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  const forcedStop = unit.kind === "primitive" && unit.forceStop;
+  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
     const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
@@ -167,7 +169,8 @@ function cloneChildren(unit: Rsc): Rsc[] {
 
 /** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
 export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext, withBans = true): void {
-  const sticky = stickiness(p);
+  // A multiply active resource sticks to none of its copies.
+  const sticky = isMultiplyActive(p) ? ZERO : stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
     if (current !== undefined) scores.set(active.node, addScores(current, sticky));
@@ -259,7 +262,8 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
+  const currents = isMultiplyActive(p) ? [] : p.active.filter((a) => !a.failed).map((a) => a.node);
+  const choice = chooseNode(scores, currents, [p], ctx);
   place(p, choice, ctx);
 }
 

@@ -19,6 +19,7 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
+import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 
 export interface Transition {
   now: number;
@@ -56,6 +57,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  settleMultipleActive(resources, nodes);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
@@ -78,7 +80,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const blockers = quorumBlockers(resources, input.haveQuorum, options);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, initialRestarts(resources));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -104,10 +106,11 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   };
 }
 
-/** Resources restarted in place because their parameters changed. */
-function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+/** Resources restarted in place because their parameters changed, or because they are multiply active. */
+function initialRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
   const restarts = new Map<PrimitiveRsc, string>();
   for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  for (const p of multipleActiveRestarts(resources)) restarts.set(p, "due to being multiply active");
   return restarts;
 }
 
