@@ -6,6 +6,7 @@ import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
+import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -75,6 +76,8 @@ export interface GraphInputs {
   defaultTimeoutMs: number;
   /** maintenance-mode: nothing is probed. */
   maintenance: boolean;
+  /** Fencing order, requirements and unfencing (without it: fencing is not ordered against starts). */
+  fencing?: FencingGraphInputs;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -162,18 +165,20 @@ export class GraphBuilder {
  * recurring monitors after starts and role changes, the start/stop pseudo-actions
  * of groups and clones, and ordering edges between them all.
  */
-export function buildGraph(inputs: GraphInputs): TransitionGraph {
+export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfencing: FenceLine[] } {
   const g = new GraphBuilder(inputs.defaultTimeoutMs > 0 ? inputs.defaultTimeoutMs : DEFAULT_TIMEOUT_MS);
   const fenceIds = new Map<string, number>();
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
-  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
+  const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
+  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addRecurringMonitors(g, inputs.changes);
   addCollectiveActions(g, inputs.changes);
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
   }
-  return { actions: g.actions, edges: g.edges };
+  const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
+  return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
@@ -182,16 +187,20 @@ function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "th
   return g.find(rsc.id, collectiveKey(action, side));
 }
 
-function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>): void {
+function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>, waitsForFencing: (p: PrimitiveRsc) => boolean): void {
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
   let stop: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
-    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
-    stop = g.op(p, "stop", from.node);
+    // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
+    const fence = fenceIds.get(from.node);
+    const action = (operation: string): number =>
+      fence === undefined ? g.op(p, operation, from.node) : g.add(p.id, operation, from.node, 0, g.timeoutOf(p, operation), true);
+    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? action("demote") : undefined;
+    stop = action("stop");
     g.edge(demote, stop);
-    g.edge(fenceIds.get(from.node), stop);
+    if (waitsForFencing(p)) g.edge(fence, stop);
   }
   if (verb === "Migrate" && from !== undefined && to !== undefined) {
     const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
