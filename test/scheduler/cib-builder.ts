@@ -103,7 +103,8 @@ export interface NodeOptions {
   utilization?: Attrs;
   /** Transient (status) attributes: standby via crm_attribute -l reboot, fail-counts. */
   transient?: Attrs;
-  state?: "online" | "offline" | "lost";
+  /** "unseen": no node_state at all (the cluster has never seen the node). */
+  state?: "online" | "offline" | "lost" | "unseen";
   history?: HistoryEntry[];
   /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
   remote?: boolean;
@@ -118,6 +119,8 @@ export interface CibOptions {
   quorum?: boolean;
   /** Seconds since the epoch, recorded as execution-date (keeps failure-timeout deterministic). */
   now?: number;
+  /** Extra attributes of <cib> (no-quorum-panic, dc-uuid: "1" by default, the first node). */
+  cibAttributes?: Attrs;
 }
 
 /** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
@@ -150,11 +153,12 @@ export function cibXml(options: CibOptions): string {
     createElement("constraints", {}, options.constraints ?? []),
     ...(options.rscDefaults ? [createElement("rsc_defaults", {}, [nvset("meta_attributes", "rsc-options", options.rscDefaults)])] : []),
   ]);
-  const status = createElement("status", {}, nodes.map(([name, o], i) => nodeState(String(i + 1), name, o)));
+  const status = createElement("status", {}, nodes.flatMap(([name, o], i) => o.state === "unseen" ? [] : [nodeState(String(i + 1), name, o)]));
   const root = createElement("cib", {
     "crm_feature_set": "3.16.1", "validate-with": "pacemaker-3.9", epoch: "1", "num_updates": "0", "admin_epoch": "0",
     "have-quorum": options.quorum === false ? "0" : "1", "dc-uuid": "1",
     ...(options.now === undefined ? {} : { "execution-date": String(options.now) }),
+    ...options.cibAttributes,
   }, [configuration, status]);
   return serializeXml(root) + "\n";
 }

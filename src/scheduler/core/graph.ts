@@ -6,6 +6,7 @@ import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
+import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -75,6 +76,8 @@ export interface GraphInputs {
   defaultTimeoutMs: number;
   /** maintenance-mode: nothing is probed. */
   maintenance: boolean;
+  /** Fencing order, requirements and unfencing (without it: fencing is not ordered against starts). */
+  fencing?: FencingGraphInputs;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -187,19 +190,21 @@ export class GraphBuilder {
  * recurring monitors after starts and role changes, the start/stop pseudo-actions
  * of groups and clones, and ordering edges between them all.
  */
-export function buildGraph(inputs: GraphInputs): TransitionGraph {
+export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfencing: FenceLine[] } {
   const g = new GraphBuilder(inputs.defaultTimeoutMs > 0 ? inputs.defaultTimeoutMs : DEFAULT_TIMEOUT_MS);
   const fenceIds = new Map<string, number>();
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
-  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
+  const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
+  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addRecurringMonitors(g, inputs.changes);
   addCollectiveActions(g, inputs.changes);
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
   }
+  const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
   g.expandTwins();
-  return { actions: g.actions, edges: g.edges };
+  return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
@@ -208,25 +213,21 @@ function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "th
   return g.find(rsc.id, collectiveKey(action, side));
 }
 
-function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>): void {
+function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>, waitsForFencing: (p: PrimitiveRsc) => boolean): void {
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
   const stops: number[] = [];
-  const fences: number[] = [];
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
     const earlier = g.find(p.id, "stop");
     for (const node of change.stopsOn ?? [from.node]) {
-      const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", node) : undefined;
-      // A stop on a node being fenced is done by the fencing: a pseudo-action after it
-      // (a fencing device's is not ordered after the fencing that may need it).
+      // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
       const fence = fenceIds.get(node);
-      const stop = fence === undefined ? g.op(p, "stop", node) : g.pseudoOp(p, "stop", node);
+      const action = (operation: string): number => (fence === undefined ? g.op(p, operation, node) : g.pseudoOp(p, operation, node));
+      const demote = from.role === "Promoted" && to?.role !== "Promoted" ? action("demote") : undefined;
+      const stop = action("stop");
       g.edge(demote, stop);
-      if (fence !== undefined && p.config.class !== "stonith") {
-        g.edge(fence, stop);
-        fences.push(fence);
-      }
+      if (waitsForFencing(p)) g.edge(fence, stop);
       stops.push(stop);
     }
     // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
@@ -244,7 +245,6 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
     start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
     g.edge(stops[0], start);
-    for (const fence of fences) g.edge(fence, start);
   }
   if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
   if (verb === "Demote") g.op(p, "demote", to.node);
