@@ -6,6 +6,8 @@ import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
+import { addNotifications, confirmedKey } from "./notify.js";
+import { reconcileMonitors, type Histories } from "./monitor-history.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -19,6 +21,10 @@ export interface GraphAction {
   timeoutMs: number;
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
+  /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
+  key?: string;
+  /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
+  meta?: Record<string, string>;
 }
 
 export interface TransitionGraph {
@@ -75,6 +81,8 @@ export interface GraphInputs {
   defaultTimeoutMs: number;
   /** maintenance-mode: nothing is probed. */
   maintenance: boolean;
+  /** What each node's history shows of each primitive (its active recurring monitors). */
+  histories?: Histories;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -97,6 +105,17 @@ export class GraphBuilder {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
     }
+    return id;
+  }
+
+  /**
+   * An action named by its own key (notifications, cancellations). `indexAs`, when given,
+   * lets later stages find it as the resource's operation of that name.
+   */
+  keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
+    const id = this.actions.length;
+    this.actions.push({ id, ...action });
+    if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
 
@@ -168,7 +187,9 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
   addRecurringMonitors(g, inputs.changes);
+  if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
+  addNotifications(g, inputs.resources, inputs.nodes, new Set(fenceIds.keys()));
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
@@ -179,7 +200,9 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {
   if (rsc.kind === "primitive") return g.find(rsc.id, action === "stop" ? "stop" : action === "promote" ? "promote" : action === "demote" ? "demote" : "start");
-  return g.find(rsc.id, collectiveKey(action, side));
+  const key = collectiveKey(action, side);
+  // What waits for a notifying clone's phase waits for the notifications after it too.
+  return (side === "first" ? g.find(rsc.id, confirmedKey(key)) : undefined) ?? g.find(rsc.id, key);
 }
 
 function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>): void {

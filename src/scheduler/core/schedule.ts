@@ -96,7 +96,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     now, options, nodes, resources, constraints, changes, fences,
     summary: formatSummary(changes, fences),
     graph: buildGraph({
-      changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+      changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
       defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     }),
     scores,
