@@ -189,7 +189,7 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   addRecurringMonitors(g, inputs.changes);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
-  addNotifications(g, inputs.resources, inputs.nodes, new Set(fenceIds.keys()));
+  addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));

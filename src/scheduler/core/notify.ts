@@ -37,7 +37,7 @@ export function confirmedKey(done: string): string {
   return `confirmed-post_notify_${done}`;
 }
 
-export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: SchedNode[], fenced: ReadonlySet<NodeName>): void {
+export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: SchedNode[], fenced: ReadonlyMap<NodeName, number>): void {
   const reachable = new Set(nodes.filter((n) => n.online && !n.unclean && !fenced.has(n.name)).map((n) => n.name));
   const allNodes = sortedText(nodes.map((n) => n.name));
   let monitors: Map<string, number[]> | undefined;
@@ -55,7 +55,8 @@ export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: Sched
       const before = running;
       running = afterPhase(g, op, running, instances);
       const round = notifyRound(g, rsc, op, done, lists, before.filter((r) => reachable.has(r.node)), running.filter((r) => reachable.has(r.node)), monitors);
-      for (const confirmed of earlier) g.edge(confirmed, round);
+      for (const confirmed of earlier) g.edge(confirmed, round.open);
+      if (op === "stop") notifyFencedStops(g, before, fenced, round.posted);
       earlier.push(g.find(rsc.id, confirmedKey(done))!);
     }
   }
@@ -74,10 +75,33 @@ function afterPhase(g: GraphBuilder, op: Phase, running: Running[], instances: P
 }
 
 /**
- * One pre/post round around a phase; returns its pre_notify pseudo-action (what an
- * earlier round's confirmation orders before it).
+ * Instances stopped by fencing their node: the survivors' post-stop notifications run as
+ * soon as the fencing is done (bracketed by <instance>_post_notify_stonith_0 and its
+ * confirmation), not only after the rest of the clone's stops.
  */
-function notifyRound(g: GraphBuilder, c: CloneRsc, op: Phase, done: string, lists: Record<string, string>, pre: Running[], post: Running[], monitors: Map<string, number[]>): number {
+function notifyFencedStops(g: GraphBuilder, before: Running[], fenced: ReadonlyMap<NodeName, number>, posted: number[]): void {
+  for (const r of before) {
+    const fence = fenced.get(r.node);
+    if (fence === undefined || actionOf(g, r.instance, "stop")?.node !== r.node) continue;
+    const pseudo = (type: string, operation: string): number => g.keyed({
+      resource: r.instance.id, operation, node: "", intervalMs: 0, timeoutMs: 0, pseudo: true, key: `${r.instance.id}_${type}_notify_stonith_0`,
+      meta: { notify_type: "post", notify_operation: "stop", notify_key_type: type, notify_key_operation: "stonith" },
+    });
+    const open = pseudo("post", "notify"), confirmed = pseudo("confirmed-post", "notified");
+    g.edge(fence, open);
+    g.edge(open, confirmed);
+    for (const notify of posted) {
+      g.edge(open, notify);
+      g.edge(notify, confirmed);
+    }
+  }
+}
+
+/**
+ * One pre/post round around a phase; returns its pre_notify pseudo-action (what an
+ * earlier round's confirmation orders before it) and the post notifications it sent.
+ */
+function notifyRound(g: GraphBuilder, c: CloneRsc, op: Phase, done: string, lists: Record<string, string>, pre: Running[], post: Running[], monitors: Map<string, number[]>): { open: number; posted: number[] } {
   const pseudo = (type: string, keyOp: string, operation: string): number =>
     g.keyed({
       resource: c.id, operation, node: "", intervalMs: 0, timeoutMs: 0, pseudo: true, key: `${c.id}_${type}_notify_${keyOp}_0`,
@@ -95,13 +119,15 @@ function notifyRound(g: GraphBuilder, c: CloneRsc, op: Phase, done: string, list
     g.edge(preOpen, notify);
     g.edge(notify, preDone);
   }
+  const posted: number[] = [];
   for (const r of post) {
     const notify = instanceNotify(g, r, "post", op, done, lists);
     g.edge(postOpen, notify);
     g.edge(notify, postDone);
     for (const monitor of monitors.get(r.instance.id) ?? []) g.edge(postDone, monitor);
+    posted.push(notify);
   }
-  return preOpen;
+  return { open: preOpen, posted };
 }
 
 function instanceNotify(g: GraphBuilder, r: Running, type: "pre" | "post", op: Phase, keyOp: string, lists: Record<string, string>): number {
