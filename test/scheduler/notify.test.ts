@@ -199,6 +199,27 @@ const CASES: NotifyCase[] = [
       `"stonith 'reboot' n2" -> "f_start_0 n1" [ style = bold]`,
     ],
   },
+  ...[true, false].map((notify): NotifyCase => ({
+    name: `a restart of the promoted instance restarts what starts after its promotion (${notify ? "after the notifications" : "no notify"})`,
+    cite: "Ordering Constraints: a mandatory 'then' restarts with 'first'; Clone Notifications",
+    cib: {
+      nodes: [
+        ["n1", { history: [...running("s:0", true).map((e) => ({ ...e, agent: STATEFUL, params: { x: "1" } })), ...running("fs")] }],
+        ["n2", { history: running("s:1").map((e) => ({ ...e, agent: STATEFUL, params: { x: "2" } })) }],
+      ],
+      resources: [clone("ms", primitive("s", { agent: STATEFUL, params: { x: "2" } }), { promotable: "true", notify: String(notify), "promoted-max": "1" }), primitive("fs")],
+      constraints: [location("l", "ms", "n1", "100", { role: "Promoted" }), order("o", "ms", "fs", { "first-action": "promote", "then-action": "start" })],
+    },
+    summary: ["* Restart s:0 ( Promoted n1 ) due to resource definition change", `* Restart fs ( n1 ) due to required ms ${notify ? "notified" : "promoted"}`],
+    expect: [
+      '"s:0_demote_0 n1" -> "s:0_stop_0 n1" [ style = bold]',
+      '"s:0_start_0 n1" -> "s:0_promote_0 n1" [ style = bold]',
+      '"fs_stop_0 n1" -> "ms_demote_0" [ style = bold]',
+      `"ms_${notify ? "confirmed-post_notify_promoted" : "promoted"}_0" -> "fs_start_0 n1" [ style = bold]`,
+    ],
+    // Probes ordered before a clone's demote are the probes' own rule.
+    elsewhere: ['"fs_monitor_0 n2" -> "ms_demote_0" [ style = bold]'],
+  })),
 ];
 
 /** crm_simulate's dot lines and its notify actions' notify_* attributes ("d:0_pre_notify_stop_0 n1" → meta). */

@@ -209,9 +209,10 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
-  let stop: number | undefined;
+  let stop: number | undefined, demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
-    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
+    // A promoted instance is demoted before any stop (a restart in the Promoted role too).
+    demote = from.role === "Promoted" ? g.op(p, "demote", from.node) : undefined;
     stop = g.op(p, "stop", from.node);
     g.edge(demote, stop);
     g.edge(fenceIds.get(from.node), stop);
@@ -229,6 +230,10 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
     start = g.op(p, "start", to.node);
     g.edge(stop, start);
   }
-  if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
+  if (to.role === "Promoted" && (from?.role !== "Promoted" || start !== undefined)) {
+    const promote = g.op(p, "promote", to.node);
+    g.edge(start, promote);
+    g.edge(demote, promote);
+  }
   if (verb === "Demote") g.op(p, "demote", to.node);
 }
