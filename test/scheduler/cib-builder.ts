@@ -1,6 +1,7 @@
 // Small CIBs for scheduler tests, built as element trees through the CIB layer and
 // serialised once, so the same text feeds our scheduler and crm_simulate.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,10 +124,20 @@ export interface CibOptions {
   cibAttributes?: Attrs;
 }
 
+/**
+ * A recurring operation's op-digest as Pacemaker records it: its parameters with the
+ * operation's timeout (the default 20 s here), so that the recorded monitor is current.
+ */
+function recurringDigest(params: Attrs): string {
+  const all: Attrs = { ...params, CRM_meta_timeout: "20000" };
+  const names = Object.keys(all).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("md5").update(` <parameters${names.map((n) => ` ${n}="${all[n]}"`).join("")}/>\n`).digest("hex");
+}
+
 /** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
 function digests(e: HistoryEntry): Attrs {
   const params = e.params ?? {};
-  const result: Attrs = { "op-digest": opDigest(params) };
+  const result: Attrs = { "op-digest": (e.intervalMs ?? 0) > 0 ? recurringDigest(params) : opDigest(params) };
   if (e.forceRestart !== undefined) {
     result["op-force-restart"] = ` ${e.forceRestart.join(" ")} `;
     result["op-restart-digest"] = opDigest(pickParameters(params, e.forceRestart));

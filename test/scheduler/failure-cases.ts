@@ -100,7 +100,6 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   },
   {
     name: "a resource also active on a node that is fenced: its stop there is done by the fencing, it starts once fenced",
-    graphTodo: "crm_simulate also schedules the fencing device's recurring monitor where it stays (its recorded monitor digest differs from what it computes)",
     cite: `${MULTIPLE}; Fencing`,
     scoresTodo: UNUSABLE_SCORES,
     cib: {
@@ -112,7 +111,6 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   },
   {
     name: "a fencing device's copy on a node being fenced does not make it multiply active",
-    graphTodo: "crm_simulate also schedules the fencing device's recurring monitor where it stays (its recorded monitor digest differs from what it computes)",
     cite: `${MULTIPLE}; Fencing`,
     scoresTodo: UNUSABLE_SCORES,
     cib: {

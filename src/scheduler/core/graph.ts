@@ -7,6 +7,8 @@ import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
+import { addNotifications, confirmedKey } from "./notify.js";
+import { reconcileMonitors, type Histories } from "./monitor-history.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -20,6 +22,10 @@ export interface GraphAction {
   timeoutMs: number;
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
+  /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
+  key?: string;
+  /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
+  meta?: Record<string, string>;
 }
 
 export interface TransitionGraph {
@@ -78,6 +84,8 @@ export interface GraphInputs {
   maintenance: boolean;
   /** Fencing order, requirements and unfencing (without it: fencing is not ordered against starts). */
   fencing?: FencingGraphInputs;
+  /** What each node's history shows of each primitive (its active recurring monitors). */
+  histories?: Histories;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -102,6 +110,17 @@ export class GraphBuilder {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
     }
+    return id;
+  }
+
+  /**
+   * An action named by its own key (notifications, cancellations). `indexAs`, when given,
+   * lets later stages find it as the resource's operation of that name.
+   */
+  keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
+    const id = this.actions.length;
+    this.actions.push({ id, ...action });
+    if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
 
@@ -197,7 +216,9 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addRecurringMonitors(g, inputs.changes);
+  if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
+  addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
@@ -210,7 +231,9 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {
   if (rsc.kind === "primitive") return g.find(rsc.id, action === "stop" ? "stop" : action === "promote" ? "promote" : action === "demote" ? "demote" : "start");
-  return g.find(rsc.id, collectiveKey(action, side));
+  const key = collectiveKey(action, side);
+  // What waits for a notifying clone's phase waits for the notifications after it too.
+  return (side === "first" ? g.find(rsc.id, confirmedKey(key)) : undefined) ?? g.find(rsc.id, key);
 }
 
 function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>, waitsForFencing: (p: PrimitiveRsc) => boolean): void {
@@ -218,15 +241,18 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
   const stops: number[] = [];
+  let demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
     const earlier = g.find(p.id, "stop");
     for (const node of change.stopsOn ?? [from.node]) {
       // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
       const fence = fenceIds.get(node);
       const action = (operation: string): number => (fence === undefined ? g.op(p, operation, node) : g.pseudoOp(p, operation, node));
-      const demote = from.role === "Promoted" && to?.role !== "Promoted" ? action("demote") : undefined;
+      // A promoted instance is demoted before any stop (a restart in the Promoted role too).
+      const demoteHere = from.role === "Promoted" ? action("demote") : undefined;
+      demote ??= demoteHere;
       const stop = action("stop");
-      g.edge(demote, stop);
+      g.edge(demoteHere, stop);
       if (waitsForFencing(p)) g.edge(fence, stop);
       stops.push(stop);
     }
@@ -246,6 +272,10 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
     start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
     g.edge(stops[0], start);
   }
-  if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
+  if (to.role === "Promoted" && (from?.role !== "Promoted" || start !== undefined)) {
+    const promote = g.op(p, "promote", to.node);
+    g.edge(start, promote);
+    g.edge(demote, promote);
+  }
   if (verb === "Demote") g.op(p, "demote", to.node);
 }

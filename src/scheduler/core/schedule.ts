@@ -100,7 +100,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
-    changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+    changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });
