@@ -122,4 +122,106 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   },
 ];
 
-export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES];
+const CODES = "How are OCF Return Codes Interpreted? (soft, hard, fatal)";
+const DISCOVERY = "Resource Discovery: probes";
+/** A probe (monitor, interval 0, expecting "not running") that answered rc, with the executor's op-status. */
+const probe = (rsc: string, rc: number, status = 0): HistoryEntry => ({ rsc, operation: "monitor", rc, status, expected: 7 });
+/** `rsc` started, then its 10s monitor answered rc. */
+const monitorFailed = (rsc: string, rc: number, status = 0): HistoryEntry[] => [...running(rsc), { rsc, operation: "monitor", intervalMs: 10_000, rc, status }];
+const ignoring = primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "ignore" }] });
+const EXPIRED_AT = 1_700_000_100;
+
+export const FAILED_OPERATION_CASES: FailureCase[] = [
+  {
+    name: "a probe that finds the agent not installed (rc 5): stopped there, and never started there",
+    cite: `${DISCOVERY}; ${CODES}: OCF_ERR_INSTALLED is hard`,
+    cib: { nodes: [["n1", { history: [probe("a", 5)] }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")], constraints: [location("l", "a", "n1", "50")] },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "not installed anywhere: the resource runs nowhere",
+    cite: `${DISCOVERY}; ${CODES}`,
+    cib: { nodes: [["n1", { history: [probe("a", 5)] }], ["n2", { history: [probe("a", 5)] }]], resources: [monitored("a")] },
+    expect: [],
+  },
+  {
+    name: "a probe that fails with a hard error (rc 4) finds it active and failed: recovered on another node",
+    cite: `${DISCOVERY}; ${CODES}: OCF_ERR_PERM is hard`,
+    cib: { nodes: [["n1", { history: [probe("a", 4)] }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")], constraints: [location("l", "a", "n1", "50")] },
+    expect: ["* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "a probe that fails with a generic error (rc 1) is recovered where it is",
+    cite: `${DISCOVERY}; ${CODES}: OCF_ERR_GENERIC is soft`,
+    cib: { nodes: [["n1", { history: [probe("a", 1)] }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")] },
+    expect: ["* Recover a ( n1 )"],
+  },
+  {
+    name: "a fatal error (rc 6, not configured) stops the resource and keeps it off every node",
+    cite: `${CODES}: OCF_ERR_CONFIGURED is fatal`,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 6) }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")] },
+    expect: ["* Stop a ( n1 ) due to node availability"],
+  },
+  {
+    name: "an executor verdict of a hard error (op-status 5) moves the resource like a hard rc",
+    cite: CODES,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 1, 5) }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")] },
+    expect: ["* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "a recurring monitor's hard error (rc 5) moves the resource off the node",
+    cite: CODES,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 5) }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")] },
+    expect: ["* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "a recurring monitor answering 'unimplemented' (rc 3) is recovered where it is",
+    cite: CODES,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 3, 4) }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")] },
+    expect: ["* Recover a ( n1 )"],
+  },
+  {
+    name: "on-fail=ignore ignores a hard error too",
+    cite: `Operation properties: on-fail=ignore; ${CODES}`,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 5) }], ["n2", { history: probedStopped("a") }]], resources: [ignoring] },
+    expect: [],
+  },
+  {
+    name: "on-fail=ignore does not keep a resource where its agent is no longer installed (op-status 7)",
+    cite: `Operation properties: on-fail=ignore; ${CODES}`,
+    cib: { nodes: [["n1", { history: monitorFailed("a", 5, 7) }], ["n2", { history: probedStopped("a") }]], resources: [ignoring] },
+    expect: ["* Recover a ( n1 -> n2 )"],
+  },
+  {
+    name: "an expired failed probe is forgotten: the node is probed again and may run the resource",
+    cite: `Resource Meta-Attributes: failure-timeout; ${DISCOVERY}`,
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { history: [probe("a", 5)] }], ["n2", { history: probedStopped("a") }]],
+      resources: [primitive("a", { meta: { "failure-timeout": "10" } })], constraints: [location("l", "a", "n1", "10")],
+    },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "an expired failed probe that had found it active and failed is forgotten too: it starts where preferred",
+    cite: `Resource Meta-Attributes: failure-timeout; ${DISCOVERY}`,
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { history: [probe("a", 1)] }], ["n2", { history: probedStopped("a") }]],
+      resources: [primitive("a", { meta: { "failure-timeout": "10" } })], constraints: [location("l", "a", "n2", "10")],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "an expired hard error no longer bans the node: the resource stays",
+    cite: "Resource Meta-Attributes: failure-timeout",
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { history: monitorFailed("a", 5) }], ["n2", { history: probedStopped("a") }]],
+      resources: [primitive("a", { meta: { "failure-timeout": "10" }, ops: [{ name: "monitor", interval: "10s" }] })],
+    },
+    expect: [],
+  },
+];
+
+export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES];

@@ -16,6 +16,34 @@ const STATUS_DONE = 0;
 const STATUS_CANCELLED = 1;
 /** A generic executor error: the rc code still says what happened. */
 const STATUS_ERROR = 4;
+/** The executor's own verdicts: an error not worth retrying on this node, on any node, the agent missing here. */
+const STATUS_ERROR_HARD = 5;
+const STATUS_ERROR_FATAL = 6;
+const STATUS_NOT_INSTALLED = 7;
+/** OCF codes of errors no retry on the same node can fix, and of a configuration wrong everywhere. */
+const HARD_RCS = new Set([2, 3, 4, 5]);
+const RC_ERR_CONFIGURED = 6;
+const RC_UNIMPLEMENTED = 3;
+/** A probe answering these found nothing it could run: the resource is not active there. */
+const PROBE_NOTHING_HERE = new Set([2, 5]);
+
+/**
+ * How far a failure reaches (Pacemaker Explained, "How are OCF Return Codes
+ * Interpreted?"): soft recovers where it is, hard bans the node, fatal every node.
+ */
+export type FailureSeverity = "soft" | "hard" | "fatal";
+
+/** One failed operation in a node's history. */
+export interface RecordedFailure {
+  name: string;
+  intervalMs: number;
+  /** When it happened (seconds), for failure-timeout. */
+  at: number;
+  latest: boolean;
+  severity: FailureSeverity;
+  /** The agent is not installed there: no on-fail (not even ignore) keeps the resource on that node. */
+  notInstalled: boolean;
+}
 
 /** What one node's operation history says about one resource. */
 export interface NodeHistory {
@@ -35,7 +63,9 @@ export interface NodeHistory {
   /** The newest failure's time (seconds), for failure-timeout. */
   lastFailureAt: number | undefined;
   /** Every failed operation in the history, oldest first (their on-fail settings apply). */
-  failures: Array<{ name: string; intervalMs: number; at: number; latest: boolean }>;
+  failures: RecordedFailure[];
+  /** What the history showed no longer counts (an expired failed probe): probe again. */
+  forgotten: boolean;
 }
 
 /** Replays the operation history in call order to find the resource's state on a node. */
@@ -43,13 +73,23 @@ export function replayHistory(resource: LrmResource): NodeHistory {
   const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
-    migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
+    migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [], forgotten: false,
   };
   ops.forEach((op, i) => {
-    if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
+    const failed = isFailure(op);
+    if (failed && !supersededFailure(op, ops)) h.failures.push(recordedFailure(op, i === ops.length - 1));
     applyOp(h, op);
   });
   return h;
+}
+
+function recordedFailure(op: LrmOp, latest: boolean): RecordedFailure {
+  const notInstalled = op.opStatus === STATUS_NOT_INSTALLED;
+  let severity: FailureSeverity = "soft";
+  if (op.opStatus === STATUS_ERROR_FATAL || op.rcCode === RC_ERR_CONFIGURED) severity = "fatal";
+  // "Unimplemented" from a recurring monitor is retried where it is (crm_simulate 2.1.5).
+  else if (notInstalled || op.opStatus === STATUS_ERROR_HARD || (HARD_RCS.has(op.rcCode) && !(op.rcCode === RC_UNIMPLEMENTED && op.interval > 0))) severity = "hard";
+  return { name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest, severity, notInstalled };
 }
 
 /** A degraded result counts as the plain success of the same role. */
@@ -189,10 +229,13 @@ function applyFailure(h: NodeHistory, op: LrmOp): void {
 }
 
 function applyFailedMonitor(h: NodeHistory, op: LrmOp): void {
-  if (op.interval === 0 && op.rcCode === RC_NOT_RUNNING) {
+  const nothingHere = op.rcCode === RC_NOT_RUNNING || PROBE_NOTHING_HERE.has(op.rcCode) || op.opStatus === STATUS_NOT_INSTALLED;
+  if (op.interval === 0 && nothingHere) {
     h.role = "Stopped";
     return;
   }
+  // A failed recurring monitor keeps running (on-fail=ignore relies on it).
+  if (op.interval > 0) h.recurring.set(op.interval, op);
   if (op.rcCode === RC_FAILED_PROMOTED || op.rcCode === RC_PROMOTED) h.role = "Promoted";
   else if (h.role === "Stopped" || op.rcCode === RC_NOT_RUNNING) h.role = h.role === "Promoted" ? "Promoted" : "Started";
   h.failed = true;

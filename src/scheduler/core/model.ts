@@ -57,6 +57,10 @@ export interface PrimitiveRsc {
   forceStop: boolean;
   /** How the definition it runs with differs from the configuration (op-digest). */
   definitionChange: DefinitionChange;
+  /** Nodes where a hard error (or the agent missing) bans it (see onfail.ts). */
+  hardErrorOn?: Set<NodeName> | undefined;
+  /** A fatal error (a configuration wrong everywhere): it may run nowhere. */
+  fatalError?: boolean | undefined;
   /** A failure's on-fail=demote: demote it in place instead of recovering it. */
   demoteOnly: boolean;
   /** Per-node allocation scores, filled by placement. */

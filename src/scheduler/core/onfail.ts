@@ -1,5 +1,5 @@
 import type { NodeName, PrimitiveRsc, SchedNode } from "./model.js";
-import type { NodeHistory } from "./history.js";
+import type { FailureSeverity, NodeHistory } from "./history.js";
 import { failureTimeoutS } from "./meta.js";
 import { parseIntervalMs } from "./rules.js";
 
@@ -39,6 +39,26 @@ export function onFailOf(p: PrimitiveRsc, name: string, intervalMs: number, ston
   }
 }
 
+/**
+ * Hard errors keep the resource off the node, fatal ones off every node
+ * (Pacemaker Explained, "How are OCF Return Codes Interpreted?").
+ */
+function banForError(p: PrimitiveRsc, node: NodeName, severity: FailureSeverity): void {
+  if (severity === "fatal") p.fatalError = true;
+  else (p.hardErrorOn ??= new Set()).add(node);
+}
+
+/** An expired failed probe leaves the resource's state there unknown: stopped, to be probed again. */
+function forgetProbe(h: NodeHistory): void {
+  h.role = "Stopped";
+  h.forgotten = true;
+}
+
+/** Whether a hard or fatal error keeps the resource off the node. */
+export function errorBanned(p: PrimitiveRsc, node: NodeName): boolean {
+  return p.fatalError === true || p.hardErrorOn?.has(node) === true;
+}
+
 /** Applies the failures in one node's history to the resource; returns node-level requests. */
 export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHistory, stonithEnabled: boolean, now: number): NodeRequest[] {
   const requests: NodeRequest[] = [];
@@ -47,8 +67,18 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
   let failedNow = false;
   for (const failure of h.failures) {
     const expired = timeoutS > 0 && failure.at > 0 && failure.at + timeoutS <= now && failure.name !== "stop";
+    if (expired && failure.latest && failure.name === "monitor" && failure.intervalMs === 0) forgetProbe(h);
+    // An expired failed monitor is no longer running either: it is scheduled again.
+    if (expired && failure.intervalMs > 0 && failure.name === "monitor") h.recurring.delete(failure.intervalMs);
     if (expired) continue;
     const policy = onFailOf(p, failure.name, failure.intervalMs, stonithEnabled);
+    if (failure.severity !== "soft" && (policy !== "ignore" || failure.notInstalled)) banForError(p, node, failure.severity);
+    // Nothing runs there to recover (a probe found the agent missing): the ban is all.
+    if (h.role === "Stopped") continue;
+    if (failure.notInstalled && policy === "ignore") {
+      failedNow = true;
+      continue;
+    }
     switch (policy) {
       case "ignore":
         continue;

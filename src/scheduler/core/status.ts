@@ -85,7 +85,7 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
-  p.probedOn.add(node);
+  if (!h.forgotten) p.probedOn.add(node);
   let byNode = view.histories.get(p);
   if (byNode === undefined) view.histories.set(p, (byNode = new Map()));
   byNode.set(node, h);
@@ -186,7 +186,7 @@ function extendClone(clone: CloneRsc): void {
   const template = clone.instances[0]!;
   const n = clone.instances.length;
   const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
-    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, hardErrorOn: undefined, fatalError: undefined, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
   });
   if (template.kind === "primitive") clone.instances.push(copy(template, clone));
   else {
