@@ -187,6 +187,24 @@ export const FAILED_OPERATION_CASES: FailureCase[] = [
     expect: [],
   },
   {
+    name: "on-fail=ignore: the ignored failures' fail-count does not count against migration-threshold",
+    cite: "Operation properties: on-fail=ignore; Resource Meta-Attributes: migration-threshold",
+    cib: {
+      nodes: [["n1", { history: monitorFailed("a", 1), transient: { "fail-count-a#monitor_10000": "3", "last-failure-a#monitor_10000": "1700000000" } }], ["n2", { history: probedStopped("a") }]],
+      resources: [primitive("a", { meta: { "migration-threshold": "2" }, ops: [{ name: "monitor", interval: "10s", onFail: "ignore" }] })],
+    },
+    expect: [],
+  },
+  {
+    name: "on-fail=ignore on stop: a failed stop counts as stopped",
+    cite: "Operation properties: on-fail=ignore",
+    cib: {
+      nodes: [["n1", { history: probedStopped("a") }], ["n2", { history: [...running("a"), { rsc: "a", operation: "stop", rc: 1, status: 4 }] }]],
+      resources: [primitive("a", { ops: [{ name: "stop", interval: "0", onFail: "ignore" }] })],
+    },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
     name: "on-fail=ignore does not keep a resource where its agent is no longer installed (op-status 7)",
     cite: `Operation properties: on-fail=ignore; ${CODES}`,
     cib: { nodes: [["n1", { history: monitorFailed("a", 5, 7) }], ["n2", { history: probedStopped("a") }]], resources: [ignoring] },
@@ -224,4 +242,33 @@ export const FAILED_OPERATION_CASES: FailureCase[] = [
   },
 ];
 
-export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES];
+const ORPHANS = "Cluster Options: stop-orphan-resources";
+
+export const ORPHAN_CASES: FailureCase[] = [
+  {
+    name: "a resource in the status but no longer configured is stopped, then its history deleted",
+    cite: ORPHANS,
+    cib: { nodes: [["n1", { history: [...running("x"), { rsc: "x", operation: "monitor", intervalMs: 10_000 }] }], "n2"], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 )", "* Stop x ( n1 ) due to node availability"],
+  },
+  {
+    name: "an orphan active on two nodes stops on both",
+    cite: `${ORPHANS}; ${MULTIPLE}`,
+    cib: { nodes: [["n1", { history: running("x") }], ["n2", { history: running("x") }]], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 )", "* Stop x ( n1 ) due to node availability", "* Stop x ( n2 ) due to node availability"],
+  },
+  {
+    name: "a failed orphan stops and keeps its history",
+    cite: ORPHANS,
+    cib: { nodes: [["n1", { history: monitorFailed("x", 1) }], "n2"], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 )", "* Stop x ( n1 ) due to node availability"],
+  },
+  {
+    name: "stop-orphan-resources=false leaves an orphan running",
+    cite: ORPHANS,
+    cib: { properties: { "stop-orphan-resources": "false" }, nodes: [["n1", { history: running("x") }], "n2"], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 )"],
+  },
+];
+
+export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES];

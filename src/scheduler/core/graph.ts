@@ -4,6 +4,7 @@ import type { PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import type { FenceLine } from "./summary.js";
 import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
+import { addOrphanCleanup } from "./orphans.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
@@ -215,6 +216,7 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
+  addOrphanCleanup(g, inputs.changes);
   addRecurringMonitors(g, inputs.changes);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);

@@ -59,6 +59,10 @@ export interface PrimitiveRsc {
   definitionChange: DefinitionChange;
   /** Nodes where a hard error (or the agent missing) bans it (see onfail.ts). */
   hardErrorOn?: Set<NodeName> | undefined;
+  /** Nodes where its only failures were on-fail=ignore: their fail-count does not ban it there. */
+  failuresIgnoredOn?: Set<NodeName> | undefined;
+  /** Found in the status only (no longer configured): stopped, then its history deleted. */
+  orphan?: boolean;
   /** A fatal error (a configuration wrong everywhere): it may run nowhere. */
   fatalError?: boolean | undefined;
   /** A failure's on-fail=demote: demote it in place instead of recovering it. */

@@ -1,5 +1,5 @@
 import type { NodeName, PrimitiveRsc, SchedNode } from "./model.js";
-import type { FailureSeverity, NodeHistory } from "./history.js";
+import type { FailureSeverity, NodeHistory, RecordedFailure } from "./history.js";
 import { failureTimeoutS } from "./meta.js";
 import { parseIntervalMs } from "./rules.js";
 
@@ -81,6 +81,7 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
     }
     switch (policy) {
       case "ignore":
+        ignoreFailure(p, node, h, failure);
         continue;
       case "block":
         // Fencing an unclean node stops everything there: nothing is left to block.
@@ -107,6 +108,20 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
   if (!failedNow) {
     h.failed = false;
     h.stopFailed = false;
-  }
+  } else p.failuresIgnoredOn?.delete(node);
   return requests;
+}
+
+/**
+ * on-fail=ignore: as if the operation had succeeded (a failed stop leaves the
+ * resource stopped), and its fail-count does not count against migration-threshold.
+ */
+function ignoreFailure(p: PrimitiveRsc, node: NodeName, h: NodeHistory, failure: RecordedFailure): void {
+  if (failure.name === "stop" && failure.latest) h.role = "Stopped";
+  (p.failuresIgnoredOn ??= new Set()).add(node);
+}
+
+/** Whether the fail-count on a node counts (its failures were not all ignored). */
+export function failuresCount(p: PrimitiveRsc, node: NodeName): boolean {
+  return p.failuresIgnoredOn?.has(node) !== true;
 }

@@ -8,7 +8,7 @@ import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } fro
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
 import { isMultiplyActive } from "./multiple-active.js";
-import { errorBanned } from "./onfail.js";
+import { errorBanned, failuresCount } from "./onfail.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
 import type { TicketEffect } from "./tickets.js";
@@ -181,6 +181,7 @@ export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: Primiti
 
 export function failureBanned(p: PrimitiveRsc, node: NodeName, ctx: PlacementContext): boolean {
   if (errorBanned(p, node)) return true;
+  if (!failuresCount(p, node)) return false;
   if ((ctx.failures.get(node)?.size ?? 0) === 0) return false;
   const threshold = migrationThreshold(p);
   if (threshold <= 0) return false;

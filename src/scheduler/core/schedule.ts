@@ -22,6 +22,7 @@ import type { ParameterDigest } from "./definition.js";
 import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
+import { adoptOrphans } from "./orphans.js";
 
 export interface Transition {
   now: number;
@@ -60,6 +61,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  resources.push(...adoptOrphans(status, options));
   settleMultipleActive(resources, nodes);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
@@ -98,7 +100,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.recoverContainers(planned);
   const changes = byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
-  for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
+  for (const [unit, s] of ctx.unitScores) if (!(unit.kind === "primitive" && unit.orphan === true)) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
     changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),

@@ -186,7 +186,7 @@ function extendClone(clone: CloneRsc): void {
   const template = clone.instances[0]!;
   const n = clone.instances.length;
   const copy = (p: PrimitiveRsc, parent: PrimitiveRsc["parent"]): PrimitiveRsc => ({
-    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, hardErrorOn: undefined, fatalError: undefined, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
+    ...p, id: `${p.configId}:${n}`, parent, active: [], blocked: false, forceStop: false, demoteOnly: false, hardErrorOn: undefined, fatalError: undefined, failuresIgnoredOn: undefined, stopFailedOn: [], failedOn: [], probedOn: new Set(), scores: new Map(), promotionScore: new Map(),
   });
   if (template.kind === "primitive") clone.instances.push(copy(template, clone));
   else {
