@@ -22,6 +22,8 @@ const monitored = (id: string, meta: Record<string, string> = {}): ReturnType<ty
 const onTwo = (rsc: string, third = true): SemanticsCase["cib"]["nodes"] => [
   ["n1", { history: running(rsc) }], ["n2", { history: running(rsc) }], ...(third ? [["n3", { history: probedStopped(rsc) }] as [string, { history: HistoryEntry[] }]] : []),
 ];
+/** `rsc` started, then its 10s monitor answered rc. */
+const monitorFailed = (rsc: string, rc: number, status = 0): HistoryEntry[] => [...running(rsc), { rsc, operation: "monitor", intervalMs: 10_000, rc, status }];
 const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
@@ -67,6 +69,15 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
     cite: MULTIPLE,
     cib: { nodes: onTwo("a"), resources: [monitored("a", { "multiple-active": "stop_unexpected" })], constraints: [location("l", "a", "n1", "50")] },
     expect: ["* Restart a ( n1 )"],
+  },
+  {
+    name: "a multiply active resource with a failed copy is recovered (from its first copy)",
+    cite: `${MULTIPLE}; Operation properties: on-fail=restart`,
+    cib: {
+      nodes: [["n1", { history: running("a") }], ["n2", { history: monitorFailed("a", 1) }], ["n3", { history: probedStopped("a") }]],
+      resources: [monitored("a")], constraints: [location("l", "a", "n3", "50")],
+    },
+    expect: ["* Recover a ( n1 -> n3 )"],
   },
   {
     name: "multiple-active from rsc_defaults applies to every resource",
@@ -126,8 +137,6 @@ const CODES = "How are OCF Return Codes Interpreted? (soft, hard, fatal)";
 const DISCOVERY = "Resource Discovery: probes";
 /** A probe (monitor, interval 0, expecting "not running") that answered rc, with the executor's op-status. */
 const probe = (rsc: string, rc: number, status = 0): HistoryEntry => ({ rsc, operation: "monitor", rc, status, expected: 7 });
-/** `rsc` started, then its 10s monitor answered rc. */
-const monitorFailed = (rsc: string, rc: number, status = 0): HistoryEntry[] => [...running(rsc), { rsc, operation: "monitor", intervalMs: 10_000, rc, status }];
 const ignoring = primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "ignore" }] });
 const EXPIRED_AT = 1_700_000_100;
 

@@ -55,14 +55,14 @@ type Make = (verb: Change["verb"], from: ActiveOn | undefined, to: Change["to"],
 
 /**
  * The summary of a multiply active resource: a stop line per copy when it is to
- * stop, else one line from its first copy (in status order): Restart when it
- * stays there, Move otherwise. The line carries every node whose copy stops.
+ * stop, else one line from its first copy (in status order): Recover when a copy
+ * failed, else Restart when it stays there, Move otherwise. The line carries every node whose copy stops.
  */
 export function multipleActiveChanges(p: PrimitiveRsc, target: Change["to"], stopReason: string | undefined, make: Make): Change[] {
   if (target === undefined) return p.active.map((a) => make("Stop", a, undefined, stopReason ?? "due to node availability"));
   const first = p.active[0]!;
   const unexpected = multipleActivePolicy(p) === "stop_unexpected";
-  const verb = first.node === target.node ? "Restart" : "Move";
+  const verb = p.active.some((a) => a.failed) ? "Recover" : first.node === target.node ? "Restart" : "Move";
   const reason = unexpected && verb === "Move" ? "due to being multiply active" : undefined;
   const stopsOn: NodeName[] = p.active.map((a) => a.node).filter((node) => !(unexpected && node === target.node));
   return [{ ...make(verb, first, target, reason), stopsOn, pseudoStart: unexpected }];

@@ -23,6 +23,7 @@ import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 import { adoptOrphans } from "./orphans.js";
+import { addContainerConstraints, containment, settleContainers } from "./containers.js";
 
 export interface Transition {
   now: number;
@@ -63,10 +64,13 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   for (const request of status.requests) applyNodeRequest(nodes, request);
   resources.push(...adoptOrphans(status, options));
   settleMultipleActive(resources, nodes);
+  const contained = containment(resources);
+  const containerRestarts = settleContainers(contained, status.failures, now);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
+  addContainerConstraints(constraints, contained);
   remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
@@ -87,7 +91,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
   const unfencing = planUnfencing(resources, nodes, policy, fenced);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources)]));
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources, containerRestarts)]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -116,11 +120,13 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   };
 }
 
-/** Resources restarted in place because their parameters changed, or because they are multiply active. */
-function initialRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+/** Resources restarted in place: parameters changed, multiply active, or a container recovering what failed inside it. */
+function initialRestarts(resources: Rsc[], containers: Set<PrimitiveRsc>): Map<PrimitiveRsc, string> {
   const restarts = new Map<PrimitiveRsc, string>();
   for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
   for (const p of multipleActiveRestarts(resources)) restarts.set(p, "due to being multiply active");
+  // A container restarts to recover what failed inside it: its own line gives no reason.
+  for (const p of containers) if (!restarts.has(p)) restarts.set(p, "");
   return restarts;
 }
 
