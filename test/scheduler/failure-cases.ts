@@ -280,4 +280,48 @@ export const ORPHAN_CASES: FailureCase[] = [
   },
 ];
 
-export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES];
+const CONTAINER = "Resource Meta-Attributes: container (the resource runs inside another resource)";
+const box = primitive("box", { meta: { "migration-threshold": "3" }, ops: [{ name: "monitor", interval: "20s" }] });
+const inside = (id: string): ReturnType<typeof primitive> => primitive(id, { meta: { container: "box" }, ops: [{ name: "monitor", interval: "10s" }] });
+const boxStopped: HistoryEntry[] = [...probedStopped("box"), ...probedStopped("a"), ...probedStopped("b")];
+
+export const CONTAINER_CASES: FailureCase[] = [
+  {
+    name: "resources inside a container start with it, after it, and are not probed",
+    cite: CONTAINER,
+    cib: { nodes: ["n1", "n2"], resources: [box, inside("a"), inside("b")] },
+    expect: ["* Start box ( n1 )", "* Start a ( n1 )", "* Start b ( n1 )"],
+  },
+  {
+    name: "a failure inside a container restarts the container, and what else runs inside",
+    cite: CONTAINER,
+    cib: {
+      nodes: [["n1", { history: [...running("box"), ...monitorFailed("a", 1), ...running("b")] }], ["n2", { history: boxStopped }]],
+      resources: [box, inside("a"), inside("b")],
+    },
+    expect: ["* Restart box ( n1 )", "* Recover a ( n1 )", "* Restart b ( n1 ) due to required box start"],
+  },
+  {
+    name: "a stop that failed inside a container is resolved by restarting the container",
+    cite: CONTAINER,
+    cib: {
+      nodes: [["n1", { history: [...running("box"), ...running("a"), { rsc: "a", operation: "stop", rc: 1 }, ...running("b")] }], ["n2", { history: boxStopped }]],
+      resources: [box, inside("a"), inside("b")],
+    },
+    expect: ["* Restart box ( n1 )", "* Start a ( n1 )", "* Restart b ( n1 ) due to required box start"],
+  },
+  {
+    name: "fail-counts inside a container count against the container's migration-threshold",
+    cite: `${CONTAINER}; Resource Meta-Attributes: migration-threshold`,
+    cib: {
+      nodes: [
+        ["n1", { history: [...running("box"), ...running("a"), ...running("b")], transient: { "fail-count-a#monitor_10000": "2", "fail-count-b#monitor_10000": "1" } }],
+        ["n2", { history: boxStopped }],
+      ],
+      resources: [box, inside("a"), inside("b")],
+    },
+    expect: ["* Move box ( n1 -> n2 )", "* Move a ( n1 -> n2 )", "* Move b ( n1 -> n2 )"],
+  },
+];
+
+export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES, ...CONTAINER_CASES];

@@ -18,8 +18,8 @@ export function addProbes(g: GraphBuilder, inputs: GraphInputs): void {
   const locations = locationsByResource(inputs.constraints.locations);
   for (const top of inputs.resources) {
     if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, top, nodes, locations);
-    // An orphan never starts: nothing to learn by probing it.
-    else for (const p of primitivesOf(top)) if (p.orphan !== true) probeEverywhere(g, p, top, nodes, locations);
+    // An orphan never starts, and what runs inside a container cannot be seen from the node: no probes.
+    else for (const p of primitivesOf(top)) if (p.orphan !== true && !p.meta.has("container")) probeEverywhere(g, p, top, nodes, locations);
   }
 }
 
