@@ -3,7 +3,8 @@
 // "How are OCF Return Codes Interpreted?"), on-fail and failure-timeout.
 // Run by rules.test.ts (ours and crm_simulate's summary) and failure-graph.test.ts
 // (the transition graph against crm_simulate's).
-import { group, location, primitive, probedStopped, running, type HistoryEntry } from "./cib-builder.js";
+import { clone, group, location, primitive, probedStopped, running, type HistoryEntry } from "./cib-builder.js";
+import { createElement, type XmlElement } from "../../src/cib/index.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 /** A semantics case whose transition graph is compared with crm_simulate's too. */
@@ -324,4 +325,36 @@ export const CONTAINER_CASES: FailureCase[] = [
   },
 ];
 
-export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES, ...CONTAINER_CASES];
+/** A group or clone element with instance attributes of its own (the parameters it passes down). */
+function withParameters(collective: XmlElement, pairs: Record<string, string>): XmlElement {
+  const id = `${collective.attrs.get("id") ?? "x"}-params`;
+  const nvpairs = Object.entries(pairs).map(([name, value]) => createElement("nvpair", { id: `${id}-${name}`, name, value }));
+  collective.children.unshift(createElement("instance_attributes", { id }, nvpairs));
+  return collective;
+}
+const DEFINITION = "Reloading Agents; Clones / Groups: instance attributes are passed to the children";
+
+/** Parameters inherited from a group or clone are part of the definition (op-digest) a resource runs with. */
+export const INHERITED_PARAMETER_CASES: FailureCase[] = [
+  {
+    name: "a clone's instance attributes are parameters of its instances: unchanged, nothing restarts",
+    cite: DEFINITION,
+    cib: { nodes: [["n1", { history: [{ rsc: "a", operation: "start", params: { foo: "bar" } }] }]], resources: [withParameters(clone("c", primitive("a"), { "clone-max": "1" }), { foo: "bar" })] },
+    expect: [],
+  },
+  {
+    name: "a clone's instance attribute that the running instance lacks restarts it",
+    graphTodo: "crm_simulate names an anonymous instance's actions as its history does (a_stop_0, not a:0_stop_0)",
+    cite: DEFINITION,
+    cib: { nodes: [["n1", { history: [{ rsc: "a", operation: "start" }] }]], resources: [withParameters(clone("c", primitive("a"), { "clone-max": "1" }), { foo: "bar" })] },
+    expect: ["* Restart a:0 ( n1 ) due to resource definition change"],
+  },
+  {
+    name: "a group's instance attributes are parameters of its members",
+    cite: DEFINITION,
+    cib: { nodes: [["n1", { history: [{ rsc: "a", operation: "start" }] }]], resources: [withParameters(group("g", [primitive("a")]), { foo: "bar" })] },
+    expect: ["* Restart a ( n1 ) due to resource definition change"],
+  },
+];
+
+export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES, ...CONTAINER_CASES, ...INHERITED_PARAMETER_CASES];

@@ -2,6 +2,7 @@ import type { CloneConfig, GroupConfig, NvSet, PrimitiveConfig, ResourceConfig, 
 import type { CloneRsc, GroupRsc, PrimitiveRsc, Rsc } from "./model.js";
 import { type RuleContext, resolveNvSets } from "./rules.js";
 import { isTrueValue } from "./options.js";
+import { withInheritedParameters } from "./inherited-params.js";
 
 /**
  * Builds the resource tree: meta-attributes resolved (rsc_defaults, then the
@@ -10,7 +11,7 @@ import { isTrueValue } from "./options.js";
  */
 export function buildResources(input: SchedulerInput, nodeCount: number, now: number, maintenanceMode = false): Rsc[] {
   const builder = new ResourceBuilder(input.rscDefaults, nodeCount, now, maintenanceMode);
-  return input.resources.flatMap((config) => builder.top(config));
+  return input.resources.flatMap((config) => builder.top(withInheritedParameters(config)));
 }
 
 class ResourceBuilder {

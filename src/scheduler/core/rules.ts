@@ -112,7 +112,8 @@ export function resolveNvSets(sets: readonly NvSet[], ctx: RuleContext, into = n
 export function parseIntervalMs(text: string | undefined): number {
   if (text === undefined || text === "") return 0;
   const t = text.trim();
-  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(t);
+  // ISO 8601 durations; Pacemaker also takes the time part without its "T" (P30S).
+  const iso = /^P(?:(\d+)D)?(?:T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(t);
   if (iso) return ((Number(iso[1] ?? 0) * 24 + Number(iso[2] ?? 0)) * 3600 + Number(iso[3] ?? 0) * 60 + Number(iso[4] ?? 0)) * 1000;
   const m = /^(\d+(?:\.\d+)?)\s*(ms|msec|us|usec|s|sec|m|min|h|hr)?$/i.exec(t);
   if (!m) return 0;

@@ -187,7 +187,7 @@ class ViewReader {
   }
 
   group(e: XmlElement): GroupConfig {
-    return { kind: "group", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), children: childElements(e, "primitive").map((p) => this.primitive(p)) };
+    return { kind: "group", id: attr(e, "id"), meta: this.nvSets(e, "meta_attributes"), instance: this.nvSets(e, "instance_attributes"), children: childElements(e, "primitive").map((p) => this.primitive(p)) };
   }
 
   clone(e: XmlElement): CloneConfig[] {
@@ -196,7 +196,7 @@ class ViewReader {
     const inner = childElements(e).find((c) => c.name === "primitive" || c.name === "group");
     if (!inner) return [];
     const child = inner.name === "group" ? this.group(inner) : this.primitive(inner);
-    return [{ kind: "clone", id: attr(e, "id"), promotable, meta, child }];
+    return [{ kind: "clone", id: attr(e, "id"), promotable, meta, instance: this.nvSets(e, "instance_attributes"), child }];
   }
 
   bundle(e: XmlElement): BundleConfig {

@@ -70,6 +70,8 @@ export interface GroupConfig {
   kind: "group";
   id: string;
   meta: NvSet[];
+  /** Parameters given to every member (instance_attributes on the group). */
+  instance?: NvSet[];
   children: PrimitiveConfig[];
 }
 
@@ -79,6 +81,8 @@ export interface CloneConfig {
   /** `<master>` or `promotable=true`. */
   promotable: boolean;
   meta: NvSet[];
+  /** Parameters given to every instance (instance_attributes on the clone). */
+  instance?: NvSet[];
   child: PrimitiveConfig | GroupConfig;
 }
 
