@@ -223,14 +223,15 @@ const CASES: NotifyCase[] = [
 ];
 
 /** crm_simulate's dot lines and its notify actions' notify_* attributes ("d:0_pre_notify_stop_0 n1" → meta). */
-function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<string, string>> } | string {
+function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<string, string>>; options: Map<string, Record<string, string>> } | string {
   const dir = mkdtempSync(join(tmpdir(), "quorate-notify-"));
   try {
     const file = join(dir, "cib.xml"), dot = join(dir, "graph.dot"), graph = join(dir, "graph.xml");
     writeFileSync(file, xml);
     const r = spawnSync("crm_simulate", ["-x", file, "-D", dot, "-G", graph], { encoding: "utf8", timeout: 60_000 });
     if (r.error !== undefined) return `crm_simulate is not available: ${r.error.message}`;
-    return { dot: readFileSync(dot, "utf8").split("\n").filter((l) => l !== ""), notify: notifyMeta(readFileSync(graph, "utf8")) };
+    const graphText = readFileSync(graph, "utf8");
+    return { dot: readFileSync(dot, "utf8").split("\n").filter((l) => l !== ""), notify: notifyMeta(graphText), options: cloneOptions(graphText) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -238,19 +239,31 @@ function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<s
 
 /** Each notify rsc_op of a --save-graph document, by "key node", with its CRM_meta_notify_* attributes. */
 function notifyMeta(xml: string): Map<string, Record<string, string>> {
+  return actionMeta(xml, (op) => op === "notify", (name) => name.startsWith("CRM_meta_notify_"));
+}
+
+/** The clone options on every instance action (CRM_meta_clone, clone_max, ..., promoted_max). */
+const CLONE_OPTIONS = /^CRM_meta_(clone|clone_max|clone_node_max|globally_unique|notify|master_max|master_node_max|promoted_max|promoted_node_max)$/;
+
+/** Each rsc_op whose operation passes `wanted`, by "key node", with the attributes `named` picks. */
+function actionMeta(xml: string, wanted: (operation: string) => boolean, named: (name: string) => boolean): Map<string, Record<string, string>> {
   const parsed = parseXml(xml, "graph.xml");
   if (!parsed.ok) throw new Error(parsed.error.message);
   const found = new Map<string, Record<string, string>>();
   const visit = (e: XmlElement): void => {
     const attributes = e.children.find((c): c is XmlElement => c.kind === "element" && c.name === "attributes");
-    if (e.name === "rsc_op" && e.attrs.get("operation") === "notify" && attributes !== undefined) {
-      const meta = Object.fromEntries([...attributes.attrs].filter(([name]) => name.startsWith("CRM_meta_notify_")));
+    if (e.name === "rsc_op" && wanted(e.attrs.get("operation") ?? "") && attributes !== undefined) {
+      const meta = Object.fromEntries([...attributes.attrs].filter(([name]) => named(name)));
       found.set(`${e.attrs.get("operation_key")} ${e.attrs.get("on_node")}`, meta);
     }
     for (const c of e.children) if (c.kind === "element") visit(c);
   };
   visit(parsed.value.root);
   return found;
+}
+
+function cloneOptions(xml: string): Map<string, Record<string, string>> {
+  return actionMeta(xml, () => true, (name) => CLONE_OPTIONS.test(name));
 }
 
 function lines(t: Transition): string[] {
@@ -287,6 +300,14 @@ for (const c of CASES) {
       if (meta["CRM_meta_notify_key_operation"] === "stonith") continue;
       assert.deepEqual(ours.get(key), meta, key);
     }
+    const options = cloneOptions(graphXml(run(xml)));
+    let compared = 0;
+    for (const [key, meta] of theirs.options) {
+      if (!options.has(key) || Object.keys(meta).length === 0) continue;
+      assert.deepEqual(options.get(key), meta, `clone options of ${key}`);
+      compared++;
+    }
+    assert.ok(compared > 0, "some instance action's clone options were compared");
   });
 }
 

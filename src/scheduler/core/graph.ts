@@ -8,6 +8,7 @@ import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
+import { addCloneMeta } from "./clone-meta.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -191,6 +192,7 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
   addProbes(g, inputs);
+  addCloneMeta(g, inputs.resources);
   for (const o of inputs.constraints.orderings) {
     g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
   }
