@@ -199,6 +199,33 @@ const CASES: NotifyCase[] = [
       `"stonith 'reboot' n2" -> "f_start_0 n1" [ style = bold]`,
     ],
   },
+  {
+    name: "a monitor without a role watches the unpromoted role only: promotion cancels it, demotion keeps the active one",
+    cite: "Monitoring Resources for Failure; promotable clones: the promoted role needs a monitor of its own",
+    cib: {
+      nodes: [
+        ["n1", { history: [...running("s:0", true), { rsc: "s:0", operation: "monitor", intervalMs: 10_000, rc: 8, expected: 8 }].map((e) => ({ ...e, agent: STATEFUL })) }],
+        ["n2", { history: monitored("s:1").map((e) => ({ ...e, agent: STATEFUL })) }],
+      ],
+      resources: [clone("ms", primitive("s", { agent: STATEFUL, ops: [{ name: "monitor", interval: "10s" }] }), { promotable: "true" })],
+      constraints: [location("prefer-n2", "ms", "n2", "100", { role: "Promoted" })],
+    },
+    summary: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+    expect: ['"Cancel s:1_monitor_10000 n2" -> "s:1_promote_0 n2" [ style = bold]'],
+    absent: ['"s:1_promote_0 n2" -> "s:1_monitor_10000 n2" [ style = bold]', '"s:0_demote_0 n1" -> "s:0_monitor_10000 n1" [ style = bold]'],
+  },
+  {
+    name: "two monitors with one interval (one per role) are ambiguous: neither is scheduled",
+    cite: "Monitoring Resources for Failure: an operation is identified by its name and interval",
+    cib: {
+      nodes: [["n1", { history: running("s:0", true).map((e) => ({ ...e, agent: STATEFUL })) }], ["n2", { history: running("s:1").map((e) => ({ ...e, agent: STATEFUL })) }]],
+      resources: [clone("ms", primitive("s", { agent: STATEFUL, ops: [{ name: "monitor", interval: "10s", role: "Promoted" }, { name: "monitor", interval: "10s", role: "Unpromoted" }] }), { promotable: "true" })],
+      constraints: [location("prefer-n2", "ms", "n2", "100", { role: "Promoted" })],
+    },
+    summary: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+    expect: ['"ms_demoted_0" -> "ms_promote_0" [ style = bold]'],
+    absent: ['"s:1_promote_0 n2" -> "s:1_monitor_10000 n2" [ style = bold]', '"s:0_demote_0 n1" -> "s:0_monitor_10000 n1" [ style = bold]'],
+  },
   ...[true, false].map((notify): NotifyCase => ({
     name: `a restart of the promoted instance restarts what starts after its promotion (${notify ? "after the notifications" : "no notify"})`,
     cite: "Ordering Constraints: a mandatory 'then' restarts with 'first'; Clone Notifications",

@@ -187,7 +187,7 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   const fenceIds = new Map<string, number>();
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
-  addRecurringMonitors(g, inputs.changes);
+  addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
