@@ -14,7 +14,7 @@ import { parseXml, type XmlElement } from "../../src/cib/index.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
 import type { Transition } from "../../src/scheduler/index.js";
-import { cibXml, clone, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { cibXml, clone, group, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 
 const STATEFUL = { class: "ocf", provider: "pacemaker", type: "Stateful" };
 const dummy = (id: string): ReturnType<typeof primitive> => primitive(id, { ops: [{ name: "monitor", interval: "10s" }] });
@@ -200,6 +200,20 @@ const CASES: NotifyCase[] = [
     ],
   },
   {
+    name: "a cloned group: every member is notified, and each group joins the clone's pseudo-actions once",
+    cite: "Clone Notifications; Clones of groups",
+    cib: {
+      nodes: [["n1", { history: [...monitored("x:0"), ...monitored("y:0")] }], ["n2", { history: [...monitored("x:1"), ...monitored("y:1")], attributes: { standby: "on" } }]],
+      resources: [clone("c", group("g", [dummy("x"), dummy("y")]), notifying())],
+    },
+    summary: ["* Stop x:1 ( n2 ) due to node availability", "* Stop y:1 ( n2 ) due to node availability"],
+    expect: [
+      '"c_pre_notify_stop_0" -> "y:1_pre_notify_stop_0 n2" [ style = bold]',
+      '"c_post_notify_stopped_0" -> "x:0_post_notify_stop_0 n1" [ style = bold]',
+      '"c_stop_0" -> "g:1_stop_0" [ style = bold]',
+    ],
+  },
+  {
     name: "a monitor without a role watches the unpromoted role only: promotion cancels it, demotion keeps the active one",
     cite: "Monitoring Resources for Failure; promotable clones: the promoted role needs a monitor of its own",
     cib: {
@@ -302,6 +316,7 @@ for (const c of CASES) {
     const t = run(cibXml(c.cib));
     assert.deepEqual([...summaryOf(t)].sort(), [...c.summary].map((l) => l.replace(/\s+/g, " ")).sort());
     const ours = lines(t);
+    assert.equal(new Set(ours).size, ours.length, "no action or edge twice");
     for (const line of c.expect) assert.ok(ours.includes(line), `${line}\nin\n${ours.join("\n")}`);
     for (const line of c.absent ?? []) assert.ok(!ours.includes(line), `unexpected ${line}`);
   });
