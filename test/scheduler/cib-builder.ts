@@ -85,6 +85,8 @@ export interface HistoryEntry {
   forceRestart?: string[];
   /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
   secure?: string[];
+  /** A migrate_to / migrate_from's migrate_source and migrate_target. */
+  migrate?: { source: string; target: string };
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -177,9 +179,10 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
       return createElement("lrm_rsc_op", {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
-        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
+        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `${e.status ?? 0}:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
+        ...(e.migrate === undefined ? {} : { migrate_source: e.migrate.source, migrate_target: e.migrate.target }),
       });
     }));
   });

@@ -6,6 +6,7 @@ import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
+import { migrationActions, orderMigration } from "./migration-graph.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -19,6 +20,8 @@ export interface GraphAction {
   timeoutMs: number;
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
+  /** A migrate_to's or migrate_from's two nodes. */
+  migrate?: { source: string; target: string };
 }
 
 export interface TransitionGraph {
@@ -171,7 +174,9 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   addCollectiveActions(g, inputs.changes);
   addProbes(g, inputs);
   for (const o of inputs.constraints.orderings) {
-    g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
+    const first = endpoint(g, o.first, o.firstAction, "first");
+    g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
+    orderMigration(g, o, first);
   }
   return { actions: g.actions, edges: g.edges };
 }
@@ -186,25 +191,24 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
-  let stop: number | undefined;
-  if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
+  if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
+  const stops: number[] = [];
+  const stopOn = (node: string): void => {
+    const stop = g.op(p, "stop", node);
+    g.edge(fenceIds.get(node), stop);
+    stops.push(stop);
+  };
+  if (from !== undefined && verb !== "Promote" && verb !== "Demote" && change.fromStopped !== true) {
     const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
-    stop = g.op(p, "stop", from.node);
-    g.edge(demote, stop);
-    g.edge(fenceIds.get(from.node), stop);
+    stopOn(from.node);
+    g.edge(demote, stops[0]);
   }
-  if (verb === "Migrate" && from !== undefined && to !== undefined) {
-    const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
-    g.edge(a, b);
-    g.edge(b, c);
-    g.alias(p.id, "start", b);
-    return;
-  }
+  for (const node of change.alsoStop ?? []) stopOn(node);
   if (to === undefined || verb === "Stop") return;
   let start: number | undefined;
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
     start = g.op(p, "start", to.node);
-    g.edge(stop, start);
+    for (const stop of stops) g.edge(stop, start);
   }
   if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
   if (verb === "Demote") g.op(p, "demote", to.node);

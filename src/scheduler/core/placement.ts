@@ -167,7 +167,8 @@ function cloneChildren(unit: Rsc): Rsc[] {
 
 /** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
 export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext, withBans = true): void {
-  const sticky = stickiness(p);
+  // A copy left on each side of a half-done migration is not sticky (migration.ts).
+  const sticky = p.migration?.spread === true ? ZERO : stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
     if (current !== undefined) scores.set(active.node, addScores(current, sticky));
@@ -259,7 +260,8 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
+  const prefer = p.migration?.prefer;
+  const choice = chooseNode(scores, prefer !== undefined ? [prefer] : p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
   place(p, choice, ctx);
 }
 

@@ -2,6 +2,7 @@ import type { Location } from "./constraints.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { GraphBuilder, GraphInputs } from "./graph.js";
+import { beforeMigration } from "./migration-graph.js";
 
 /**
  * Probes (Pacemaker Explained, "Resource Discovery"): a one-time monitor (interval 0)
@@ -40,7 +41,9 @@ function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: read
   for (const node of nodes) {
     const name = node.name;
     if (p.probedOn.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
-    g.edge(g.probe(p.id, name, timeoutMs), start);
+    const probe = g.probe(p.id, name, timeoutMs);
+    g.edge(probe, start);
+    beforeMigration(g, p.id, probe);
   }
 }
 

@@ -19,6 +19,8 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
+import { settleMigrations } from "./migration.js";
+import { migrationBlockers, stopsAndStarts } from "./migration-plan.js";
 
 export interface Transition {
   now: number;
@@ -54,6 +56,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.bind(resources);
   if (options.stopAllResources) stopAll(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
+  settleMigrations(status.histories, nodes);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
   remote.markGuestFailures(resources, nodes);
@@ -87,6 +90,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
+    migrationBlockers: migrationBlockers(constraints, (p) => stopsAndStarts(p, ordering.restarts)),
   });
   remote.recoverContainers(planned);
   const changes = byPriority(orderBundleChanges(planned, bundles));

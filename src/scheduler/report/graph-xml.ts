@@ -26,6 +26,10 @@ export function graphXml(t: Transition): string {
     const config = configs.get(a.resource);
     const attributes: Record<string, string> = {};
     if (a.intervalMs > 0) attributes["CRM_meta_interval"] = String(a.intervalMs);
+    if (a.migrate !== undefined) {
+      attributes["CRM_meta_migrate_source"] = a.migrate.source;
+      attributes["CRM_meta_migrate_target"] = a.migrate.target;
+    }
     if (!a.pseudo) attributes["CRM_meta_on_node"] = a.node;
     attributes["CRM_meta_timeout"] = String(a.timeoutMs);
     if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
