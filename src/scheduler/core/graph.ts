@@ -7,6 +7,7 @@ import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
+import { orderByConnections } from "./remote-graph.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -173,6 +174,7 @@ export function buildGraph(inputs: GraphInputs): TransitionGraph {
   addRecurringMonitors(g, inputs.changes);
   addCollectiveActions(g, inputs.changes);
   addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes);
   for (const o of inputs.constraints.orderings) {
     const first = endpoint(g, o.first, o.firstAction, "first");
     g.edge(first, endpoint(g, o.then, o.thenAction, "then"));

@@ -32,6 +32,8 @@ export interface PlacementContext {
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
   /** Placed before everything else whatever their priority (remote connections). */
   placeFirst?: Set<Rsc> | undefined;
+  /** The cluster node a node's resources depend on (a remote node's connection host), for CLUSTER_HOST colocations. */
+  clusterHostOf?: ((node: NodeName) => NodeName | undefined) | undefined;
 }
 
 /** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
@@ -252,8 +254,12 @@ export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: P
   }
 }
 
+/** A colocation "node attribute" naming the cluster node behind a node (itself, or a remote node's connection host). */
+export const CLUSTER_HOST = "\u0000cluster-host";
+
 function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string): string {
   if (attribute === "#uname") return node;
+  if (attribute === CLUSTER_HOST) return ctx.clusterHostOf?.(node) ?? `\u0000${node}`;
   return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
 }
 

@@ -72,6 +72,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
+    clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
