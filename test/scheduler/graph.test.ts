@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { clone, cibXml, group, location, order, primitive, probedStopped, running, type CibOptions } from "./cib-builder.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { run } from "./cib-builder.js";
-import { crmDot, executable } from "./graph-check.js";
+import { crmDot, executable } from "./graph-oracle.js";
 
 const monitored = (id: string, interval: string): ReturnType<typeof primitive> => primitive(id, { ops: [{ name: "monitor", interval }] });
 

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cibXml, location, primitive, run, type CibOptions, type HistoryEntry } from "./cib-builder.js";
-import { crmDot, executable } from "./graph-check.js";
+import { crmDot, executable } from "./graph-oracle.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 
 const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
@@ -25,7 +25,6 @@ const CASES: Array<{ name: string; cib: CibOptions; expect: string[]; todo?: str
   },
   {
     name: "a running connection: resources are probed on the remote node, fencing devices are not",
-    todo: "crm_simulate re-schedules the connection's monitor: the builder's recorded monitor lacks Pacemaker's op-digest",
     cib: {
       nodes: [["n1", { history: connected }], "n2", ["remote1", { remote: true }]],
       resources: [connection(), primitive("a"), primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } })], constraints: [onRemote],

@@ -2,6 +2,7 @@ import type { ActiveOn, NodeName, PrimitiveRsc, Role, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { allowMigrate, isManaged } from "./meta.js";
 import { halfMigrated, withCleanup } from "./migration-plan.js";
+import { multipleActiveChanges } from "./multiple-active.js";
 
 export type Verb = "Start" | "Stop" | "Move" | "Migrate" | "Recover" | "Restart" | "Promote" | "Demote" | "Re-promote" | "Reload";
 
@@ -15,12 +16,14 @@ export interface Change {
   reason: string | undefined;
   /** The action cannot run now (its prerequisite is unrunnable, or the resource is blocked). */
   blocked: boolean;
-  /** Other nodes it is stopped on first, without summary lines of their own (see migration.ts). */
-  alsoStop?: NodeName[];
-  /** The "from" copy is listed active but known stopped: nothing to stop there. */
-  fromStopped?: boolean;
-  /** Graph actions only: the summary does not list it. */
+  /** A multiply active resource: every node whose copy stops (else just `from`'s). */
+  stopsOn?: NodeName[];
+  /** multiple-active=stop_unexpected: the copy kept running stands for the start. */
+  pseudoStart?: boolean;
+  /** Graph actions only: the summary does not list it (see migration-plan.ts). */
   silent?: boolean;
+  /** Stops a half-done migration left to do elsewhere, before the start (migration-plan.ts). */
+  cleanupStops?: NodeName[];
 }
 
 /** Why a resource cannot stay or start, set by the stages before the summary. */
@@ -91,7 +94,7 @@ function ordinaryChanges(p: PrimitiveRsc, inputs: ChangeInputs, make: Make): Cha
     if (unrunnable !== undefined) return [make(target.role === "Promoted" ? "Promote" : "Start", undefined, target, unrunnable)];
     return [make(target.role === "Promoted" ? "Promote" : "Start", undefined, target)];
   }
-  if (actives.length > 1) return multiActive(p, actives, target, inputs, make);
+  if (actives.length > 1) return multipleActiveChanges(p, unrunnable === undefined ? target : undefined, unrunnable?.reason ?? inputs.stopReason.get(p)?.reason, make);
   const from = actives[0]!;
   if (target === undefined || unrunnable !== undefined) {
     return [make("Stop", from, undefined, unrunnable ?? inputs.stopReason.get(p) ?? "due to node availability")];
@@ -121,14 +124,4 @@ function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
   if (p.definitionChange === "reload") return [make("Reload", from, target)];
   return [];
-}
-
-/** multiple-active (default stop_start): stop every copy, then start one where placed. */
-function multiActive(p: PrimitiveRsc, actives: ActiveOn[], target: Change["to"], inputs: ChangeInputs, make: Make): Change[] {
-  void inputs;
-  const keep = target === undefined ? undefined : actives.find((a) => a.node === target.node);
-  if (keep !== undefined && target !== undefined) return [make("Restart", keep, target)];
-  const first = actives[0]!;
-  if (target === undefined) return [make("Stop", first, undefined, "due to node availability")];
-  return [make("Move", first, target)];
 }

@@ -108,6 +108,8 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
     h.lastFailureAt = Math.max(h.lastFailureAt ?? 0, op.lastRcChange ?? 0);
     return applyFailure(h, op);
   }
+  // "Not running" that was the expected answer (any operation): the resource is stopped there.
+  if (op.rcCode === RC_NOT_RUNNING) op = { ...op, operation: "stop" };
   switch (op.operation) {
     case "start":
     case "migrate_from":

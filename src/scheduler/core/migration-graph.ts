@@ -12,12 +12,13 @@ const BEGIN = "migrate-begin";
  * when both are done, so what waits for the resource's start waits for all of it.
  */
 export function migrationActions(g: GraphBuilder, p: PrimitiveRsc, source: string, target: string): void {
-  const nodes = { source, target };
+  // The agent learns both nodes from CRM_meta_migrate_source / _target.
+  const meta = { migrate_source: source, migrate_target: target };
   const partial = p.migration?.partial?.target === target;
   const to = partial ? undefined : g.op(p, "migrate_to", source);
-  if (to !== undefined) g.actions[to]!.migrate = nodes;
+  if (to !== undefined) g.actions[to]!.meta = meta;
   const from = g.op(p, "migrate_from", target);
-  g.actions[from]!.migrate = nodes;
+  g.actions[from]!.meta = meta;
   const stop = g.op(p, "stop", source);
   const start = g.add(p.id, "start", target, 0, g.timeoutOf(p, "start"), true);
   g.edge(to, from);

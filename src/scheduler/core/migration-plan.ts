@@ -4,6 +4,7 @@ import type { Constraints } from "./constraints.js";
 import type { ActiveOn, NodeName, PrimitiveRsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { allowMigrate } from "./meta.js";
+import { multipleActiveChanges } from "./multiple-active.js";
 
 /**
  * The changes for a resource a half-done migration left on several nodes (see
@@ -22,19 +23,18 @@ export function halfMigrated(p: PrimitiveRsc, inputs: ChangeInputs, make: Make):
   if (first === undefined) return undefined;
   if (m.ghost !== undefined && p.active.length === 1 && first.node === m.ghost) {
     if (target === undefined) return [];
-    return [{ ...make(target.node === first.node ? "Restart" : "Move", first, target), fromStopped: true }];
+    return [{ ...make(target.node === first.node ? "Restart" : "Move", first, target), stopsOn: [] }];
   }
   if (m.partial === undefined && (!m.spread || p.active.length < 2)) return undefined;
-  if (target === undefined || unrunnable !== undefined) {
-    return p.active.map((a) => make("Stop", a, undefined, unrunnable ?? inputs.stopReason.get(p) ?? "due to node availability"));
-  }
-  if (m.partial !== undefined && target.node === m.partial.target) {
+  if (m.partial !== undefined && target?.node === m.partial.target && unrunnable === undefined) {
     const source = p.active.find((a) => a.node === m.partial!.source)!;
     if (mayMigrate(p, source, target.node, inputs)) return [make("Migrate", source, target)];
   }
+  const stopReason = unrunnable?.reason ?? inputs.stopReason.get(p)?.reason;
+  const changes = multipleActiveChanges(p, unrunnable === undefined ? target : undefined, stopReason, make);
+  // A copy failed on the way (migrate_to or migrate_from): the move is a recovery.
   const failed = p.active.some((a) => a.failed);
-  const verb = failed ? "Recover" : target.node === first.node ? "Restart" : "Move";
-  return [{ ...make(verb, first, target), alsoStop: p.active.slice(1).map((a) => a.node) }];
+  return changes.map((c) => (failed && c.verb !== "Stop" ? { ...c, verb: "Recover" } : c));
 }
 
 /**
@@ -49,8 +49,9 @@ export function withCleanup(p: PrimitiveRsc, changes: Change[], make: Make): Cha
   if (main === undefined) {
     return cleanup.map((node): Change => ({ ...make("Stop", stoppedCopy(node), undefined), silent: true }));
   }
-  const others = cleanup.filter((node) => node !== main.from?.node && !(main.alsoStop ?? []).includes(node));
-  return changes.map((c) => (c === main ? { ...c, alsoStop: [...(c.alsoStop ?? []), ...others] } : c));
+  const stopping = main.stopsOn ?? (main.from === undefined || main.verb === "Migrate" ? [] : [main.from.node]);
+  const cleanupStops = cleanup.filter((node) => !stopping.includes(node));
+  return changes.map((c) => (c === main ? { ...c, cleanupStops } : c));
 }
 
 function stoppedCopy(node: NodeName): ActiveOn {

@@ -1,5 +1,5 @@
-// Transition graph checks shared by the graph tests: crm_simulate's graph of a CIB
-// as dot lines, and whether one of our graphs can be executed.
+// The transition graph checked two ways: executable (every edge joins two actions,
+// no cycle) and, where crm_simulate runs, the same as its --save-dotfile.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Transition } from "../../src/scheduler/index.js";
 
-/** crm_simulate's graph (--save-dotfile) as lines, or why it cannot run here. */
+/** crm_simulate's dot lines for a CIB text, or why it cannot run here. */
 export function crmDot(xml: string): string[] | string {
   const dir = mkdtempSync(join(tmpdir(), "quorate-graph-"));
   try {
@@ -21,6 +21,7 @@ export function crmDot(xml: string): string[] | string {
   }
 }
 
+/** Asserts that every action can run once what it waits for has run. */
 export function executable(t: Transition): void {
   const ids = new Set(t.graph.actions.map((a) => a.id));
   for (const [before, after] of t.graph.edges) assert.ok(ids.has(before) && ids.has(after), `edge ${before} -> ${after} joins two actions`);
