@@ -86,6 +86,8 @@ export interface HistoryEntry {
   forceRestart?: string[];
   /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
   secure?: string[];
+  /** A migrate_to / migrate_from's migrate_source and migrate_target. */
+  migrate?: { source: string; target: string };
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -104,7 +106,8 @@ export interface NodeOptions {
   utilization?: Attrs;
   /** Transient (status) attributes: standby via crm_attribute -l reboot, fail-counts. */
   transient?: Attrs;
-  state?: "online" | "offline" | "lost";
+  /** "unseen": no node_state at all (the cluster has never seen the node). */
+  state?: "online" | "offline" | "lost" | "unseen";
   history?: HistoryEntry[];
   /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
   remote?: boolean;
@@ -119,6 +122,8 @@ export interface CibOptions {
   quorum?: boolean;
   /** Seconds since the epoch, recorded as execution-date (keeps failure-timeout deterministic). */
   now?: number;
+  /** Extra attributes of <cib> (no-quorum-panic, dc-uuid: "1" by default, the first node). */
+  cibAttributes?: Attrs;
 }
 
 /**
@@ -161,11 +166,12 @@ export function cibXml(options: CibOptions): string {
     createElement("constraints", {}, options.constraints ?? []),
     ...(options.rscDefaults ? [createElement("rsc_defaults", {}, [nvset("meta_attributes", "rsc-options", options.rscDefaults)])] : []),
   ]);
-  const status = createElement("status", {}, nodes.map(([name, o], i) => nodeState(String(i + 1), name, o)));
+  const status = createElement("status", {}, nodes.flatMap(([name, o], i) => o.state === "unseen" ? [] : [nodeState(String(i + 1), name, o)]));
   const root = createElement("cib", {
     "crm_feature_set": "3.16.1", "validate-with": "pacemaker-3.9", epoch: "1", "num_updates": "0", "admin_epoch": "0",
     "have-quorum": options.quorum === false ? "0" : "1", "dc-uuid": "1",
     ...(options.now === undefined ? {} : { "execution-date": String(options.now) }),
+    ...options.cibAttributes,
   }, [configuration, status]);
   return serializeXml(root) + "\n";
 }
@@ -188,9 +194,10 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
       return createElement("lrm_rsc_op", {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
-        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
+        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `${e.status ?? 0}:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
+        ...(e.migrate === undefined ? {} : { migrate_source: e.migrate.source, migrate_target: e.migrate.target }),
       });
     }));
   });

@@ -21,8 +21,12 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   const groups = new Set<GroupRsc>();
   const collectives = new Set<GroupRsc | CloneRsc>();
   const joined = new Set<number>();
+  const framed = new Set<PrimitiveRsc>();
   for (const change of changes) {
     const p = change.rsc;
+    // A resource stopping on several nodes has a line per node: its actions are framed once.
+    if (framed.has(p)) continue;
+    framed.add(p);
     if (p.parent?.kind === "group") groups.add(p.parent);
     if (p.parent === undefined) continue;
     collectives.add(p.parent);

@@ -10,7 +10,7 @@ import { isFencing, operationKey } from "./graph-keys.js";
 export function graphDot(t: Transition): string {
   const label = (a: GraphAction): string =>
     isFencing(a) ? `stonith '${a.operation.slice("stonith-".length)}' ${a.node}`
-      : a.pseudo ? operationKey(a)
+      : a.node === "" ? operationKey(a)
       : a.operation === "cancel" ? `Cancel ${operationKey(a)} ${a.node}`
       : `${operationKey(a)} ${a.node}`;
   const byId = new Map(t.graph.actions.map((a) => [a.id, a] as const));

@@ -29,6 +29,7 @@ export function graphXml(t: Transition): string {
     const attributes: Record<string, string> = {};
     if (a.intervalMs > 0) attributes["CRM_meta_interval"] = String(a.intervalMs);
     if (!a.pseudo) attributes["CRM_meta_on_node"] = a.node;
+    if (!a.pseudo) attributes["CRM_meta_on_node_uuid"] = uuid.get(a.node) ?? a.node;
     for (const [name, value] of Object.entries(a.meta ?? {})) attributes[`CRM_meta_${name}`] = value;
     attributes["CRM_meta_timeout"] = String(a.timeoutMs);
     if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
