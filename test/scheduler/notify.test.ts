@@ -191,13 +191,7 @@ const CASES: NotifyCase[] = [
       '"d:0_post_notify_stop_0 n1" -> "d:1_confirmed-post_notify_stonith_0" [ style = bold]',
     ],
     absent: ['"c_pre_notify_stop_0" -> "d:1_pre_notify_stop_0 n2" [ style = bold]'],
-    elsewhere: [
-      '"d:1_stop_0 n2" [ style=bold color="green" fontcolor="orange"]',
-      '"d:1_stop_0 n2" [ style=bold color="green" fontcolor="black"]',
-      `"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`,
-      `"stonith 'reboot' n2" -> "d:1_start_0 n3" [ style = bold]`,
-      `"stonith 'reboot' n2" -> "f_start_0 n1" [ style = bold]`,
-    ],
+    elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
   },
   {
     name: "a cloned group: every member is notified, and each group joins the clone's pseudo-actions once",
