@@ -21,6 +21,8 @@ export interface ResourceStatus {
   lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
   lastSplitBrain: string | undefined;
   verifyOutOfSyncBlocks: number;
+  /** allow-two-primaries: writes of the peer that crossed overlapping writes of this node (resolved, see core/write-conflicts.ts). */
+  writeConflicts: number;
   /** The node last ran without its peer before this start (startup's degr-wfc-timeout applies). */
   degradedAtStart: boolean;
   counters: { netSent: number; netReceived: number; diskWritten: number; diskRead: number; metaWrites: number };
@@ -63,6 +65,7 @@ export function statusJson(s: ResourceStatus): Record<string, unknown> {
     "last-sync": s.lastSync ?? null,
     "last-split-brain": s.lastSplitBrain ?? null,
     "verify-out-of-sync-blocks": s.verifyOutOfSyncBlocks,
+    "write-conflicts": s.writeConflicts,
   };
 }
 

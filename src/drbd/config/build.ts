@@ -154,6 +154,10 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
   if (cramHmacAlg !== undefined && (secret === undefined || secret === "")) {
     throw new ConfigError(...splitAt(alg!.at), `resource ${name}: cram-hmac-alg needs a shared-secret`);
   }
+  const twoPrimaries = get("net", "allow-two-primaries");
+  if (flag(twoPrimaries) && oneOf(get("net", "protocol"), ["A", "B", "C"], "C") !== "C") {
+    throw new ConfigError(...splitAt(twoPrimaries!.at), `resource ${name}: allow-two-primaries needs protocol C`);
+  }
   const handlers: Record<string, string> = {};
   for (const entry of [...common.handlers, ...sections.handlers]) if (entry.value !== undefined) handlers[entry.key] = entry.value;
   return {

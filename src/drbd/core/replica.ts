@@ -7,6 +7,7 @@ import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision
 import { ActivityLog } from "./activity-log.js";
 import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
+import { isArbiter, UnplacedWrites } from "./write-conflicts.js";
 import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
@@ -106,9 +107,17 @@ export class Replica {
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
+  /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
+  private readonly unplaced: UnplacedWrites | undefined;
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
+    if (settings.allowTwoPrimaries && !isArbiter(settings.node, settings.peer)) this.unplaced = new UnplacedWrites();
+  }
+
+  /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */
+  get writeConflicts(): number {
+    return this.unplaced?.conflicts ?? 0;
   }
 
   /** Attaches the backing store whose metadata the driver has read. */
@@ -363,6 +372,7 @@ export class Replica {
     this.peer = undefined;
     this.progress = undefined;
     this.resyncInFlight.clear();
+    this.unplaced?.clear();
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -407,6 +417,7 @@ export class Replica {
       case "promote-reply": return this.onPromoteReply(msg.granted);
       case "write": return this.onPeerWrite(msg.seq, msg.off, msg.data, msg.fua);
       case "recv-ack": return this.onRecvAck(msg.seq);
+      case "placed": return this.unplaced?.placed(msg.seq);
       case "write-ack": return this.onWriteAck(msg.seq, msg.ok);
       case "flush": return this.issue({ k: "peer-flush", seq: msg.seq }, (op) => ({ kind: "disk-flush", op }));
       case "flush-ack": return this.onWriteAck(msg.seq, msg.ok);
@@ -604,6 +615,7 @@ export class Replica {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
+      this.unplaced?.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
@@ -657,9 +669,12 @@ export class Replica {
 
   private onPeerWrite(seq: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
+    // The arbiter's order: this write lands after every write of ours sent so far, before any later one.
+    if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
     if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
-    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data, fua }));
+    const bytes = this.unplaced?.overlay(off, data) ?? data;
+    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
   }
 
   /**
@@ -687,6 +702,7 @@ export class Replica {
   }
 
   private onWriteAck(seq: number, ok: boolean): void {
+    this.unplaced?.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);

@@ -19,6 +19,8 @@ export type PeerMsg =
   | { t: "promote-reply"; granted: boolean }
   | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array }
   | { t: "recv-ack"; seq: number }
+  /** allow-two-primaries: the arbiter wrote the peer's write `seq` at this point of its own order. */
+  | { t: "placed"; seq: number }
   | { t: "write-ack"; seq: number; ok: boolean }
   | { t: "flush"; seq: number }
   | { t: "flush-ack"; seq: number; ok: boolean }

@@ -134,7 +134,7 @@ export class ReplicatedResource implements BlockDevice {
           etaSeconds: p.etaSeconds(Date.now()), speedKiBps: p.speedKiBps(Date.now()),
         },
       },
-      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, counters: this.counters,
+      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts, counters: this.counters,
       degradedAtStart: r.degradedAtAttach,
     };
   }
