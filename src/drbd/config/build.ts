@@ -5,6 +5,7 @@ import {
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
 import { AL_EXTENTS_MAX } from "../core/metadata.js";
+import { FENCING_POLICIES, type FencingPolicy } from "../core/fencing.js";
 
 /** Keywords Quorate knows per section; anything else is kept for dump and warned about. */
 const KNOWN: Record<SectionName, readonly string[]> = {
@@ -158,6 +159,10 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
   if (flag(twoPrimaries) && oneOf(get("net", "protocol"), ["A", "B", "C"], "C") !== "C") {
     throw new ConfigError(...splitAt(twoPrimaries!.at), `resource ${name}: allow-two-primaries needs protocol C`);
   }
+  const fencing = get("net", "fencing") ?? get("disk", "fencing");
+  if (fencing?.value === "resource-and-stonith" && oneOf(get("net", "protocol"), ["A", "B", "C"], "C") === "A") {
+    throw new ConfigError(...splitAt(fencing.at), `resource ${name}: fencing resource-and-stonith does not work with protocol A`);
+  }
   const handlers: Record<string, string> = {};
   for (const entry of [...common.handlers, ...sections.handlers]) if (entry.value !== undefined) handlers[entry.key] = entry.value;
   return {
@@ -175,12 +180,14 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
     },
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),
+      fencing: oneOf<FencingPolicy>(fencing, FENCING_POLICIES, "dont-care"),
       resyncRateBytesPerSec: rate === undefined ? 250 * 1024 * 1024 : parseRate(rate),
       alExtents: bounded(get("disk", "al-extents") ?? get("syncer", "al-extents"), AL_EXTENTS_DEFAULT, 7, AL_EXTENTS_MAX),
     },
     startup: {
       wfcTimeoutS: integer(get("startup", "wfc-timeout"), 0, 0),
       degrWfcTimeoutS: integer(get("startup", "degr-wfc-timeout"), 60, 0),
+      outdatedWfcTimeoutS: integer(get("startup", "outdated-wfc-timeout"), 0, 0),
     },
     verifyAlg: get("net", "verify-alg")?.value ?? get("syncer", "verify-alg")?.value ?? "sha256",
   };

@@ -1,4 +1,5 @@
 /** The parsed drbd.conf, as Quorate uses it. Option sections keep their raw words for `dump`. */
+import type { FencingPolicy } from "../core/fencing.js";
 
 export type Protocol = "A" | "B" | "C";
 export type HmacAlg = "sha1" | "sha256" | "sha512" | "md5";
@@ -63,6 +64,8 @@ export interface NetOptions {
 
 export interface DiskOptions {
   onIoError: OnIoError;
+  /** `fencing` (disk section in DRBD 8.4, net section in DRBD 9). */
+  fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
   alExtents: number;
 }
@@ -70,6 +73,7 @@ export interface DiskOptions {
 export interface StartupOptions {
   wfcTimeoutS: number;
   degrWfcTimeoutS: number;
+  outdatedWfcTimeoutS: number;
 }
 
 export interface ResourceConfig {

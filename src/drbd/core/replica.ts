@@ -8,6 +8,7 @@ import { ActivityLog } from "./activity-log.js";
 import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
 import { isArbiter, UnplacedWrites } from "./write-conflicts.js";
+import { describeOutcome, fenceOutcome, peerIsFenced, type FencingPolicy } from "./fencing.js";
 import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
@@ -18,6 +19,7 @@ export interface ReplicaSettings {
   allowTwoPrimaries: boolean;
   policies: AfterSbPolicies;
   onIoError: OnIoError;
+  fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
   alExtents: number;
   /** cram-hmac-alg is configured: the peer must prove it knows the shared secret. */
@@ -107,6 +109,13 @@ export class Replica {
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
+  /** Why client I/O is frozen (resource-and-stonith fencing), or undefined. */
+  suspendedFor: string | undefined;
+  /** Client requests that arrived while I/O was frozen, and finished ones not reported yet. */
+  private readonly heldInputs: Input[] = [];
+  private readonly frozen = new Set<Pending>();
+  /** A fence-peer handler in flight: after losing the peer as Primary, or before a promotion without it. */
+  private fencing: { after: "link-lost" } | { after: "promote"; reqId: number } | undefined;
   /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
   private readonly unplaced: UnplacedWrites | undefined;
 
@@ -146,6 +155,13 @@ export class Replica {
   step(input: Input, nowMs: number, rng: Rng): Effect[] {
     this.now = nowMs;
     this.rng = rng;
+    const clientIo = input.kind === "client-write" || input.kind === "client-read" || input.kind === "client-flush";
+    if (clientIo && this.suspendedFor !== undefined) this.heldInputs.push(input);
+    else this.dispatch(input);
+    return this.flush();
+  }
+
+  private dispatch(input: Input): void {
     switch (input.kind) {
       case "command": this.onCommand(input.reqId, input.command); break;
       case "link-up": this.onLinkUp(input.nonce); break;
@@ -156,9 +172,9 @@ export class Replica {
       case "client-flush": this.onClientFlush(input.reqId); break;
       case "disk-done": this.onDiskDone(input.op, input.ok, input.data); break;
       case "tick": this.onTick(); break;
+      case "handler-done": if (input.name === "fence-peer") this.onFenceDone(input.exitCode); break;
       default: assertNever(input, "replica input");
     }
-    return this.flush();
   }
 
   get sizeBytes(): number {
@@ -247,6 +263,11 @@ export class Replica {
         return done();
       case "invalidate": return this.onInvalidate(reqId);
       case "verify": return this.onVerify(reqId);
+      case "outdate": return this.onOutdate(reqId);
+      case "resume-io":
+        if (this.suspendedFor === undefined) return fail("I/O is not suspended");
+        this.resumeIo("resume-io requested");
+        return done();
       default: assertNever(command, "command");
     }
   }
@@ -264,6 +285,7 @@ export class Replica {
     if (!usable && !(force && this.sb !== undefined)) {
       return fail(`refusing to become Primary: local disk is ${this.disk}${this.sb === undefined ? "" : " (use --force to make it the sync source)"}`);
     }
+    if (!force && this.mustFenceBeforePromotion()) return this.startFencing({ after: "promote", reqId });
     if (this.conn === "Connected") {
       this.promoteReq = { reqId, force, sinceMs: this.now };
       this.send({ t: "promote-req" });
@@ -355,6 +377,76 @@ export class Replica {
     if (this.conn === "Connected") this.sendState(false);
   }
 
+  // ---- fencing (see fencing.ts) ---------------------------------------------
+
+  /** A disconnected node about to be promoted must first fence a peer that may hold promotable data. */
+  private mustFenceBeforePromotion(): boolean {
+    return this.settings.fencing !== "dont-care" && this.conn !== "Connected" && this.sb !== undefined && !this.sb.peerOutdated;
+  }
+
+  private startFencing(request: NonNullable<Replica["fencing"]>): void {
+    if (this.fencing !== undefined) {
+      if (request.after === "promote") this.emit({ kind: "reply", reqId: request.reqId, error: "fencing of the peer is already in progress; retry" });
+      return;
+    }
+    this.fencing = request;
+    if (this.settings.fencing === "resource-and-stonith" && request.after === "link-lost") {
+      this.suspendedFor = "fencing";
+      this.log("I/O suspended while the fence-peer handler runs (resource-and-stonith)");
+    }
+    this.log(`calling fence-peer (${this.settings.fencing}) for ${this.settings.peer}`);
+    this.emit({ kind: "handler", name: "fence-peer" });
+  }
+
+  private onFenceDone(exitCode: number | null): void {
+    const request = this.fencing;
+    if (request === undefined) return;
+    this.fencing = undefined;
+    const outcome = fenceOutcome(exitCode);
+    const fenced = peerIsFenced(outcome, this.disk === "UpToDate");
+    this.log(`fence-peer: ${describeOutcome(outcome)}`);
+    if (fenced && this.sb !== undefined) {
+      this.sb.peerOutdated = true;
+      this.persist();
+    }
+    // The peer is Primary and will not step back: this side's data is the stale one.
+    if (outcome.kind === "peer-primary" && this.role === "Secondary" && this.disk === "UpToDate") {
+      this.disk = "Outdated";
+      this.persist();
+    }
+    if (request.after === "promote") {
+      if (!fenced) return this.emit({ kind: "reply", reqId: request.reqId, error: `cannot become Primary without fencing ${this.settings.peer}: ${describeOutcome(outcome)}` });
+      this.becomePrimary(false);
+      return this.emit({ kind: "reply", reqId: request.reqId, error: undefined });
+    }
+    if (this.suspendedFor === undefined) return;
+    if (fenced) this.resumeIo(describeOutcome(outcome));
+    else this.log("I/O stays suspended: make sure the peer cannot be promoted, then run resume-io");
+  }
+
+  private resumeIo(why: string): void {
+    this.suspendedFor = undefined;
+    this.log(`I/O resumed: ${why}`);
+    for (const p of [...this.frozen]) {
+      this.frozen.delete(p);
+      this.tryComplete(p);
+    }
+    for (const input of this.heldInputs.splice(0)) this.dispatch(input);
+  }
+
+  private onOutdate(reqId: number): void {
+    const fail = (why: string) => this.emit({ kind: "reply", reqId, error: why });
+    if (this.sb === undefined) return fail("no local disk to outdate");
+    if (this.role === "Primary") return fail("cannot outdate a Primary");
+    if (this.conn === "Connected") return fail(`refusing to outdate while connected to ${this.settings.peer}`);
+    if (this.disk === "UpToDate") {
+      this.disk = "Outdated";
+      this.persist();
+      this.log("disk Outdated on request");
+    }
+    this.emit({ kind: "reply", reqId, error: undefined });
+  }
+
   // ---- link and handshake --------------------------------------------------
 
   private onLinkUp(nonce: string): void {
@@ -367,6 +459,7 @@ export class Replica {
     if (this.link === undefined) return;
     this.link = undefined;
     const wasConnected = this.conn === "Connected";
+    const fence = wasConnected && this.role === "Primary" && this.settings.fencing !== "dont-care" && this.peer?.disk === "UpToDate";
     if (this.conn !== "StandAlone") this.conn = "Connecting";
     this.repl = "Off";
     this.peer = undefined;
@@ -393,6 +486,8 @@ export class Replica {
       if (this.role === "Primary") this.newCurrentUuid();
       this.persist();
     }
+    // Before any write that missed the peer completes: with resource-and-stonith it waits for the fencing.
+    if (fence) this.startFencing({ after: "link-lost" });
     for (const p of [...this.pending.values()]) {
       if (!p.peerPending) continue;
       p.peerPending = false;
@@ -514,10 +609,14 @@ export class Replica {
     }
     this.conn = "Connected";
     this.repl = "Established";
-    if (this.sb?.degraded === true) {
+    if (this.sb !== undefined && (this.sb.degraded || this.sb.peerOutdated)) {
       this.sb.degraded = false;
+      this.sb.peerOutdated = false;
       this.persist();
     }
+    // The peer is back: the fencing that its loss started is moot, and frozen I/O replicates again.
+    if (this.fencing?.after === "link-lost") this.fencing = undefined;
+    if (this.suspendedFor !== undefined) this.resumeIo(`reconnected to ${this.settings.peer}`);
     if (this.sb === undefined || msg.disk === "Diskless") return this.log(`connected to ${this.settings.peer} (one side diskless)`);
     const peerView: HandshakeView = {
       node: this.settings.peer, primary: msg.role === "Primary", uuids: msg.uuids, upToDate: msg.disk === "UpToDate",
@@ -661,6 +760,10 @@ export class Replica {
 
   private tryComplete(p: Pending): void {
     if (p.localPending || p.peerPending) return;
+    if (this.suspendedFor !== undefined) {
+      this.frozen.add(p);
+      return;
+    }
     if (!this.pending.delete(p.reqId)) return;
     this.emit({ kind: "complete", reqId: p.reqId, error: p.error });
   }

@@ -182,6 +182,8 @@ function toCommand(request: ControlRequest): Command | undefined {
     case "detach": return { verb: "detach" };
     case "invalidate": return { verb: "invalidate" };
     case "verify": return { verb: "verify" };
+    case "outdate": return { verb: "outdate" };
+    case "resume-io": return { verb: "resume-io" };
     default: return undefined;
   }
 }
