@@ -41,7 +41,8 @@ export function settingsFor(node: string, peer: string, overrides: Partial<Repli
   return {
     resource: "r0", node, peer, protocol: "C", allowTwoPrimaries: false,
     policies: { afterSb0pri: "disconnect", afterSb1pri: "disconnect", afterSb2pri: "disconnect" },
-    onIoError: "detach", fencing: "dont-care", resyncRateBytesPerSec: 1 << 30, alExtents: 61, authenticate: false, linkDeadMs: 5000,
+    onIoError: "detach", fencing: "dont-care", resyncRateBytesPerSec: 1 << 30,
+    rateController: { planAheadMs: 0, fillTargetBytes: 0, delayTargetMs: 1000, maxRateBytesPerSec: 0, minRateBytesPerSec: 0 }, alExtents: 61, authenticate: false, linkDeadMs: 5000,
     ...overrides,
   };
 }

@@ -67,6 +67,8 @@ export interface DiskOptions {
   /** `fencing` (disk section in DRBD 8.4, net section in DRBD 9). */
   fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
+  /** c-plan-ahead, c-fill-target, c-delay-target, c-max-rate, c-min-rate (see core/resync-controller.ts). */
+  rateController: { planAheadMs: number; fillTargetBytes: number; delayTargetMs: number; maxRateBytesPerSec: number; minRateBytesPerSec: number };
   alExtents: number;
 }
 

@@ -9,6 +9,7 @@ import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from
 import { Progress } from "./progress.js";
 import { isArbiter, UnplacedWrites } from "./write-conflicts.js";
 import { describeOutcome, fenceOutcome, peerIsFenced, type FencingPolicy } from "./fencing.js";
+import { ResyncController, type ResyncControl } from "./resync-controller.js";
 import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
@@ -21,6 +22,8 @@ export interface ReplicaSettings {
   onIoError: OnIoError;
   fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
+  /** The dynamic resync speed controller (c-plan-ahead 0: resync-rate is fixed). */
+  rateController: Omit<ResyncControl, "rateBytesPerSec">;
   alExtents: number;
   /** cram-hmac-alg is configured: the peer must prove it knows the shared secret. */
   authenticate: boolean;
@@ -109,6 +112,9 @@ export class Replica {
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
+  private readonly resyncRate: ResyncController;
+  /** Application I/O since the last tick: the resync yields to it down to c-min-rate. */
+  private applicationIo = false;
   /** Why client I/O is frozen (resource-and-stonith fencing), or undefined. */
   suspendedFor: string | undefined;
   /** Client requests that arrived while I/O was frozen, and finished ones not reported yet. */
@@ -121,6 +127,7 @@ export class Replica {
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
+    this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
     if (settings.allowTwoPrimaries && !isArbiter(settings.node, settings.peer)) this.unplaced = new UnplacedWrites();
   }
 
@@ -156,6 +163,7 @@ export class Replica {
     this.now = nowMs;
     this.rng = rng;
     const clientIo = input.kind === "client-write" || input.kind === "client-read" || input.kind === "client-flush";
+    if (clientIo || (input.kind === "recv" && input.msg.t === "write")) this.applicationIo = true;
     if (clientIo && this.suspendedFor !== undefined) this.heldInputs.push(input);
     else this.dispatch(input);
     return this.flush();
@@ -357,6 +365,7 @@ export class Replica {
     if (this.disk !== "UpToDate" || this.peer?.disk !== "UpToDate") return this.emit({ kind: "reply", reqId, error: "verify needs UpToDate disks on both sides" });
     this.verifyDiffering = 0;
     this.repl = "VerifyS";
+    this.resyncRate.restart();
     this.progress = new Progress(this.bitmap!.blocks, this.now);
     this.resyncCursor = 0;
     this.send({ t: "verify", block: -1, digests: [] });
@@ -886,6 +895,7 @@ export class Replica {
   private beginSource(full: boolean): void {
     if (full) this.bitmap!.setAll();
     this.repl = "SyncSource";
+    this.resyncRate.restart();
     if (this.peer !== undefined) this.peer.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
     this.lastSync = { direction: "source", full, blocks: this.bitmap!.count };
@@ -1081,9 +1091,12 @@ export class Replica {
   private onTick(): void {
     const elapsedMs = this.lastTickMs === 0 ? 0 : this.now - this.lastTickMs;
     this.lastTickMs = this.now;
-    const rate = this.settings.resyncRateBytesPerSec;
-    const capBytes = Math.max(rate / 5, RESYNC_RUN_BLOCKS * BLOCK_BYTES);
-    this.resyncBudgetBytes = Math.min(capBytes, this.resyncBudgetBytes + (rate * elapsedMs) / 1000);
+    let inFlightBytes = 0;
+    for (const r of this.resyncInFlight.values()) inFlightBytes += r.count * BLOCK_BYTES;
+    const grant = this.resyncRate.step(elapsedMs, inFlightBytes, this.applicationIo);
+    this.applicationIo = false;
+    const capBytes = Math.max(this.resyncRate.rateBytesPerSec / 5, RESYNC_RUN_BLOCKS * BLOCK_BYTES);
+    this.resyncBudgetBytes = Math.min(capBytes, this.resyncBudgetBytes + grant);
     if (this.repl === "SyncSource") this.pumpResync();
     if (this.repl === "VerifyS") this.pumpVerify();
     this.checkLink();

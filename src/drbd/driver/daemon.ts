@@ -6,6 +6,7 @@ import { loadConfig, selectHost } from "../config/load.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
+import { attachKernelDevice, detachKernelDevice } from "./kernel-device.js";
 import { ReplicatedResource } from "./resource.js";
 
 /** One request on the control socket (one JSON line); the reply is one JSON line too. */
@@ -32,6 +33,8 @@ export function socketPath(runDir: string, node: string): string {
 export class DrbdDaemon {
   private readonly resources = new Map<string, ReplicatedResource>();
   private readonly nbdServers = new Map<string, NbdServer>();
+  /** Resources whose export this daemon attached to /dev/nbdN (see kernel-device.ts). */
+  private readonly attached = new Set<string>();
   private control: Server | undefined;
   private exitWhenIdle: (() => void) | undefined;
 
@@ -112,8 +115,23 @@ export class DrbdDaemon {
     }
     const command = toCommand(request);
     if (command === undefined) return { ok: false, error: `unknown verb ${request.verb}` };
+    if (command.verb === "secondary") await this.detachKernel(resource);
     const error = await resource.command(command);
-    return error === undefined ? { ok: true } : { ok: false, error: `${name}: ${error}` };
+    if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
+    const note = command.verb === "primary" ? await this.attachKernel(resource) : undefined;
+    return note === undefined ? { ok: true } : { ok: true, message: note };
+  }
+
+  private async attachKernel(resource: ReplicatedResource): Promise<string | undefined> {
+    const name = resource.config.resource.name;
+    if (this.attached.has(name)) return undefined;
+    const { attached, note } = await attachKernelDevice(resource.config);
+    if (attached) this.attached.add(name);
+    return note;
+  }
+
+  private async detachKernel(resource: ReplicatedResource): Promise<void> {
+    if (this.attached.delete(resource.config.resource.name)) await detachKernelDevice(resource.config);
   }
 
   private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
@@ -154,6 +172,7 @@ export class DrbdDaemon {
   private async down(name: string): Promise<ControlReply> {
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: true, message: `${name} is not up` };
+    await this.detachKernel(resource);
     if (resource.replica.role === "Primary") {
       const error = await resource.command({ verb: "secondary" });
       if (error !== undefined) return { ok: false, error: `${name}: ${error}` };

@@ -23,6 +23,7 @@ export function replicaSettings(node: string, r: LocalResource): ReplicaSettings
     allowTwoPrimaries: resource.net.allowTwoPrimaries,
     policies: { afterSb0pri: resource.net.afterSb0pri, afterSb1pri: resource.net.afterSb1pri, afterSb2pri: resource.net.afterSb2pri },
     onIoError: resource.disk.onIoError, fencing: resource.disk.fencing, resyncRateBytesPerSec: resource.disk.resyncRateBytesPerSec,
+    rateController: resource.disk.rateController,
     alExtents: resource.disk.alExtents, authenticate: resource.net.cramHmacAlg !== undefined,
     linkDeadMs: resource.net.pingTimeoutMs + 2000,
   };
