@@ -1,32 +1,17 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NbdServer } from "../../src/nbd/index.js";
 import { loadTls } from "../../src/nbd/driver/tls.js";
+import { makeCertificates } from "./certificates.js";
 import { fileDevice, hasProgram, listenInRange, quorateBin, run, tempDir } from "./helpers.js";
 
 // NBD_OPT_STARTTLS (proto.md "TLS support") with libnbd's and qemu's TLS:
 // certificates made here with openssl (a CA, and a server certificate for
 // 127.0.0.1), laid out as nbdkit and qemu-nbd expect them.
 const skip = ["openssl", "nbdinfo", "nbdcopy"].every(hasProgram) ? false : "needs openssl, nbdinfo and nbdcopy (libnbd-bin)";
-
-async function openssl(cwd: string, ...args: string[]): Promise<void> {
-  const result = await run("openssl", args.map((a) => a.replace("@", `${cwd}/`)));
-  assert.equal(result.status, 0, result.stderr);
-}
-
-/** A CA and a certificate it signed for 127.0.0.1, in `dir` (server-*.pem, ca-cert.pem). */
-async function makeCertificates(dir: string, name: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await openssl(dir, "req", "-x509", ...ec, "-keyout", "@ca-key.pem", "-out", "@ca-cert.pem", "-days", "2", "-subj", `/CN=${name} CA`);
-  await openssl(dir, "req", ...ec, "-keyout", "@server-key.pem", "-out", "@server.csr", "-subj", "/CN=127.0.0.1");
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-  await openssl(dir, "x509", "-req", "-in", "@server.csr", "-CA", "@ca-cert.pem", "-CAkey", "@ca-key.pem", "-CAcreateserial",
-    "-out", "@server-cert.pem", "-days", "2", "-extfile", "@ext.cnf");
-}
 
 describe("NBD over TLS", { skip }, () => {
   let dir: { path: string; dispose(): Promise<void> };
