@@ -43,6 +43,8 @@ interface Pending {
   off: number;
   len: number;
   localPending: boolean;
+  /** The local write failed: only the peer's written copy (its write-ack) can complete the request. */
+  localFailed: boolean;
   peerPending: boolean;
   /** The data reached neither copy successfully. */
   error: BlockErrno | undefined;
@@ -704,7 +706,7 @@ export class Replica {
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
-    const p: Pending = { reqId, off, len: data.length, localPending: local, peerPending: false, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off, len: data.length, localPending: local, localFailed: false, peerPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (!remote && this.bitmap !== undefined) {
       // The first write the peer will not see starts a new data generation, on disk before the data.
@@ -736,7 +738,7 @@ export class Replica {
   private onClientFlush(reqId: number): void {
     const local = this.sb !== undefined;
     const remote = this.peerReplicates();
-    const p: Pending = { reqId, off: 0, len: 0, localPending: local, peerPending: remote, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off: 0, len: 0, localPending: local, localFailed: false, peerPending: remote, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (local) this.issue({ k: "client-flush", reqId }, (op) => ({ kind: "disk-flush", op }));
     if (remote) {
@@ -806,8 +808,8 @@ export class Replica {
   private onRecvAck(seq: number): void {
     const w = this.unacked.get(seq);
     const p = w?.reqId === undefined ? undefined : this.pending.get(w.reqId);
-    if (p === undefined || !p.localPending) return;
-    // Protocol B: received by the peer is enough once the local copy is written.
+    if (p === undefined || p.localFailed) return;
+    // Protocol B: received by the peer is enough once (or when) the local copy is written.
     p.peerPending = false;
     p.peerOk = true;
     this.tryComplete(p);
@@ -868,6 +870,7 @@ export class Replica {
     if (p === undefined) return;
     p.localPending = false;
     if (!ok) {
+      p.localFailed = true;
       // With on-io-error detach the peer's copy becomes the only one: wait for it to be written there.
       const sentToPeer = [...this.unacked.values()].some((w) => w.reqId === reqId);
       if (this.settings.onIoError === "pass_on" || (!p.peerOk && !sentToPeer)) p.error = "EIO";
