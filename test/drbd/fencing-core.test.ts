@@ -49,6 +49,7 @@ test("resource-only: a Primary that loses its peer calls fence-peer without free
   pair.tick(1000);
   assert.equal(pair.a.replica.conn, "Connected");
   assert.equal(pair.a.sb?.peerOutdated, false, "connecting again clears it");
+  assert.equal(pair.a.handlers.filter((h) => h === "unfence-peer").length, 1, "unfence-peer once the peer is UpToDate again");
 });
 
 test("resource-and-stonith: I/O freezes until the handler reports the peer outdated; writes in flight complete only then", () => {
