@@ -2,24 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fenceOutcome, peerIsFenced } from "../../src/drbd/core/fencing.js";
 import type { ReplicaSettings } from "../../src/drbd/core/replica.js";
-import { Pair, pattern, type SimNode } from "./pair.js";
+import { Pair, pattern, syncedPair, type SimNode } from "./pair.js";
 
 // Resource-level fencing in the pure core (DRBD user's guide, "The peer
 // fencing interface"): the fence-peer handler's exit code decides.
 const SIZE = 1024 * 1024;
 
-function synced(overrides: Partial<ReplicaSettings>): Pair {
-  const pair = new Pair(SIZE, overrides);
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
-  assert.equal(pair.command(pair.a, { verb: "primary", force: true }), undefined);
-  pair.tick(1000);
-  assert.equal(pair.b.replica.disk, "UpToDate");
-  return pair;
-}
+const synced = (overrides: Partial<ReplicaSettings>): Pair => syncedPair(SIZE, overrides);
 
 /** The link goes down and stays down (until `partitioned` is reset). */
 function partition(pair: Pair): void {
@@ -60,6 +49,7 @@ test("resource-only: a Primary that loses its peer calls fence-peer without free
   pair.tick(1000);
   assert.equal(pair.a.replica.conn, "Connected");
   assert.equal(pair.a.sb?.peerOutdated, false, "connecting again clears it");
+  assert.equal(pair.a.handlers.filter((h) => h === "unfence-peer").length, 1, "unfence-peer once the peer is UpToDate again");
 });
 
 test("resource-and-stonith: I/O freezes until the handler reports the peer outdated; writes in flight complete only then", () => {

@@ -23,7 +23,7 @@ describe("fencing resource-and-stonith with a fence-peer handler", { skip }, () 
       ipBlock: 9, backingMiB: 8,
       disk: "fencing resource-and-stonith;",
       startup: "wfc-timeout 20; outdated-wfc-timeout 1;",
-      handlers: `fence-peer "${join("HANDLERS", "fence-peer.sh")}"; before-resync-target "echo before >> ${join("HANDLERS", "resync.$DRBD_MY_HOST")}"; after-resync-target "echo after >> ${join("HANDLERS", "resync.$DRBD_MY_HOST")}";`,
+      handlers: `fence-peer "${join("HANDLERS", "fence-peer.sh")}"; before-resync-target "echo before >> ${join("HANDLERS", "resync.$DRBD_MY_HOST")}"; unfence-peer "echo $DRBD_PEER >> ${join("HANDLERS", "unfenced.$DRBD_MY_HOST")}"; after-resync-target "echo after >> ${join("HANDLERS", "resync.$DRBD_MY_HOST")}";`,
     });
     dir = nodes.dir;
     // The handler paths are known only once the temp dir exists: patch them into the configuration.
@@ -81,6 +81,7 @@ exit 1
     await nodes.waitInSync("beta");
     assert.equal((await nodes.status("beta"))["last-sync"]?.direction, "target");
     assert.equal((await nodes.status("alpha"))["peer-fenced"], false, "connected again: no longer fenced");
+    await waitFor("unfence-peer on alpha", () => existsSync(join(dir, "unfenced.alpha")) && readFileSync(join(dir, "unfenced.alpha"), "utf8") === "beta\n");
     // The initial full sync ran them once already.
     await waitFor("resync handlers on beta", () => readFileSync(join(dir, "resync.beta"), "utf8") === "before\nafter\n".repeat(2));
   });

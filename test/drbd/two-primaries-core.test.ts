@@ -2,22 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng } from "../../src/lib/rng.js";
 import { UnplacedWrites } from "../../src/drbd/core/write-conflicts.js";
-import { Pair, pattern, type SimNode } from "./pair.js";
+import { pattern, syncedPair, type Pair, type SimNode } from "./pair.js";
 
 // allow-two-primaries in the pure core: both nodes Primary, overlapping writes
 // crossing on the virtual link in random interleavings; both disks must end equal.
 const SIZE = 1024 * 1024; // 256 blocks
 
 function twoPrimaries(): Pair {
-  const pair = new Pair(SIZE, { allowTwoPrimaries: true });
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
-  assert.equal(pair.command(pair.a, { verb: "primary", force: true }), undefined);
-  pair.tick(1000);
-  assert.equal(pair.b.replica.disk, "UpToDate");
+  const pair = syncedPair(SIZE, { allowTwoPrimaries: true });
   assert.equal(pair.command(pair.b, { verb: "primary", force: false }), undefined, "allow-two-primaries lets the second node promote");
   assert.equal(pair.b.replica.role, "Primary");
   assert.equal(pair.a.replica.peer?.role, "Primary");
@@ -30,14 +22,7 @@ function firstDifference(a: SimNode, b: SimNode): number {
 }
 
 test("without allow-two-primaries a second primary is refused while the peer is Primary", () => {
-  const pair = new Pair(SIZE);
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
-  pair.command(pair.a, { verb: "primary", force: true });
-  pair.tick(1000);
+  const pair = syncedPair(SIZE);
   assert.match(pair.command(pair.b, { verb: "primary", force: false }) ?? "", /alpha is Primary and allow-two-primaries is off/);
   assert.equal(pair.b.replica.role, "Secondary");
 });

@@ -61,7 +61,7 @@ function parseDevice(s: Statement, words: string[]): { device: string; minor: nu
   return { device, minor };
 }
 
-type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress"]?: Statement };
+type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates"]?: Statement };
 
 function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
   const rest: Statement[] = [];
@@ -72,6 +72,8 @@ function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
     else if (key === "address") into.address = s;
     else if (key === "meta-disk" || key === "flexible-meta-disk") into.metaDisk = s;
     else if (key === "nbd-address") into.nbdAddress = s;
+    else if (key === "nbd-tls") into.nbdTls = s;
+    else if (key === "nbd-tls-certificates") into.nbdTlsCertificates = s;
     else if (key === "node-id") continue;
     else rest.push(s);
   }
@@ -95,7 +97,16 @@ function buildHost(s: Statement, defaults: HostDraft, warnings: string[]): HostC
   const nbdAddress = nbd === undefined ? { host: "127.0.0.1", port: NBD_BASE_PORT + minor } : parseAddress(nbd, nbd.words.slice(1));
   const addressStatement = need("address", "address");
   const address = parseAddress(addressStatement, addressStatement.words.slice(1));
-  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, at: at(s) };
+  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), at: at(s) };
+}
+
+function nbdTls(host: string, draft: HostDraft): HostConfig["nbdTls"] {
+  const mode = draft.nbdTls;
+  if (mode === undefined || mode.words[1] === "off") return undefined;
+  if (mode.words[1] !== "on" && mode.words[1] !== "require") fail(mode, `nbd-tls must be off, on or require (got "${mode.words.slice(1).join(" ")}")`);
+  const dir = draft.nbdTlsCertificates?.words[1];
+  if (dir === undefined) fail(mode, `on ${host}: nbd-tls ${mode.words[1]} needs 'nbd-tls-certificates DIR'`);
+  return { mode: mode.words[1], certificatesDir: dir };
 }
 
 /** The effective value of an option: the resource's own, else common's, else the default. */

@@ -45,6 +45,8 @@ export interface HostConfig {
   address: SocketAddress;
   metaDisk: "internal" | string;
   nbdAddress: SocketAddress;
+  /** Quorate extension: `nbd-tls on|require;` with `nbd-tls-certificates DIR;` (server-cert.pem, server-key.pem). */
+  nbdTls: { mode: "on" | "require"; certificatesDir: string } | undefined;
   at: string;
 }
 

@@ -124,6 +124,8 @@ export class Replica {
   private readonly frozen = new Set<Pending>();
   /** A fence-peer handler in flight: after losing the peer as Primary, or before a promotion without it. */
   private fencing: { after: "link-lost" } | { after: "promote"; reqId: number } | undefined;
+  /** The peer had been fenced: once its disk is UpToDate again, the unfence-peer handler lifts the fencing. */
+  private unfenceWhenPeerUpToDate = false;
   /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
   private readonly unplaced: UnplacedWrites | undefined;
 
@@ -621,6 +623,7 @@ export class Replica {
     this.conn = "Connected";
     this.repl = "Established";
     if (this.sb !== undefined && (this.sb.degraded || this.sb.peerOutdated)) {
+      this.unfenceWhenPeerUpToDate ||= this.sb.peerOutdated;
       this.sb.degraded = false;
       this.sb.peerOutdated = false;
       this.persist();
@@ -643,7 +646,7 @@ export class Replica {
       case "in-sync":
         this.log(`connected to ${this.settings.peer}, in sync`);
         if (this.role === "Secondary" && this.sb!.crashedPrimary) { this.sb!.crashedPrimary = false; this.persist(); }
-        return;
+        return this.unfencePeer();
       case "no-data": return this.log(`connected to ${this.settings.peer}; no UpToDate data on either side (use primary --force)`);
       case "sync":
         if (decision.splitBrain !== undefined) {
@@ -1004,6 +1007,13 @@ export class Replica {
     this.send({ t: "sync-done", uuids: sb.uuids });
     if (this.peer !== undefined) this.peer.disk = "UpToDate";
     this.log(`resync done (${this.progress?.summary(this.now) ?? ""})`);
+    this.unfencePeer();
+  }
+
+  private unfencePeer(): void {
+    if (!this.unfenceWhenPeerUpToDate) return;
+    this.unfenceWhenPeerUpToDate = false;
+    this.emit({ kind: "handler", name: "unfence-peer" });
   }
 
   private finishSyncAsTarget(uuids: Superblock["uuids"]): void {

@@ -2,6 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { NbdServer } from "../../nbd/index.js";
+import { loadTls } from "../../nbd/driver/tls.js";
+import type { HostConfig } from "../config/model.js";
 import { loadConfig, selectHost } from "../config/load.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
@@ -149,7 +151,7 @@ export class DrbdDaemon {
     const address = local.value.local.nbdAddress;
     const key = `${address.host}:${address.port}`;
     try {
-      await this.export(address, name, started.value);
+      await this.export(address, name, started.value, local.value.local.nbdTls);
     } catch (error) {
       // Nothing half-started stays behind: the resource would replicate without an export.
       await this.down(name);
@@ -159,11 +161,14 @@ export class DrbdDaemon {
     return { ok: true };
   }
 
-  private async export(address: SocketAddress, name: string, resource: ReplicatedResource): Promise<void> {
+  /** Serves the resource on its NBD address; resources sharing an address share the server (and the first one's TLS settings). */
+  private async export(address: SocketAddress, name: string, resource: ReplicatedResource, tlsConfig: HostConfig["nbdTls"]): Promise<void> {
     const key = `${address.host}:${address.port}`;
     const existing = this.nbdServers.get(key);
     if (existing !== undefined) return existing.addExport(name, resource);
-    const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`) });
+    const tls = tlsConfig === undefined ? undefined : loadTls({ certificatesDir: tlsConfig.certificatesDir, required: tlsConfig.mode === "require", verifyPeer: false });
+    if (tls !== undefined && !tls.ok) throw new Error(tls.error);
+    const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`), ...(tls === undefined ? {} : { tls: tls.value }) });
     this.nbdServers.set(key, server);
     server.addExport(name, resource);
     await server.listen(address.port, address.host);
