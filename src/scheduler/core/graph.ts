@@ -11,6 +11,7 @@ import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
 import { orderByConnections } from "./remote-graph.js";
+import { probesBeforeStops } from "./probe-order.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -221,8 +222,9 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
-  addProbes(g, inputs);
-  orderByConnections(g, inputs.changes, inputs.nodes);
+  const probes = addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes, probes);
+  probesBeforeStops(g, inputs.constraints.orderings, probes);
   for (const o of inputs.constraints.orderings) {
     const first = endpoint(g, o.first, o.firstAction, "first");
     g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
