@@ -2,13 +2,10 @@
 // Constraints"): when "first" stops or moves, the probes of what is ordered after it
 // come before its stop (and before its migrate_to when it migrates), so a copy of
 // "then" already running somewhere is found first. Compared with crm_simulate's graph.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { cibXml, location, order, primitive, probedStopped, run, type CibOptions } from "./cib-builder.js";
-import { crmDot, executable } from "./graph-oracle.js";
-import { graphDot } from "../../src/scheduler/report/graph-dot.js";
+import { location, order, primitive, probedStopped } from "./cib-builder.js";
+import { graphCaseTests, type GraphCase } from "./graph-cases.js";
 
-const CASES: Array<{ name: string; cib: CibOptions; expect: string[] }> = [
+const CASES: GraphCase[] = [
   {
     name: "then's probes come before first's stop when first moves",
     cib: {
@@ -38,18 +35,4 @@ const CASES: Array<{ name: string; cib: CibOptions; expect: string[] }> = [
   },
 ];
 
-for (const c of CASES) {
-  test(`probe order: ${c.name}`, () => {
-    const t = run(cibXml(c.cib));
-    executable(t);
-    const ours = graphDot(t).split("\n");
-    for (const line of c.expect) assert.ok(ours.includes(line), `${line}\nin\n${ours.join("\n")}`);
-  });
-  test(`probe order agrees with crm_simulate's graph: ${c.name}`, (t) => {
-    const xml = cibXml(c.cib);
-    const theirs = crmDot(xml);
-    if (typeof theirs === "string") return t.skip(theirs);
-    const ours = graphDot(run(xml)).split("\n").filter((l) => l.startsWith('"'));
-    assert.deepEqual(ours.sort(), theirs.filter((l) => l.startsWith('"') && !l.includes("dashed")).sort());
-  });
-}
+graphCaseTests("probe order", CASES);
