@@ -16,16 +16,28 @@ export function addRecurringMonitors(g: GraphBuilder, changes: Change[]): void {
     if (change.blocked || to === undefined || change.verb === "Stop") continue;
     const after = lastActionOf(g, change);
     if (after === undefined) continue;
-    const p = change.rsc;
-    const roleNamed = roleNamedByMonitor(g, p, to.role);
-    for (const o of p.ops) {
-      const intervalMs = g.durationMs(o.interval);
-      if (o.name !== "monitor" || !o.enabled || intervalMs <= 0) continue;
-      const r = roleOf(o.role);
-      const applies = r === undefined ? !roleNamed : r === to.role || (r === "Started" && to.role === "Unpromoted");
-      if (applies) g.edge(after, g.op(p, "monitor", to.node, intervalMs));
+    // A promoted monitor waits for the start as well as for the promote.
+    const start = to.role === "Promoted" ? g.find(change.rsc.id, "start") : undefined;
+    for (const intervalMs of monitorIntervals(g, change.rsc, to.role)) {
+      const monitor = g.op(change.rsc, "monitor", to.node, intervalMs);
+      g.edge(start, monitor);
+      g.edge(after, monitor);
     }
   }
+}
+
+/** The intervals of the enabled recurring monitors that apply to `role`. */
+export function monitorIntervals(g: GraphBuilder, p: PrimitiveRsc, role: Role): number[] {
+  const roleNamed = roleNamedByMonitor(g, p, role);
+  const intervals: number[] = [];
+  for (const o of p.ops) {
+    const intervalMs = g.durationMs(o.interval);
+    if (o.name !== "monitor" || !o.enabled || intervalMs <= 0) continue;
+    const r = roleOf(o.role);
+    const applies = r === undefined ? !roleNamed : r === role || (r === "Started" && role === "Unpromoted");
+    if (applies) intervals.push(intervalMs);
+  }
+  return intervals;
 }
 
 function lastActionOf(g: GraphBuilder, change: Change): number | undefined {

@@ -3,6 +3,7 @@ import type { PrimitiveRsc, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
 import { allowMigrate } from "./meta.js";
+import { notifies } from "./notify.js";
 
 /** "then" may start only once one of "first" is running. */
 interface Edge {
@@ -17,6 +18,8 @@ interface Edge {
   then: PrimitiveRsc[];
   /** Symmetrical: a running "then" stops when "first" stops for good. */
   stopsWithFirst?: boolean;
+  /** Only restarts propagate along it (an order after a clone's promotion). */
+  restartOnly?: boolean;
 }
 
 export interface OrderingEffects {
@@ -47,6 +50,8 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
   // A symmetrical order also orders the stops the other way round (same id).
   const symmetrical = new Set(constraints.orderings.filter((o) => o.firstAction === "stop" && o.thenAction === "stop").map((o) => o.id));
   for (const o of constraints.orderings) {
+    const promoted = promotionEdge(o);
+    if (promoted !== undefined) edges.push(promoted);
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
     const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
     if (o.anyOf !== undefined) {
@@ -93,6 +98,18 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
 }
 
 /**
+ * A mandatory order after a promotable clone's promotion: what starts after it restarts
+ * when the instance to be promoted restarts (it is promoted again). With notifications
+ * the start waits for the clone's post-promote notifications ("notified").
+ */
+function promotionEdge(o: Constraints["orderings"][number]): Edge | undefined {
+  if (o.kind !== "Mandatory" || o.firstAction !== "promote" || o.thenAction !== "start" || o.first.kind !== "clone") return undefined;
+  const first = primitivesOf(o.first).filter((p) => p.nextRole === "Promoted");
+  const action = notifies(o.first) ? "notified" : "promoted";
+  return { first, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), oneWay: o.oneWay === true, restartOnly: true };
+}
+
+/**
  * interleave=true on the "then" clone: each of its instances depends only on the
  * instance of "first" on its own node (Pacemaker Explained, "Clone Options").
  */
@@ -129,6 +146,7 @@ function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocke
   for (let round = 0; round < 20; round++) {
     let changed = false;
     for (const e of edges) {
+      if (e.restartOnly === true) continue;
       const runnable = e.first.filter((f) => startRunnable(f, unrunnable)).length;
       if (runnable >= (e.minimum ?? 1)) continue;
       // Symmetrical: a running "then" stops too ("required" when "first" is stopping now).

@@ -20,8 +20,12 @@ export function collectiveKey(action: string, side: "first" | "then"): string {
 export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   const groups = new Set<GroupRsc>();
   const collectives = new Set<GroupRsc | CloneRsc>();
+  const framed = new Set<PrimitiveRsc>();
   for (const change of changes) {
     const p = change.rsc;
+    // A resource stopping on several nodes has a line per node: its actions are framed once.
+    if (framed.has(p)) continue;
+    framed.add(p);
     if (p.parent?.kind === "group") groups.add(p.parent);
     if (p.parent === undefined) continue;
     collectives.add(p.parent);
@@ -34,8 +38,9 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   }
   for (const group of groups) orderMembers(g, group);
   for (const c of collectives) {
-    closePhases(g, c.id);
+    closePhases(g, c);
     g.edge(g.find(c.id, "stopped"), g.find(c.id, "start"));
+    if (c.kind === "clone") orderClonePhases(g, c.id);
   }
 }
 
@@ -56,9 +61,26 @@ function pseudo(g: GraphBuilder, id: string, operation: string): number {
   return g.find(id, operation) ?? g.add(id, operation, "", 0, 0, true);
 }
 
-/** A collective's phase completes after it opens, even when no member action lies between. */
-function closePhases(g: GraphBuilder, id: string): void {
-  for (const [operation, done] of PHASES) g.edge(g.find(id, operation), g.find(id, done));
+/**
+ * A collective's phase completes after it opens, even when no member action lies between
+ * (a clone's promotion excepted: its promoted pseudo-action waits for the promotes alone).
+ */
+function closePhases(g: GraphBuilder, c: GroupRsc | CloneRsc): void {
+  for (const [operation, done] of PHASES) {
+    if (c.kind === "clone" && operation === "promote") continue;
+    g.edge(g.find(c.id, operation), g.find(c.id, done));
+  }
+}
+
+/** A clone's phases run one after another: demote, stop, start, promote (each waits for every earlier one). */
+function orderClonePhases(g: GraphBuilder, id: string): void {
+  const order = [["demoted", "demote"], ["stopped", "stop"], ["running", "start"], ["promoted", "promote"]];
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length; j++) {
+      if (i === 1 && j === 2) continue; // stopped → start is every collective's, above
+      g.edge(g.find(id, order[i]![0]!), g.find(id, order[j]![1]!));
+    }
+  }
 }
 
 function orderMembers(g: GraphBuilder, group: GroupRsc): void {
