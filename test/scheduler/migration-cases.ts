@@ -73,6 +73,12 @@ export const MIGRATION_CASES: SemanticsCase[] = [
     expect: ["* Stop vm ( n2 ) due to node availability", "* Stop vm ( n1 ) due to node availability"],
   },
   {
+    name: "a history trimmed to its last migrate_to still shows the resource running on the source",
+    cite: "Migrating Resources: only a running resource migrates",
+    cib: { nodes: [node("n1", [migrateTo("n1", "n2")]), node("n2", probed), "n3"], resources: [vm()], constraints: [location("l", "vm", "n2", "100")] },
+    expect: ["* Migrate vm ( n1 -> n2 )"],
+  },
+  {
     name: "a migrate_to towards a node where the resource's state is unknown is left to the probe",
     cite: "Resource Discovery: a probe finds out where a resource runs",
     cib: { nodes: [node("n1", [...started, migrateTo("n1", "n2")]), "n2", "n3"], resources: [vm()] },

@@ -13,6 +13,7 @@ import { addCloneMeta } from "./clone-meta.js";
 import { orderInterleaved } from "./interleave-graph.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
 import { orderByConnections } from "./remote-graph.js";
+import { probesBeforeStops } from "./probe-order.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -224,8 +225,9 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
-  addProbes(g, inputs);
-  orderByConnections(g, inputs.changes, inputs.nodes);
+  const probes = addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes, probes);
+  probesBeforeStops(g, inputs.constraints.orderings, probes);
   addCloneMeta(g, inputs.resources);
   // A symmetrical constraint's reverse order (its stops) shares the constraint's id.
   const stopsOnly = (o: Ordering): boolean => o.firstAction === "stop" && o.thenAction === "stop";
