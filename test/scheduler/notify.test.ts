@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseXml, type XmlElement } from "../../src/cib/index.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
@@ -391,4 +392,26 @@ test("notify: every notify action carries its round and the instance lists, a si
 test("notify: a clone without notify=true gets no notifications", () => {
   const t = run(cibXml({ ...CASES[1]!.cib, resources: [clone("c", dummy("d"))] }));
   assert.equal(t.graph.actions.filter((a) => a.operation === "notify" || a.operation === "notified").length, 0);
+});
+
+test("notify: quorate simulate --json and --save-graph carry the notifications and their meta", () => {
+  const dir = mkdtempSync(join(tmpdir(), "quorate-notify-cli-"));
+  try {
+    const file = join(dir, "cib.xml"), graph = join(dir, "graph.xml");
+    writeFileSync(file, cibXml(CASES[1]!.cib));
+    const quorate = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
+    const json = spawnSync(quorate, ["simulate", "--xml", file, "--json"], { encoding: "utf8" });
+    assert.equal(json.status, 0, json.stderr);
+    const actions = (JSON.parse(json.stdout) as { actions: Array<{ key?: string; operation: string; node: string; meta?: Record<string, string> }> }).actions;
+    const pre = actions.find((a) => a.key === "d:0_pre_notify_stop_0");
+    assert.equal(pre?.operation, "notify");
+    assert.equal(pre?.meta?.["notify_stop_resource"], "d:1");
+    const saved = spawnSync(quorate, ["simulate", "--xml", file, "--save-graph", graph], { encoding: "utf8" });
+    assert.equal(saved.status, 0, saved.stderr);
+    const meta = notifyMeta(readFileSync(graph, "utf8")).get("d:0_post_notify_stop_0 n1");
+    assert.equal(meta?.["CRM_meta_notify_type"], "post");
+    assert.equal(meta?.["CRM_meta_notify_key_operation"], "stopped");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
