@@ -195,6 +195,26 @@ const CASES: NotifyCase[] = [
     elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
   },
   {
+    name: "notify=true on the instances only: no rounds around the clone's phases, but survivors hear of a fenced stop",
+    cite: "Clone Notifications; Fencing",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: monitored("d:0") }], ["n2", { history: monitored("d:1"), state: "lost" }], ["n3", { history: monitored("d:2") }]],
+      resources: [
+        primitive("f", { agent: { class: "stonith", type: "fence_dummy" } }),
+        clone("c", primitive("d", { meta: { notify: "true" }, ops: [{ name: "monitor", interval: "10s" }] }), { "clone-max": "3" }),
+      ],
+    },
+    summary: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Start f ( n1 )", "* Stop d:1 ( n2 ) due to node availability"],
+    expect: [
+      `"stonith 'reboot' n2" -> "d:1_post_notify_stonith_0" [ style = bold]`,
+      '"d:1_post_notify_stonith_0" -> "d:2_post_notify_stop_0 n3" [ style = bold]',
+      '"d:0_post_notify_stop_0 n1" -> "d:1_confirmed-post_notify_stonith_0" [ style = bold]',
+    ],
+    absent: ['"c_pre_notify_stop_0" -> "d:0_pre_notify_stop_0 n1" [ style = bold]'],
+    elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
+  },
+  {
     name: "interleaved notifying clones: each instance starts after the other clone's instance on its node",
     cite: "Clone Options: interleave; Clone Notifications",
     cib: {
