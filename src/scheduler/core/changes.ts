@@ -119,7 +119,7 @@ function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role
   const promoted = (r: Role): boolean => r === "Promoted";
   if (from.failed) return [make("Recover", from, target)];
   const restart = inputs.restarts.get(p);
-  if (restart !== undefined) return [make("Restart", from, target, restart)];
+  if (restart !== undefined) return [make("Restart", from, target, restart === "" ? undefined : restart)];
   if (promoted(target.role) && !promoted(from.role)) return [make("Promote", from, target)];
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
   if (p.definitionChange === "reload") return [make("Reload", from, target)];

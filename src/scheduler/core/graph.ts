@@ -9,6 +9,7 @@ import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
+import { addCloneMeta } from "./clone-meta.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
 import { orderByConnections } from "./remote-graph.js";
 import { probesBeforeStops } from "./probe-order.js";
@@ -218,13 +219,14 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
-  addRecurringMonitors(g, inputs.changes);
+  addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
   const probes = addProbes(g, inputs);
   orderByConnections(g, inputs.changes, inputs.nodes, probes);
   probesBeforeStops(g, inputs.constraints.orderings, probes);
+  addCloneMeta(g, inputs.resources);
   for (const o of inputs.constraints.orderings) {
     const first = endpoint(g, o.first, o.firstAction, "first");
     g.edge(first, endpoint(g, o.then, o.thenAction, "then"));

@@ -139,14 +139,16 @@ function instanceNotify(g: GraphBuilder, r: Running, type: "pre" | "post", op: P
 }
 
 /**
- * The notify_* lists every instance action carries: resources and their nodes, each
- * sorted, a single space when empty (as the agents' environment expects).
+ * The notify_* lists every instance action carries: resources sorted, their nodes in
+ * the same order, a single space when empty (as the agents' environment expects).
  */
 function notifyLists(g: GraphBuilder, instances: PrimitiveRsc[], allNodes: string): Record<string, string> {
   const lists: Record<string, string> = {};
+  // Resources sorted, each node at its resource's place (a node repeats for each instance there).
   const put = (name: string, entries: Running[]): void => {
-    lists[`notify_${name}_resource`] = sortedText(entries.map((e) => e.instance.id));
-    lists[`notify_${name}_uname`] = sortedText(entries.map((e) => e.node));
+    const sorted = [...entries].sort((a, b) => byText(a.instance.id, b.instance.id) || byText(a.node, b.node));
+    lists[`notify_${name}_resource`] = listText(sorted.map((e) => e.instance.id));
+    lists[`notify_${name}_uname`] = listText(sorted.map((e) => e.node));
   };
   const active = instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node, role: a.role })));
   const inRole = (role: string): Running[] => active.filter((a) => a.role === role);
@@ -193,6 +195,13 @@ function recurringMonitors(g: GraphBuilder): Map<string, number[]> {
 }
 
 function sortedText(values: string[]): string {
-  const unique = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return unique.length === 0 ? " " : unique.join(" ");
+  return listText([...new Set(values)].sort(byText));
+}
+
+function listText(values: string[]): string {
+  return values.length === 0 ? " " : values.join(" ");
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -35,7 +35,7 @@ export function graphXml(t: Transition): string {
     if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
     const ids = config === undefined || config.id === a.resource ? { id: a.resource } : { id: config.id, "long-id": a.resource };
     const agent = config === undefined ? [] : [createElement("primitive", { ...ids, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
-    return createElement(element(a), header(a), [...agent, createElement("attributes", attributes)]);
+    return createElement(element(a), header(a), [...agent, createElement("attributes", sortedByName(attributes))]);
   };
   const synapses = t.graph.actions.map((a, index) =>
     createElement("synapse", { id: String(index) }, [
@@ -55,4 +55,9 @@ export function graphXml(t: Transition): string {
     transition_id: "0",
   }, synapses);
   return serializeXml(root) + "\n";
+}
+
+/** Attributes in name order, as Pacemaker writes them. */
+function sortedByName(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
