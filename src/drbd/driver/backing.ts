@@ -164,8 +164,10 @@ export class Backing {
   private async ordered<T>(off: number, len: number, write: boolean, run: () => Promise<T>): Promise<T> {
     const end = off + len;
     const before = this.inFlight.filter((op) => op.start < end && off < op.end && (write || op.write)).map((op) => op.done);
-    if (write) before.push(this.barrier);
-    const done = Promise.allSettled(before).then(run);
+    // A metadata write still running is a barrier (once it has finished, metaInFlight is 0 and there is none).
+    if (write && this.metaInFlight > 0) before.push(this.barrier);
+    // Nothing to wait for (the usual case): start now, not a few promise turns later.
+    const done = before.length === 0 ? run() : Promise.allSettled(before).then(run);
     const entry: InFlight = { start: off, end, write, done: done.catch(() => undefined) };
     this.inFlight.push(entry);
     try {
