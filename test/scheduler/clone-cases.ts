@@ -144,7 +144,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a later group member's failure keeps only that member off the group's only node",
     cite: "Groups: a member that cannot run stops the members after it, not before it",
-    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { attributes: { standby: "on" }, history: probed("a", "b") }]],
       resources: [group("g", [primitive("a"), primitive("b")])],
@@ -154,7 +153,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "without quorum an unclean node cannot be fenced, so what runs there is left alone",
     cite: "Cluster Options: no-quorum-policy, stonith-enabled (fencing needs quorum)",
-    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       properties: { "stonith-enabled": "true", "no-quorum-policy": "freeze" },
       quorum: false,

@@ -177,21 +177,18 @@ export const CASES: SemanticsCase[] = [
   {
     name: "a standby node loses its resources",
     cite: "Node Attributes: standby",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them",
     cib: { nodes: [["n1", { attributes: { standby: "on" }, history: running("a") }], node("n2", probed("a"))], resources: [primitive("a")] },
     expect: ["* Move a ( n1 -> n2 )"],
   },
   {
     name: "a resource on an offline node is started elsewhere",
     cite: "Node availability (offline node, no fencing)",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0)",
     cib: { nodes: [["n1", { state: "offline", history: running("a") }], "n2"], resources: [primitive("a")] },
     expect: ["* Start a ( n2 )"],
   },
   {
     name: "a lost node is fenced before its resources move when stonith is enabled",
     cite: "Fencing: nodes that leave without a clean shutdown are fenced",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0)",
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { state: "lost", history: running("a") }], node("n2", probed("a", "fence")), node("n3", probed("a", "fence"))],
@@ -359,7 +356,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "on-fail=standby moves everything off the node",
     cite: "Operation properties: on-fail=standby",
-    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("b")]), node("n2", probed("a", "b"))],
       resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "standby" }] }), primitive("b")],
@@ -369,7 +365,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "on-fail=fence fences the node when stonith is enabled",
     cite: "Operation properties: on-fail=fence",
-    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...probed("fence")]), node("n2", [...probed("a"), ...running("fence").map((e) => ({ ...e, agent: { class: "stonith", type: "fence_dummy" } }))])],

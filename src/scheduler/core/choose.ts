@@ -1,4 +1,4 @@
-import type { PlacementContext } from "./placement.js";
+import { nodeUsable, type PlacementContext } from "./placement.js";
 import type { NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import type { Score } from "./score.js";
 import { utilizationFits, freeCapacity } from "./utilization.js";
@@ -18,7 +18,7 @@ export function chooseNode(scores: Map<NodeName, Score>, currentNodes: NodeName[
   let best: NodeChoice | undefined;
   for (const node of ctx.nodes) {
     const value = scores.get(node.name);
-    if (value === undefined || value < 0) continue;
+    if (value === undefined || value < 0 || !nodeUsable(node)) continue;
     if (exclude !== undefined && exclude(node)) continue;
     if (strategy !== "default" && !utilizationFits(node, members, ctx)) continue;
     if (best === undefined || better(node, value, best, currentNodes, members, ctx)) best = { node, score: value };

@@ -103,8 +103,10 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
   if (unit.kind !== "clone") primitivesOf(unit).forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0));
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
+  // A node that cannot host anything now (offline, standby, ...) keeps its score, as
+  // crm_simulate shows it; node choice skips it (chooseNode, usableScore).
   const canHost = ctx.canHost;
-  for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
+  if (canHost !== undefined) for (const node of ctx.nodes) if (!canHost(unit, node)) scores.set(node.name, MINUS_INFINITY);
   if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
   const ticket = ticketEffect(unit, ctx);
   if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
@@ -123,7 +125,7 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
 function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   const banned = ctx.nodes.filter((n) => group.children.slice(1).some((p) => failureBanned(p, n.name, ctx)));
   if (banned.length === 0) return;
-  const left = ctx.nodes.some((n) => !banned.includes(n) && (scores.get(n.name) ?? MINUS_INFINITY) >= 0);
+  const left = ctx.nodes.some((n) => !banned.includes(n) && usableScore(scores, n) >= 0);
   if (left) for (const node of banned) scores.set(node.name, MINUS_INFINITY);
 }
 
@@ -205,14 +207,18 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
       if (mine <= MINUS_INFINITY) continue;
       merged.set(node, addScores(mine, scaleScore(value, f)));
     }
-    if (hasUsable(merged) || !hasUsable(result)) result = merged;
+    if (hasUsable(merged, ctx) || !hasUsable(result, ctx)) result = merged;
   }
   return result;
 }
 
-function hasUsable(scores: Map<NodeName, Score>): boolean {
-  for (const value of scores.values()) if (value >= 0) return true;
-  return false;
+function hasUsable(scores: Map<NodeName, Score>, ctx: PlacementContext): boolean {
+  return ctx.nodes.some((node) => usableScore(scores, node) >= 0);
+}
+
+/** A node's score as node choice sees it: -INFINITY where the node cannot host anything now. */
+export function usableScore(scores: Map<NodeName, Score>, node: SchedNode): Score {
+  return nodeUsable(node) ? (scores.get(node.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
 }
 
 /** Nodes where a primary is (going to be) placed, in the role a colocation asks for. */
