@@ -99,7 +99,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "mandatory anti-colocation (-INFINITY) keeps two resources apart",
     cite: "Colocation Constraints: score -INFINITY",
-    scoresTodo: "the primary's score does not take the anti-colocated dependent's preference off (crm_simulate: a on n1 = 50)",
     cib: {
       nodes: two, resources: [primitive("a"), primitive("b")],
       constraints: [location("la", "a", "n1", "100"), location("lb", "b", "n1", "50"), colocation("c", "b", "a", "-INFINITY")],
@@ -115,7 +114,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "an advisory colocation loses against a stronger location preference",
     cite: "Colocation Constraints: advisory (finite) scores",
-    scoresTodo: "the dependent's scaled preference rounds to 0, crm_simulate's to 1 (a on n2)",
     cib: {
       nodes: two, resources: [primitive("a"), primitive("b")],
       constraints: [location("la", "a", "n1", "100"), location("lb", "b", "n2", "500"), colocation("c", "b", "a", "200")],

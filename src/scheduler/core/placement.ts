@@ -4,7 +4,7 @@ import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from 
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
 import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole } from "./meta.js";
-import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
+import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, score, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
@@ -195,7 +195,7 @@ function cloneBanned(clone: CloneRsc, node: NodeName, ctx: PlacementContext): bo
 function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, seen: Set<Rsc>, factor: number): Map<NodeName, Score> {
   let result = scores;
   for (const c of ctx.withDependent.get(unit) ?? []) {
-    if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done" || c.score <= MINUS_INFINITY) continue;
+    if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done") continue;
     if (c.dependentRole === "Promoted" || c.primaryRole === "Promoted") continue;
     seen.add(c.dependent);
     const f = factor * (c.score / INFINITY);
@@ -204,12 +204,26 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
     const merged = new Map(result);
     for (const [node, value] of theirs) {
       const mine = merged.get(node) ?? ZERO;
-      if (mine <= MINUS_INFINITY) continue;
-      merged.set(node, addScores(mine, scaleScore(value, f)));
+      // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
+      if (mine <= MINUS_INFINITY || (f < 0 && value < 0)) continue;
+      merged.set(node, addScores(mine, colocatedShare(value, f)));
     }
     if (hasUsable(merged, ctx) || !hasUsable(result, ctx)) result = merged;
   }
   return result;
+}
+
+/**
+ * A dependent's preference scaled by the colocation factor, rounded half away from
+ * zero; a share that rounds to nothing still counts 1 in the colocation's direction
+ * (crm_simulate: 500 x 200/INFINITY adds 1, not 0).
+ */
+function colocatedShare(value: Score, factor: number): Score {
+  const share = scaleScore(value, factor);
+  if (share <= MINUS_INFINITY || share >= INFINITY) return share;
+  const rounded = Math.sign(value * factor) * Math.round(Math.abs(value * factor));
+  if (rounded === 0 && value !== 0 && factor !== 0) return score(factor > 0 ? 1 : -1);
+  return score(rounded);
 }
 
 function hasUsable(scores: Map<NodeName, Score>, ctx: PlacementContext): boolean {
