@@ -16,6 +16,15 @@ const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "moni
 
 export const CLONE_CASES: SemanticsCase[] = [
   {
+    name: "a promoted instance whose agent sets no promotion attribute is demoted",
+    cite: "Promotable Clones: the promotion score comes from the agent (master-<rsc>); without one no instance is promoted",
+    cib: {
+      nodes: [["n1", { history: running("s", true) }], ["n2", { history: running("s") }]],
+      resources: [clone("ms", primitive("s", { meta: { "resource-stickiness": "100" } }), { promotable: "true" })],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )"],
+  },
+  {
     name: "equal promotion scores keep the lower-numbered instance promoted",
     cite: "Promotable Clones: promoted-max (only that many instances stay promoted)",
     cib: {

@@ -1,7 +1,7 @@
 // CIBs for allocation-score rules (Pacemaker Explained: "Colocation Constraints",
 // "Infinity Math", "Utilization and Placement Strategy", promotable clones), with the
 // --show-scores lines crm_simulate 2.1.5 prints for them.
-import { type CibOptions, colocation, location, primitive } from "./cib-builder.js";
+import { type CibOptions, clone, colocation, location, primitive, running } from "./cib-builder.js";
 
 export interface ScoreCase {
   name: string;
@@ -63,5 +63,24 @@ export const SCORE_CASES: ScoreCase[] = [
       constraints: [location("lb1", "b", "n1", "500"), location("lb2", "b", "n2", "-2000"), colocation("cb", "b", "a", "200"), location("lc", "c", "n3", "7"), colocation("cc", "c", "a", "-500")],
     },
     expect: [assign("a", "n1", "1"), assign("a", "n2", "1"), assign("a", "n3", "-1")],
+  },
+  {
+    name: "a promotion score is the agent's promotion attribute plus role=Promoted locations, -1 without an attribute",
+    cite: "Promotable Clones: promotion scores (master-<rsc> node attributes); Location constraints with role",
+    cib: {
+      nodes: [["n1", { transient: { "master-s": "10" } }], "n2", ["n3", { transient: { "master-s": "0" } }], ["n4", { transient: { "master-s": "-5" } }]],
+      resources: [clone("ms", primitive("s"), { promotable: "true", "promoted-max": "4" })],
+      constraints: ["n1", "n2", "n3", "n4"].map((n) => location(`l-${n}`, "ms", n, "100", { role: "Promoted" })),
+    },
+    expect: ["s:0 promotion score on n1: 110", "s:1 promotion score on n2: 99", "s:2 promotion score on n3: 100", "s:3 promotion score on n4: 95"],
+  },
+  {
+    name: "without a promotion attribute a promoted instance scores -1 and is demoted, stickiness or not",
+    cite: "Promotable Clones: an instance is promoted only where its promotion score is positive",
+    cib: {
+      nodes: [["n1", { history: running("s", true) }], ["n2", { history: running("s") }]],
+      resources: [clone("ms", primitive("s", { meta: { "resource-stickiness": "100" } }), { promotable: "true" })],
+    },
+    expect: ["s:0 promotion score on n1: -1", "s:1 promotion score on n2: -1"],
   },
 ];

@@ -147,7 +147,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "a promotable clone promotes one instance (promoted-max=1) where the promotion score is highest",
     cite: "Promotable Clones: promoted-max, promotion scores",
-    scoresTodo: "promotion scores: crm_simulate starts from -1 without a promotion attribute (-1 + 100 = 99 on n2, -1 on n1); ours -INFINITY and 100",
     cib: {
       nodes: two, resources: [clone("ms", primitive("s"), { promotable: "true", "promoted-max": "1" })],
       constraints: [location("lp", "ms", "n2", "100", { role: "Promoted" })],

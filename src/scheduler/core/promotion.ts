@@ -65,6 +65,9 @@ export function promotionAttribute(node: SchedNode | undefined, p: PrimitiveRsc,
   return undefined;
 }
 
+/** The promotion score of an instance whose agent set no promotion attribute (crm_simulate prints -1). */
+const NO_PREFERENCE = -1 as Score;
+
 function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx: PlacementContext): Score {
   const schedNode = ctx.nodes.find((n) => n.name === node);
   let total = ZERO;
@@ -76,17 +79,15 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
       found = true;
     }
   }
-  if (wasPromoted(instance) && primitivesOf(instance).some((p) => p.active.some((a) => a.node === node && a.role === "Promoted"))) found = true;
+  // No promotion attribute at all: -1, so nothing is promoted (even what is promoted
+  // now) unless a role=Promoted location or colocation lifts it.
+  if (!found) total = NO_PREFERENCE;
   for (const loc of ctx.constraints.locations) {
     if (loc.role !== "Promoted") continue;
     if (loc.rsc !== clone && !primitivesOf(instance).some((p) => p.configId === loc.rsc.configId)) continue;
     const value = loc.scores.get(node);
-    if (value !== undefined) {
-      total = addScores(total, value);
-      found = true;
-    }
+    if (value !== undefined) total = addScores(total, value);
   }
-  if (!found) return MINUS_INFINITY;
   return addScores(total, colocationBonus(clone, node, ctx));
 }
 
