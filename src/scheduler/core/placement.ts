@@ -9,6 +9,7 @@ import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
+import { checkCapacity, type CapacityVerdict } from "./capacity.js";
 import type { TicketEffect } from "./tickets.js";
 
 export interface PlacementContext {
@@ -73,8 +74,8 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
-  else if (unit.kind === "group") assignGroup(unit, scores, ctx);
-  else assignPrimitive(unit, scores, ctx);
+  else if (unit.kind === "group") assignGroup(unit, scores, ctx, checkCapacity(unit, scores, ctx));
+  else assignPrimitive(unit, scores, ctx, checkCapacity(unit, scores, ctx));
   ctx.state.set(unit, "done");
 }
 
@@ -276,10 +277,10 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
   return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
 }
 
-function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
+  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx, (n) => capacity.banned.has(n.name), capacity.prefer);
   place(p, choice, ctx);
 }
 
@@ -302,9 +303,9 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
   consume(choice.node, p, ctx);
 }
 
-function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
-  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
+  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx, (n) => capacity.banned.has(n.name), capacity.prefer) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {
