@@ -16,6 +16,18 @@ const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "moni
 
 export const CLONE_CASES: SemanticsCase[] = [
   {
+    name: "a failed instance that was demoted is recovered, and an equal instance that did not fail is promoted",
+    cite: "Promotable Clones: promotion scores; Handling Resource Failure (a demote does not clear a failure)",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5", "fail-count-s#asyncmon_0": "1" }, history: [...running("s", true), { rsc: "s", operation: "asyncmon", rc: 1 }, { rsc: "s", operation: "demote" }] }],
+        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
+      ],
+      resources: [promotable()],
+    },
+    expect: ["* Recover s:0 ( Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+  },
+  {
     name: "a promoted instance whose agent sets no promotion attribute is demoted",
     cite: "Promotable Clones: the promotion score comes from the agent (master-<rsc>); without one no instance is promoted",
     cib: {

@@ -24,8 +24,10 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
     if (ticketEffect(clone, ctx)?.noPromotion === true) continue;
     candidates.push({ instance, node, score });
   }
-  // Equal scores: the instance allocated first (the lower number) is promoted first.
-  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
+  // Equal scores: what is promoted now, then what has not failed (a failed instance is
+  // recovered first), then the instance allocated first (the lower number).
+  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance))
+    || Number(hasFailed(a.instance)) - Number(hasFailed(b.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
   // An instance demoted for its failure (on-fail=demote) holds back every promotion this time.
   if (clone.instances.some((i) => primitivesOf(i).some((p) => p.demoteOnly))) return;
   const perNode = new Map<NodeName, number>();
@@ -41,6 +43,10 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
 
 function setRole(instance: Instance, role: "Promoted" | "Unpromoted"): void {
   for (const p of primitivesOf(instance)) if (p.assigned !== undefined) p.nextRole = role;
+}
+
+function hasFailed(instance: Instance): boolean {
+  return primitivesOf(instance).some((p) => p.active.some((a) => a.failed));
 }
 
 function wasPromoted(instance: Instance): boolean {
