@@ -16,6 +16,19 @@ const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "moni
 
 export const CLONE_CASES: SemanticsCase[] = [
   {
+    name: "a group that must run with the promoted instance moves the promotion away from a node its members are banned from",
+    cite: "Colocation Constraints with roles: the dependent's preferences count towards promotion; migration-threshold",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "10", "fail-count-a#start_0": "1" }, history: running("s", true) }],
+        ["n2", { transient: { "master-s": "10" }, history: running("s") }],
+      ],
+      resources: [promotable(), group("g", [primitive("a", { meta: { "migration-threshold": "1" } }), primitive("b")])],
+      constraints: [colocation("g-with-promoted", "g", "ms", "INFINITY", { "with-rsc-role": "Promoted" })],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )", "* Start a ( n2 )", "* Start b ( n2 )"],
+  },
+  {
     name: "a failed instance that was demoted is recovered, and an equal instance that did not fail is promoted",
     cite: "Promotable Clones: promotion scores; Handling Resource Failure (a demote does not clear a failure)",
     cib: {

@@ -1,7 +1,7 @@
 // CIBs for allocation-score rules (Pacemaker Explained: "Colocation Constraints",
 // "Infinity Math", "Utilization and Placement Strategy", promotable clones), with the
 // --show-scores lines crm_simulate 2.1.5 prints for them.
-import { type CibOptions, clone, colocation, location, primitive, running } from "./cib-builder.js";
+import { type CibOptions, clone, colocation, group, location, primitive, running } from "./cib-builder.js";
 
 export interface ScoreCase {
   name: string;
@@ -82,5 +82,18 @@ export const SCORE_CASES: ScoreCase[] = [
       resources: [clone("ms", primitive("s", { meta: { "resource-stickiness": "100" } }), { promotable: "true" })],
     },
     expect: ["s:0 promotion score on n1: -1", "s:1 promotion score on n2: -1"],
+  },
+  {
+    name: "a banned dependent of the promoted role lowers a positive promotion score to 1, not below",
+    cite: "Colocation Constraints with roles; Promotable Clones: promotion scores",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "10", "fail-count-a#start_0": "1" }, history: running("s", true) }],
+        ["n2", { transient: { "master-s": "10" }, history: running("s") }],
+      ],
+      resources: [clone("ms", primitive("s"), { promotable: "true" }), group("g", [primitive("a", { meta: { "migration-threshold": "1" } }), primitive("b")])],
+      constraints: [colocation("g-with-promoted", "g", "ms", "INFINITY", { "with-rsc-role": "Promoted" })],
+    },
+    expect: ["s:0 promotion score on n1: 1", "s:1 promotion score on n2: 10"],
   },
 ];

@@ -1,6 +1,6 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
+import { ownScores, primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 
@@ -94,7 +94,27 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
     const value = loc.scores.get(node);
     if (value !== undefined) total = addScores(total, value);
   }
-  return addScores(total, colocationBonus(clone, node, ctx));
+  return withPromotedDependents(clone, node, addScores(total, colocationBonus(clone, node, ctx)), ctx);
+}
+
+/**
+ * "X with clone:Promoted": X's own preference for the node counts towards promoting
+ * there, scaled by score/INFINITY. It may lower a positive promotion score but not
+ * below 1 (crm_simulate: a member banned by its failures leaves 1, not -INFINITY).
+ */
+function withPromotedDependents(clone: CloneRsc, node: NodeName, promotion: Score, ctx: PlacementContext): Score {
+  let total = promotion;
+  for (const c of ctx.withDependent.get(clone) ?? []) {
+    if (c.primaryRole !== "Promoted" || c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted" || c.score <= 0) continue;
+    if (ctx.state.get(c.dependent) === "done") continue;
+    const theirs = ownScores(c.dependent, ctx).get(node);
+    if (theirs === undefined) continue;
+    const share = theirs <= MINUS_INFINITY ? MINUS_INFINITY : (Math.round(theirs * (c.score / INFINITY)) as Score);
+    const next = addScores(total, share);
+    if (next >= 0 || total < 0) total = next;
+    else if (total > 0) total = 1 as Score;
+  }
+  return total;
 }
 
 /**
