@@ -18,6 +18,7 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a group that must run with the promoted instance moves the promotion away from a node its members are banned from",
     cite: "Colocation Constraints with roles: the dependent's preferences count towards promotion; migration-threshold",
+    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 0)",
     cib: {
       nodes: [
         ["n1", { transient: { "master-s": "10", "fail-count-a#start_0": "1" }, history: running("s", true) }],
