@@ -74,12 +74,25 @@ export function promotionAttribute(node: SchedNode | undefined, p: PrimitiveRsc,
 /** The promotion score of an instance whose agent set no promotion attribute (crm_simulate prints -1). */
 const NO_PREFERENCE = -1 as Score;
 
+/**
+ * Where else an instance's agent may have written its promotion attribute: inside a
+ * bundle, on the host its replica's container runs on.
+ */
+function bundleHost(node: SchedNode | undefined, ctx: PlacementContext): SchedNode | undefined {
+  if (node?.attributes.get("#kind") !== "container") return undefined;
+  const link = ctx.constraints.colocations.find((c) => c.dependent.id === node.name && c.id === `${node.name}-with-container`);
+  const container = link === undefined ? undefined : primitivesOf(link.primary)[0];
+  // Bundle containers are the scheduler's own (implicit) resources.
+  if (container?.config.implicit !== true) return undefined;
+  return ctx.nodes.find((n) => n.name === container.assigned);
+}
+
 function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx: PlacementContext): Score {
   const schedNode = ctx.nodes.find((n) => n.name === node);
   let total = ZERO;
   let found = false;
   for (const p of primitivesOf(instance)) {
-    const value = promotionAttribute(schedNode, p, clone.globallyUnique);
+    const value = promotionAttribute(schedNode, p, clone.globallyUnique) ?? promotionAttribute(bundleHost(schedNode, ctx), p, clone.globallyUnique);
     if (value !== undefined) {
       total = addScores(total, value);
       found = true;
