@@ -1,6 +1,7 @@
 // Small CIBs for scheduler tests, built as element trees through the CIB layer and
 // serialised once, so the same text feeds our scheduler and crm_simulate.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +86,8 @@ export interface HistoryEntry {
   forceRestart?: string[];
   /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
   secure?: string[];
+  /** A migrate_to / migrate_from's migrate_source and migrate_target. */
+  migrate?: { source: string; target: string };
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -103,7 +106,8 @@ export interface NodeOptions {
   utilization?: Attrs;
   /** Transient (status) attributes: standby via crm_attribute -l reboot, fail-counts. */
   transient?: Attrs;
-  state?: "online" | "offline" | "lost";
+  /** "unseen": no node_state at all (the cluster has never seen the node). */
+  state?: "online" | "offline" | "lost" | "unseen";
   history?: HistoryEntry[];
   /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
   remote?: boolean;
@@ -118,12 +122,24 @@ export interface CibOptions {
   quorum?: boolean;
   /** Seconds since the epoch, recorded as execution-date (keeps failure-timeout deterministic). */
   now?: number;
+  /** Extra attributes of <cib> (no-quorum-panic, dc-uuid: "1" by default, the first node). */
+  cibAttributes?: Attrs;
+}
+
+/**
+ * A recurring operation's op-digest as Pacemaker records it: its parameters with the
+ * operation's timeout (the default 20 s here), so that the recorded monitor is current.
+ */
+function recurringDigest(params: Attrs): string {
+  const all: Attrs = { ...params, CRM_meta_timeout: "20000" };
+  const names = Object.keys(all).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("md5").update(` <parameters${names.map((n) => ` ${n}="${all[n]}"`).join("")}/>\n`).digest("hex");
 }
 
 /** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
 function digests(e: HistoryEntry): Attrs {
   const params = e.params ?? {};
-  const result: Attrs = { "op-digest": opDigest(params) };
+  const result: Attrs = { "op-digest": (e.intervalMs ?? 0) > 0 ? recurringDigest(params) : opDigest(params) };
   if (e.forceRestart !== undefined) {
     result["op-force-restart"] = ` ${e.forceRestart.join(" ")} `;
     result["op-restart-digest"] = opDigest(pickParameters(params, e.forceRestart));
@@ -150,11 +166,12 @@ export function cibXml(options: CibOptions): string {
     createElement("constraints", {}, options.constraints ?? []),
     ...(options.rscDefaults ? [createElement("rsc_defaults", {}, [nvset("meta_attributes", "rsc-options", options.rscDefaults)])] : []),
   ]);
-  const status = createElement("status", {}, nodes.map(([name, o], i) => nodeState(String(i + 1), name, o)));
+  const status = createElement("status", {}, nodes.flatMap(([name, o], i) => o.state === "unseen" ? [] : [nodeState(String(i + 1), name, o)]));
   const root = createElement("cib", {
     "crm_feature_set": "3.16.1", "validate-with": "pacemaker-3.9", epoch: "1", "num_updates": "0", "admin_epoch": "0",
     "have-quorum": options.quorum === false ? "0" : "1", "dc-uuid": "1",
     ...(options.now === undefined ? {} : { "execution-date": String(options.now) }),
+    ...options.cibAttributes,
   }, [configuration, status]);
   return serializeXml(root) + "\n";
 }
@@ -177,9 +194,10 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
       return createElement("lrm_rsc_op", {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
-        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
+        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `${e.status ?? 0}:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
+        ...(e.migrate === undefined ? {} : { migrate_source: e.migrate.source, migrate_target: e.migrate.target }),
       });
     }));
   });

@@ -6,6 +6,12 @@ import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
+import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
+import { addNotifications, confirmedKey } from "./notify.js";
+import { reconcileMonitors, type Histories } from "./monitor-history.js";
+import { addCloneMeta } from "./clone-meta.js";
+import { migrationActions, orderMigration } from "./migration-graph.js";
+import { orderByConnections } from "./remote-graph.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -19,6 +25,10 @@ export interface GraphAction {
   timeoutMs: number;
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
+  /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
+  key?: string | undefined;
+  /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
+  meta?: Record<string, string> | undefined;
 }
 
 export interface TransitionGraph {
@@ -75,6 +85,10 @@ export interface GraphInputs {
   defaultTimeoutMs: number;
   /** maintenance-mode: nothing is probed. */
   maintenance: boolean;
+  /** Fencing order, requirements and unfencing (without it: fencing is not ordered against starts). */
+  fencing?: FencingGraphInputs;
+  /** What each node's history shows of each primitive (its active recurring monitors). */
+  histories?: Histories;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -85,6 +99,8 @@ export class GraphBuilder {
   readonly edges = new EdgeList();
   /** operation → resource → action (the resource's start, stop, promote, ... in this transition). */
   private readonly byKey = new Map<string, Map<string, number>>();
+  /** An action → the same action on other nodes (see twins()). */
+  private readonly twinsOf = new Map<number, number[]>();
   /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
   private readonly durations = new Map<string, number>();
 
@@ -92,7 +108,8 @@ export class GraphBuilder {
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
+    // Every action has the same shape (key and meta included) so later stages can set them cheaply.
+    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo, key: undefined, meta: undefined });
     if (intervalMs === 0) {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
@@ -100,10 +117,21 @@ export class GraphBuilder {
     return id;
   }
 
+  /**
+   * An action named by its own key (notifications, cancellations). `indexAs`, when given,
+   * lets later stages find it as the resource's operation of that name.
+   */
+  keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
+    const id = this.actions.length;
+    this.actions.push({ id, resource: action.resource, operation: action.operation, node: action.node, intervalMs: action.intervalMs, timeoutMs: action.timeoutMs, pseudo: action.pseudo, key: action.key, meta: action.meta });
+    if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
+    return id;
+  }
+
   /** A probe: not indexed, nothing is ordered after a probe but the start it guards. */
   probe(resource: string, node: string, timeoutMs: number): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false });
+    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false, key: undefined, meta: undefined });
     return id;
   }
 
@@ -131,6 +159,29 @@ export class GraphBuilder {
   /** A resource operation, with the timeout its configuration gives. */
   op(p: PrimitiveRsc, operation: string, node: string, intervalMs = 0): number {
     return this.add(p.id, operation, node, intervalMs, this.timeoutOf(p, operation, intervalMs));
+  }
+
+  /** An action the controller only records (its effect comes from another action). */
+  pseudoOp(p: PrimitiveRsc, operation: string, node: string): number {
+    return this.add(p.id, operation, node, 0, this.timeoutOf(p, operation), true);
+  }
+
+  /**
+   * The same action on several nodes (the stops of a multiply active resource):
+   * every edge drawn to or from the first is drawn for the others too.
+   */
+  twins(ids: number[]): void {
+    for (const id of ids.slice(1)) this.twinsOf.set(ids[0]!, [...(this.twinsOf.get(ids[0]!) ?? []), id]);
+  }
+
+  /** Copies each edge of a twinned action to its twins; called once every edge is drawn. */
+  expandTwins(): void {
+    if (this.twinsOf.size === 0) return;
+    const drawn = [...this.edges];
+    for (const [before, after] of drawn) {
+      for (const twin of this.twinsOf.get(before) ?? []) this.edges.push(twin, after);
+      for (const twin of this.twinsOf.get(after) ?? []) this.edges.push(before, twin);
+    }
   }
 
   /** Lets later stages find `id` as this resource's `operation` (a migrate_from is its start). */
@@ -162,50 +213,73 @@ export class GraphBuilder {
  * recurring monitors after starts and role changes, the start/stop pseudo-actions
  * of groups and clones, and ordering edges between them all.
  */
-export function buildGraph(inputs: GraphInputs): TransitionGraph {
+export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfencing: FenceLine[] } {
   const g = new GraphBuilder(inputs.defaultTimeoutMs > 0 ? inputs.defaultTimeoutMs : DEFAULT_TIMEOUT_MS);
   const fenceIds = new Map<string, number>();
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
-  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds);
-  addRecurringMonitors(g, inputs.changes);
+  const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
+  for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
+  addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
+  if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
+  addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
   addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes);
+  addCloneMeta(g, inputs.resources);
   for (const o of inputs.constraints.orderings) {
-    g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
+    const first = endpoint(g, o.first, o.firstAction, "first");
+    g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
+    orderMigration(g, o, first);
   }
-  return { actions: g.actions, edges: g.edges };
+  const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
+  g.expandTwins();
+  return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {
   if (rsc.kind === "primitive") return g.find(rsc.id, action === "stop" ? "stop" : action === "promote" ? "promote" : action === "demote" ? "demote" : "start");
-  return g.find(rsc.id, collectiveKey(action, side));
+  const key = collectiveKey(action, side);
+  // What waits for a notifying clone's phase waits for the notifications after it too.
+  return (side === "first" ? g.find(rsc.id, confirmedKey(key)) : undefined) ?? g.find(rsc.id, key);
 }
 
-function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>): void {
+function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>, waitsForFencing: (p: PrimitiveRsc) => boolean): void {
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
-  let stop: number | undefined;
+  if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
+  const stops: number[] = [];
+  let demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
-    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? g.op(p, "demote", from.node) : undefined;
-    stop = g.op(p, "stop", from.node);
-    g.edge(demote, stop);
-    g.edge(fenceIds.get(from.node), stop);
+    const earlier = g.find(p.id, "stop");
+    for (const node of change.stopsOn ?? [from.node]) {
+      // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
+      const fence = fenceIds.get(node);
+      const action = (operation: string): number => (fence === undefined ? g.op(p, operation, node) : g.pseudoOp(p, operation, node));
+      // A promoted instance is demoted before any stop (a restart in the Promoted role too).
+      const demoteHere = from.role === "Promoted" ? action("demote") : undefined;
+      demote ??= demoteHere;
+      const stop = action("stop");
+      g.edge(demoteHere, stop);
+      if (waitsForFencing(p)) g.edge(fence, stop);
+      stops.push(stop);
+    }
+    // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
+    g.twins(earlier === undefined ? stops : [earlier, ...stops]);
   }
-  if (verb === "Migrate" && from !== undefined && to !== undefined) {
-    const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
-    g.edge(a, b);
-    g.edge(b, c);
-    g.alias(p.id, "start", b);
-    return;
-  }
+  const cleanup = (change.cleanupStops ?? []).map((node) => g.op(p, "stop", node));
   if (to === undefined || verb === "Stop") return;
   let start: number | undefined;
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
-    start = g.op(p, "start", to.node);
-    g.edge(stop, start);
+    start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
+    g.edge(stops[0], start);
   }
-  if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
+  for (const stop of cleanup) g.edge(stop, start);
+  if (to.role === "Promoted" && (from?.role !== "Promoted" || start !== undefined)) {
+    const promote = g.op(p, "promote", to.node);
+    g.edge(start, promote);
+    g.edge(demote, promote);
+  }
   if (verb === "Demote") g.op(p, "demote", to.node);
 }

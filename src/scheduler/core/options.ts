@@ -10,6 +10,8 @@ export interface ClusterOptions {
   stonithEnabled: boolean;
   stonithAction: string;
   startupFencing: boolean;
+  /** concurrent-fencing: without it, fencing actions run one after another. */
+  concurrentFencing: boolean;
   noQuorumPolicy: NoQuorumPolicy;
   maintenanceMode: boolean;
   /** stop-all-resources: every resource is stopped (and none started). */
@@ -31,16 +33,26 @@ function flag(all: Map<string, string>, name: string, fallback: boolean): boolea
   return value === undefined ? fallback : isTrueValue(value);
 }
 
+/**
+ * no-quorum-policy=suicide needs fencing, and a cluster that has had quorum (now, or
+ * before: no-quorum-panic): a partition that never had it falls back to stop.
+ */
+function suicideApplies(input: SchedulerInput, stonithEnabled: boolean): boolean {
+  return stonithEnabled && (input.haveQuorum || input.quorumPanic === true);
+}
+
 export function readOptions(input: SchedulerInput, now: number): ClusterOptions {
   const all = resolveNvSets(input.properties, { node: undefined, now });
   const nqp = all.get("no-quorum-policy");
+  const stonithEnabled = flag(all, "stonith-enabled", true);
   const ps = all.get("placement-strategy");
   return {
     symmetric: flag(all, "symmetric-cluster", true),
-    stonithEnabled: flag(all, "stonith-enabled", true),
+    stonithEnabled,
     stonithAction: all.get("stonith-action") === "poweroff" ? "off" : (all.get("stonith-action") ?? "reboot"),
     startupFencing: flag(all, "startup-fencing", true),
-    noQuorumPolicy: nqp === "ignore" || nqp === "freeze" || nqp === "demote" || nqp === "suicide" ? nqp : "stop",
+    concurrentFencing: flag(all, "concurrent-fencing", false),
+    noQuorumPolicy: nqp === "ignore" || nqp === "freeze" || nqp === "demote" ? nqp : nqp === "suicide" && suicideApplies(input, stonithEnabled) ? "suicide" : "stop",
     maintenanceMode: flag(all, "maintenance-mode", false),
     stopAllResources: flag(all, "stop-all-resources", false),
     placementStrategy: ps === "utilization" || ps === "minimal" || ps === "balanced" ? ps : "default",

@@ -19,6 +19,11 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
+import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
+import { planUnfencing } from "./unfencing.js";
+import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
+import { settleMigrations } from "./migration.js";
+import { migrationBlockers, stopsAndStarts } from "./migration-plan.js";
 
 export interface Transition {
   now: number;
@@ -49,13 +54,16 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const specs = remoteSpecs(expanded);
   const input = withGuestConnections(expanded, specs);
   const nodes = [...unpackNodes(input, options, now), ...unpackRemoteNodes(input, specs, options, now)];
+  applySuicide(nodes, options, input.haveQuorum);
   const remote = new RemoteNodes(specs, nodes, input.status, bundles);
   const resources = buildResources(input, nodes.length, now, options.maintenanceMode);
   remote.bind(resources);
   if (options.stopAllResources) stopAll(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
+  settleMigrations(status.histories, nodes);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  settleMultipleActive(resources, nodes);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
@@ -69,16 +77,19 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
+    clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
   remote.addGuestOrderings(constraints, resources);
-  const hostFences = fencing(nodes, options, resources, input.haveQuorum);
+  const hostFences = fenceLines(nodes, options, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
-  const blockers = quorumBlockers(resources, input.haveQuorum, options);
+  const policy = new FencingPolicy(resources, options);
+  const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, definitionRestarts(resources));
+  const unfencing = planUnfencing(resources, nodes, policy, fenced);
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources)]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -87,27 +98,32 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
+    migrationBlockers: migrationBlockers(constraints, (p) => stopsAndStarts(p, ordering.restarts)),
   });
   remote.recoverContainers(planned);
   const changes = byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
+  const { graph, unfencing: unfences } = buildGraph({
+    changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
+    defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
+    fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
+  });
+  const allFences = [...fences, ...unfences];
   return {
-    now, options, nodes, resources, constraints, changes, fences,
-    summary: formatSummary(changes, fences),
-    graph: buildGraph({
-      changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
-      defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
-    }),
+    now, options, nodes, resources, constraints, changes, fences: allFences,
+    summary: formatSummary(changes, allFences),
+    graph,
     scores,
     failures: status.failures,
   };
 }
 
-/** Resources restarted in place because their parameters changed. */
-function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+/** Resources restarted in place because their parameters changed, or because they are multiply active. */
+function initialRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
   const restarts = new Map<PrimitiveRsc, string>();
   for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  for (const p of multipleActiveRestarts(resources)) restarts.set(p, "due to being multiply active");
   return restarts;
 }
 
@@ -135,24 +151,12 @@ function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<Nod
   }
 }
 
-function fencing(nodes: SchedNode[], options: ClusterOptions, resources: Rsc[], haveQuorum: boolean): FenceLine[] {
-  if (!options.stonithEnabled) return [];
-  const lines: FenceLine[] = [];
-  for (const node of nodes) {
-    if (node.unclean && node.fenceReason !== undefined) {
-      if (!haveQuorum && options.noQuorumPolicy !== "ignore") continue;
-      lines.push({ node: node.name, action: options.stonithAction, reason: node.fenceReason });
-    }
-  }
-  void resources;
-  return lines;
-}
-
 /** Without quorum (and no-quorum-policy other than ignore) nothing new may start. */
-function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions): { unrunnable: Map<PrimitiveRsc, Blocker>; stopReason: Map<PrimitiveRsc, Blocker> } {
+function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): { unrunnable: Map<PrimitiveRsc, Blocker>; stopReason: Map<PrimitiveRsc, Blocker> } {
   const unrunnable = new Map<PrimitiveRsc, Blocker>();
   const stopReason = new Map<PrimitiveRsc, Blocker>();
-  if (haveQuorum || options.noQuorumPolicy === "ignore") return { unrunnable, stopReason };
+  // Under suicide every node of the partition is fenced: nothing runs or starts anyway.
+  if (haveQuorum || options.noQuorumPolicy === "ignore" || options.noQuorumPolicy === "suicide") return { unrunnable, stopReason };
   const freeze = options.noQuorumPolicy === "freeze";
   const demote = options.noQuorumPolicy === "demote";
   for (const p of resources.flatMap(primitivesOf)) {
@@ -162,8 +166,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
       if (p.active.length === 0 && p.assigned !== undefined) unrunnable.set(p, { reason: "due to no quorum", blocked: true });
       continue;
     }
-    // Fencing devices keep running (fencing is how quorum is regained safely), except under demote.
-    if (p.config.class === "stonith" && !demote) continue;
+    // requires=nothing: it may run and start without quorum.
+    if (policy.requirement(p) === "nothing") continue;
     const running = p.active.length > 0;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });

@@ -21,6 +21,8 @@ export function readSchedulerInput(root: XmlElement): SchedulerInput {
   return {
     now: executionDate === undefined ? undefined : Number(executionDate),
     haveQuorum: isTrue(root.attrs.get("have-quorum")),
+    quorumPanic: isTrue(root.attrs.get("no-quorum-panic")),
+    dcUuid: root.attrs.get("dc-uuid"),
     properties: has("crm_config") ? reader.nvSets(firstChild(configuration!, "crm_config")!, "cluster_property_set") : [],
     rscDefaults: has("rsc_defaults") ? reader.nvSets(firstChild(configuration!, "rsc_defaults")!, "meta_attributes") : [],
     opDefaults: has("op_defaults") ? reader.nvSets(firstChild(configuration!, "op_defaults")!, "meta_attributes") : [],

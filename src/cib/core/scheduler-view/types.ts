@@ -226,6 +226,10 @@ export interface SchedulerInput {
   /** Seconds since the epoch ("execution-date" when recorded). */
   now: number | undefined;
   haveQuorum: boolean;
+  /** no-quorum-panic: the cluster had quorum before (no-quorum-policy=suicide applies). */
+  quorumPanic?: boolean;
+  /** dc-uuid: the node id of the designated controller (fenced last). */
+  dcUuid?: string | undefined;
   properties: NvSet[];
   rscDefaults: NvSet[];
   opDefaults: NvSet[];

@@ -1,0 +1,238 @@
+// Fencing, unfencing and quorum (Pacemaker Explained 2.1: "Fencing", "Unfencing",
+// "Cluster Options": no-quorum-policy, stonith-enabled, startup-fencing,
+// concurrent-fencing; resource meta-attribute "requires"), each as a small CIB with
+// the Transition Summary and the graph edges the documentation implies.
+import { location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
+
+export interface FencingCase {
+  name: string;
+  cite: string;
+  cib: CibOptions;
+  /** Normalised summary lines, in our order. */
+  expect: string[];
+  /** Graph edges ("before -> after" in the dot file's labels) that must be there. */
+  edges?: string[];
+}
+
+const FENCE_AGENT = { class: "stonith", type: "fence_dummy" };
+const device = (id = "fence", options: PrimitiveOptions = {}): ReturnType<typeof primitive> => primitive(id, { agent: FENCE_AGENT, ...options });
+const deviceRunning = (id = "fence", params?: Record<string, string>): HistoryEntry[] =>
+  running(id).map((e) => ({ ...e, agent: FENCE_AGENT, ...(params === undefined ? {} : { params }) }));
+const deviceProbed = (id = "fence"): HistoryEntry[] => probedStopped(id).map((e) => ({ ...e, agent: FENCE_AGENT }));
+const probed = (...ids: string[]): HistoryEntry[] => ids.flatMap(probedStopped);
+
+const FENCING = { "stonith-enabled": "true" };
+const SUICIDE = { ...FENCING, "no-quorum-policy": "suicide" };
+/** The cluster had quorum before (the controller records no-quorum-panic then). */
+const HAD_QUORUM = { "no-quorum-panic": "1" };
+const UNFENCED = { "#node-unfenced": "1700000000" };
+const PROVIDES_UNFENCING = { meta: { provides: "unfencing" } };
+
+const edge = (before: string, after: string): string => `"${before}" -> "${after}" [ style = bold]`;
+
+export const FENCING_CASES: FencingCase[] = [
+  {
+    name: "no-quorum-policy=suicide fences every node of the partition, the controller's node last, one at a time",
+    cite: "Cluster Options: no-quorum-policy=suicide, concurrent-fencing (default false)",
+    cib: { properties: SUICIDE, quorum: false, cibAttributes: HAD_QUORUM, nodes: ["n1", "n2", "n3"], resources: [device()] },
+    expect: [
+      "* Fence (reboot) n1 'cluster does not have quorum'",
+      "* Fence (reboot) n2 'cluster does not have quorum'",
+      "* Fence (reboot) n3 'cluster does not have quorum'",
+    ],
+    edges: [edge("stonith 'reboot' n2", "stonith 'reboot' n3"), edge("stonith 'reboot' n3", "stonith 'reboot' n1")],
+  },
+  {
+    name: "with concurrent-fencing the fencing actions run together, the controller's node still last",
+    cite: "Cluster Options: concurrent-fencing",
+    cib: { properties: { ...SUICIDE, "concurrent-fencing": "true" }, quorum: false, cibAttributes: HAD_QUORUM, nodes: ["n1", "n2", "n3"], resources: [device()] },
+    expect: [
+      "* Fence (reboot) n1 'cluster does not have quorum'",
+      "* Fence (reboot) n2 'cluster does not have quorum'",
+      "* Fence (reboot) n3 'cluster does not have quorum'",
+    ],
+    edges: [edge("stonith 'reboot' n2", "stonith 'reboot' n1"), edge("stonith 'reboot' n3", "stonith 'reboot' n1")],
+  },
+  {
+    name: "suicide fences only the partition's online nodes; their resources stop with them, a lost node is left alone",
+    cite: "Cluster Options: no-quorum-policy=suicide; Fencing: stops implied by fencing",
+    cib: {
+      properties: SUICIDE, quorum: false, cibAttributes: HAD_QUORUM,
+      nodes: [
+        ["n1", { history: [...deviceRunning(), ...probed("a"), ...running("b")] }],
+        ["n2", { history: [...deviceProbed(), ...running("a"), ...probed("b")] }],
+        ["n3", { state: "offline" }],
+        ["n4", { state: "lost", history: [...deviceProbed(), ...probed("a", "b")] }],
+      ],
+      resources: [device(), primitive("a"), primitive("b")],
+    },
+    expect: [
+      "* Fence (reboot) n1 'cluster does not have quorum'",
+      "* Fence (reboot) n2 'cluster does not have quorum'",
+      "* Stop fence ( n1 ) due to node availability",
+      "* Stop a ( n2 ) due to node availability",
+      "* Stop b ( n1 ) due to node availability",
+    ],
+    edges: [edge("stonith 'reboot' n1", "b_stop_0 n1"), edge("stonith 'reboot' n2", "a_stop_0 n2")],
+  },
+  {
+    name: "suicide in a cluster that never had quorum acts as stop",
+    cite: "Cluster Options: no-quorum-policy (suicide needs a cluster that had quorum)",
+    cib: { properties: SUICIDE, quorum: false, nodes: ["n1", "n2"], resources: [device(), primitive("a")] },
+    expect: ["* Start fence ( n1 ) due to no quorum (blocked)", "* Start a ( n2 ) due to no quorum (blocked)"],
+  },
+  {
+    name: "suicide without fencing acts as stop",
+    cite: "Cluster Options: no-quorum-policy=suicide needs stonith-enabled",
+    cib: { properties: { "no-quorum-policy": "suicide" }, quorum: false, cibAttributes: HAD_QUORUM, nodes: ["n1", "n2"], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 ) due to no quorum (blocked)"],
+  },
+  {
+    name: "without quorum a fencing device stops like any resource that requires quorum; requires=nothing keeps running",
+    cite: "Resource meta-attributes: requires (quorum for fencing devices, nothing)",
+    cib: {
+      properties: FENCING, quorum: false,
+      nodes: [["n1", { history: [...deviceRunning(), ...running("a"), ...probed("b")] }], ["n2", { history: [...deviceProbed(), ...probed("a"), ...running("b")] }]],
+      resources: [device(), primitive("a", { meta: { requires: "nothing", "resource-stickiness": "100" } }), primitive("b")],
+    },
+    expect: ["* Stop fence ( n1 ) due to no quorum", "* Stop b ( n2 ) due to no quorum"],
+  },
+  {
+    name: "lost nodes are fenced one after another; starts wait per requires (fencing always, quorum when the state there is unknown, nothing never)",
+    cite: "Fencing; Resource meta-attributes: requires",
+    cib: {
+      properties: FENCING,
+      nodes: ["n1", ["n2", { state: "lost" }], ["n3", { state: "lost", history: [...deviceProbed("f2"), ...probed("b")] }]],
+      resources: [device("f1"), device("f2"), primitive("a", { meta: { requires: "nothing" } }), primitive("b", { meta: { requires: "quorum" } }), primitive("c")],
+    },
+    expect: [
+      "* Fence (reboot) n2 'peer is no longer part of the cluster'",
+      "* Fence (reboot) n3 'peer is no longer part of the cluster'",
+      "* Start f1 ( n1 )",
+      "* Start f2 ( n1 )",
+      "* Start a ( n1 )",
+      "* Start b ( n1 )",
+      "* Start c ( n1 )",
+    ],
+    edges: [
+      edge("stonith 'reboot' n2", "stonith 'reboot' n3"),
+      edge("stonith 'reboot' n2", "f1_start_0 n1"), edge("stonith 'reboot' n3", "f1_start_0 n1"),
+      edge("stonith 'reboot' n2", "b_start_0 n1"), edge("stonith 'reboot' n2", "c_start_0 n1"), edge("stonith 'reboot' n3", "c_start_0 n1"),
+    ],
+  },
+  {
+    name: "what ran on a fenced node stops by the fencing itself; only what requires fencing waits for it",
+    cite: "Fencing: a fenced node's resources are stopped by the fencing",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceRunning(), ...probed("a", "b")] }],
+        ["n2", { state: "lost", history: [...deviceProbed(), ...running("a"), ...running("b")] }],
+      ],
+      resources: [device(), primitive("a"), primitive("b", { meta: { requires: "quorum" } })],
+    },
+    expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move a ( n2 -> n1 )", "* Move b ( n2 -> n1 )"],
+    edges: [edge("stonith 'reboot' n2", "a_stop_0 n2"), edge("a_stop_0 n2", "a_start_0 n1"), edge("b_stop_0 n2", "b_start_0 n1")],
+  },
+  {
+    name: "startup-fencing fences a node the cluster has never seen",
+    cite: "Cluster Options: startup-fencing",
+    cib: { properties: FENCING, nodes: [["n1", { history: [...deviceProbed(), ...probed("a")] }], ["n2", { state: "unseen" }]], resources: [device(), primitive("a")] },
+    expect: ["* Fence (reboot) n2 'node is unclean'", "* Start fence ( n1 )", "* Start a ( n1 )"],
+    edges: [edge("stonith 'reboot' n2", "a_start_0 n1"), edge("stonith 'reboot' n2", "fence_start_0 n1")],
+  },
+  {
+    name: "startup-fencing=false trusts a never-seen node to be down",
+    cite: "Cluster Options: startup-fencing",
+    cib: { properties: { ...FENCING, "startup-fencing": "false" }, nodes: [["n1", { history: [...deviceProbed(), ...probed("a")] }], ["n2", { state: "unseen" }]], resources: [device(), primitive("a")] },
+    expect: ["* Start fence ( n1 )", "* Start a ( n1 )"],
+  },
+  {
+    name: "stonith-enabled=false: a lost node is not fenced; what ran there counts as stopped and starts elsewhere",
+    cite: "Cluster Options: stonith-enabled",
+    cib: { nodes: [["n1", { history: probed("a") }], ["n2", { state: "lost", history: running("a") }]], resources: [primitive("a")] },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "a device with provides=unfencing unfences every node before anything is probed there",
+    cite: "Unfencing: provides=unfencing",
+    cib: { properties: FENCING, nodes: ["n1", "n2"], resources: [device("fence", PROVIDES_UNFENCING), primitive("a")] },
+    expect: [
+      "* Fence (on) n1 'required by fence monitor'",
+      "* Fence (on) n2 'required by fence monitor'",
+      "* Start fence ( n1 )",
+      "* Start a ( n2 )",
+    ],
+    edges: [
+      edge("stonith 'on' n1", "fence_monitor_0 n1"), edge("stonith 'on' n1", "a_monitor_0 n1"), edge("stonith 'on' n1", "fence_start_0 n1"),
+      edge("stonith 'on' n2", "a_monitor_0 n2"), edge("stonith 'on' n2", "a_start_0 n2"),
+    ],
+  },
+  {
+    name: "a node already unfenced (#node-unfenced) is not unfenced again; the first action that needs it names the reason",
+    cite: "Unfencing",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { transient: UNFENCED, history: [...deviceRunning(), ...probed("a")] }], ["n2", { history: [...deviceProbed(), ...probed("a")] }]],
+      resources: [device("fence", PROVIDES_UNFENCING), primitive("a"), primitive("b")],
+    },
+    expect: ["* Fence (on) n2 'required by b monitor'", "* Start a ( n2 )", "* Start b ( n1 )"],
+    edges: [edge("stonith 'on' n2", "b_monitor_0 n2"), edge("stonith 'on' n2", "a_start_0 n2")],
+  },
+  {
+    name: "requires=unfencing on a resource turns unfencing on; whatever requires fencing then waits for it",
+    cite: "Resource meta-attributes: requires=unfencing; Unfencing",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a", "b")] }], ["n2", { history: [...deviceProbed(), ...probed("a", "b")] }]],
+      resources: [device(), primitive("a", { meta: { requires: "unfencing" } }), primitive("b")],
+      constraints: [location("a-not-n2", "a", "n2", "-INFINITY"), location("b-not-n1", "b", "n1", "-INFINITY")],
+    },
+    expect: ["* Fence (on) n2 'required by b start'", "* Start fence ( n1 )", "* Start a ( n1 )", "* Start b ( n2 )"],
+    edges: [edge("stonith 'on' n2", "b_start_0 n2")],
+  },
+  {
+    name: "what already runs on a node that was never unfenced restarts behind the unfencing",
+    cite: "Unfencing",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a", "b")] }], ["n2", { history: [...deviceProbed(), ...probed("a"), ...running("b")] }]],
+      resources: [device(), primitive("a", { meta: { requires: "unfencing" } }), primitive("b")],
+      constraints: [location("a-not-n2", "a", "n2", "-INFINITY")],
+    },
+    expect: ["* Fence (on) n2 'required by b start'", "* Start fence ( n1 )", "* Start a ( n1 )", "* Restart b ( n2 ) due to required stonith"],
+    edges: [edge("b_stop_0 n2", "stonith 'on' n2"), edge("stonith 'on' n2", "b_start_0 n2")],
+  },
+  {
+    name: "changing a device's parameters unfences its node again",
+    cite: "Unfencing: a changed device definition",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { transient: UNFENCED, history: [...deviceRunning("fence", { devices: "/dev/old" }), ...probed("a")] }],
+      ],
+      resources: [device("fence", { ...PROVIDES_UNFENCING, params: { devices: "/dev/new" } }), primitive("a")],
+    },
+    expect: ["* Fence (on) n2 'Device parameters changed'", "* Restart fence ( n2 ) due to resource definition change", "* Start a ( n1 )"],
+    edges: [edge("stonith 'on' n2", "fence_start_0 n2")],
+  },
+  {
+    name: "no unfencing without fencing enabled, nor where nothing needs it",
+    cite: "Unfencing; Resource meta-attributes: requires=quorum",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }], ["n2", { history: [...deviceProbed(), ...probed("a")] }]],
+      resources: [device("fence", PROVIDES_UNFENCING), primitive("a", { meta: { requires: "quorum" } })],
+      constraints: [location("fence-not-n2", "fence", "n2", "-INFINITY"), location("a-not-n1", "a", "n1", "-INFINITY")],
+    },
+    expect: ["* Start fence ( n1 )", "* Start a ( n2 )"],
+  },
+  {
+    name: "a lost node is fenced (reboot) rather than unfenced; an offline node is neither",
+    cite: "Unfencing; Fencing",
+    cib: { properties: FENCING, nodes: ["n1", ["n2", { state: "offline" }], ["n3", { state: "lost" }]], resources: [device("fence", PROVIDES_UNFENCING), primitive("a")] },
+    expect: ["* Fence (reboot) n3 'peer is no longer part of the cluster'", "* Fence (on) n1 'required by fence monitor'", "* Start fence ( n1 )", "* Start a ( n1 )"],
+    edges: [edge("stonith 'reboot' n3", "a_start_0 n1"), edge("stonith 'on' n1", "a_start_0 n1")],
+  },
+];

@@ -1,0 +1,84 @@
+// Fencing, unfencing and quorum: our Transition Summary and transition graph for each
+// case of fencing-cases.ts, and the same CIB through crm_simulate (summary and graph),
+// so a wrong reading of the documentation cannot hide in both expectation and code.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cibXml, oracle, run, summaryOf } from "./cib-builder.js";
+import { graphDot } from "../../src/scheduler/report/graph-dot.js";
+import { graphXml } from "../../src/scheduler/report/graph-xml.js";
+import type { Transition } from "../../src/scheduler/index.js";
+import { FENCING_CASES } from "./fencing-cases.js";
+
+/** crm_simulate's graph as dot lines, without what it marks unrunnable (dashed): that is never executed. */
+function crmGraph(xml: string): string[] | string {
+  const dir = mkdtempSync(join(tmpdir(), "quorate-fencing-"));
+  try {
+    const file = join(dir, "cib.xml"), dot = join(dir, "graph.dot");
+    writeFileSync(file, xml);
+    const r = spawnSync("crm_simulate", ["-x", file, "-D", dot], { encoding: "utf8", timeout: 60_000 });
+    if (r.error !== undefined) return `crm_simulate is not available: ${r.error.message}`;
+    return readFileSync(dot, "utf8").split("\n").filter((l) => l !== "" && !l.includes("dashed"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every action can run once what it waits for has run: no edge to nowhere, no cycle. */
+function assertExecutable(t: Transition): void {
+  const waiting = new Map<number, number>();
+  for (const [, after] of t.graph.edges) waiting.set(after, (waiting.get(after) ?? 0) + 1);
+  const ready = t.graph.actions.filter((a) => !waiting.has(a.id)).map((a) => a.id);
+  let done = 0;
+  while (ready.length > 0) {
+    const id = ready.pop()!;
+    done++;
+    for (const [before, after] of t.graph.edges) {
+      if (before !== id) continue;
+      const left = waiting.get(after)! - 1;
+      waiting.set(after, left);
+      if (left === 0) ready.push(after);
+    }
+  }
+  assert.equal(done, t.graph.actions.length, "the graph has a cycle");
+}
+
+for (const c of FENCING_CASES) {
+  test(`fencing: ${c.name} (${c.cite})`, () => {
+    const t = run(cibXml(c.cib));
+    assert.deepEqual(summaryOf(t), c.expect);
+    assertExecutable(t);
+    const dot = graphDot(t).split("\n");
+    for (const line of c.edges ?? []) assert.ok(dot.includes(line), `${line}\nin\n${dot.join("\n")}`);
+  });
+  test(`crm_simulate agrees (summary): ${c.name}`, (t) => {
+    const theirs = oracle(cibXml(c.cib));
+    if (typeof theirs === "string") return t.skip(theirs);
+    assert.deepEqual([...theirs.summary].sort(), [...c.expect].sort());
+  });
+  test(`crm_simulate agrees (graph): ${c.name}`, (t) => {
+    const xml = cibXml(c.cib);
+    const theirs = crmGraph(xml);
+    if (typeof theirs === "string") return t.skip(theirs);
+    const ours = graphDot(run(xml)).split("\n").filter((l) => l !== "");
+    assert.deepEqual([...ours].sort(), [...theirs].sort());
+  });
+}
+
+test("fencing in --save-graph: a stonith crm_event names the node and action; an implied stop is a pseudo_event", () => {
+  const c = FENCING_CASES.find((x) => x.name.startsWith("what ran on a fenced node"))!;
+  const xml = graphXml(run(cibXml(c.cib)));
+  assert.match(xml, /<crm_event id="\d+" operation="stonith" operation_key="stonith-n2-reboot" on_node="n2" on_node_uuid="2">/);
+  assert.match(xml, /CRM_meta_stonith_action="reboot"/);
+  assert.match(xml, /<pseudo_event id="\d+" operation="stop" operation_key="a_stop_0">/);
+});
+
+test("unfencing in --save-graph: the 'on' action is a stonith crm_event", () => {
+  const c = FENCING_CASES.find((x) => x.name.startsWith("a device with provides=unfencing"))!;
+  const xml = graphXml(run(cibXml(c.cib)));
+  assert.match(xml, /operation_key="stonith-n1-on"/);
+  assert.match(xml, /CRM_meta_stonith_action="on"/);
+});
