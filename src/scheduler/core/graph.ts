@@ -27,9 +27,9 @@ export interface GraphAction {
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
   /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
-  key?: string;
+  key?: string | undefined;
   /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
-  meta?: Record<string, string>;
+  meta?: Record<string, string> | undefined;
 }
 
 export interface TransitionGraph {
@@ -109,7 +109,8 @@ export class GraphBuilder {
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
+    // Every action has the same shape (key and meta included) so later stages can set them cheaply.
+    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo, key: undefined, meta: undefined });
     if (intervalMs === 0) {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
@@ -123,7 +124,7 @@ export class GraphBuilder {
    */
   keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
     const id = this.actions.length;
-    this.actions.push({ id, ...action });
+    this.actions.push({ id, resource: action.resource, operation: action.operation, node: action.node, intervalMs: action.intervalMs, timeoutMs: action.timeoutMs, pseudo: action.pseudo, key: action.key, meta: action.meta });
     if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
@@ -131,7 +132,7 @@ export class GraphBuilder {
   /** A probe: not indexed, nothing is ordered after a probe but the start it guards. */
   probe(resource: string, node: string, timeoutMs: number): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false });
+    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false, key: undefined, meta: undefined });
     return id;
   }
 
