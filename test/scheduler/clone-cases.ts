@@ -168,7 +168,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a later group member's failure moves the whole group to another node",
     cite: "Groups: members are colocated with the one before them; Failure Response: migration-threshold",
-    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 100)",
     cib: {
       nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { history: probed("a", "b") }]],
       resources: [group("g", [primitive("a"), primitive("b")])],
