@@ -1,7 +1,7 @@
 import type { NodeName, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { isManaged, priority } from "./meta.js";
-import { ownScores, usableScore, type PlacementContext } from "./placement.js";
+import { banForLaterMembers, ownScores, usableScore, type PlacementContext } from "./placement.js";
 import { MINUS_INFINITY, type Score } from "./score.js";
 import { demandOf } from "./utilization.js";
 
@@ -53,7 +53,7 @@ function orderKey(rsc: Rsc, index: number, ctx: PlacementContext): OrderKey {
   const node = currentNode(rsc, ctx);
   if (node === undefined) return { first, priority: priority(rsc), current: undefined, index };
   const where = ctx.nodes.find((n) => n.name === node);
-  const current = where !== undefined && fitsEmpty(rsc, node, ctx) ? usableScore(ownScores(rsc, ctx), where) : MINUS_INFINITY;
+  const current = where !== undefined && fitsEmpty(rsc, node, ctx) ? usableScore(rsc.kind === "group" ? banForLaterMembers(rsc, ownScores(rsc, ctx), ctx) : ownScores(rsc, ctx), where) : MINUS_INFINITY;
   return { first, priority: priority(rsc), current, index };
 }
 

@@ -77,7 +77,12 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
-  else if (unit.kind === "group") assignGroup(unit, scores, ctx, checkCapacity(unit, scores, ctx));
+  else if (unit.kind === "group") {
+    // Later members' failure bans weigh on the group's node once colocations are in, and
+    // crm_simulate does not show them in the group's scores.
+    const decision = banForLaterMembers(unit, scores, ctx);
+    assignGroup(unit, decision, ctx, checkCapacity(unit, decision, ctx));
+  }
   else assignPrimitive(unit, scores, ctx, checkCapacity(unit, scores, ctx));
   ctx.state.set(unit, "done");
 }
@@ -111,7 +116,6 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   // crm_simulate shows it; node choice skips it (chooseNode, usableScore).
   const canHost = ctx.canHost;
   if (canHost !== undefined) for (const node of ctx.nodes) if (!canHost(unit, node)) scores.set(node.name, MINUS_INFINITY);
-  if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
   const ticket = ticketEffect(unit, ctx);
   const forcedStop = unit.kind === "primitive" && unit.forceStop;
   if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
@@ -127,11 +131,14 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
  * colocated resource: unless that leaves the group nowhere to run, in which case
  * only that member (and what follows it) stays off the node.
  */
-function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+export function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): Map<NodeName, Score> {
   const banned = ctx.nodes.filter((n) => group.children.slice(1).some((p) => failureBanned(p, n.name, ctx)));
-  if (banned.length === 0) return;
+  if (banned.length === 0) return scores;
   const left = ctx.nodes.some((n) => !banned.includes(n) && usableScore(scores, n) >= 0);
-  if (left) for (const node of banned) scores.set(node.name, MINUS_INFINITY);
+  if (!left) return scores;
+  const decision = new Map(scores);
+  for (const node of banned) decision.set(node.name, MINUS_INFINITY);
+  return decision;
 }
 
 /** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */
