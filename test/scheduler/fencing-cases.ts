@@ -154,6 +154,58 @@ export const FENCING_CASES: FencingCase[] = [
     expect: ["* Start a ( n1 )"],
   },
   {
+    name: "membership: each way a node can be seen as failed is fenced with its own reason; a joining or cleanly leaving node is not",
+    cite: "Fencing; node_state membership (in_ccm, crmd, join, expected)",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceRunning(), ...probed("a")] }],
+        ["unseen", { membership: { crmd: "offline", join: "down" } }],
+        ["banned", { membership: { in_ccm: "true", crmd: "online", join: "banned" } }],
+        ["left", { membership: { in_ccm: "false", crmd: "offline", join: "member", expected: "member" } }],
+        ["crashed", { membership: { in_ccm: "true", crmd: "offline", join: "member", expected: "member" } }],
+        ["odd", { membership: { in_ccm: "true", crmd: "online", join: "nack", expected: "member" } }],
+        ["stopped", { membership: { in_ccm: "false", crmd: "offline", join: "down", expected: "down" } }],
+        ["booting", { membership: { in_ccm: "false", crmd: "online", join: "down" } }],
+      ],
+      resources: [device(), primitive("a")],
+    },
+    expect: [
+      "* Fence (reboot) unseen 'peer has not been seen by the cluster'",
+      "* Fence (reboot) banned 'peer failed Pacemaker membership criteria'",
+      "* Fence (reboot) left 'peer is no longer part of the cluster'",
+      "* Fence (reboot) crashed 'peer process is no longer available'",
+      "* Fence (reboot) odd 'peer was in an unknown state'",
+      "* Start a ( n1 )",
+    ],
+  },
+  {
+    name: "a node in the membership that has not joined yet (pending) must be probed first: starts wait, blocked",
+    cite: "Resource Discovery; node_state membership",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...deviceProbed(), ...probed("b")] }], ["n2", { membership: { in_ccm: "true", crmd: "online", join: "down" }, history: [...deviceProbed(), ...probed("b")] }]],
+      resources: [device(), primitive("a"), primitive("b")],
+    },
+    expect: ["* Start fence ( n1 )", "* Start a ( n1 ) blocked", "* Start b ( n1 )"],
+  },
+  {
+    name: "fencing enabled without any fencing device (nor watchdog): the cluster does nothing at all",
+    cite: "Cluster Options: stonith-enabled (resources cannot start without a way to fence)",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }], ["n2", { state: "lost", history: running("c") }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b"), primitive("c"), primitive("d")],
+    },
+    expect: [],
+  },
+  {
+    name: "a watchdog (have-watchdog) is a way to fence: the lost node is fenced and its resources recovered",
+    cite: "Cluster Options: stonith-enabled, have-watchdog",
+    cib: { properties: { ...FENCING, "have-watchdog": "true" }, nodes: ["n1", ["n2", { state: "lost", history: running("b") }]], resources: [primitive("a"), primitive("b")] },
+    expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Start a ( n1 )", "* Move b ( n2 -> n1 )"],
+  },
+  {
     name: "a device with provides=unfencing unfences every node before anything is probed there",
     cite: "Unfencing: provides=unfencing",
     cib: { properties: FENCING, nodes: ["n1", "n2"], resources: [device("fence", PROVIDES_UNFENCING), primitive("a")] },

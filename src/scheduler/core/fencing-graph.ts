@@ -42,12 +42,27 @@ export function addFencingOrder(g: GraphBuilder, fences: FenceLine[], resources:
   return addUnfencing(g, byId, inputs);
 }
 
+/** The chain follows node names in natural order ("node2" before "node10"), the DC's last. */
 function serialise(g: GraphBuilder, fences: FenceLine[], ids: Array<number | undefined>, inputs: FencingGraphInputs): void {
-  const others = ids.filter((_, i) => fences[i]!.node !== inputs.dc);
-  const dc = ids.find((_, i) => fences[i]!.node === inputs.dc);
+  const order = fences.map((f, i) => ({ node: f.node, id: ids[i] })).sort((a, b) => naturalCompare(a.node, b.node));
+  const others = order.filter((f) => f.node !== inputs.dc).map((f) => f.id);
+  const dc = order.find((f) => f.node === inputs.dc)?.id;
   if (!inputs.concurrent) for (let i = 1; i < others.length; i++) g.edge(others[i - 1], others[i]);
   const beforeDc = inputs.concurrent ? others : others.slice(-1);
   for (const id of beforeDc) g.edge(id, dc);
+}
+
+/** Case-insensitive, with runs of digits compared as numbers. */
+export function naturalCompare(a: string, b: string): number {
+  const split = (s: string): string[] => s.toLowerCase().match(/\d+|\D+/g) ?? [];
+  const x = split(a), y = split(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]!, q = y[i]!;
+    const numeric = /^\d/.test(p) && /^\d/.test(q);
+    const d = numeric ? Number(p) - Number(q) : p < q ? -1 : p > q ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 /** The history tells the resource's state on the node (any instance, for an anonymous clone). */

@@ -1,6 +1,7 @@
 import type { ClusterOptions } from "./options.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
+import { isTrueValue } from "./options.js";
 import type { FenceLine } from "./summary.js";
 
 /**
@@ -108,4 +109,14 @@ export function fenceLines(nodes: SchedNode[], options: ClusterOptions, haveQuor
 /** The designated controller's node name (from dc-uuid), fenced after every other node. */
 export function dcNode(nodes: SchedNode[], dcUuid: string | undefined): NodeName | undefined {
   return dcUuid === undefined ? undefined : nodes.find((n) => n.id === dcUuid)?.name;
+}
+
+/**
+ * With fencing enabled but no way to fence (no fencing device configured and no
+ * watchdog: have-watchdog), the cluster refuses to act at all: no fencing, no starts,
+ * no stops; it only probes (it reports "Resource start-up disabled").
+ */
+export function cannotFence(resources: Rsc[], options: ClusterOptions): boolean {
+  if (!options.stonithEnabled || isTrueValue(options.all.get("have-watchdog"))) return false;
+  return !resources.some((r) => primitivesOf(r).some(isFencingDevice));
 }

@@ -14,6 +14,8 @@ export interface SchedNode {
   /** Needs fencing before its resources can be considered stopped. */
   unclean: boolean;
   fenceReason: string | undefined;
+  /** In the membership but not joined yet: runs nothing, and what must be probed there cannot start. */
+  pending?: boolean;
   standby: boolean;
   maintenance: boolean;
   shutdown: boolean;

@@ -19,8 +19,9 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
-import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
+import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
+import { pendingProbeBlockers } from "./membership.js";
 
 export interface Transition {
   now: number;
@@ -82,6 +83,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const policy = new FencingPolicy(resources, options);
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
+  if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...definitionRestarts(resources)]));
   const planned = planChanges(resources, {
@@ -94,15 +96,16 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
   remote.recoverContainers(planned);
-  const changes = byPriority(orderBundleChanges(planned, bundles));
+  const inert = cannotFence(resources, options);
+  const changes = inert ? [] : byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
-    changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+    changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });
-  const allFences = [...fences, ...unfences];
+  const allFences = inert ? [] : [...fences, ...unfences];
   return {
     now, options, nodes, resources, constraints, changes, fences: allFences,
     summary: formatSummary(changes, allFences),

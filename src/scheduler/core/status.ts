@@ -48,8 +48,9 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
     }
     view.failures.set(node.name, readFailures(state.attributes));
     // A node that left cleanly runs nothing; an unclean node's history still counts, and
-    // with fencing enabled so does a node in maintenance (what it runs is left alone).
-    if (!node.online && !node.unclean && !(node.maintenance && stonithEnabled)) continue;
+    // with fencing enabled so does a node in maintenance (what it runs is left alone), and
+    // a pending one's (what was probed there need not be probed again).
+    if (!node.online && !node.unclean && node.pending !== true && !(node.maintenance && stonithEnabled)) continue;
     for (const lrm of state.resources) {
       const history = replayHistory(lrm);
       const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
