@@ -98,6 +98,26 @@ export const FENCING_CASES: FencingCase[] = [
     expect: ["* Stop fence ( n1 ) due to no quorum", "* Stop b ( n2 ) due to no quorum"],
   },
   {
+    name: "without quorum a lost node cannot be fenced, so what ran there cannot be stopped (no-quorum-policy=stop)",
+    cite: "Fencing needs quorum; Cluster Options: no-quorum-policy; Resource meta-attributes: requires",
+    cib: {
+      properties: FENCING, quorum: false,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("a", "b")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("a"), ...running("b")] }], ["n3", { history: [...deviceProbed(), ...probed("a", "b")] }]],
+      resources: [device(), primitive("a"), primitive("b", { meta: { requires: "nothing" } })],
+    },
+    expect: ["* Stop fence ( n1 ) due to no quorum", "* Stop a ( n2 ) due to no quorum (blocked)", "* Stop b ( n2 ) blocked"],
+  },
+  {
+    name: "without quorum a lost node cannot be fenced, so what ran there cannot be stopped (no-quorum-policy=freeze)",
+    cite: "Fencing needs quorum; Cluster Options: no-quorum-policy=freeze",
+    cib: {
+      properties: { ...FENCING, "no-quorum-policy": "freeze" }, quorum: false,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("a", "b")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("a"), ...running("b")] }], ["n3", { history: [...deviceProbed(), ...probed("a", "b")] }]],
+      resources: [device(), primitive("a"), primitive("b", { meta: { requires: "nothing" } })],
+    },
+    expect: ["* Stop a ( n2 ) blocked", "* Stop b ( n2 ) blocked"],
+  },
+  {
     name: "lost nodes are fenced one after another; starts wait per requires (fencing always, quorum when the state there is unknown, nothing never)",
     cite: "Fencing; Resource meta-attributes: requires",
     cib: {

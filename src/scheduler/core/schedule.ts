@@ -82,7 +82,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
-  if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
+  if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...definitionRestarts(resources)]));
@@ -136,18 +136,29 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
  * What runs on an unclean node that cannot be fenced now (no quorum) cannot be
  * stopped either: it is left alone, and a fencing device's stop is shown blocked.
  */
-function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<NodeName>, stopReason: Map<PrimitiveRsc, Blocker>): void {
+function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<NodeName>, blockers: QuorumBlockers, quorumReason: (p: PrimitiveRsc) => string | undefined): void {
   const stuck = new Set(nodes.filter((n) => n.unclean && !fenced.has(n.name)).map((n) => n.name));
   if (stuck.size === 0) return;
   for (const p of resources.flatMap(primitivesOf)) {
-    if (stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
-    if (p.config.class === "stonith") stopReason.set(p, { reason: "due to node availability", blocked: true });
-    else p.blocked = true;
+    if (blockers.stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
+    if (p.config.class === "stonith") blockers.stopReason.set(p, { reason: "due to node availability", blocked: true });
+    else blockers.unrunnable.set(p, { reason: quorumReason(p), blocked: true });
   }
 }
 
+/** A stop that quorum loss asks for: under stop and demote, for what requires quorum. */
+function quorumStopReason(p: PrimitiveRsc, haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): string | undefined {
+  if (haveQuorum || !["stop", "demote"].includes(options.noQuorumPolicy)) return undefined;
+  return policy.requirement(p) === "nothing" ? undefined : "due to no quorum";
+}
+
+interface QuorumBlockers {
+  unrunnable: Map<PrimitiveRsc, Blocker>;
+  stopReason: Map<PrimitiveRsc, Blocker>;
+}
+
 /** Without quorum (and no-quorum-policy other than ignore) nothing new may start. */
-function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): { unrunnable: Map<PrimitiveRsc, Blocker>; stopReason: Map<PrimitiveRsc, Blocker> } {
+function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): QuorumBlockers {
   const unrunnable = new Map<PrimitiveRsc, Blocker>();
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   // Under suicide every node of the partition is fenced: nothing runs or starts anyway.
