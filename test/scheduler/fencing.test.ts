@@ -59,7 +59,7 @@ for (const c of FENCING_CASES) {
     if (typeof theirs === "string") return t.skip(theirs);
     assert.deepEqual([...theirs.summary].sort(), [...c.expect].sort());
   });
-  test(`crm_simulate agrees (graph): ${c.name}`, (t) => {
+  test(`crm_simulate agrees (graph): ${c.name}`, c.graphTodo === undefined ? {} : { todo: c.graphTodo }, (t) => {
     const xml = cibXml(c.cib);
     const theirs = crmGraph(xml);
     if (typeof theirs === "string") return t.skip(theirs);

@@ -16,6 +16,11 @@ export interface Membership {
   pending: boolean;
 }
 
+/** The corosync membership (in_ccm) holds the node: this partition may fence it even without quorum. */
+export function inPartition(state: NodeStatus | undefined): boolean {
+  return truthy(state?.inCcm);
+}
+
 const OFFLINE: Membership = { online: false, unclean: false, reason: undefined, pending: false };
 const ONLINE: Membership = { online: true, unclean: false, reason: undefined, pending: false };
 

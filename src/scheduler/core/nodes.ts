@@ -4,7 +4,7 @@ import { isTrueValue } from "./options.js";
 import type { SchedNode } from "./model.js";
 import { resolveNvSets } from "./rules.js";
 import { nodeHealth } from "./health.js";
-import { membershipOf } from "./membership.js";
+import { inPartition, membershipOf } from "./membership.js";
 
 /** Builds the cluster nodes with their membership state (online, unclean, standby, ...). */
 export function unpackNodes(input: SchedulerInput, options: ClusterOptions, now: number): SchedNode[] {
@@ -32,6 +32,7 @@ export function buildNode(config: NodeConfig, state: NodeStatus | undefined, opt
     unclean: membership.unclean,
     fenceReason: membership.reason,
     pending: config.type !== "remote" && membership.pending,
+    inPartition: config.type !== "remote" && inPartition(state),
     standby: isTrueValue(attributes.get("standby")),
     maintenance: isTrueValue(attributes.get("maintenance")),
     shutdown,

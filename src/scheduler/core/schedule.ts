@@ -19,7 +19,7 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
-import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
+import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy, handOverFailedInstances } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
 import { pendingProbeBlockers } from "./membership.js";
 
@@ -76,12 +76,14 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
+  const failureFenced = new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : [])));
+  handOverFailedInstances(failureFenced);
   remote.addGuestOrderings(constraints, resources);
   const hostFences = fenceLines(nodes, options, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
-  const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
+  const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced);
@@ -91,7 +93,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
-    failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
+    failureFenced,
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
   });
@@ -158,7 +160,7 @@ interface QuorumBlockers {
 }
 
 /** Without quorum (and no-quorum-policy other than ignore) nothing new may start. */
-function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): QuorumBlockers {
+function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy, fenced: Set<NodeName>): QuorumBlockers {
   const unrunnable = new Map<PrimitiveRsc, Blocker>();
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   // Under suicide every node of the partition is fenced: nothing runs or starts anyway.
@@ -175,6 +177,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
     // requires=nothing: it may run and start without quorum.
     if (policy.requirement(p) === "nothing") continue;
     const running = p.active.length > 0;
+    // What runs only on nodes being fenced stops with them, for node availability.
+    if (running && p.assigned === undefined && p.active.every((a) => fenced.has(a.node))) continue;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });
       continue;
