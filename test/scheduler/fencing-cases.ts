@@ -148,6 +148,31 @@ export const FENCING_CASES: FencingCase[] = [
     graphTodo: "crm_simulate names the implied stop of an anonymous instance after the clone's primitive (c_stop_0), we after the instance (c:0_stop_0)",
   },
   {
+    name: "a device active on two nodes, one of them fenced: the fencing stops that copy and the other stays",
+    cite: "Fencing; Resource meta-attributes: multiple-active",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { history: [...deviceRunning(), { rsc: "a", operation: "start" }, { rsc: "a", operation: "stop", rc: 1 }] }],
+        ["n3", { history: [...deviceRunning(), ...probed("a")] }],
+      ],
+      resources: [device(), primitive("a", { meta: { "resource-stickiness": "1" } })],
+      constraints: [location("a-not-n1", "a", "n1", "-INFINITY"), location("a-not-n3", "a", "n3", "-INFINITY")],
+    },
+    expect: ["* Fence (reboot) n2 'a failed there'", "* Stop a ( n2 ) due to node availability"],
+  },
+  {
+    name: "a probe that finds the agent not installed leaves the resource stopped and bans that node",
+    cite: "Failure Response (hard errors: not installed); Resource Discovery",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "a", operation: "monitor", rc: 5, expected: 7 }] }], ["n2", { history: probed("a") }]],
+      resources: [primitive("a")],
+      constraints: [location("prefers-n1", "a", "n1", "100")],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
     name: "lost nodes are fenced one after another; starts wait per requires (fencing always, quorum when the state there is unknown, nothing never)",
     cite: "Fencing; Resource meta-attributes: requires",
     cib: {

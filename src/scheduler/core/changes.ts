@@ -72,7 +72,7 @@ function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
   });
   const target = p.assigned === undefined ? undefined : { node: p.assigned, role: p.nextRole };
   const unrunnable = inputs.unrunnable.get(p);
-  const actives = p.active;
+  const actives = survivingCopies(p.active, inputs.fenced);
   if (actives.length === 0) {
     if (target === undefined) return [];
     if (unrunnable !== undefined) return [make(target.role === "Promoted" ? "Promote" : "Start", undefined, target, unrunnable)];
@@ -89,6 +89,13 @@ function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
     return [make("Migrate", from, target)];
   }
   return [make("Move", from, target)];
+}
+
+/** Copies on nodes being fenced go with the fencing when another copy survives: only the survivors count. */
+function survivingCopies(actives: ActiveOn[], fenced: ReadonlySet<NodeName>): ActiveOn[] {
+  if (actives.length < 2) return actives;
+  const surviving = actives.filter((a) => !fenced.has(a.node));
+  return surviving.length === 0 ? actives : surviving;
 }
 
 type Make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string) => Change;

@@ -80,6 +80,8 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   }
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
+  // Not installed there: banned from the node as if its fail-count were INFINITY, for good.
+  if (history.notInstalled) view.failures.get(node.name)?.set(target.configId, { count: INFINITY, lastFailureAt: 0 });
   if (digest !== undefined) noteDefinition(target, node, history, now, digest);
   // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
   if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");
