@@ -2,7 +2,7 @@
 // "Cluster Options": no-quorum-policy, stonith-enabled, startup-fencing,
 // concurrent-fencing; resource meta-attribute "requires"), each as a small CIB with
 // the Transition Summary and the graph edges the documentation implies.
-import { clone, location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
+import { clone, group, location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
 
 export interface FencingCase {
   name: string;
@@ -208,6 +208,17 @@ export const FENCING_CASES: FencingCase[] = [
     },
     expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move a ( n2 -> n1 )", "* Move b ( n2 -> n1 )"],
     edges: [edge("stonith 'reboot' n2", "a_stop_0 n2"), edge("a_stop_0 n2", "a_start_0 n1"), edge("b_stop_0 n2", "b_start_0 n1")],
+  },
+  {
+    name: "a group on a fenced node: its stop phase opens after the fencing, its members' stops are implied",
+    cite: "Fencing; Groups",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("x", "y")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("x"), ...running("y")] }]],
+      resources: [device(), group("g", [primitive("x"), primitive("y")])],
+    },
+    expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move x ( n2 -> n1 )", "* Move y ( n2 -> n1 )"],
+    edges: [edge("stonith 'reboot' n2", "g_stop_0"), edge("stonith 'reboot' n2", "x_stop_0 n2")],
   },
   {
     name: "startup-fencing fences a node the cluster has never seen",

@@ -29,6 +29,7 @@ export function addFencingOrder(g: GraphBuilder, fences: FenceLine[], resources:
   const hostFences = fences.filter((f) => f.resource === undefined && f.action !== "on");
   const fenceIds = hostFences.map((f) => g.find(f.node, `stonith-${f.action}`));
   serialise(g, hostFences, fenceIds, inputs);
+  hostFences.forEach((f, i) => stopCollectivesAfter(g, f.node, fenceIds[i], byId, inputs.policy));
   if (hostFences.length > 0) {
     for (const a of [...g.actions]) {
       const p = a.operation === "start" && !a.pseudo ? byId.get(a.resource) : undefined;
@@ -43,6 +44,20 @@ export function addFencingOrder(g: GraphBuilder, fences: FenceLine[], resources:
 }
 
 /** The chain follows node names in natural order ("node2" before "node10"), the DC's last. */
+/** A group's or clone's stop phase on a fenced node opens once the fencing is done. */
+function stopCollectivesAfter(g: GraphBuilder, node: NodeName, fence: number | undefined, byId: Map<string, PrimitiveRsc>, policy: FencingPolicy): void {
+  const stops = new Set<number>();
+  for (const a of g.actions) {
+    const p = a.pseudo && a.operation === "stop" && a.node === node ? byId.get(a.resource) : undefined;
+    if (p === undefined || !policy.needsFencing(p)) continue;
+    for (const collective of [p.parent, p.parent?.parent]) {
+      const stop = collective === undefined ? undefined : g.find(collective.id, "stop");
+      if (stop !== undefined) stops.add(stop);
+    }
+  }
+  for (const stop of stops) g.edge(fence, stop);
+}
+
 function serialise(g: GraphBuilder, fences: FenceLine[], ids: Array<number | undefined>, inputs: FencingGraphInputs): void {
   const order = fences.map((f, i) => ({ node: f.node, id: ids[i] })).sort((a, b) => naturalCompare(a.node, b.node));
   const others = order.filter((f) => f.node !== inputs.dc).map((f) => f.id);
