@@ -1,6 +1,7 @@
 // Small CIBs for scheduler tests, built as element trees through the CIB layer and
 // serialised once, so the same text feeds our scheduler and crm_simulate.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +86,8 @@ export interface HistoryEntry {
   forceRestart?: string[];
   /** Secret parameters (op-secure-params, with the op-secure-digest of the others). */
   secure?: string[];
+  /** A migrate_to / migrate_from's migrate_source and migrate_target. */
+  migrate?: { source: string; target: string };
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -125,10 +128,20 @@ export interface CibOptions {
   cibAttributes?: Attrs;
 }
 
+/**
+ * A recurring operation's op-digest as Pacemaker records it: its parameters with the
+ * operation's timeout (the default 20 s here), so that the recorded monitor is current.
+ */
+function recurringDigest(params: Attrs): string {
+  const all: Attrs = { ...params, CRM_meta_timeout: "20000" };
+  const names = Object.keys(all).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("md5").update(` <parameters${names.map((n) => ` ${n}="${all[n]}"`).join("")}/>\n`).digest("hex");
+}
+
 /** op-digest (and with forceRestart, op-force-restart and op-restart-digest) as the executor records them. */
 function digests(e: HistoryEntry): Attrs {
   const params = e.params ?? {};
-  const result: Attrs = { "op-digest": opDigest(params) };
+  const result: Attrs = { "op-digest": (e.intervalMs ?? 0) > 0 ? recurringDigest(params) : opDigest(params) };
   if (e.forceRestart !== undefined) {
     result["op-force-restart"] = ` ${e.forceRestart.join(" ")} `;
     result["op-restart-digest"] = opDigest(pickParameters(params, e.forceRestart));
@@ -183,9 +196,10 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
       return createElement("lrm_rsc_op", {
         id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
-        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `0:${rc};${key}`,
+        "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `${e.status ?? 0}:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),
         "last-rc-change": "1700000000", "exec-time": "10", "queue-time": "0", ...digests(e),
+        ...(e.migrate === undefined ? {} : { migrate_source: e.migrate.source, migrate_target: e.migrate.target }),
       });
     }));
   });

@@ -349,7 +349,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "on-fail=stop stops the resource and keeps it stopped",
     cite: "Operation properties: on-fail=stop",
-    scoresTodo: "scores of a resource stopped by on-fail=stop differ from crm_simulate's",
     cib: {
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }]), node("n2", probed("a"))],
       resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "stop" }] })],

@@ -1,6 +1,8 @@
 import type { ActiveOn, NodeName, PrimitiveRsc, Role, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { allowMigrate, isManaged } from "./meta.js";
+import { halfMigrated, withCleanup } from "./migration-plan.js";
+import { multipleActiveChanges } from "./multiple-active.js";
 
 export type Verb = "Start" | "Stop" | "Move" | "Migrate" | "Recover" | "Restart" | "Promote" | "Demote" | "Re-promote" | "Reload";
 
@@ -14,6 +16,14 @@ export interface Change {
   reason: string | undefined;
   /** The action cannot run now (its prerequisite is unrunnable, or the resource is blocked). */
   blocked: boolean;
+  /** A multiply active resource: every node whose copy stops (else just `from`'s). */
+  stopsOn?: NodeName[];
+  /** multiple-active=stop_unexpected: the copy kept running stands for the start. */
+  pseudoStart?: boolean;
+  /** Graph actions only: the summary does not list it (see migration-plan.ts). */
+  silent?: boolean;
+  /** Stops a half-done migration left to do elsewhere, before the start (migration-plan.ts). */
+  cleanupStops?: NodeName[];
 }
 
 /** Why a resource cannot stay or start, set by the stages before the summary. */
@@ -38,6 +48,8 @@ export interface ChangeInputs {
   stopBlocked: Map<PrimitiveRsc, { blocker: PrimitiveRsc; group: boolean }>;
   /** A migration is possible between these nodes (both members and online). */
   canMigrate: (p: PrimitiveRsc, from: NodeName, to: NodeName) => boolean;
+  /** Resources that would migrate but must move by stop and start, with the reason. */
+  migrationBlockers: Map<PrimitiveRsc, string>;
 }
 
 export function planChanges(resources: Rsc[], inputs: ChangeInputs): Change[] {
@@ -65,58 +77,52 @@ function heldStop(change: Change, held: { blocker: PrimitiveRsc; group: boolean 
 
 function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
   if (!isManaged(p) || p.blocked) return [];
-  const make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string): Change => ({
+  const make: Make = (verb, from, to, reason) => ({
     rsc: p, verb, from, to,
     reason: typeof reason === "string" ? reason : reason?.reason,
     blocked: typeof reason === "object" ? reason.blocked : false,
   });
+  if (p.migration === undefined) return ordinaryChanges(p, inputs, make);
+  return withCleanup(p, halfMigrated(p, inputs, make) ?? ordinaryChanges(p, inputs, make), make);
+}
+
+function ordinaryChanges(p: PrimitiveRsc, inputs: ChangeInputs, make: Make): Change[] {
   const target = p.assigned === undefined ? undefined : { node: p.assigned, role: p.nextRole };
   const unrunnable = inputs.unrunnable.get(p);
-  const actives = survivingCopies(p.active, inputs.fenced);
+  const actives = p.active;
   if (actives.length === 0) {
     if (target === undefined) return [];
     if (unrunnable !== undefined) return [make(target.role === "Promoted" ? "Promote" : "Start", undefined, target, unrunnable)];
     return [make(target.role === "Promoted" ? "Promote" : "Start", undefined, target)];
   }
-  if (actives.length > 1) return multiActive(p, actives, target, inputs, make);
+  if (actives.length > 1) return multipleActiveChanges(p, unrunnable === undefined ? target : undefined, unrunnable?.reason ?? inputs.stopReason.get(p)?.reason, make);
   const from = actives[0]!;
   if (target === undefined || unrunnable !== undefined) {
     return [make("Stop", from, undefined, unrunnable ?? inputs.stopReason.get(p) ?? "due to node availability")];
   }
   if (target.node === from.node && !inputs.fenced.has(from.node)) return inPlace(p, from, target, inputs, make);
   if (from.failed && (!inputs.fenced.has(from.node) || inputs.failureFenced.has(p))) return [make("Recover", from, target)];
-  if (allowMigrate(p) && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, target.node)) {
-    return [make("Migrate", from, target)];
+  if (mayMigrate(p, from, target.node, inputs)) {
+    const blocker = inputs.migrationBlockers.get(p);
+    return [blocker === undefined ? make("Migrate", from, target) : make("Move", from, target, blocker)];
   }
   return [make("Move", from, target)];
 }
 
-/** Copies on nodes being fenced go with the fencing when another copy survives: only the survivors count. */
-function survivingCopies(actives: ActiveOn[], fenced: ReadonlySet<NodeName>): ActiveOn[] {
-  if (actives.length < 2) return actives;
-  const surviving = actives.filter((a) => !fenced.has(a.node));
-  return surviving.length === 0 ? actives : surviving;
+/** allow-migrate, a started copy on a node that is up, and nothing in the history against it. */
+export function mayMigrate(p: PrimitiveRsc, from: ActiveOn, to: NodeName, inputs: ChangeInputs): boolean {
+  return allowMigrate(p) && p.migration?.pinned !== true && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, to);
 }
 
-type Make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string) => Change;
+export type Make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string) => Change;
 
 function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role: Role }, inputs: ChangeInputs, make: Make): Change[] {
   const promoted = (r: Role): boolean => r === "Promoted";
   if (from.failed) return [make("Recover", from, target)];
   const restart = inputs.restarts.get(p);
-  if (restart !== undefined) return [make("Restart", from, target, restart)];
+  if (restart !== undefined) return [make("Restart", from, target, restart === "" ? undefined : restart)];
   if (promoted(target.role) && !promoted(from.role)) return [make("Promote", from, target)];
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
   if (p.definitionChange === "reload") return [make("Reload", from, target)];
   return [];
-}
-
-/** multiple-active (default stop_start): stop every copy, then start one where placed. */
-function multiActive(p: PrimitiveRsc, actives: ActiveOn[], target: Change["to"], inputs: ChangeInputs, make: Make): Change[] {
-  void inputs;
-  const keep = target === undefined ? undefined : actives.find((a) => a.node === target.node);
-  if (keep !== undefined && target !== undefined) return [make("Restart", keep, target)];
-  const first = actives[0]!;
-  if (target === undefined) return [make("Stop", first, undefined, "due to node availability")];
-  return [make("Move", first, target)];
 }

@@ -7,6 +7,12 @@ import { addProbes } from "./probes.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
+import { addNotifications, confirmedKey } from "./notify.js";
+import { reconcileMonitors, type Histories } from "./monitor-history.js";
+import { addCloneMeta } from "./clone-meta.js";
+import { migrationActions, orderMigration } from "./migration-graph.js";
+import { orderByConnections } from "./remote-graph.js";
+import { probesBeforeStops } from "./probe-order.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -20,6 +26,10 @@ export interface GraphAction {
   timeoutMs: number;
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
+  /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
+  key?: string;
+  /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
+  meta?: Record<string, string>;
 }
 
 export interface TransitionGraph {
@@ -78,6 +88,8 @@ export interface GraphInputs {
   maintenance: boolean;
   /** Fencing order, requirements and unfencing (without it: fencing is not ordered against starts). */
   fencing?: FencingGraphInputs;
+  /** What each node's history shows of each primitive (its active recurring monitors). */
+  histories?: Histories;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -88,6 +100,8 @@ export class GraphBuilder {
   readonly edges = new EdgeList();
   /** operation → resource → action (the resource's start, stop, promote, ... in this transition). */
   private readonly byKey = new Map<string, Map<string, number>>();
+  /** An action → the same action on other nodes (see twins()). */
+  private readonly twinsOf = new Map<number, number[]>();
   /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
   private readonly durations = new Map<string, number>();
 
@@ -100,6 +114,17 @@ export class GraphBuilder {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
     }
+    return id;
+  }
+
+  /**
+   * An action named by its own key (notifications, cancellations). `indexAs`, when given,
+   * lets later stages find it as the resource's operation of that name.
+   */
+  keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
+    const id = this.actions.length;
+    this.actions.push({ id, ...action });
+    if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
 
@@ -134,6 +159,29 @@ export class GraphBuilder {
   /** A resource operation, with the timeout its configuration gives. */
   op(p: PrimitiveRsc, operation: string, node: string, intervalMs = 0): number {
     return this.add(p.id, operation, node, intervalMs, this.timeoutOf(p, operation, intervalMs));
+  }
+
+  /** An action the controller only records (its effect comes from another action). */
+  pseudoOp(p: PrimitiveRsc, operation: string, node: string): number {
+    return this.add(p.id, operation, node, 0, this.timeoutOf(p, operation), true);
+  }
+
+  /**
+   * The same action on several nodes (the stops of a multiply active resource):
+   * every edge drawn to or from the first is drawn for the others too.
+   */
+  twins(ids: number[]): void {
+    for (const id of ids.slice(1)) this.twinsOf.set(ids[0]!, [...(this.twinsOf.get(ids[0]!) ?? []), id]);
+  }
+
+  /** Copies each edge of a twinned action to its twins; called once every edge is drawn. */
+  expandTwins(): void {
+    if (this.twinsOf.size === 0) return;
+    const drawn = [...this.edges];
+    for (const [before, after] of drawn) {
+      for (const twin of this.twinsOf.get(before) ?? []) this.edges.push(twin, after);
+      for (const twin of this.twinsOf.get(after) ?? []) this.edges.push(before, twin);
+    }
   }
 
   /** Lets later stages find `id` as this resource's `operation` (a migrate_from is its start). */
@@ -171,50 +219,68 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
-  addRecurringMonitors(g, inputs.changes);
+  addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
+  if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
-  addProbes(g, inputs);
+  addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
+  const probes = addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes, probes);
+  probesBeforeStops(g, inputs.constraints.orderings, probes);
+  addCloneMeta(g, inputs.resources);
   for (const o of inputs.constraints.orderings) {
-    g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
+    const first = endpoint(g, o.first, o.firstAction, "first");
+    g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
+    orderMigration(g, o, first);
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
+  g.expandTwins();
   return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {
   if (rsc.kind === "primitive") return g.find(rsc.id, action === "stop" ? "stop" : action === "promote" ? "promote" : action === "demote" ? "demote" : "start");
-  return g.find(rsc.id, collectiveKey(action, side));
+  const key = collectiveKey(action, side);
+  // What waits for a notifying clone's phase waits for the notifications after it too.
+  return (side === "first" ? g.find(rsc.id, confirmedKey(key)) : undefined) ?? g.find(rsc.id, key);
 }
 
 function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, number>, waitsForFencing: (p: PrimitiveRsc) => boolean): void {
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
-  let stop: number | undefined;
+  if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
+  const stops: number[] = [];
+  let demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
-    // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
-    const fence = fenceIds.get(from.node);
-    const action = (operation: string): number =>
-      fence === undefined ? g.op(p, operation, from.node) : g.add(p.id, operation, from.node, 0, g.timeoutOf(p, operation), true);
-    const demote = from.role === "Promoted" && to?.role !== "Promoted" ? action("demote") : undefined;
-    stop = action("stop");
-    g.edge(demote, stop);
-    if (waitsForFencing(p)) g.edge(fence, stop);
+    const earlier = g.find(p.id, "stop");
+    for (const node of change.stopsOn ?? [from.node]) {
+      // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
+      const fence = fenceIds.get(node);
+      const action = (operation: string): number => (fence === undefined ? g.op(p, operation, node) : g.pseudoOp(p, operation, node));
+      // A promoted instance is demoted before any stop (a restart in the Promoted role too).
+      const demoteHere = from.role === "Promoted" ? action("demote") : undefined;
+      demote ??= demoteHere;
+      const stop = action("stop");
+      g.edge(demoteHere, stop);
+      if (waitsForFencing(p)) g.edge(fence, stop);
+      stops.push(stop);
+    }
+    // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
+    g.twins(earlier === undefined ? stops : [earlier, ...stops]);
   }
-  if (verb === "Migrate" && from !== undefined && to !== undefined) {
-    const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
-    g.edge(a, b);
-    g.edge(b, c);
-    g.alias(p.id, "start", b);
-    return;
-  }
+  const cleanup = (change.cleanupStops ?? []).map((node) => g.op(p, "stop", node));
   if (to === undefined || verb === "Stop") return;
   let start: number | undefined;
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
-    start = g.op(p, "start", to.node);
-    g.edge(stop, start);
+    start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
+    g.edge(stops[0], start);
   }
-  if (to.role === "Promoted" && from?.role !== "Promoted") g.edge(start, g.op(p, "promote", to.node));
+  for (const stop of cleanup) g.edge(stop, start);
+  if (to.role === "Promoted" && (from?.role !== "Promoted" || start !== undefined)) {
+    const promote = g.op(p, "promote", to.node);
+    g.edge(start, promote);
+    g.edge(demote, promote);
+  }
   if (verb === "Demote") g.op(p, "demote", to.node);
 }

@@ -1,5 +1,6 @@
 import type { Score } from "./score.js";
 import type { DefinitionChange } from "./definition.js";
+import type { MigrationState } from "./migration.js";
 import type { OpConfig, PrimitiveConfig } from "../../cib/index.js";
 
 /** Node names are the unames used throughout the status section and the summary. */
@@ -68,6 +69,8 @@ export interface PrimitiveRsc {
   assigned: NodeName | undefined;
   nextRole: Role;
   promotionScore: Map<NodeName, Score>;
+  /** What a live migration that stopped half way left behind (see migration.ts). */
+  migration?: MigrationState;
 }
 
 export interface GroupRsc {

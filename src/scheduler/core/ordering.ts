@@ -3,6 +3,7 @@ import type { PrimitiveRsc, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
 import { allowMigrate } from "./meta.js";
+import { notifies } from "./notify.js";
 
 /** "then" may start only once one of "first" is running. */
 interface Edge {
@@ -17,6 +18,10 @@ interface Edge {
   then: PrimitiveRsc[];
   /** Symmetrical: a running "then" stops when "first" stops for good. */
   stopsWithFirst?: boolean;
+  /** Only restarts propagate along it (an order after a clone's promotion). */
+  restartOnly?: boolean;
+  /** The restart it causes is shown without a reason (restart-type=restart on an optional order). */
+  bare?: boolean;
 }
 
 export interface OrderingEffects {
@@ -47,6 +52,8 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
   // A symmetrical order also orders the stops the other way round (same id).
   const symmetrical = new Set(constraints.orderings.filter((o) => o.firstAction === "stop" && o.thenAction === "stop").map((o) => o.id));
   for (const o of constraints.orderings) {
+    const promoted = promotionEdge(o) ?? restartTypeEdge(o);
+    if (promoted !== undefined) edges.push(promoted);
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
     const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
     if (o.anyOf !== undefined) {
@@ -82,7 +89,7 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       for (const t of e.then) {
         if (restarts.has(t) || unrunnable.has(t)) continue;
         if (t.active.length === 1 && t.assigned === t.active[0]!.node && !t.active[0]!.failed) {
-          restarts.set(t, `due to required ${e.reason}`);
+          restarts.set(t, e.bare === true ? "" : `due to required ${e.reason}`);
           changed = true;
         }
       }
@@ -90,6 +97,35 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
     if (!changed) break;
   }
   return { restarts };
+}
+
+/**
+ * A mandatory order after a promotable clone's promotion: what starts after it restarts
+ * when the instance to be promoted restarts (it is promoted again); an optional one
+ * too when "then" has the deprecated restart-type=restart. With notifications
+ * the start waits for the clone's post-promote notifications ("notified").
+ */
+function promotionEdge(o: Constraints["orderings"][number]): Edge | undefined {
+  if (o.firstAction !== "promote" || o.thenAction !== "start" || o.first.kind !== "clone") return undefined;
+  // restart-type=restart (deprecated) makes "then" restart along an optional order too.
+  if (o.kind !== "Mandatory" && !(o.kind === "Optional" && o.then.meta.get("restart-type") === "restart")) return undefined;
+  const first = primitivesOf(o.first).filter((p) => p.nextRole === "Promoted");
+  const action = notifies(o.first) ? "notified" : "promoted";
+  // A group restarts from its first member on, along its own chain.
+  const then = o.then.kind === "group" ? o.then.children.slice(0, 1) : primitivesOf(o.then);
+  return { first, reason: `${o.first.id} ${action}`, then, oneWay: o.oneWay === true, restartOnly: true };
+}
+
+/**
+ * The deprecated restart-type=restart on the "then" of an optional order: it restarts
+ * whenever "first" stops and starts again, "due to required <first> start" when the
+ * order is about starts; crm_simulate gives no reason for an order between stops.
+ */
+function restartTypeEdge(o: Constraints["orderings"][number]): Edge | undefined {
+  if (o.kind !== "Optional" || o.then.meta.get("restart-type") !== "restart") return undefined;
+  const then = o.then.kind === "group" ? o.then.children.slice(0, 1) : primitivesOf(o.then);
+  const reason = `${o.first.id} ${o.first.kind === "primitive" ? "start" : "running"}`;
+  return { first: primitivesOf(o.first), reason, then, restartOnly: true, bare: o.thenAction !== "start" };
 }
 
 /**
@@ -129,6 +165,7 @@ function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocke
   for (let round = 0; round < 20; round++) {
     let changed = false;
     for (const e of edges) {
+      if (e.restartOnly === true) continue;
       const runnable = e.first.filter((f) => startRunnable(f, unrunnable)).length;
       if (runnable >= (e.minimum ?? 1)) continue;
       // Symmetrical: a running "then" stops too ("required" when "first" is stopping now).

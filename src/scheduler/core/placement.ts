@@ -7,6 +7,7 @@ import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole 
 import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
+import { isMultiplyActive } from "./multiple-active.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
 import type { TicketEffect } from "./tickets.js";
@@ -32,6 +33,8 @@ export interface PlacementContext {
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
   /** Placed before everything else whatever their priority (remote connections). */
   placeFirst?: Set<Rsc> | undefined;
+  /** The cluster node a node's resources depend on (a remote node's connection host), for CLUSTER_HOST colocations. */
+  clusterHostOf?: ((node: NodeName) => NodeName | undefined) | undefined;
 }
 
 /** Maps a constraint endpoint to the unit placement decides for: a group member places with its group. */
@@ -107,7 +110,8 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
   if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
   const ticket = ticketEffect(unit, ctx);
-  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  const forcedStop = unit.kind === "primitive" && unit.forceStop;
+  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
     const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
@@ -167,7 +171,8 @@ function cloneChildren(unit: Rsc): Rsc[] {
 
 /** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
 export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext, withBans = true): void {
-  const sticky = stickiness(p);
+  // A multiply active resource (a half-done migration too) sticks to none of its copies.
+  const sticky = isMultiplyActive(p) || p.migration?.spread === true ? ZERO : stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
     if (current !== undefined) scores.set(active.node, addScores(current, sticky));
@@ -251,15 +256,22 @@ export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: P
   }
 }
 
+/** A colocation "node attribute" naming the cluster node behind a node (itself, or a remote node's connection host). */
+export const CLUSTER_HOST = "\u0000cluster-host";
+
 function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string): string {
   if (attribute === "#uname") return node;
+  if (attribute === CLUSTER_HOST) return ctx.clusterHostOf?.(node) ?? `\u0000${node}`;
   return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
 }
 
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
-  const choice = chooseNode(scores, p.active.filter((a) => !a.failed).map((a) => a.node), [p], ctx);
+  // A half-done migration keeps to its source (or first copy) on a tie (migration.ts).
+  const prefer = p.migration?.prefer;
+  const currents = prefer !== undefined ? [prefer] : isMultiplyActive(p) ? [] : p.active.filter((a) => !a.failed).map((a) => a.node);
+  const choice = chooseNode(scores, currents, [p], ctx);
   place(p, choice, ctx);
 }
 

@@ -22,6 +22,9 @@ import type { ParameterDigest } from "./definition.js";
 import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy, handOverFailedInstances } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
 import { pendingProbeBlockers } from "./membership.js";
+import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
+import { settleMigrations } from "./migration.js";
+import { migrationBlockers, stopsAndStarts } from "./migration-plan.js";
 
 export interface Transition {
   now: number;
@@ -58,8 +61,10 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.bind(resources);
   if (options.stopAllResources) stopAll(resources);
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
+  settleMigrations(status.histories, nodes);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) applyNodeRequest(nodes, request);
+  settleMultipleActive(resources, nodes);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
@@ -73,6 +78,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
+    clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
@@ -87,7 +93,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...definitionRestarts(resources)]));
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources)]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -96,6 +102,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     failureFenced,
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
+    migrationBlockers: migrationBlockers(constraints, (p) => stopsAndStarts(p, ordering.restarts)),
   });
   remote.recoverContainers(planned);
   const inert = cannotFence(resources, options);
@@ -103,7 +110,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
-    changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode,
+    changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });
@@ -117,10 +124,11 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   };
 }
 
-/** Resources restarted in place because their parameters changed. */
-function definitionRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
+/** Resources restarted in place because their parameters changed, or because they are multiply active. */
+function initialRestarts(resources: Rsc[]): Map<PrimitiveRsc, string> {
   const restarts = new Map<PrimitiveRsc, string>();
   for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
+  for (const p of multipleActiveRestarts(resources)) restarts.set(p, "due to being multiply active");
   return restarts;
 }
 

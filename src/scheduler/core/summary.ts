@@ -46,7 +46,8 @@ function suffix(change: Change): string {
  * Pacemaker's "Transition Summary:" block: verb padded to 10 columns, the instance
  * name padded to the longest one, and the detail right-aligned inside the parentheses.
  */
-export function formatSummary(changes: Change[], fences: FenceLine[]): string[] {
+export function formatSummary(all: Change[], fences: FenceLine[]): string[] {
+  const changes = all.filter((c) => c.silent !== true);
   const lines = fences.map((f) => `  * Fence (${f.action}) ${f.node}${f.resource === undefined ? "" : ` (resource: ${f.resource})`} '${f.reason}'`);
   const nameWidth = Math.max(0, ...changes.map((c) => c.rsc.id.length)) + 5;
   const details = changes.map(detail);

@@ -9,7 +9,10 @@ import { isFencing, operationKey } from "./graph-keys.js";
  */
 export function graphDot(t: Transition): string {
   const label = (a: GraphAction): string =>
-    isFencing(a) ? `stonith '${a.operation.slice("stonith-".length)}' ${a.node}` : a.node === "" ? operationKey(a) : `${operationKey(a)} ${a.node}`;
+    isFencing(a) ? `stonith '${a.operation.slice("stonith-".length)}' ${a.node}`
+      : a.node === "" ? operationKey(a)
+      : a.operation === "cancel" ? `Cancel ${operationKey(a)} ${a.node}`
+      : `${operationKey(a)} ${a.node}`;
   const byId = new Map(t.graph.actions.map((a) => [a.id, a] as const));
   const lines = [` digraph "g" {`];
   for (const a of t.graph.actions) lines.push(`${quote(label(a))} [ style=bold color="green" fontcolor="${a.pseudo ? "orange" : "black"}"]`);

@@ -6,6 +6,7 @@ import { primitivesOf } from "../core/model.js";
 /** How the graph writers name an action: Pacemaker's operation key ("webip_start_0"). */
 export function operationKey(action: GraphAction): string {
   if (isFencing(action)) return `stonith-${action.node}-${action.operation.slice("stonith-".length)}`;
+  if (action.key !== undefined) return action.key;
   return `${action.resource}_${action.operation}_${action.intervalMs}`;
 }
 

@@ -7,8 +7,10 @@ import { inputsOf, isFencing, operationKey, primitiveConfigs } from "./graph-key
  * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
  * one <synapse> per action, its <action_set> holding the action and its <inputs>
  * the actions it waits for. Resource actions are <rsc_op>, fencing is <crm_event
- * operation="stonith">, a group's or clone's pseudo-action <pseudo_event>. Notifications
- * are not emitted.
+ * operation="stonith">, a group's or clone's pseudo-action <pseudo_event> (notifications'
+ * own are operation "notify" and "notified"). An action's meta attributes (the notify_*
+ * lists of clone notifications) are written as CRM_meta_<name>, for the executor to pass
+ * to the agent; a clone instance's agent names the configured id and the instance.
  */
 export function graphXml(t: Transition): string {
   const configs = primitiveConfigs(t);
@@ -28,10 +30,12 @@ export function graphXml(t: Transition): string {
     if (a.intervalMs > 0) attributes["CRM_meta_interval"] = String(a.intervalMs);
     if (!a.pseudo) attributes["CRM_meta_on_node"] = a.node;
     if (!a.pseudo) attributes["CRM_meta_on_node_uuid"] = uuid.get(a.node) ?? a.node;
+    for (const [name, value] of Object.entries(a.meta ?? {})) attributes[`CRM_meta_${name}`] = value;
     attributes["CRM_meta_timeout"] = String(a.timeoutMs);
     if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
-    const agent = config === undefined ? [] : [createElement("primitive", { id: a.resource, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
-    return createElement(element(a), header(a), [...agent, createElement("attributes", attributes)]);
+    const ids = config === undefined || config.id === a.resource ? { id: a.resource } : { id: config.id, "long-id": a.resource };
+    const agent = config === undefined ? [] : [createElement("primitive", { ...ids, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
+    return createElement(element(a), header(a), [...agent, createElement("attributes", sortedByName(attributes))]);
   };
   const synapses = t.graph.actions.map((a, index) =>
     createElement("synapse", { id: String(index) }, [
@@ -51,4 +55,9 @@ export function graphXml(t: Transition): string {
     transition_id: "0",
   }, synapses);
   return serializeXml(root) + "\n";
+}
+
+/** Attributes in name order, as Pacemaker writes them. */
+function sortedByName(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
