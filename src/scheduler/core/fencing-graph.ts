@@ -110,7 +110,7 @@ function addUnfencing(g: GraphBuilder, byId: Map<string, PrimitiveRsc>, inputs: 
     const on = g.add(node, "stonith-on", node);
     for (const a of [...nodeProbes, ...nodeStarts]) g.edge(on, a.id);
     for (const a of stops.get(node) ?? []) g.edge(a.id, on);
-    lines.push({ node, action: "on", reason });
+    lines.push({ node, action: "on", reason, digests: inputs.unfencing.digests });
   }
   return lines;
 }

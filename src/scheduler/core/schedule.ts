@@ -92,7 +92,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
-  const unfencing = planUnfencing(resources, nodes, policy, fenced);
+  const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources)]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
