@@ -18,6 +18,8 @@ const migrateFrom = (source: string, target: string, rc = 0): HistoryEntry => op
 const pendingMigrateTo = (source: string, target: string): HistoryEntry => op("migrate_to", { rc: 193, status: -1, migrate: { source, target } });
 const probed = probedStopped("vm");
 const node = (name: string, history: HistoryEntry[], extra: NodeOptions = {}): [string, NodeOptions] => [name, { history, ...extra }];
+const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
+const remoteOp = (operation: string): HistoryEntry => ({ rsc: "remote1", operation, agent: REMOTE_AGENT });
 const UNUSABLE = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 const fencing = primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } });
 
@@ -154,6 +156,17 @@ export const MIGRATION_CASES: SemanticsCase[] = [
     expect: ["* Fence (reboot) n1 'vm is thought to be active there'", "* Move vm ( n1 -> n3 )", "* Start fence ( n2 )"],
   },
   {
+    name: "a migratable resource on a lost node is not migrated: the node is fenced, the resource started elsewhere",
+    cite: "Migrating Resources: both nodes must be up; Fencing",
+    scoresTodo: UNUSABLE,
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [node("n1", started, { state: "lost" }), node("n2", probed)],
+      resources: [vm(), fencing], constraints: [location("f", "fence", "n2", "100")],
+    },
+    expect: ["* Fence (reboot) n1 'peer is no longer part of the cluster'", "* Move vm ( n1 -> n2 )", "* Start fence ( n2 )"],
+  },
+  {
     name: "a migratable resource ordered after one that moves by stop and start cannot migrate",
     cite: "Migrating Resources; Ordering Constraints: then starts after first starts, stops before first stops",
     cib: {
@@ -174,11 +187,23 @@ export const MIGRATION_CASES: SemanticsCase[] = [
     expect: ["* Migrate vm ( n1 -> n2 )", "* Migrate b ( n1 -> n2 )"],
   },
   {
+    name: "a remote connection's partial migration is finished on its target when scores tie",
+    cite: "Pacemaker Remote: connection resources can be migrated; Migrating Resources",
+    cib: {
+      nodes: [
+        node("n1", [remoteOp("start"), { ...remoteOp("migrate_to"), migrate: { source: "n1", target: "n2" } }]),
+        node("n2", [{ ...remoteOp("monitor"), rc: 7, expected: 7 }]), "n3", ["remote1", { remote: true }],
+      ],
+      resources: [primitive("remote1", { agent: REMOTE_AGENT })],
+    },
+    expect: ["* Migrate remote1 ( n1 -> n2 )"],
+  },
+  {
     name: "a remote connection resource migrates without allow-migrate",
     cite: "Pacemaker Remote: connection resources can be migrated",
     cib: {
-      nodes: [node("n1", [op("start", { agent: { class: "ocf", provider: "pacemaker", type: "remote" } }, "remote1")]), node("n2", [op("monitor", { rc: 7, expected: 7, agent: { class: "ocf", provider: "pacemaker", type: "remote" } }, "remote1")]), ["remote1", { remote: true }]],
-      resources: [primitive("remote1", { agent: { class: "ocf", provider: "pacemaker", type: "remote" } })],
+      nodes: [node("n1", [remoteOp("start")]), node("n2", [{ ...remoteOp("monitor"), rc: 7, expected: 7 }]), ["remote1", { remote: true }]],
+      resources: [primitive("remote1", { agent: REMOTE_AGENT })],
       constraints: [location("l", "remote1", "n2", "100")],
     },
     expect: ["* Migrate remote1 ( n1 -> n2 )"],

@@ -24,6 +24,7 @@ import { planUnfencing } from "./unfencing.js";
 import { pendingProbeBlockers } from "./membership.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 import { settleMigrations } from "./migration.js";
+import { shutdownLocks } from "./shutdown-lock.js";
 import { migrationBlockers, stopsAndStarts } from "./migration-plan.js";
 
 export interface Transition {
@@ -69,6 +70,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
+  constraints.locations.push(...shutdownLocks(input, resources, nodes, options, now));
   remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
