@@ -10,11 +10,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseXml, type XmlElement } from "../../src/cib/index.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
 import type { Transition } from "../../src/scheduler/index.js";
-import { cibXml, clone, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { cibXml, clone, colocation, group, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 
 const STATEFUL = { class: "ocf", provider: "pacemaker", type: "Stateful" };
 const dummy = (id: string): ReturnType<typeof primitive> => primitive(id, { ops: [{ name: "monitor", interval: "10s" }] });
@@ -191,13 +192,95 @@ const CASES: NotifyCase[] = [
       '"d:0_post_notify_stop_0 n1" -> "d:1_confirmed-post_notify_stonith_0" [ style = bold]',
     ],
     absent: ['"c_pre_notify_stop_0" -> "d:1_pre_notify_stop_0 n2" [ style = bold]'],
-    elsewhere: [
-      '"d:1_stop_0 n2" [ style=bold color="green" fontcolor="orange"]',
-      '"d:1_stop_0 n2" [ style=bold color="green" fontcolor="black"]',
-      `"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`,
-      `"stonith 'reboot' n2" -> "d:1_start_0 n3" [ style = bold]`,
-      `"stonith 'reboot' n2" -> "f_start_0 n1" [ style = bold]`,
+    elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
+  },
+  {
+    name: "notify=true on the instances only: no rounds around the clone's phases, but survivors hear of a fenced stop",
+    cite: "Clone Notifications; Fencing",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: monitored("d:0") }], ["n2", { history: monitored("d:1"), state: "lost" }], ["n3", { history: monitored("d:2") }]],
+      resources: [
+        primitive("f", { agent: { class: "stonith", type: "fence_dummy" } }),
+        clone("c", primitive("d", { meta: { notify: "true" }, ops: [{ name: "monitor", interval: "10s" }] }), { "clone-max": "3" }),
+      ],
+    },
+    summary: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Start f ( n1 )", "* Stop d:1 ( n2 ) due to node availability"],
+    expect: [
+      `"stonith 'reboot' n2" -> "d:1_post_notify_stonith_0" [ style = bold]`,
+      '"d:1_post_notify_stonith_0" -> "d:2_post_notify_stop_0 n3" [ style = bold]',
+      '"d:0_post_notify_stop_0 n1" -> "d:1_confirmed-post_notify_stonith_0" [ style = bold]',
     ],
+    absent: ['"c_pre_notify_stop_0" -> "d:0_pre_notify_stop_0 n1" [ style = bold]'],
+    elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
+  },
+  {
+    name: "interleaved notifying clones: each instance starts after the other clone's instance on its node",
+    cite: "Clone Options: interleave; Clone Notifications",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [clone("ca", dummy("a"), notifying({ interleave: "true" })), clone("cb", dummy("b"), notifying({ interleave: "true" }))],
+      constraints: [order("a-then-b", "ca", "cb")],
+    },
+    summary: ["* Start a:0 ( n1 )", "* Start a:1 ( n2 )", "* Start b:0 ( n1 )", "* Start b:1 ( n2 )"],
+    expect: [
+      '"a:0_start_0 n1" -> "b:0_start_0 n1" [ style = bold]',
+      '"a:1_start_0 n2" -> "b:1_start_0 n2" [ style = bold]',
+      '"ca_confirmed-post_notify_running_0" -> "cb_start_0" [ style = bold]',
+    ],
+    absent: ['"a:0_start_0 n1" -> "b:1_start_0 n2" [ style = bold]'],
+  },
+  {
+    name: "interleaved notifying clones stopping: the dependent's instance stops first on its node",
+    cite: "Clone Options: interleave; Ordering Constraints: symmetrical stops in reverse",
+    cib: {
+      nodes: [["n1", { history: [...monitored("a:0"), ...monitored("b:0")] }], ["n2", { history: [...monitored("a:1"), ...monitored("b:1")], attributes: { standby: "on" } }]],
+      resources: [clone("ca", dummy("a"), notifying({ interleave: "true" })), clone("cb", dummy("b"), notifying({ interleave: "true" }))],
+      constraints: [order("a-then-b", "ca", "cb"), colocation("b-with-a", "cb", "ca", "INFINITY")],
+    },
+    summary: ["* Stop a:1 ( n2 ) due to node availability", "* Stop b:1 ( n2 ) due to node availability"],
+    expect: ['"b:1_stop_0 n2" -> "a:1_stop_0 n2" [ style = bold]', '"cb_confirmed-post_notify_stopped_0" -> "ca_stop_0" [ style = bold]'],
+  },
+  {
+    name: "a cloned group: every member is notified, and each group joins the clone's pseudo-actions once",
+    cite: "Clone Notifications; Clones of groups",
+    cib: {
+      nodes: [["n1", { history: [...monitored("x:0"), ...monitored("y:0")] }], ["n2", { history: [...monitored("x:1"), ...monitored("y:1")], attributes: { standby: "on" } }]],
+      resources: [clone("c", group("g", [dummy("x"), dummy("y")]), notifying())],
+    },
+    summary: ["* Stop x:1 ( n2 ) due to node availability", "* Stop y:1 ( n2 ) due to node availability"],
+    expect: [
+      '"c_pre_notify_stop_0" -> "y:1_pre_notify_stop_0 n2" [ style = bold]',
+      '"c_post_notify_stopped_0" -> "x:0_post_notify_stop_0 n1" [ style = bold]',
+      '"c_stop_0" -> "g:1_stop_0" [ style = bold]',
+    ],
+  },
+  {
+    name: "a monitor without a role watches the unpromoted role only: promotion cancels it, demotion keeps the active one",
+    cite: "Monitoring Resources for Failure; promotable clones: the promoted role needs a monitor of its own",
+    cib: {
+      nodes: [
+        ["n1", { history: [...running("s:0", true), { rsc: "s:0", operation: "monitor", intervalMs: 10_000, rc: 8, expected: 8 }].map((e) => ({ ...e, agent: STATEFUL })) }],
+        ["n2", { history: monitored("s:1").map((e) => ({ ...e, agent: STATEFUL })) }],
+      ],
+      resources: [clone("ms", primitive("s", { agent: STATEFUL, ops: [{ name: "monitor", interval: "10s" }] }), { promotable: "true" })],
+      constraints: [location("prefer-n2", "ms", "n2", "100", { role: "Promoted" })],
+    },
+    summary: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+    expect: ['"Cancel s:1_monitor_10000 n2" -> "s:1_promote_0 n2" [ style = bold]'],
+    absent: ['"s:1_promote_0 n2" -> "s:1_monitor_10000 n2" [ style = bold]', '"s:0_demote_0 n1" -> "s:0_monitor_10000 n1" [ style = bold]'],
+  },
+  {
+    name: "two monitors with one interval (one per role) are ambiguous: neither is scheduled",
+    cite: "Monitoring Resources for Failure: an operation is identified by its name and interval",
+    cib: {
+      nodes: [["n1", { history: running("s:0", true).map((e) => ({ ...e, agent: STATEFUL })) }], ["n2", { history: running("s:1").map((e) => ({ ...e, agent: STATEFUL })) }]],
+      resources: [clone("ms", primitive("s", { agent: STATEFUL, ops: [{ name: "monitor", interval: "10s", role: "Promoted" }, { name: "monitor", interval: "10s", role: "Unpromoted" }] }), { promotable: "true" })],
+      constraints: [location("prefer-n2", "ms", "n2", "100", { role: "Promoted" })],
+    },
+    summary: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+    expect: ['"ms_demoted_0" -> "ms_promote_0" [ style = bold]'],
+    absent: ['"s:1_promote_0 n2" -> "s:1_monitor_10000 n2" [ style = bold]', '"s:0_demote_0 n1" -> "s:0_monitor_10000 n1" [ style = bold]'],
   },
   ...[true, false].map((notify): NotifyCase => ({
     name: `a restart of the promoted instance restarts what starts after its promotion (${notify ? "after the notifications" : "no notify"})`,
@@ -223,14 +306,15 @@ const CASES: NotifyCase[] = [
 ];
 
 /** crm_simulate's dot lines and its notify actions' notify_* attributes ("d:0_pre_notify_stop_0 n1" → meta). */
-function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<string, string>> } | string {
+function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<string, string>>; options: Map<string, Record<string, string>> } | string {
   const dir = mkdtempSync(join(tmpdir(), "quorate-notify-"));
   try {
     const file = join(dir, "cib.xml"), dot = join(dir, "graph.dot"), graph = join(dir, "graph.xml");
     writeFileSync(file, xml);
     const r = spawnSync("crm_simulate", ["-x", file, "-D", dot, "-G", graph], { encoding: "utf8", timeout: 60_000 });
     if (r.error !== undefined) return `crm_simulate is not available: ${r.error.message}`;
-    return { dot: readFileSync(dot, "utf8").split("\n").filter((l) => l !== ""), notify: notifyMeta(readFileSync(graph, "utf8")) };
+    const graphText = readFileSync(graph, "utf8");
+    return { dot: readFileSync(dot, "utf8").split("\n").filter((l) => l !== ""), notify: notifyMeta(graphText), options: cloneOptions(graphText) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -238,19 +322,31 @@ function oracleGraph(xml: string): { dot: string[]; notify: Map<string, Record<s
 
 /** Each notify rsc_op of a --save-graph document, by "key node", with its CRM_meta_notify_* attributes. */
 function notifyMeta(xml: string): Map<string, Record<string, string>> {
+  return actionMeta(xml, (op) => op === "notify", (name) => name.startsWith("CRM_meta_notify_"));
+}
+
+/** The clone options on every instance action (CRM_meta_clone, clone_max, ..., promoted_max). */
+const CLONE_OPTIONS = /^CRM_meta_(clone|clone_max|clone_node_max|globally_unique|notify|master_max|master_node_max|promoted_max|promoted_node_max)$/;
+
+/** Each rsc_op whose operation passes `wanted`, by "key node", with the attributes `named` picks. */
+function actionMeta(xml: string, wanted: (operation: string) => boolean, named: (name: string) => boolean): Map<string, Record<string, string>> {
   const parsed = parseXml(xml, "graph.xml");
   if (!parsed.ok) throw new Error(parsed.error.message);
   const found = new Map<string, Record<string, string>>();
   const visit = (e: XmlElement): void => {
     const attributes = e.children.find((c): c is XmlElement => c.kind === "element" && c.name === "attributes");
-    if (e.name === "rsc_op" && e.attrs.get("operation") === "notify" && attributes !== undefined) {
-      const meta = Object.fromEntries([...attributes.attrs].filter(([name]) => name.startsWith("CRM_meta_notify_")));
+    if (e.name === "rsc_op" && wanted(e.attrs.get("operation") ?? "") && attributes !== undefined) {
+      const meta = Object.fromEntries([...attributes.attrs].filter(([name]) => named(name)));
       found.set(`${e.attrs.get("operation_key")} ${e.attrs.get("on_node")}`, meta);
     }
     for (const c of e.children) if (c.kind === "element") visit(c);
   };
   visit(parsed.value.root);
   return found;
+}
+
+function cloneOptions(xml: string): Map<string, Record<string, string>> {
+  return actionMeta(xml, () => true, (name) => CLONE_OPTIONS.test(name));
 }
 
 function lines(t: Transition): string[] {
@@ -262,6 +358,7 @@ for (const c of CASES) {
     const t = run(cibXml(c.cib));
     assert.deepEqual([...summaryOf(t)].sort(), [...c.summary].map((l) => l.replace(/\s+/g, " ")).sort());
     const ours = lines(t);
+    assert.equal(new Set(ours).size, ours.length, "no action or edge twice");
     for (const line of c.expect) assert.ok(ours.includes(line), `${line}\nin\n${ours.join("\n")}`);
     for (const line of c.absent ?? []) assert.ok(!ours.includes(line), `unexpected ${line}`);
   });
@@ -287,6 +384,14 @@ for (const c of CASES) {
       if (meta["CRM_meta_notify_key_operation"] === "stonith") continue;
       assert.deepEqual(ours.get(key), meta, key);
     }
+    const options = cloneOptions(graphXml(run(xml)));
+    let compared = 0;
+    for (const [key, meta] of theirs.options) {
+      if (!options.has(key) || Object.keys(meta).length === 0) continue;
+      assert.deepEqual(options.get(key), meta, `clone options of ${key}`);
+      compared++;
+    }
+    assert.ok(compared > 0, "some instance action's clone options were compared");
   });
 }
 
@@ -307,4 +412,26 @@ test("notify: every notify action carries its round and the instance lists, a si
 test("notify: a clone without notify=true gets no notifications", () => {
   const t = run(cibXml({ ...CASES[1]!.cib, resources: [clone("c", dummy("d"))] }));
   assert.equal(t.graph.actions.filter((a) => a.operation === "notify" || a.operation === "notified").length, 0);
+});
+
+test("notify: quorate simulate --json and --save-graph carry the notifications and their meta", () => {
+  const dir = mkdtempSync(join(tmpdir(), "quorate-notify-cli-"));
+  try {
+    const file = join(dir, "cib.xml"), graph = join(dir, "graph.xml");
+    writeFileSync(file, cibXml(CASES[1]!.cib));
+    const quorate = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
+    const json = spawnSync(quorate, ["simulate", "--xml", file, "--json"], { encoding: "utf8" });
+    assert.equal(json.status, 0, json.stderr);
+    const actions = (JSON.parse(json.stdout) as { actions: Array<{ key?: string; operation: string; node: string; meta?: Record<string, string> }> }).actions;
+    const pre = actions.find((a) => a.key === "d:0_pre_notify_stop_0");
+    assert.equal(pre?.operation, "notify");
+    assert.equal(pre?.meta?.["notify_stop_resource"], "d:1");
+    const saved = spawnSync(quorate, ["simulate", "--xml", file, "--save-graph", graph], { encoding: "utf8" });
+    assert.equal(saved.status, 0, saved.stderr);
+    const meta = notifyMeta(readFileSync(graph, "utf8")).get("d:0_post_notify_stop_0 n1");
+    assert.equal(meta?.["CRM_meta_notify_type"], "post");
+    assert.equal(meta?.["CRM_meta_notify_key_operation"], "stopped");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,7 @@
 import type { ActiveOn, NodeName, PrimitiveRsc, Role, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { allowMigrate, isManaged } from "./meta.js";
+import { halfMigrated, withCleanup } from "./migration-plan.js";
 import { multipleActiveChanges } from "./multiple-active.js";
 
 export type Verb = "Start" | "Stop" | "Move" | "Migrate" | "Recover" | "Restart" | "Promote" | "Demote" | "Re-promote" | "Reload";
@@ -19,11 +20,16 @@ export interface Change {
   stopsOn?: NodeName[];
   /** multiple-active=stop_unexpected: the copy kept running stands for the start. */
   pseudoStart?: boolean;
+  /** Graph actions only: the summary does not list it (see migration-plan.ts). */
+  silent?: boolean;
+  /** Stops a half-done migration left to do elsewhere, before the start (migration-plan.ts). */
+  cleanupStops?: NodeName[];
 }
 
 /** Why a resource cannot stay or start, set by the stages before the summary. */
 export interface Blocker {
-  reason: string;
+  /** Undefined: the summary says just "blocked". */
+  reason: string | undefined;
   blocked: boolean;
 }
 
@@ -42,6 +48,8 @@ export interface ChangeInputs {
   stopBlocked: Map<PrimitiveRsc, { blocker: PrimitiveRsc; group: boolean }>;
   /** A migration is possible between these nodes (both members and online). */
   canMigrate: (p: PrimitiveRsc, from: NodeName, to: NodeName) => boolean;
+  /** Resources that would migrate but must move by stop and start, with the reason. */
+  migrationBlockers: Map<PrimitiveRsc, string>;
 }
 
 export function planChanges(resources: Rsc[], inputs: ChangeInputs): Change[] {
@@ -69,11 +77,16 @@ function heldStop(change: Change, held: { blocker: PrimitiveRsc; group: boolean 
 
 function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
   if (!isManaged(p) || p.blocked) return [];
-  const make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string): Change => ({
+  const make: Make = (verb, from, to, reason) => ({
     rsc: p, verb, from, to,
     reason: typeof reason === "string" ? reason : reason?.reason,
     blocked: typeof reason === "object" ? reason.blocked : false,
   });
+  if (p.migration === undefined) return ordinaryChanges(p, inputs, make);
+  return withCleanup(p, halfMigrated(p, inputs, make) ?? ordinaryChanges(p, inputs, make), make);
+}
+
+function ordinaryChanges(p: PrimitiveRsc, inputs: ChangeInputs, make: Make): Change[] {
   const target = p.assigned === undefined ? undefined : { node: p.assigned, role: p.nextRole };
   const unrunnable = inputs.unrunnable.get(p);
   const actives = p.active;
@@ -89,13 +102,19 @@ function changeOf(p: PrimitiveRsc, inputs: ChangeInputs): Change[] {
   }
   if (target.node === from.node && !inputs.fenced.has(from.node)) return inPlace(p, from, target, inputs, make);
   if (from.failed && (!inputs.fenced.has(from.node) || inputs.failureFenced.has(p))) return [make("Recover", from, target)];
-  if (allowMigrate(p) && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, target.node)) {
-    return [make("Migrate", from, target)];
+  if (mayMigrate(p, from, target.node, inputs)) {
+    const blocker = inputs.migrationBlockers.get(p);
+    return [blocker === undefined ? make("Migrate", from, target) : make("Move", from, target, blocker)];
   }
   return [make("Move", from, target)];
 }
 
-type Make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string) => Change;
+/** allow-migrate, a started copy on a node that is up, and nothing in the history against it. */
+export function mayMigrate(p: PrimitiveRsc, from: ActiveOn, to: NodeName, inputs: ChangeInputs): boolean {
+  return allowMigrate(p) && p.migration?.pinned !== true && from.role === "Started" && !inputs.fenced.has(from.node) && inputs.canMigrate(p, from.node, to);
+}
+
+export type Make = (verb: Verb, from: ActiveOn | undefined, to: Change["to"], reason?: Blocker | string) => Change;
 
 function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role: Role }, inputs: ChangeInputs, make: Make): Change[] {
   const promoted = (r: Role): boolean => r === "Promoted";

@@ -1,5 +1,5 @@
 import type { Change } from "./changes.js";
-import type { Constraints } from "./constraints.js";
+import type { Constraints, Ordering } from "./constraints.js";
 import type { PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import type { FenceLine } from "./summary.js";
 import { parseIntervalMs } from "./rules.js";
@@ -10,6 +10,11 @@ import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
+import { addCloneMeta } from "./clone-meta.js";
+import { orderInterleaved } from "./interleave-graph.js";
+import { migrationActions, orderMigration } from "./migration-graph.js";
+import { orderByConnections } from "./remote-graph.js";
+import { probesBeforeStops } from "./probe-order.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -24,9 +29,9 @@ export interface GraphAction {
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
   /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
-  key?: string;
+  key?: string | undefined;
   /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
-  meta?: Record<string, string>;
+  meta?: Record<string, string> | undefined;
 }
 
 export interface TransitionGraph {
@@ -106,7 +111,8 @@ export class GraphBuilder {
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
+    // Every action has the same shape (key and meta included) so later stages can set them cheaply.
+    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo, key: undefined, meta: undefined });
     if (intervalMs === 0) {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
@@ -120,7 +126,7 @@ export class GraphBuilder {
    */
   keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
     const id = this.actions.length;
-    this.actions.push({ id, ...action });
+    this.actions.push({ id, resource: action.resource, operation: action.operation, node: action.node, intervalMs: action.intervalMs, timeoutMs: action.timeoutMs, pseudo: action.pseudo, key: action.key, meta: action.meta });
     if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
@@ -128,7 +134,7 @@ export class GraphBuilder {
   /** A probe: not indexed, nothing is ordered after a probe but the start it guards. */
   probe(resource: string, node: string, timeoutMs: number): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false });
+    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false, key: undefined, meta: undefined });
     return id;
   }
 
@@ -217,13 +223,22 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addOrphanCleanup(g, inputs.changes);
-  addRecurringMonitors(g, inputs.changes);
+  addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
-  addProbes(g, inputs);
+  const probes = addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes, probes);
+  probesBeforeStops(g, inputs.constraints.orderings, probes);
+  addCloneMeta(g, inputs.resources);
+  // A symmetrical constraint's reverse order (its stops) shares the constraint's id.
+  const stopsOnly = (o: Ordering): boolean => o.firstAction === "stop" && o.thenAction === "stop";
+  const forward = new Set(inputs.constraints.orderings.filter((o) => !stopsOnly(o)).map((o) => o.id));
   for (const o of inputs.constraints.orderings) {
-    g.edge(endpoint(g, o.first, o.firstAction, "first"), endpoint(g, o.then, o.thenAction, "then"));
+    const first = endpoint(g, o.first, o.firstAction, "first");
+    g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
+    orderMigration(g, o, first);
+    orderInterleaved(g, o, stopsOnly(o) && forward.has(o.id));
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
   g.expandTwins();
@@ -242,6 +257,7 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const p = change.rsc;
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
+  if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
   const stops: number[] = [];
   let demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
@@ -261,19 +277,14 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
     // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
     g.twins(earlier === undefined ? stops : [earlier, ...stops]);
   }
-  if (verb === "Migrate" && from !== undefined && to !== undefined) {
-    const a = g.op(p, "migrate_to", from.node), b = g.op(p, "migrate_from", to.node), c = g.op(p, "stop", from.node);
-    g.edge(a, b);
-    g.edge(b, c);
-    g.alias(p.id, "start", b);
-    return;
-  }
+  const cleanup = (change.cleanupStops ?? []).map((node) => g.op(p, "stop", node));
   if (to === undefined || verb === "Stop") return;
   let start: number | undefined;
   if (from === undefined || (verb !== "Promote" && verb !== "Demote")) {
     start = change.pseudoStart === true ? g.pseudoOp(p, "start", to.node) : g.op(p, "start", to.node);
     g.edge(stops[0], start);
   }
+  for (const stop of cleanup) g.edge(stop, start);
   if (to.role === "Promoted" && (from?.role !== "Promoted" || start !== undefined)) {
     const promote = g.op(p, "promote", to.node);
     g.edge(start, promote);

@@ -3,6 +3,7 @@ import type { Role } from "./model.js";
 
 /** OCF exit codes the scheduler interprets (OCF spec, "Return codes"). */
 const RC_OK = 0;
+/** The agent or its software is missing on that node (a hard error: never run it there). */
 const RC_NOT_RUNNING = 7;
 const RC_PROMOTED = 8;
 const RC_FAILED_PROMOTED = 9;
@@ -45,6 +46,18 @@ export interface RecordedFailure {
   notInstalled: boolean;
 }
 
+/** One half of a live migration, as a node's history records it. */
+export interface MigrationRecord {
+  operation: "migrate_to" | "migrate_from";
+  source: string | undefined;
+  target: string | undefined;
+  outcome: "ok" | "failed" | "pending";
+  /** Its last-rc-change (seconds), to compare with other nodes' histories. */
+  at: number | undefined;
+  /** A later start, stop, promote or demote here decided the state on this node since. */
+  superseded: boolean;
+}
+
 /** What one node's operation history says about one resource. */
 export interface NodeHistory {
   role: Role;
@@ -52,10 +65,10 @@ export interface NodeHistory {
   stopFailed: boolean;
   /** The failed operation's name and interval, to find its on-fail setting. */
   failedOp: { name: string; intervalMs: number } | undefined;
-  /** A migrate_to that succeeded here without the stop that completes it. */
-  migratedTo: string | undefined;
-  /** A migrate_from that succeeded here. */
-  migratedFrom: string | undefined;
+  /** The newest migrate_to or migrate_from recorded here (see migration.ts). */
+  migration: MigrationRecord | undefined;
+  /** The newest operation's last-rc-change (seconds). */
+  newestAt: number | undefined;
   /** The last successful start (or probe finding it running): its digests record the definition it runs with. */
   definitionOp: LrmOp | undefined;
   /** Recurring monitors active here, by interval in milliseconds. */
@@ -72,8 +85,8 @@ export interface NodeHistory {
 export function replayHistory(resource: LrmResource): NodeHistory {
   const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
-    role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migratedTo: undefined,
-    migratedFrom: undefined, definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [], forgotten: false,
+    role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migration: undefined, newestAt: undefined,
+    definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [], forgotten: false,
   };
   ops.forEach((op, i) => {
     const failed = isFailure(op);
@@ -128,6 +141,8 @@ function isProbe(op: LrmOp): boolean {
 
 function applyOp(h: NodeHistory, op: LrmOp): void {
   if (op.opStatus === STATUS_CANCELLED) return;
+  noteMigration(h, op);
+  h.newestAt = op.lastRcChange ?? h.newestAt;
   if (op.opStatus === STATUS_PENDING) return applyPending(h, op);
   const failed = isFailure(op);
   if (failed) {
@@ -142,13 +157,11 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
       h.role = "Started";
       h.failed = false;
       h.definitionOp = op;
-      if (op.operation === "migrate_from") h.migratedFrom = op.migrateSource;
       return;
     case "stop":
       h.role = "Stopped";
       h.failed = false;
       h.stopFailed = false;
-      h.migratedTo = undefined;
       h.recurring.clear();
       return;
     case "promote":
@@ -156,16 +169,27 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
       h.failed = false;
       return;
     case "demote":
+      // Demoting does not undo a failure: the instance still needs recovering.
       h.role = "Unpromoted";
-      h.failed = false;
       return;
     case "migrate_to":
-      h.migratedTo = op.migrateTarget;
+      // Only a running resource migrates away (the start may be gone from a trimmed history).
+      if (h.role === "Stopped") h.role = "Started";
       return;
     case "monitor":
       return applyMonitor(h, op);
     default:
       return;
+  }
+}
+
+/** Keeps the newest migration half, and notes when a later action decides the node's state. */
+function noteMigration(h: NodeHistory, op: LrmOp): void {
+  if (op.operation === "migrate_to" || op.operation === "migrate_from") {
+    const outcome = op.opStatus === STATUS_PENDING ? "pending" : isFailure(op) ? "failed" : "ok";
+    h.migration = { operation: op.operation, source: op.migrateSource, target: op.migrateTarget, outcome, at: op.lastRcChange, superseded: false };
+  } else if (h.migration !== undefined && op.operation !== "monitor" && op.operation !== "notify") {
+    h.migration.superseded = true;
   }
 }
 

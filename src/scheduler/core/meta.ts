@@ -46,8 +46,13 @@ export function priority(rsc: Rsc): number {
   return Number(rsc.meta.get("priority") ?? "0") || 0;
 }
 
+/** allow-migrate: off by default, on for remote connections (Pacemaker Remote); clone instances never migrate. */
 export function allowMigrate(p: PrimitiveRsc): boolean {
-  return isTrueValue(p.meta.get("allow-migrate"));
+  if (cloneOf(p) !== undefined) return false;
+  const value = p.meta.get("allow-migrate");
+  if (value !== undefined) return isTrueValue(value);
+  const c = p.config;
+  return c.class === "ocf" && c.provider === "pacemaker" && c.type === "remote" && c.implicit !== true;
 }
 
 export function multipleActive(p: PrimitiveRsc): string {

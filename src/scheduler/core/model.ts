@@ -1,5 +1,6 @@
 import type { Score } from "./score.js";
 import type { DefinitionChange } from "./definition.js";
+import type { MigrationState } from "./migration.js";
 import type { OpConfig, PrimitiveConfig } from "../../cib/index.js";
 
 /** Node names are the unames used throughout the status section and the summary. */
@@ -14,6 +15,10 @@ export interface SchedNode {
   /** Needs fencing before its resources can be considered stopped. */
   unclean: boolean;
   fenceReason: string | undefined;
+  /** In the membership but not joined yet: runs nothing, and what must be probed there cannot start. */
+  pending?: boolean;
+  /** In this partition's membership (in_ccm): it may be fenced without quorum. */
+  inPartition?: boolean;
   standby: boolean;
   maintenance: boolean;
   shutdown: boolean;
@@ -72,6 +77,8 @@ export interface PrimitiveRsc {
   assigned: NodeName | undefined;
   nextRole: Role;
   promotionScore: Map<NodeName, Score>;
+  /** What a live migration that stopped half way left behind (see migration.ts). */
+  migration?: MigrationState;
 }
 
 export interface GroupRsc {

@@ -7,10 +7,11 @@ import { normaliseRole } from "./rules.js";
  * Recurring monitors (Pacemaker Explained, "Monitoring Resources for Failure"): after a
  * resource starts, or changes role, the enabled monitor operations with an interval
  * that apply to its new role are scheduled on its node, each after the action that
- * gave it that role. A monitor without a role applies to every role that no other
- * monitor names.
+ * gave it that role. A monitor without a role applies to the started and unpromoted
+ * roles when no other monitor names them (the promoted role needs its own, as
+ * crm_simulate shows); an interval configured twice is ambiguous and neither runs.
  */
-export function addRecurringMonitors(g: GraphBuilder, changes: Change[]): void {
+export function addRecurringMonitors(g: GraphBuilder, changes: Change[], recorded?: (p: PrimitiveRsc, node: string) => ReadonlyMap<number, unknown> | undefined): void {
   for (const change of changes) {
     const to = change.to;
     if (change.blocked || to === undefined || change.verb === "Stop") continue;
@@ -18,7 +19,10 @@ export function addRecurringMonitors(g: GraphBuilder, changes: Change[]): void {
     if (after === undefined) continue;
     // A promoted monitor waits for the start as well as for the promote.
     const start = to.role === "Promoted" ? g.find(change.rsc.id, "start") : undefined;
+    // A role change in place keeps a monitor already active at the same interval.
+    const active = (change.verb === "Promote" || change.verb === "Demote") && change.from?.node === to.node ? recorded?.(change.rsc, to.node) : undefined;
     for (const intervalMs of monitorIntervals(g, change.rsc, to.role)) {
+      if (active?.has(intervalMs) === true) continue;
       const monitor = g.op(change.rsc, "monitor", to.node, intervalMs);
       g.edge(start, monitor);
       g.edge(after, monitor);
@@ -30,14 +34,17 @@ export function addRecurringMonitors(g: GraphBuilder, changes: Change[]): void {
 export function monitorIntervals(g: GraphBuilder, p: PrimitiveRsc, role: Role): number[] {
   const roleNamed = roleNamedByMonitor(g, p, role);
   const intervals: number[] = [];
+  const seen = new Set<number>(), twice = new Set<number>();
   for (const o of p.ops) {
     const intervalMs = g.durationMs(o.interval);
     if (o.name !== "monitor" || !o.enabled || intervalMs <= 0) continue;
+    if (seen.has(intervalMs)) twice.add(intervalMs);
+    seen.add(intervalMs);
     const r = roleOf(o.role);
-    const applies = r === undefined ? !roleNamed : r === role || (r === "Started" && role === "Unpromoted");
+    const applies = r === undefined ? !roleNamed && role !== "Promoted" : r === role || (r === "Started" && role === "Unpromoted");
     if (applies) intervals.push(intervalMs);
   }
-  return intervals;
+  return twice.size === 0 ? intervals : intervals.filter((ms) => !twice.has(ms));
 }
 
 function lastActionOf(g: GraphBuilder, change: Change): number | undefined {

@@ -42,14 +42,18 @@ export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: Sched
   const allNodes = sortedText(nodes.map((n) => n.name));
   let monitors: Map<string, number[]> | undefined;
   for (const rsc of resources) {
-    if (rsc.kind !== "clone" || !notifies(rsc)) continue;
+    if (rsc.kind !== "clone") continue;
+    const instances = rsc.instances.flatMap(primitivesOf);
+    if (!notifies(rsc)) {
+      if (instances.some((p) => isTrueValue(p.meta.get("notify")))) notifyFencedOnly(g, instances, reachable, fenced, allNodes);
+      continue;
+    }
     const phases = PHASES.filter(([op]) => g.find(rsc.id, op) !== undefined);
     if (phases.length === 0) continue;
-    const instances = rsc.instances.flatMap(primitivesOf);
     monitors ??= recurringMonitors(g);
     const lists = notifyLists(g, instances, allNodes);
     for (const id of phaseActions(g, instances)) g.actions[id]!.meta = { ...g.actions[id]!.meta, ...lists };
-    let running = instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node })));
+    let running = activeInstances(instances);
     const earlier: number[] = [];
     for (const [op, done] of phases) {
       const before = running;
@@ -60,6 +64,22 @@ export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: Sched
       earlier.push(g.find(rsc.id, confirmedKey(done))!);
     }
   }
+}
+
+/**
+ * notify=true on the instances but not on their clone: no rounds around the clone's
+ * phases, but the survivors still hear of the instances stopped by fencing.
+ */
+function notifyFencedOnly(g: GraphBuilder, instances: PrimitiveRsc[], reachable: ReadonlySet<NodeName>, fenced: ReadonlyMap<NodeName, number>, allNodes: string): void {
+  const before = activeInstances(instances);
+  if (!before.some((r) => fenced.has(r.node) && actionOf(g, r.instance, "stop")?.node === r.node)) return;
+  const lists = notifyLists(g, instances, allNodes);
+  const survivors = afterPhase(g, "stop", before, instances).filter((r) => reachable.has(r.node));
+  notifyFencedStops(g, before, fenced, survivors.map((r) => instanceNotify(g, r, "post", "stop", "stonith", lists)));
+}
+
+function activeInstances(instances: PrimitiveRsc[]): Running[] {
+  return instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node })));
 }
 
 /** Who runs once a phase is over: stops take instances away, starts (and migrations) add them. */
@@ -139,14 +159,16 @@ function instanceNotify(g: GraphBuilder, r: Running, type: "pre" | "post", op: P
 }
 
 /**
- * The notify_* lists every instance action carries: resources and their nodes, each
- * sorted, a single space when empty (as the agents' environment expects).
+ * The notify_* lists every instance action carries: resources sorted, their nodes in
+ * the same order, a single space when empty (as the agents' environment expects).
  */
 function notifyLists(g: GraphBuilder, instances: PrimitiveRsc[], allNodes: string): Record<string, string> {
   const lists: Record<string, string> = {};
+  // Resources sorted, each node at its resource's place (a node repeats for each instance there).
   const put = (name: string, entries: Running[]): void => {
-    lists[`notify_${name}_resource`] = sortedText(entries.map((e) => e.instance.id));
-    lists[`notify_${name}_uname`] = sortedText(entries.map((e) => e.node));
+    const sorted = [...entries].sort((a, b) => byText(a.instance.id, b.instance.id) || byText(a.node, b.node));
+    lists[`notify_${name}_resource`] = listText(sorted.map((e) => e.instance.id));
+    lists[`notify_${name}_uname`] = listText(sorted.map((e) => e.node));
   };
   const active = instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node, role: a.role })));
   const inRole = (role: string): Running[] => active.filter((a) => a.role === role);
@@ -193,6 +215,13 @@ function recurringMonitors(g: GraphBuilder): Map<string, number[]> {
 }
 
 function sortedText(values: string[]): string {
-  const unique = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return unique.length === 0 ? " " : unique.join(" ");
+  return listText([...new Set(values)].sort(byText));
+}
+
+function listText(values: string[]): string {
+  return values.length === 0 ? " " : values.join(" ");
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

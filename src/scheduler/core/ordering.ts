@@ -20,6 +20,8 @@ interface Edge {
   stopsWithFirst?: boolean;
   /** Only restarts propagate along it (an order after a clone's promotion). */
   restartOnly?: boolean;
+  /** The restart it causes is shown without a reason (restart-type=restart on an optional order). */
+  bare?: boolean;
 }
 
 export interface OrderingEffects {
@@ -50,7 +52,7 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
   // A symmetrical order also orders the stops the other way round (same id).
   const symmetrical = new Set(constraints.orderings.filter((o) => o.firstAction === "stop" && o.thenAction === "stop").map((o) => o.id));
   for (const o of constraints.orderings) {
-    const promoted = promotionEdge(o);
+    const promoted = promotionEdge(o) ?? restartTypeEdge(o);
     if (promoted !== undefined) edges.push(promoted);
     if (o.kind !== "Mandatory" || o.firstAction !== "start" || o.thenAction !== "start") continue;
     const firsts = o.first.kind === "group" ? o.first.children.slice(-1) : primitivesOf(o.first);
@@ -87,7 +89,7 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       for (const t of e.then) {
         if (restarts.has(t) || unrunnable.has(t)) continue;
         if (t.active.length === 1 && t.assigned === t.active[0]!.node && !t.active[0]!.failed) {
-          restarts.set(t, `due to required ${e.reason}`);
+          restarts.set(t, e.bare === true ? "" : `due to required ${e.reason}`);
           changed = true;
         }
       }
@@ -99,14 +101,31 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
 
 /**
  * A mandatory order after a promotable clone's promotion: what starts after it restarts
- * when the instance to be promoted restarts (it is promoted again). With notifications
+ * when the instance to be promoted restarts (it is promoted again); an optional one
+ * too when "then" has the deprecated restart-type=restart. With notifications
  * the start waits for the clone's post-promote notifications ("notified").
  */
 function promotionEdge(o: Constraints["orderings"][number]): Edge | undefined {
-  if (o.kind !== "Mandatory" || o.firstAction !== "promote" || o.thenAction !== "start" || o.first.kind !== "clone") return undefined;
+  if (o.firstAction !== "promote" || o.thenAction !== "start" || o.first.kind !== "clone") return undefined;
+  // restart-type=restart (deprecated) makes "then" restart along an optional order too.
+  if (o.kind !== "Mandatory" && !(o.kind === "Optional" && o.then.meta.get("restart-type") === "restart")) return undefined;
   const first = primitivesOf(o.first).filter((p) => p.nextRole === "Promoted");
   const action = notifies(o.first) ? "notified" : "promoted";
-  return { first, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), oneWay: o.oneWay === true, restartOnly: true };
+  // A group restarts from its first member on, along its own chain.
+  const then = o.then.kind === "group" ? o.then.children.slice(0, 1) : primitivesOf(o.then);
+  return { first, reason: `${o.first.id} ${action}`, then, oneWay: o.oneWay === true, restartOnly: true };
+}
+
+/**
+ * The deprecated restart-type=restart on the "then" of an optional order: it restarts
+ * whenever "first" stops and starts again, "due to required <first> start" when the
+ * order is about starts; crm_simulate gives no reason for an order between stops.
+ */
+function restartTypeEdge(o: Constraints["orderings"][number]): Edge | undefined {
+  if (o.kind !== "Optional" || o.then.meta.get("restart-type") !== "restart") return undefined;
+  const then = o.then.kind === "group" ? o.then.children.slice(0, 1) : primitivesOf(o.then);
+  const reason = `${o.first.id} ${o.first.kind === "primitive" ? "start" : "running"}`;
+  return { first: primitivesOf(o.first), reason, then, restartOnly: true, bare: o.thenAction !== "start" };
 }
 
 /**

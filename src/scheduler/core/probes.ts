@@ -2,6 +2,8 @@ import type { Location } from "./constraints.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import type { GraphBuilder, GraphInputs } from "./graph.js";
+import { beforeMigration } from "./migration-graph.js";
+import { isRemoteConnection } from "./remote.js";
 
 /**
  * Probes (Pacemaker Explained, "Resource Discovery"): a one-time monitor (interval 0)
@@ -9,18 +11,51 @@ import type { GraphBuilder, GraphInputs } from "./graph.js";
  * resource starts anywhere. resource-discovery=never skips the nodes its location
  * names; exclusive limits probing to the nodes exclusive locations name. An anonymous
  * clone is probed once per node. Nothing is probed in maintenance mode or on a node
- * in maintenance; remote nodes are probed by their connection host later (not here).
+ * in maintenance. Remote nodes are probed once their connection is up; guest nodes
+ * are not probed here.
  */
-export function addProbes(g: GraphBuilder, inputs: GraphInputs): void {
-  if (inputs.maintenance) return;
-  const nodes = inputs.nodes.filter((n) => n.online && !n.unclean && !n.maintenance && n.attributes.get("#kind") === "cluster");
-  if (nodes.length === 0) return;
+export function addProbes(g: GraphBuilder, inputs: GraphInputs): ProbeIndex {
+  const probes: ProbeIndex = new Map();
+  if (inputs.maintenance) return probes;
+  const usable = (n: SchedNode): boolean => n.online && !n.unclean && !n.maintenance;
+  const nodes = inputs.nodes.filter((n) => usable(n) && n.attributes.get("#kind") === "cluster");
+  const remotes = remoteNodesUp(inputs).filter(usable);
+  if (nodes.length === 0) return probes;
   const locations = locationsByResource(inputs.constraints.locations);
+  const probeOn = (rsc: string, node: SchedNode, timeoutMs: number): number => {
+    const probe = g.probe(rsc, node.name, timeoutMs);
+    // A probe on a remote node waits for its connection to start.
+    if (node.attributes.get("#kind") === "remote") g.edge(g.find(node.name, "start"), probe);
+    const own = probes.get(rsc);
+    if (own === undefined) probes.set(rsc, [probe]);
+    else own.push(probe);
+    return probe;
+  };
   for (const top of inputs.resources) {
-    if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, top, nodes, locations);
+    const where = remotes.length === 0 || !probedOnRemotes(top) ? nodes : [...nodes, ...remotes];
+    if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, probeOn, top, where, locations);
     // An orphan never starts, and what runs inside a container cannot be seen from the node: no probes.
-    else for (const p of primitivesOf(top)) if (p.orphan !== true && !p.meta.has("container")) probeEverywhere(g, p, top, nodes, locations);
+    else for (const p of primitivesOf(top)) if (p.orphan !== true && !p.meta.has("container")) probeEverywhere(g, probeOn, p, top, where, locations);
   }
+  return probes;
+}
+
+/** Probe action ids by resource instance id. */
+export type ProbeIndex = Map<string, number[]>;
+type ProbeOn = (rsc: string, node: SchedNode, timeoutMs: number) => number;
+
+/**
+ * Remote nodes whose connection runs or starts (Pacemaker Remote): their resources are
+ * probed there too, once the connection is up (it is named after the node).
+ */
+function remoteNodesUp(inputs: GraphInputs): SchedNode[] {
+  const connections = new Map(inputs.resources.flatMap((r) => (r.kind === "primitive" && isRemoteConnection(r.config) ? [[r.id, r] as const] : [])));
+  return inputs.nodes.filter((n) => n.attributes.get("#kind") === "remote" && connections.get(n.name)?.assigned !== undefined);
+}
+
+/** Fencing devices and connections run on cluster nodes only: never probed on remote nodes. */
+function probedOnRemotes(top: Rsc): boolean {
+  return primitivesOf(top).every((p) => p.config.class !== "stonith" && !isRemoteConnection(p.config));
 }
 
 function locationsByResource(all: readonly Location[]): Map<Rsc, Location[]> {
@@ -34,14 +69,16 @@ function locationsByResource(all: readonly Location[]): Map<Rsc, Location[]> {
 }
 
 /** A primitive (alone, in a group or a unique clone) on each node that has no history of it. */
-function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+function probeEverywhere(g: GraphBuilder, probeOn: ProbeOn, p: PrimitiveRsc, top: Rsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
   const allowed = discoveryFilter(p, top, locations);
   const timeoutMs = g.timeoutOf(p, "monitor");
   const start = g.find(p.id, "start");
   for (const node of nodes) {
     const name = node.name;
     if (p.probedOn.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
-    g.edge(g.probe(p.id, name, timeoutMs), start);
+    const probe = probeOn(p.id, node, timeoutMs);
+    g.edge(probe, start);
+    beforeMigration(g, p.id, probe);
   }
 }
 
@@ -51,7 +88,7 @@ function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: read
  * named after the instance placed there, else the first free one, and comes before
  * the clone starts anything.
  */
-function probeAnonymousClone(g: GraphBuilder, clone: CloneRsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+function probeAnonymousClone(g: GraphBuilder, probeOn: ProbeOn, clone: CloneRsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
   const first = clone.instances[0];
   if (first === undefined) return;
   const cloneStart = g.find(clone.id, "start");
@@ -67,7 +104,7 @@ function probeAnonymousClone(g: GraphBuilder, clone: CloneRsc, nodes: readonly S
     for (const node of nodes) {
       const name = node.name;
       if (known.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
-      g.edge(g.probe((placed.get(name) ?? free).id, name, timeoutMs), start);
+      g.edge(probeOn((placed.get(name) ?? free).id, node, timeoutMs), start);
     }
   }
 }

@@ -20,6 +20,7 @@ export function collectiveKey(action: string, side: "first" | "then"): string {
 export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   const groups = new Set<GroupRsc>();
   const collectives = new Set<GroupRsc | CloneRsc>();
+  const joined = new Set<number>();
   const framed = new Set<PrimitiveRsc>();
   for (const change of changes) {
     const p = change.rsc;
@@ -33,7 +34,7 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
     for (const [operation, done] of PHASES) {
       const own = g.find(p.id, operation);
       if (own === undefined || g.actions[own]!.intervalMs !== 0) continue;
-      frame(g, p, operation, done, own);
+      frame(g, p, operation, done, own, joined);
     }
   }
   for (const group of groups) orderMembers(g, group);
@@ -44,14 +45,21 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   }
 }
 
-/** Wraps one member action in the pseudo-actions of each collective it belongs to, innermost first. */
-function frame(g: GraphBuilder, p: PrimitiveRsc, operation: string, done: string, own: number): void {
+/**
+ * Wraps one member action in the pseudo-actions of each collective it belongs to, innermost
+ * first. A cloned group's own pseudo-actions are joined to the clone's once (`joined`), not
+ * once per member.
+ */
+function frame(g: GraphBuilder, p: PrimitiveRsc, operation: string, done: string, own: number, joined: Set<number>): void {
   let opening = own, completion = own;
   for (let collective: GroupRsc | CloneRsc | undefined = p.parent; collective !== undefined; collective = collective.parent) {
     const open = pseudo(g, collective.id, operation);
     const close = pseudo(g, collective.id, done);
-    g.edge(open, opening);
-    g.edge(completion, close);
+    if (opening === own || !joined.has(opening)) {
+      g.edge(open, opening);
+      g.edge(completion, close);
+      joined.add(opening);
+    }
     opening = open;
     completion = close;
   }

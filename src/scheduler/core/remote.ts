@@ -1,3 +1,4 @@
+import { CLUSTER_HOST } from "./placement.js";
 import type { NodeConfig, PrimitiveConfig, SchedulerInput } from "../../cib/index.js";
 import type { ClusterOptions } from "./options.js";
 import { buildNode } from "./nodes.js";
@@ -252,7 +253,8 @@ export class RemoteNodes {
 
   /**
    * Whether placement may put this unit on the node: fencing devices, connections
-   * and containers run on cluster nodes only, and a remote node hosts resources
+   * and guest containers run on cluster nodes only (bundle containers on remote nodes
+   * too), and a remote node hosts resources
    * only while its connection (and container) will be running.
    */
   canHost(unit: Rsc, node: SchedNode): boolean {
@@ -263,12 +265,26 @@ export class RemoteNodes {
     const bundle = this.bundleOfGuest.get(node.name);
     if (bundle !== undefined && (unit.kind !== "clone" || unit.id !== bundle)) return false;
     for (const p of primitivesOf(unit)) {
-      if (p.config.class === "stonith" || isRemoteConnection(p.config) || this.isContainer(p)) return false;
+      if (p.config.class === "stonith" || isRemoteConnection(p.config)) return false;
+      // A bundle's containers may run on remote nodes (Pacemaker Remote, "Bundles"), never on guests.
+      if (this.isContainer(p) && (entry.spec.kind === "guest" || !this.isBundleContainer(p))) return false;
     }
     const connection = this.connections.get(node.name);
     if (connection === undefined || connection.assigned === undefined) return false;
     const container = this.containers.get(node.name);
     return entry.spec.kind === "remote" || (container !== undefined && container.assigned !== undefined);
+  }
+
+  /** A cluster node is its own host; a remote node's host is where its connection is placed. */
+  clusterHost(node: NodeName): NodeName | undefined {
+    const entry = this.byName.get(node);
+    if (entry === undefined) return node;
+    return entry.spec.kind === "remote" ? this.connections.get(node)?.assigned : undefined;
+  }
+
+  private isBundleContainer(p: PrimitiveRsc): boolean {
+    for (const [guest, c] of this.containers) if (c.configId === p.configId) return this.bundleOfGuest.has(guest);
+    return false;
   }
 
   private isContainer(p: PrimitiveRsc): boolean {
@@ -283,7 +299,8 @@ export class RemoteNodes {
       const connection = this.connections.get(spec.name);
       const container = this.containers.get(spec.name);
       if (connection === undefined || container === undefined) continue;
-      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: "#uname" });
+      // On the container's node, or, for a bundle container on a remote node, on that node's connection host.
+      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: CLUSTER_HOST });
       constraints.orderings.push(startOrder(`${spec.name}-after-container`, container, connection));
       // The connection goes wherever its container goes, even in an opt-in cluster.
       constraints.locations.push({ id: `${spec.name}-anywhere`, rsc: connection, role: undefined, scores: new Map(clusterNodes.map((n) => [n.name, ZERO])), discovery: "always" });

@@ -75,8 +75,10 @@ function attributeMatches(e: Extract<Expression, { kind: "attribute" }>, ctx: Ru
   }
 }
 
+/** Without a type: integers compare as integers, decimals ("3.4") as numbers, the rest as strings. */
 function inferType(value: string): string {
-  return /^-?\d+$/.test(value) ? "integer" : "string";
+  if (/^-?\d+$/.test(value)) return "integer";
+  return /^-?(\d+\.\d*|\.\d+)$/.test(value) ? "number" : "string";
 }
 
 function compareTyped(a: string, b: string, type: string): number {

@@ -4,6 +4,7 @@ import { replayHistory, type NodeHistory } from "./history.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
+import { isManaged } from "./meta.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
 export interface Failure {
@@ -47,14 +48,17 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
       settled = true;
     }
     view.failures.set(node.name, readFailures(state.attributes));
-    // A node that left cleanly runs nothing; an unclean node's history still counts, and
-    // with fencing enabled so does a node in maintenance (what it runs is left alone).
-    if (!node.online && !node.unclean && !(node.maintenance && stonithEnabled)) continue;
+    // An unclean node's history counts. A node that left cleanly normally has none; with
+    // fencing enabled, what its history still shows running makes it unclean. A pending
+    // node's history tells what need not be probed there again.
+    const leftCleanly = !node.online && !node.unclean && node.pending !== true;
+    if (!node.online && !node.unclean && !stonithEnabled) continue;
     for (const lrm of state.resources) {
       const history = replayHistory(lrm);
       const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
       if (target === DUPLICATE) duplicates.push({ node, lrm, history });
       else unpackResource(view, target, node, lrm, history, stonithEnabled, now, digest);
+      if (leftCleanly && !isRemote(state.id)) suspectActive(node, target, history);
     }
   }
   // Second active copies of an anonymous instance on one node are numbered after every first copy.
@@ -64,6 +68,13 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
   }
   if (!settled) remote?.settle(view, stonithEnabled);
   return view;
+}
+
+/** A managed resource whose history shows it running on a node that left: fence the node. */
+function suspectActive(node: SchedNode, p: PrimitiveRsc | undefined | typeof DUPLICATE, h: NodeHistory): void {
+  if (node.unclean || p === undefined || p === DUPLICATE || h.role === "Stopped" || !isManaged(p) || node.maintenance) return;
+  node.unclean = true;
+  node.fenceReason = `${p.id} is thought to be active there`;
 }
 
 /** Whether the definition running on this node differs from the configuration. */
