@@ -355,6 +355,19 @@ export const INHERITED_PARAMETER_CASES: FailureCase[] = [
     cib: { nodes: [["n1", { history: [{ rsc: "a", operation: "start" }] }]], resources: [withParameters(group("g", [primitive("a")]), { foo: "bar" })] },
     expect: ["* Restart a ( n1 ) due to resource definition change"],
   },
+  {
+    name: "a resource whose history was recorded under another agent restarts under the configured one",
+    cite: "Resource properties: class, provider, type (the definition a resource runs with)",
+    graphTodo: "the old agent's history is deleted in crm_simulate's graph (a_delete_0 on every node); ours has no delete actions for it",
+    cib: {
+      nodes: [
+        ["n1", { history: [{ rsc: "a", operation: "start", agent: { class: "ocf", provider: "pacemaker", type: "Dummy" } }] }],
+        ["n2", { history: [{ rsc: "a", operation: "monitor", rc: 7, expected: 7, agent: { class: "ocf", provider: "pacemaker", type: "Dummy" } }] }],
+      ],
+      resources: [primitive("a")],
+    },
+    expect: ["* Restart a ( n1 )"],
+  },
 ];
 
 export const FAILURE_CASES: FailureCase[] = [...MULTIPLE_ACTIVE_CASES, ...FAILED_OPERATION_CASES, ...ORPHAN_CASES, ...CONTAINER_CASES, ...INHERITED_PARAMETER_CASES];

@@ -1,6 +1,7 @@
 import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import { cloneOf, type CloneRsc, type NodeName, type PrimitiveRsc, type Rsc, type SchedNode } from "./model.js";
 import { replayHistory, type NodeHistory } from "./history.js";
+import { agentChanged } from "./agent-change.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
@@ -21,6 +22,8 @@ export interface StatusView {
   histories: Map<PrimitiveRsc, Map<NodeName, NodeHistory>>;
   /** Fencing or standby asked for by failures' on-fail policies. */
   requests: NodeRequest[];
+  /** Nodes whose history of a primitive was recorded under another agent. */
+  agentChanged: Map<PrimitiveRsc, Set<NodeName>>;
 }
 
 /** How remote nodes learn their membership between the cluster nodes' histories and their own. */
@@ -33,7 +36,7 @@ export interface RemoteMembership {
 export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
-  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [] };
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map() };
   const anonymousSlots = new AnonymousSlots();
   const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
   // Cluster nodes first: a remote node's membership follows its connection's history.
@@ -90,6 +93,7 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   }
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
+  if (agentChanged(target, lrm)) view.agentChanged.set(target, (view.agentChanged.get(target) ?? new Set()).add(node.name));
   if (digest !== undefined) noteDefinition(target, node, history, now, digest);
   // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
   if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");
