@@ -4,7 +4,6 @@ import { primitive, type CibOptions } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const NOW = 1_700_000_000;
-const UNUSABLE = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 /** a and b were stopped as n1 shut down, locked there `ago` seconds ago; n1 is now offline. */
 function lockedOnShutdown(ago: number, properties: Record<string, string>): CibOptions {
@@ -21,14 +20,12 @@ export const LOCK_CASES: SemanticsCase[] = [
   {
     name: "shutdown-lock keeps a resource stopped on the node that shut down",
     cite: "Cluster Options: shutdown-lock",
-    scoresTodo: UNUSABLE,
     cib: lockedOnShutdown(60, {}),
     expect: ["* Start b ( n2 )"],
   },
   {
     name: "after shutdown-lock-limit the locked resource is recovered elsewhere",
     cite: "Cluster Options: shutdown-lock-limit",
-    scoresTodo: UNUSABLE,
     cib: lockedOnShutdown(600, { "shutdown-lock-limit": "5m" }),
     expect: ["* Start a ( n2 )", "* Start b ( n2 )"],
   },

@@ -20,7 +20,6 @@ const probed = probedStopped("vm");
 const node = (name: string, history: HistoryEntry[], extra: NodeOptions = {}): [string, NodeOptions] => [name, { history, ...extra }];
 const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
 const remoteOp = (operation: string): HistoryEntry => ({ rsc: "remote1", operation, agent: REMOTE_AGENT });
-const UNUSABLE = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 const fencing = primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } });
 
 /** vm on n1 started a migration to n2 that recorded migrate_to only; n3 is a third node. */
@@ -89,7 +88,6 @@ export const MIGRATION_CASES: SemanticsCase[] = [
   {
     name: "a migrate_to towards a node that went offline is recovered in place, not migrated",
     cite: "Migrating Resources; Failure Response: recovery",
-    scoresTodo: UNUSABLE,
     cib: { nodes: [node("n1", [...started, migrateTo("n1", "n2")]), ["n2", { state: "offline" }], "n3"], resources: [vm()] },
     expect: ["* Recover vm ( n1 )"],
   },
@@ -144,21 +142,18 @@ export const MIGRATION_CASES: SemanticsCase[] = [
   {
     name: "a pending migrate_to on a lost node: fence it, stop the target's copy too, start elsewhere",
     cite: "Fencing: a node that leaves uncleanly; Migrating Resources",
-    scoresTodo: UNUSABLE,
     cib: leftWithPendingMigration("lost"),
     expect: ["* Fence (reboot) n1 'peer is no longer part of the cluster'", "* Move vm ( n1 -> n3 )", "* Start fence ( n2 )"],
   },
   {
     name: "a node that left with a migration pending is fenced: its history shows the resource active",
     cite: "Fencing: a resource thought active on a node that left is made safe by fencing the node",
-    scoresTodo: UNUSABLE,
     cib: leftWithPendingMigration("offline"),
     expect: ["* Fence (reboot) n1 'vm is thought to be active there'", "* Move vm ( n1 -> n3 )", "* Start fence ( n2 )"],
   },
   {
     name: "a migratable resource on a lost node is not migrated: the node is fenced, the resource started elsewhere",
     cite: "Migrating Resources: both nodes must be up; Fencing",
-    scoresTodo: UNUSABLE,
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [node("n1", started, { state: "lost" }), node("n2", probed)],

@@ -132,8 +132,8 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
       h.failed = false;
       return;
     case "demote":
+      // Demoting does not undo a failure: the instance still needs recovering.
       h.role = "Unpromoted";
-      h.failed = false;
       return;
     case "migrate_to":
       // Only a running resource migrates away (the start may be gone from a trimmed history).
