@@ -1,18 +1,23 @@
 #!/usr/bin/python3
 # 4 KiB durable-write latency at queue depth 1 over NBD: each write carries
 # NBD_CMD_FLAG_FUA. Prints JSON {count, median_us, p99_us, mean_us}.
-#   fua-latency.py URI [COUNT] [SPAN_BYTES]
+# WARMUP writes go first, unmeasured (a fresh Node daemon spends its first
+# thousand writes or so compiling its hot path: twice the CPU per write).
+#   fua-latency.py URI [COUNT] [SPAN_BYTES] [WARMUP]
 import json, random, sys, time
 import nbd
 
 uri = sys.argv[1]
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 span = int(sys.argv[3]) if len(sys.argv) > 3 else 256 * 1024 * 1024
+warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
 h = nbd.NBD()
 h.connect_uri(uri)
 block = random.Random(1).randbytes(4096)
 rng = random.Random(2)
 offsets = [rng.randrange(0, span // 4096) * 4096 for _ in range(count)]
+for offset in offsets[:warmup]:
+    h.pwrite(block, offset, nbd.CMD_FLAG_FUA)
 samples = []
 for offset in offsets:
     start = time.perf_counter_ns()

@@ -73,9 +73,11 @@ const fuaProbe = new URL("../../../bench/storage/fua-latency.py", import.meta.ur
 
 const fuaLatency: Workload = {
   name: "4 KiB FUA write latency QD1 (median)", unit: "µs", lowerIsBetter: true,
-  async measure(uri, { runtimeS }) {
+  async measure(uri, { sizeBytes, runtimeS }) {
     const count = Math.max(500, runtimeS * 1000);
-    const stdout = await capture("/usr/bin/python3", [fuaProbe, uri, String(count)], (runtimeS + 60) * 1000);
+    // Random offsets within the first 256 MiB (or the whole export, if smaller).
+    const spanBytes = Math.min(sizeBytes, 256 * 1024 * 1024);
+    const stdout = await capture("/usr/bin/python3", [fuaProbe, uri, String(count), String(spanBytes)], (runtimeS + 60) * 1000);
     return (JSON.parse(stdout) as { median_us: number }).median_us;
   },
 };

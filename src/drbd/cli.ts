@@ -4,6 +4,7 @@ import { createConnection } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand } from "../cli/command.js";
+import { err, type Result } from "../lib/result.js";
 import { dumpConfig } from "./config/dump.js";
 import { DEFAULT_CONFIG, loadConfig, selectHost } from "./config/load.js";
 import { Backing } from "./driver/backing.js";
@@ -23,11 +24,12 @@ interface Options {
 
 const DAEMON_START_MS = 15_000;
 const REQUEST_MS = 60_000;
-const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "status", "proc", "dump", "daemon"];
+const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "outdate", "resume-io", "status", "proc", "dump", "daemon"];
 
 const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE]
 verbs: create-md, up, down, attach, detach, connect [--discard-my-data], disconnect,
-       primary [--force], secondary, invalidate, verify, wait-connect, status [--json], proc [--json], dump`;
+       primary [--force], secondary, invalidate, verify, outdate, resume-io, wait-connect,
+       status [--json], proc [--json], dump`;
 
 function parseArgs(args: string[]): Options {
   const o: Options = { config: DEFAULT_CONFIG, node: hostname(), runDir: "/run/quorate", json: false, force: false, discardMyData: false, verb: "", resource: undefined };
@@ -65,6 +67,7 @@ export const drbd: CliCommand = async (args) => {
     case "proc": return status(o);
     case "up": return up(o);
     case "wait-connect": return waitConnect(o);
+    case "outdate": return outdate(o);
     default: return simple(o);
   }
 };
@@ -83,18 +86,23 @@ function dump(o: Options): number {
   return EXIT_OK;
 }
 
-async function createMd(o: Options): Promise<number> {
+/** Opens the node's backing store of the resource (for verbs that work on a resource that is down). */
+async function openBacking(o: Options): Promise<Result<Backing, string>> {
   const loaded = loadConfig(o.config);
-  if (!loaded.ok) return fail(loaded.error);
+  if (!loaded.ok) return loaded;
   const resource = loaded.value.resources.find((r) => r.name === o.resource);
-  if (resource === undefined) return fail(`'${o.resource}' not defined in your config`);
+  if (resource === undefined) return err(`'${o.resource}' not defined in your config`);
   const local = selectHost(resource, o.node);
-  if (!local.ok) return fail(local.error);
-  const opened = await Backing.open(local.value.local.disk, local.value.local.metaDisk);
+  if (!local.ok) return local;
+  return Backing.open(local.value.local.disk, local.value.local.metaDisk);
+}
+
+async function createMd(o: Options): Promise<number> {
+  const opened = await openBacking(o);
   if (!opened.ok) return fail(opened.error);
   const backing = opened.value;
   try {
-    if ((await backing.readMeta()).ok && !o.force) return fail(`${local.value.local.disk}: valid metadata found; use --force to overwrite it`);
+    if ((await backing.readMeta()).ok && !o.force) return fail(`${backing.diskPath}: valid metadata found; use --force to overwrite it`);
     const sb = await backing.createMeta();
     process.stdout.write(`initializing activity log\ninitializing bitmap (${Math.ceil(backing.layout.bitmapBytes / 1024)} KiB)\n` +
       `New drbd meta data block successfully created (usable size ${sb.sizeBytes} bytes).\n`);
@@ -122,6 +130,28 @@ function request(o: Options, body: ControlRequest, timeoutMs = REQUEST_MS): Prom
       }
     });
   });
+}
+
+/**
+ * `outdate`: through the daemon when the resource is up, else (like drbdmeta)
+ * straight into the metadata, so a peer's fence-peer handler can outdate a
+ * node whose replication is not running.
+ */
+async function outdate(o: Options): Promise<number> {
+  const reply = await request(o, { verb: "outdate", resource: o.resource! });
+  if (reply !== undefined && (reply.ok || !/No such resource/.test(reply.error))) return reply.ok ? EXIT_OK : fail(reply.error);
+  const opened = await openBacking(o);
+  if (!opened.ok) return fail(opened.error);
+  const backing = opened.value;
+  try {
+    const meta = await backing.readMeta();
+    if (!meta.ok) return fail(meta.error);
+    const sb = meta.value.sb;
+    if (sb.disk === "UpToDate") await backing.persistMeta({ ...sb, seq: sb.seq + 1, disk: "Outdated" }, []);
+    return EXIT_OK;
+  } finally {
+    await backing.close();
+  }
 }
 
 async function simple(o: Options): Promise<number> {
@@ -157,8 +187,9 @@ async function up(o: Options): Promise<number> {
 }
 
 /**
- * Waits until the resource is connected, for startup's wfc-timeout seconds, or
- * degr-wfc-timeout when the node last ran without its peer (0: without limit).
+ * Waits until the resource is connected, for startup's wfc-timeout seconds,
+ * outdated-wfc-timeout when the local disk is Outdated, or degr-wfc-timeout
+ * when the node last ran without its peer (0: without limit).
  */
 async function waitConnect(o: Options): Promise<number> {
   const config = loadConfig(o.config);
@@ -172,9 +203,10 @@ async function waitConnect(o: Options): Promise<number> {
     const status = reply.status?.[0];
     if (status?.peer.connection === "Connected") return EXIT_OK;
     if (limit === undefined) {
-      const degraded = status?.degradedAtStart === true;
-      const seconds = degraded ? resource.startup.degrWfcTimeoutS : resource.startup.wfcTimeoutS;
-      limit = { name: degraded ? "degr-wfc-timeout" : "wfc-timeout", seconds, deadline: seconds === 0 ? Number.POSITIVE_INFINITY : Date.now() + seconds * 1000 };
+      const [name, seconds] = status?.disk === "Outdated" ? ["outdated-wfc-timeout", resource.startup.outdatedWfcTimeoutS]
+        : status?.degradedAtStart === true ? ["degr-wfc-timeout", resource.startup.degrWfcTimeoutS]
+        : ["wfc-timeout", resource.startup.wfcTimeoutS];
+      limit = { name, seconds, deadline: seconds === 0 ? Number.POSITIVE_INFINITY : Date.now() + seconds * 1000 };
     }
     if (Date.now() >= limit.deadline) return fail(`${o.resource}: not connected after ${limit.name} ${limit.seconds} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));

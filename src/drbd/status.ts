@@ -21,6 +21,12 @@ export interface ResourceStatus {
   lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
   lastSplitBrain: string | undefined;
   verifyOutOfSyncBlocks: number;
+  /** allow-two-primaries: writes of the peer that crossed overlapping writes of this node (resolved, see core/write-conflicts.ts). */
+  writeConflicts: number;
+  /** Why client I/O is frozen (resource-and-stonith fencing in progress or failed), or undefined. */
+  suspended: string | undefined;
+  /** A fence-peer handler made sure the disconnected peer cannot be promoted (recorded in the metadata). */
+  peerFenced: boolean;
   /** The node last ran without its peer before this start (startup's degr-wfc-timeout applies). */
   degradedAtStart: boolean;
   counters: { netSent: number; netReceived: number; diskWritten: number; diskRead: number; metaWrites: number };
@@ -28,7 +34,7 @@ export interface ResourceStatus {
 
 /** DRBD 9's `drbdadm status` text. */
 export function formatStatus(s: ResourceStatus): string {
-  const lines = [`${s.name} role:${s.role}`, `  disk:${s.disk}`];
+  const lines = [`${s.name} role:${s.role}${s.suspended === undefined ? "" : ` suspended:${s.suspended}`}`, `  disk:${s.disk}`];
   const p = s.peer;
   if (p.connection !== "Connected") {
     lines.push(`  ${p.name} connection:${p.connection}`);
@@ -46,7 +52,8 @@ export function statusJson(s: ResourceStatus): Record<string, unknown> {
   return {
     name: s.name,
     role: s.role,
-    suspended: false,
+    suspended: s.suspended !== undefined,
+    ...(s.suspended === undefined ? {} : { "suspended-reason": s.suspended }),
     devices: [{ volume: 0, minor: s.minor, "disk-state": s.disk, client: s.disk === "Diskless", size: s.sizeBytes / 1024,
       read: Math.round(s.counters.diskRead / 1024), written: Math.round(s.counters.diskWritten / 1024), "al-writes": s.counters.metaWrites }],
     connections: [{
@@ -63,6 +70,8 @@ export function statusJson(s: ResourceStatus): Record<string, unknown> {
     "last-sync": s.lastSync ?? null,
     "last-split-brain": s.lastSplitBrain ?? null,
     "verify-out-of-sync-blocks": s.verifyOutOfSyncBlocks,
+    "write-conflicts": s.writeConflicts,
+    "peer-fenced": s.peerFenced,
   };
 }
 

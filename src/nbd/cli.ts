@@ -2,8 +2,10 @@ import { parseArgs } from "node:util";
 import { type CliCommand, EXIT_FAILURE, EXIT_OK, UsageError } from "../cli/command.js";
 import { FileBlockDevice } from "./driver/file-device.js";
 import { NbdServer } from "./driver/server.js";
+import { type NbdTls, loadTls } from "./driver/tls.js";
 
-const usage = "usage: quorate nbd serve --file PATH [--size BYTES[K|M|G]] [--export NAME] [--listen IP:PORT] [--read-only]";
+const usage = "usage: quorate nbd serve --file PATH [--size BYTES[K|M|G]] [--export NAME] [--listen IP:PORT] [--read-only]\n" +
+  "       [--tls on|require --tls-certificates DIR [--tls-verify-peer]]";
 
 /** `quorate nbd serve`: export one file over NBD, unreplicated, until SIGINT/SIGTERM. */
 export const nbd: CliCommand = async (args) => {
@@ -16,7 +18,12 @@ export const nbd: CliCommand = async (args) => {
   const device = await FileBlockDevice.open(values.file, { readOnly: values["read-only"], ...(sizeBytes === undefined ? {} : { sizeBytes }) })
     .catch((error: unknown) => fail(`cannot open ${values.file}: ${(error as Error).message}`));
   if (device === undefined) return EXIT_FAILURE;
-  const server = new NbdServer();
+  const tls = serveTls(values);
+  if (tls === null) {
+    await device.close();
+    return EXIT_FAILURE;
+  }
+  const server = new NbdServer(tls === undefined ? {} : { tls });
   server.addExport(values.export, device);
   const address = await server.listen(port, host).catch((error: unknown) => fail(`cannot listen on ${values.listen}: ${(error as Error).message}`));
   if (address === undefined) {
@@ -49,12 +56,26 @@ function parseServeArgs(args: string[]) {
         export: { type: "string", default: "" },
         listen: { type: "string", default: "127.0.0.1:10809" },
         "read-only": { type: "boolean", default: false },
+        tls: { type: "string", default: "off" },
+        "tls-certificates": { type: "string" },
+        "tls-verify-peer": { type: "boolean", default: false },
       },
       strict: true,
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
+}
+
+/** --tls off|on|require with --tls-certificates DIR; null after reporting an error. */
+function serveTls(values: { tls: string; "tls-certificates"?: string | undefined; "tls-verify-peer": boolean }): NbdTls | undefined | null {
+  if (!["off", "on", "require"].includes(values.tls)) throw new UsageError(`--tls wants off, on or require (got "${values.tls}")`);
+  if (values.tls === "off") return undefined;
+  const dir = values["tls-certificates"];
+  if (dir === undefined) throw new UsageError(`--tls ${values.tls} needs --tls-certificates DIR\n${usage}`);
+  const loaded = loadTls({ certificatesDir: dir, required: values.tls === "require", verifyPeer: values["tls-verify-peer"] });
+  if (!loaded.ok) return fail(loaded.error) ?? null;
+  return loaded.value;
 }
 
 export function parseListen(text: string): { host: string; port: number } {

@@ -95,6 +95,9 @@ test("syntax and value errors name file:line and yield no configuration", () => 
     [R0.replace("127.0.20.1:7789", "127.0.20.1"), /^x\.conf:6: address must be IPv4:PORT/],
     ['resource r0 { on alpha { } }\n', /^x\.conf:1: on alpha: missing 'device'/],
     ['common { disk { resync-rate fast; } }\n' + R0, /resync-rate must be a number/],
+    ["common {\n  net { protocol A;\n    allow-two-primaries yes; }\n}\n" + R0, /^x\.conf:3: resource common: allow-two-primaries needs protocol C/],
+    [R0.replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16600; nbd-tls require;"), /^x\.conf:8: on alpha: nbd-tls require needs 'nbd-tls-certificates DIR'/],
+    ["common { disk { fencing sometimes; } }\n" + R0, /fencing must be one of dont-care, resource-only, resource-and-stonith/],
   ];
   for (const [text, expected] of cases) {
     const result = parseConfigText(text, "x.conf");

@@ -79,3 +79,19 @@ test("the activity log changes only when a write reaches a new extent, and evict
   assert.equal(log.touch(2 * MiB4, 1), true);
   assert.deepEqual(log.snapshot(), [0, 2], "extent 1 was the least recently used");
 });
+
+test("a sequential writer changes the activity log once per four extents; a random one brings in only its own extent", () => {
+  const MiB = 1024 * 1024;
+  const log = new ActivityLog(64);
+  const changes = Array.from({ length: 64 }, (_, i) => log.touch(i * MiB, MiB)).filter(Boolean).length;
+  assert.equal(changes, 5, "extent 0, extent 1 (+2, 3, 4), extent 5 (+6, 7, 8), 9 (+10, 11, 12), 13 (+14, 15, 16)");
+  assert.deepEqual(log.snapshot().sort((a, b) => a - b), Array.from({ length: 17 }, (_, e) => e), "the look-ahead reaches one stride past the writer");
+  const random = new ActivityLog(64);
+  random.touch(40 * 4 * MiB, 4096);
+  random.touch(7 * 4 * MiB, 4096);
+  assert.deepEqual(random.snapshot(), [40, 7]);
+  const full = new ActivityLog(3);
+  full.touch(0, 1);
+  full.touch(4 * MiB, 1);
+  assert.deepEqual(full.snapshot(), [0, 1, 2], "look-ahead fills free places only, evicting nothing");
+});

@@ -201,4 +201,6 @@ export interface StatusJson {
   }>;
   "last-sync": { direction: string; full: boolean; blocks: number } | null;
   "last-split-brain": string | null;
+  suspended: boolean;
+  "peer-fenced": boolean;
 }

@@ -41,7 +41,8 @@ export function settingsFor(node: string, peer: string, overrides: Partial<Repli
   return {
     resource: "r0", node, peer, protocol: "C", allowTwoPrimaries: false,
     policies: { afterSb0pri: "disconnect", afterSb1pri: "disconnect", afterSb2pri: "disconnect" },
-    onIoError: "detach", resyncRateBytesPerSec: 1 << 30, alExtents: 61, authenticate: false, linkDeadMs: 5000,
+    onIoError: "detach", fencing: "dont-care", resyncRateBytesPerSec: 1 << 30,
+    rateController: { planAheadMs: 0, fillTargetBytes: 0, delayTargetMs: 1000, maxRateBytesPerSec: 0, minRateBytesPerSec: 0 }, alExtents: 61, authenticate: false, linkDeadMs: 5000,
     ...overrides,
   };
 }
@@ -200,6 +201,20 @@ export class Pair {
       case "log": n.logs.push(e.message); return;
     }
   }
+}
+
+/** Two attached, connected nodes; alpha forced Primary and the initial sync done (beta UpToDate). */
+export function syncedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
+  const pair = new Pair(sizeBytes, overrides);
+  pair.attach(pair.a);
+  pair.attach(pair.b);
+  pair.command(pair.a, { verb: "connect", discardMyData: false });
+  pair.command(pair.b, { verb: "connect", discardMyData: false });
+  pair.run();
+  if (pair.command(pair.a, { verb: "primary", force: true }) !== undefined) throw new Error("primary --force refused");
+  pair.tick(1000);
+  if (pair.b.replica.disk !== "UpToDate") throw new Error("the initial sync did not finish");
+  return pair;
 }
 
 export function pattern(seed: number, length: number): Uint8Array {

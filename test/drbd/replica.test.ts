@@ -251,8 +251,28 @@ test("protocol B completes once the peer has received the write, before it is wr
   pair.step(pair.a, pair.a.diskQueue.shift()!()); // local write done
   pair.step(pair.b, { kind: "recv", msg: pair.b.inbox.shift() as never }); // the peer receives it
   pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // recv-ack
+  assert.ok(pair.a.completions.has(reqId), "completed on the recv-ack");
   assert.equal(pair.a.completions.get(reqId)?.error, undefined);
   assert.equal(pair.b.diskQueue.length, 1, "the peer has not written it yet");
+});
+
+test("protocol B: a recv-ack before the local write completes waits for it; after a failed local write it waits for the peer's write", () => {
+  const pair = syncedPrimary({ protocol: "B" });
+  const reqId = pair.write(pair.a, 0, pattern(33, 4096));
+  pair.step(pair.b, { kind: "recv", msg: pair.b.inbox.shift() as never });
+  pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // recv-ack first
+  assert.equal(pair.a.completions.has(reqId), false, "the local copy is not written yet");
+  pair.step(pair.a, pair.a.diskQueue.shift()!());
+  assert.ok(pair.a.completions.has(reqId));
+
+  const failing = pair.write(pair.a, 8192, pattern(34, 4096));
+  pair.step(pair.b, { kind: "recv", msg: pair.b.inbox.shift() as never });
+  pair.step(pair.a, { ...pair.a.diskQueue.shift()!(), ok: false } as never); // the local write fails (on-io-error detach)
+  pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // recv-ack
+  assert.equal(pair.a.completions.has(failing), false, "the peer's copy is the only one: it must be written, not just received");
+  pair.step(pair.b, pair.b.diskQueue.shift()!());
+  pair.step(pair.a, { kind: "recv", msg: pair.a.inbox.shift() as never }); // write-ack
+  assert.equal(pair.a.completions.get(failing)?.error, undefined);
 });
 
 test("a flush completes only after both the local disk and the peer have flushed", () => {

@@ -111,6 +111,8 @@ export interface NodeOptions {
   history?: HistoryEntry[];
   /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
   remote?: boolean;
+  /** shutdown-lock times (epoch seconds) recorded on this node's history, by resource. */
+  shutdownLocks?: Record<string, number>;
 }
 
 export interface CibOptions {
@@ -187,7 +189,8 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   let call = 10;
   const resources = [...byRsc].map(([rsc, entries]) => {
     const agent = entries[0]!.agent ?? AGENT;
-    return createElement("lrm_resource", { id: rsc, ...agent }, entries.map((e) => {
+    const lock = o.shutdownLocks?.[rsc];
+    return createElement("lrm_resource", { id: rsc, ...agent, ...(lock === undefined ? {} : { "shutdown-lock": String(lock) }) }, entries.map((e) => {
       const interval = e.intervalMs ?? 0;
       const rc = e.rc ?? 0, expected = e.expected ?? 0;
       const key = `${call}:1:${expected}:00000000-0000-0000-0000-000000000000`;

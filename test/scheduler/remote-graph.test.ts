@@ -1,12 +1,9 @@
 // Transition graphs with Pacemaker Remote nodes ("Pacemaker Remote": a remote node
 // runs resources only while its connection is up): resources are probed on a remote
-// node once its connection starts, start there after it, and stop there before it
-// stops. Each CIB's graph is compared edge for edge with crm_simulate's.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { cibXml, location, primitive, run, type CibOptions, type HistoryEntry } from "./cib-builder.js";
-import { crmDot, executable } from "./graph-oracle.js";
-import { graphDot } from "../../src/scheduler/report/graph-dot.js";
+// node once its connection starts, start there after it, and stop there (their probes
+// elsewhere too) before it stops. Each graph is compared with crm_simulate's.
+import { location, primitive, type HistoryEntry } from "./cib-builder.js";
+import { graphCaseTests, type GraphCase } from "./graph-cases.js";
 
 const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
 const connection = (meta: Record<string, string> = {}): ReturnType<typeof primitive> =>
@@ -17,7 +14,7 @@ const connected: HistoryEntry[] = [
 ];
 const onRemote = location("prefer-remote", "a", "remote1", "100");
 
-const CASES: Array<{ name: string; cib: CibOptions; expect: string[]; todo?: string }> = [
+const CASES: GraphCase[] = [
   {
     name: "a resource is probed on a remote node after its connection starts, and starts there after it",
     cib: { nodes: ["n1", "n2", ["remote1", { remote: true }]], resources: [connection(), primitive("a")], constraints: [onRemote] },
@@ -33,7 +30,6 @@ const CASES: Array<{ name: string; cib: CibOptions; expect: string[]; todo?: str
   },
   {
     name: "what runs on a remote node stops before its connection stops",
-    todo: "crm_simulate also orders the probes of what runs there before the connection's stop",
     cib: {
       nodes: [["n1", { history: connected }], "n2", ["remote1", { remote: true, history: [{ rsc: "a", operation: "start" }] }]],
       resources: [connection({ "target-role": "Stopped" }), primitive("a")], constraints: [onRemote],
@@ -42,18 +38,4 @@ const CASES: Array<{ name: string; cib: CibOptions; expect: string[]; todo?: str
   },
 ];
 
-for (const c of CASES) {
-  test(`remote graph: ${c.name}`, () => {
-    const t = run(cibXml(c.cib));
-    executable(t);
-    const ours = graphDot(t).split("\n");
-    for (const line of c.expect) assert.ok(ours.includes(line), `${line}\nin\n${ours.join("\n")}`);
-  });
-  test(`remote graph agrees with crm_simulate's: ${c.name}`, c.todo === undefined ? {} : { todo: c.todo }, (t) => {
-    const xml = cibXml(c.cib);
-    const theirs = crmDot(xml);
-    if (typeof theirs === "string") return t.skip(theirs);
-    const ours = graphDot(run(xml)).split("\n").filter((l) => l.startsWith('"'));
-    assert.deepEqual(ours.sort(), theirs.filter((l) => l.startsWith('"') && !l.includes("dashed")).sort());
-  });
-}
+graphCaseTests("remote graph", CASES);

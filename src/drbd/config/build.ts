@@ -1,10 +1,11 @@
 import { ConfigError, type Statement } from "./syntax.js";
 import {
   AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, SECTION_NAMES, emptySections,
-  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DrbdConfig, type HmacAlg, type HostConfig,
+  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig,
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
 import { AL_EXTENTS_MAX } from "../core/metadata.js";
+import { FENCING_POLICIES, type FencingPolicy } from "../core/fencing.js";
 
 /** Keywords Quorate knows per section; anything else is kept for dump and warned about. */
 const KNOWN: Record<SectionName, readonly string[]> = {
@@ -12,12 +13,12 @@ const KNOWN: Record<SectionName, readonly string[]> = {
     "unfence-peer", "before-resync-target", "after-resync-target", "before-resync-source", "initial-split-brain",
     "out-of-sync", "quorum-lost"],
   startup: ["wfc-timeout", "degr-wfc-timeout", "outdated-wfc-timeout", "wait-after-sb", "become-primary-on"],
-  disk: ["on-io-error", "resync-rate", "al-extents", "c-max-rate", "c-min-rate", "c-plan-ahead", "c-fill-target",
+  disk: ["on-io-error", "resync-rate", "al-extents", "c-max-rate", "c-min-rate", "c-plan-ahead", "c-fill-target", "c-delay-target",
     "disk-flushes", "md-flushes", "disk-barrier", "fencing", "resync-after", "no-disk-flushes", "no-md-flushes"],
   net: ["protocol", "cram-hmac-alg", "shared-secret", "after-sb-0pri", "after-sb-1pri", "after-sb-2pri",
     "allow-two-primaries", "ping-timeout", "ping-int", "connect-int", "timeout", "max-buffers", "max-epoch-size",
     "sndbuf-size", "rcvbuf-size", "verify-alg", "csums-alg", "fencing", "ko-count", "rr-conflict"],
-  syncer: ["rate", "al-extents", "verify-alg", "csums-alg", "c-max-rate", "c-min-rate", "c-plan-ahead"],
+  syncer: ["rate", "al-extents", "verify-alg", "csums-alg", "c-max-rate", "c-min-rate", "c-plan-ahead", "c-fill-target", "c-delay-target"],
   options: ["auto-promote", "cpu-mask", "on-no-data-accessible", "quorum"],
 };
 
@@ -60,7 +61,7 @@ function parseDevice(s: Statement, words: string[]): { device: string; minor: nu
   return { device, minor };
 }
 
-type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress"]?: Statement };
+type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer"]?: Statement };
 
 function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
   const rest: Statement[] = [];
@@ -71,6 +72,9 @@ function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
     else if (key === "address") into.address = s;
     else if (key === "meta-disk" || key === "flexible-meta-disk") into.metaDisk = s;
     else if (key === "nbd-address") into.nbdAddress = s;
+    else if (key === "nbd-tls") into.nbdTls = s;
+    else if (key === "nbd-tls-certificates") into.nbdTlsCertificates = s;
+    else if (key === "nbd-tls-verify-peer") into.nbdTlsVerifyPeer = s;
     else if (key === "node-id") continue;
     else rest.push(s);
   }
@@ -94,7 +98,19 @@ function buildHost(s: Statement, defaults: HostDraft, warnings: string[]): HostC
   const nbdAddress = nbd === undefined ? { host: "127.0.0.1", port: NBD_BASE_PORT + minor } : parseAddress(nbd, nbd.words.slice(1));
   const addressStatement = need("address", "address");
   const address = parseAddress(addressStatement, addressStatement.words.slice(1));
-  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, at: at(s) };
+  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), at: at(s) };
+}
+
+function nbdTls(host: string, draft: HostDraft): HostConfig["nbdTls"] {
+  const mode = draft.nbdTls;
+  if (mode === undefined || mode.words[1] === "off") return undefined;
+  if (mode.words[1] !== "on" && mode.words[1] !== "require") fail(mode, `nbd-tls must be off, on or require (got "${mode.words.slice(1).join(" ")}")`);
+  const dir = draft.nbdTlsCertificates?.words[1];
+  if (dir === undefined) fail(mode, `on ${host}: nbd-tls ${mode.words[1]} needs 'nbd-tls-certificates DIR'`);
+  const verify = draft.nbdTlsVerifyPeer;
+  const verifyPeer = verify === undefined ? false : verify.words[1] === undefined || verify.words[1] === "yes" ? true
+    : verify.words[1] === "no" ? false : fail(verify, `nbd-tls-verify-peer must be yes or no (got "${verify.words[1]}")`);
+  return { mode: mode.words[1], certificatesDir: dir, verifyPeer };
 }
 
 /** The effective value of an option: the resource's own, else common's, else the default. */
@@ -118,11 +134,27 @@ function splitAt(where: string): [string, number] {
 
 const UNITS: Record<string, number> = { "": 1024, k: 1024, K: 1024, m: 1 << 20, M: 1 << 20, g: 1 << 30, G: 1 << 30 };
 
-/** DRBD rates are KiB/s unless a K/M/G suffix says otherwise. */
-export function parseRate(entry: OptionEntry): number {
+/** DRBD rates are KiB/s unless a K/M/G suffix says otherwise; sizes like c-fill-target are in 512-byte sectors. */
+export function parseRate(entry: OptionEntry, unitBytes = 1024): number {
   const match = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(entry.value ?? "");
   if (match === null) throw new ConfigError(...splitAt(entry.at), `${entry.key} must be a number with an optional K/M/G suffix (got "${entry.value ?? ""}")`);
-  return Math.round(Number(match[1]) * UNITS[match[2]!]!);
+  return Math.round(Number(match[1]) * (match[2] === "" ? unitBytes : UNITS[match[2]!]!));
+}
+
+/** The dynamic resync controller's settings, with DRBD's defaults and units (tenths of a second, sectors, KiB/s). */
+function rateController(get: (section: SectionName, key: string) => OptionEntry | undefined): DiskOptions["rateController"] {
+  const either = (key: string) => get("disk", key) ?? get("syncer", key);
+  const orDefault = (key: string, fallback: number, unitBytes = 1024) => {
+    const entry = either(key);
+    return entry === undefined ? fallback : parseRate(entry, unitBytes);
+  };
+  return {
+    planAheadMs: integer(either("c-plan-ahead"), 20, 0) * 100,
+    fillTargetBytes: orDefault("c-fill-target", 0, 512),
+    delayTargetMs: integer(either("c-delay-target"), 10, 1) * 100,
+    maxRateBytesPerSec: orDefault("c-max-rate", 100 * 1024 * 1024),
+    minRateBytesPerSec: orDefault("c-min-rate", 250 * 1024),
+  };
 }
 
 function integer(entry: OptionEntry | undefined, fallback: number, min: number): number {
@@ -154,6 +186,14 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
   if (cramHmacAlg !== undefined && (secret === undefined || secret === "")) {
     throw new ConfigError(...splitAt(alg!.at), `resource ${name}: cram-hmac-alg needs a shared-secret`);
   }
+  const twoPrimaries = get("net", "allow-two-primaries");
+  if (flag(twoPrimaries) && oneOf(get("net", "protocol"), ["A", "B", "C"], "C") !== "C") {
+    throw new ConfigError(...splitAt(twoPrimaries!.at), `resource ${name}: allow-two-primaries needs protocol C`);
+  }
+  const fencing = get("net", "fencing") ?? get("disk", "fencing");
+  if (fencing?.value === "resource-and-stonith" && oneOf(get("net", "protocol"), ["A", "B", "C"], "C") === "A") {
+    throw new ConfigError(...splitAt(fencing.at), `resource ${name}: fencing resource-and-stonith does not work with protocol A`);
+  }
   const handlers: Record<string, string> = {};
   for (const entry of [...common.handlers, ...sections.handlers]) if (entry.value !== undefined) handlers[entry.key] = entry.value;
   return {
@@ -171,12 +211,15 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
     },
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),
+      fencing: oneOf<FencingPolicy>(fencing, FENCING_POLICIES, "dont-care"),
       resyncRateBytesPerSec: rate === undefined ? 250 * 1024 * 1024 : parseRate(rate),
+      rateController: rateController(get),
       alExtents: bounded(get("disk", "al-extents") ?? get("syncer", "al-extents"), AL_EXTENTS_DEFAULT, 7, AL_EXTENTS_MAX),
     },
     startup: {
       wfcTimeoutS: integer(get("startup", "wfc-timeout"), 0, 0),
       degrWfcTimeoutS: integer(get("startup", "degr-wfc-timeout"), 60, 0),
+      outdatedWfcTimeoutS: integer(get("startup", "outdated-wfc-timeout"), 0, 0),
     },
     verifyAlg: get("net", "verify-alg")?.value ?? get("syncer", "verify-alg")?.value ?? "sha256",
   };

@@ -1,4 +1,5 @@
 /** The parsed drbd.conf, as Quorate uses it. Option sections keep their raw words for `dump`. */
+import type { FencingPolicy } from "../core/fencing.js";
 
 export type Protocol = "A" | "B" | "C";
 export type HmacAlg = "sha1" | "sha256" | "sha512" | "md5";
@@ -44,6 +45,11 @@ export interface HostConfig {
   address: SocketAddress;
   metaDisk: "internal" | string;
   nbdAddress: SocketAddress;
+  /**
+   * Quorate extension: `nbd-tls on|require;` with `nbd-tls-certificates DIR;` (server-cert.pem, server-key.pem,
+   * and ca-cert.pem for `nbd-tls-verify-peer yes;`).
+   */
+  nbdTls: { mode: "on" | "require"; certificatesDir: string; verifyPeer: boolean } | undefined;
   at: string;
 }
 
@@ -63,13 +69,18 @@ export interface NetOptions {
 
 export interface DiskOptions {
   onIoError: OnIoError;
+  /** `fencing` (disk section in DRBD 8.4, net section in DRBD 9). */
+  fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
+  /** c-plan-ahead, c-fill-target, c-delay-target, c-max-rate, c-min-rate (see core/resync-controller.ts). */
+  rateController: { planAheadMs: number; fillTargetBytes: number; delayTargetMs: number; maxRateBytesPerSec: number; minRateBytesPerSec: number };
   alExtents: number;
 }
 
 export interface StartupOptions {
   wfcTimeoutS: number;
   degrWfcTimeoutS: number;
+  outdatedWfcTimeoutS: number;
 }
 
 export interface ResourceConfig {

@@ -42,6 +42,8 @@ export interface Superblock {
   crashedPrimary: boolean;
   /** The node last ran without its peer (lost the connection, not a clean stop): startup's degr-wfc-timeout applies. */
   degraded: boolean;
+  /** A fence-peer handler made sure the disconnected peer cannot be promoted (its disk Outdated, or it was fenced); cleared on connect. */
+  peerOutdated: boolean;
   /** Extents written to recently (the activity log). */
   activityLog: number[];
   /** When this node last became Primary (wall clock ms; after-sb discard-younger-primary). */
@@ -84,7 +86,7 @@ export function metaLayout(backingBytes: number, internal: boolean): MetaLayout 
 
 export function freshSuperblock(sizeBytes: number): Superblock {
   return {
-    seq: 1, sizeBytes, disk: "Inconsistent", crashedPrimary: false, degraded: false, activityLog: [], primarySinceMs: 0,
+    seq: 1, sizeBytes, disk: "Inconsistent", crashedPrimary: false, degraded: false, peerOutdated: false, activityLog: [], primarySinceMs: 0,
     uuids: { current: JUST_CREATED, bitmap: NO_UUID, history: [NO_UUID, NO_UUID] },
   };
 }
@@ -123,8 +125,8 @@ export function decodeSlot(slot: Uint8Array): Superblock | undefined {
   const json = slot.subarray(HEADER_BYTES, HEADER_BYTES + length);
   if (crc32(json) !== view.getUint32(16)) return undefined;
   const sb = JSON.parse(new TextDecoder().decode(json)) as Superblock;
-  // Metadata written before `degraded` existed reads as not degraded.
-  return sb.seq === view.getUint32(8) ? { ...sb, degraded: sb.degraded === true } : undefined;
+  // Metadata written before `degraded` / `peerOutdated` existed reads as false.
+  return sb.seq === view.getUint32(8) ? { ...sb, degraded: sb.degraded === true, peerOutdated: sb.peerOutdated === true } : undefined;
 }
 
 /** The newest valid superblock of the two slots, or undefined when neither is valid. */

@@ -7,6 +7,9 @@ import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision
 import { ActivityLog } from "./activity-log.js";
 import { AL_EXTENT_BYTES, JUST_CREATED, NO_UUID, newUuid, type Superblock } from "./metadata.js";
 import { Progress } from "./progress.js";
+import { isArbiter, UnplacedWrites } from "./write-conflicts.js";
+import { describeOutcome, fenceOutcome, peerIsFenced, type FencingPolicy } from "./fencing.js";
+import { ResyncController, type ResyncControl } from "./resync-controller.js";
 import type { Command, ConnState, Crypto, DiskState, Effect, Input, NetAgreement, PeerMsg, ReplState, Role } from "./types.js";
 
 export interface ReplicaSettings {
@@ -17,7 +20,10 @@ export interface ReplicaSettings {
   allowTwoPrimaries: boolean;
   policies: AfterSbPolicies;
   onIoError: OnIoError;
+  fencing: FencingPolicy;
   resyncRateBytesPerSec: number;
+  /** The dynamic resync speed controller (c-plan-ahead 0: resync-rate is fixed). */
+  rateController: Omit<ResyncControl, "rateBytesPerSec">;
   alExtents: number;
   /** cram-hmac-alg is configured: the peer must prove it knows the shared secret. */
   authenticate: boolean;
@@ -37,6 +43,8 @@ interface Pending {
   off: number;
   len: number;
   localPending: boolean;
+  /** The local write failed: only the peer's written copy (its write-ack) can complete the request. */
+  localFailed: boolean;
   peerPending: boolean;
   /** The data reached neither copy successfully. */
   error: BlockErrno | undefined;
@@ -106,9 +114,30 @@ export class Replica {
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
+  private readonly resyncRate: ResyncController;
+  /** Application I/O since the last tick: the resync yields to it down to c-min-rate. */
+  private applicationIo = false;
+  /** Why client I/O is frozen (resource-and-stonith fencing), or undefined. */
+  suspendedFor: string | undefined;
+  /** Client requests that arrived while I/O was frozen, and finished ones not reported yet. */
+  private readonly heldInputs: Input[] = [];
+  private readonly frozen = new Set<Pending>();
+  /** A fence-peer handler in flight: after losing the peer as Primary, or before a promotion without it. */
+  private fencing: { after: "link-lost" } | { after: "promote"; reqId: number } | undefined;
+  /** The peer had been fenced: once its disk is UpToDate again, the unfence-peer handler lifts the fencing. */
+  private unfenceWhenPeerUpToDate = false;
+  /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
+  private readonly unplaced: UnplacedWrites | undefined;
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
+    this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
+    if (settings.allowTwoPrimaries && !isArbiter(settings.node, settings.peer)) this.unplaced = new UnplacedWrites();
+  }
+
+  /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */
+  get writeConflicts(): number {
+    return this.unplaced?.conflicts ?? 0;
   }
 
   /** Attaches the backing store whose metadata the driver has read. */
@@ -137,6 +166,14 @@ export class Replica {
   step(input: Input, nowMs: number, rng: Rng): Effect[] {
     this.now = nowMs;
     this.rng = rng;
+    const clientIo = input.kind === "client-write" || input.kind === "client-read" || input.kind === "client-flush";
+    if (clientIo || (input.kind === "recv" && input.msg.t === "write")) this.applicationIo = true;
+    if (clientIo && this.suspendedFor !== undefined) this.heldInputs.push(input);
+    else this.dispatch(input);
+    return this.flush();
+  }
+
+  private dispatch(input: Input): void {
     switch (input.kind) {
       case "command": this.onCommand(input.reqId, input.command); break;
       case "link-up": this.onLinkUp(input.nonce); break;
@@ -147,9 +184,9 @@ export class Replica {
       case "client-flush": this.onClientFlush(input.reqId); break;
       case "disk-done": this.onDiskDone(input.op, input.ok, input.data); break;
       case "tick": this.onTick(); break;
+      case "handler-done": if (input.name === "fence-peer") this.onFenceDone(input.exitCode); break;
       default: assertNever(input, "replica input");
     }
-    return this.flush();
   }
 
   get sizeBytes(): number {
@@ -238,6 +275,11 @@ export class Replica {
         return done();
       case "invalidate": return this.onInvalidate(reqId);
       case "verify": return this.onVerify(reqId);
+      case "outdate": return this.onOutdate(reqId);
+      case "resume-io":
+        if (this.suspendedFor === undefined) return fail("I/O is not suspended");
+        this.resumeIo("resume-io requested");
+        return done();
       default: assertNever(command, "command");
     }
   }
@@ -255,6 +297,7 @@ export class Replica {
     if (!usable && !(force && this.sb !== undefined)) {
       return fail(`refusing to become Primary: local disk is ${this.disk}${this.sb === undefined ? "" : " (use --force to make it the sync source)"}`);
     }
+    if (!force && this.mustFenceBeforePromotion()) return this.startFencing({ after: "promote", reqId });
     if (this.conn === "Connected") {
       this.promoteReq = { reqId, force, sinceMs: this.now };
       this.send({ t: "promote-req" });
@@ -326,6 +369,7 @@ export class Replica {
     if (this.disk !== "UpToDate" || this.peer?.disk !== "UpToDate") return this.emit({ kind: "reply", reqId, error: "verify needs UpToDate disks on both sides" });
     this.verifyDiffering = 0;
     this.repl = "VerifyS";
+    this.resyncRate.restart();
     this.progress = new Progress(this.bitmap!.blocks, this.now);
     this.resyncCursor = 0;
     this.send({ t: "verify", block: -1, digests: [] });
@@ -346,6 +390,76 @@ export class Replica {
     if (this.conn === "Connected") this.sendState(false);
   }
 
+  // ---- fencing (see fencing.ts) ---------------------------------------------
+
+  /** A disconnected node about to be promoted must first fence a peer that may hold promotable data. */
+  private mustFenceBeforePromotion(): boolean {
+    return this.settings.fencing !== "dont-care" && this.conn !== "Connected" && this.sb !== undefined && !this.sb.peerOutdated;
+  }
+
+  private startFencing(request: NonNullable<Replica["fencing"]>): void {
+    if (this.fencing !== undefined) {
+      if (request.after === "promote") this.emit({ kind: "reply", reqId: request.reqId, error: "fencing of the peer is already in progress; retry" });
+      return;
+    }
+    this.fencing = request;
+    if (this.settings.fencing === "resource-and-stonith" && request.after === "link-lost") {
+      this.suspendedFor = "fencing";
+      this.log("I/O suspended while the fence-peer handler runs (resource-and-stonith)");
+    }
+    this.log(`calling fence-peer (${this.settings.fencing}) for ${this.settings.peer}`);
+    this.emit({ kind: "handler", name: "fence-peer" });
+  }
+
+  private onFenceDone(exitCode: number | null): void {
+    const request = this.fencing;
+    if (request === undefined) return;
+    this.fencing = undefined;
+    const outcome = fenceOutcome(exitCode);
+    const fenced = peerIsFenced(outcome, this.disk === "UpToDate");
+    this.log(`fence-peer: ${describeOutcome(outcome)}`);
+    if (fenced && this.sb !== undefined) {
+      this.sb.peerOutdated = true;
+      this.persist();
+    }
+    // The peer is Primary and will not step back: this side's data is the stale one.
+    if (outcome.kind === "peer-primary" && this.role === "Secondary" && this.disk === "UpToDate") {
+      this.disk = "Outdated";
+      this.persist();
+    }
+    if (request.after === "promote") {
+      if (!fenced) return this.emit({ kind: "reply", reqId: request.reqId, error: `cannot become Primary without fencing ${this.settings.peer}: ${describeOutcome(outcome)}` });
+      this.becomePrimary(false);
+      return this.emit({ kind: "reply", reqId: request.reqId, error: undefined });
+    }
+    if (this.suspendedFor === undefined) return;
+    if (fenced) this.resumeIo(describeOutcome(outcome));
+    else this.log("I/O stays suspended: make sure the peer cannot be promoted, then run resume-io");
+  }
+
+  private resumeIo(why: string): void {
+    this.suspendedFor = undefined;
+    this.log(`I/O resumed: ${why}`);
+    for (const p of [...this.frozen]) {
+      this.frozen.delete(p);
+      this.tryComplete(p);
+    }
+    for (const input of this.heldInputs.splice(0)) this.dispatch(input);
+  }
+
+  private onOutdate(reqId: number): void {
+    const fail = (why: string) => this.emit({ kind: "reply", reqId, error: why });
+    if (this.sb === undefined) return fail("no local disk to outdate");
+    if (this.role === "Primary") return fail("cannot outdate a Primary");
+    if (this.conn === "Connected") return fail(`refusing to outdate while connected to ${this.settings.peer}`);
+    if (this.disk === "UpToDate") {
+      this.disk = "Outdated";
+      this.persist();
+      this.log("disk Outdated on request");
+    }
+    this.emit({ kind: "reply", reqId, error: undefined });
+  }
+
   // ---- link and handshake --------------------------------------------------
 
   private onLinkUp(nonce: string): void {
@@ -358,11 +472,13 @@ export class Replica {
     if (this.link === undefined) return;
     this.link = undefined;
     const wasConnected = this.conn === "Connected";
+    const fence = wasConnected && this.role === "Primary" && this.settings.fencing !== "dont-care" && this.peer?.disk === "UpToDate";
     if (this.conn !== "StandAlone") this.conn = "Connecting";
     this.repl = "Off";
     this.peer = undefined;
     this.progress = undefined;
     this.resyncInFlight.clear();
+    this.unplaced?.clear();
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -383,6 +499,8 @@ export class Replica {
       if (this.role === "Primary") this.newCurrentUuid();
       this.persist();
     }
+    // Before any write that missed the peer completes: with resource-and-stonith it waits for the fencing.
+    if (fence) this.startFencing({ after: "link-lost" });
     for (const p of [...this.pending.values()]) {
       if (!p.peerPending) continue;
       p.peerPending = false;
@@ -407,6 +525,7 @@ export class Replica {
       case "promote-reply": return this.onPromoteReply(msg.granted);
       case "write": return this.onPeerWrite(msg.seq, msg.off, msg.data, msg.fua);
       case "recv-ack": return this.onRecvAck(msg.seq);
+      case "placed": return this.unplaced?.placed(msg.seq);
       case "write-ack": return this.onWriteAck(msg.seq, msg.ok);
       case "flush": return this.issue({ k: "peer-flush", seq: msg.seq }, (op) => ({ kind: "disk-flush", op }));
       case "flush-ack": return this.onWriteAck(msg.seq, msg.ok);
@@ -503,10 +622,15 @@ export class Replica {
     }
     this.conn = "Connected";
     this.repl = "Established";
-    if (this.sb?.degraded === true) {
+    if (this.sb !== undefined && (this.sb.degraded || this.sb.peerOutdated)) {
+      this.unfenceWhenPeerUpToDate ||= this.sb.peerOutdated;
       this.sb.degraded = false;
+      this.sb.peerOutdated = false;
       this.persist();
     }
+    // The peer is back: the fencing that its loss started is moot, and frozen I/O replicates again.
+    if (this.fencing?.after === "link-lost") this.fencing = undefined;
+    if (this.suspendedFor !== undefined) this.resumeIo(`reconnected to ${this.settings.peer}`);
     if (this.sb === undefined || msg.disk === "Diskless") return this.log(`connected to ${this.settings.peer} (one side diskless)`);
     const peerView: HandshakeView = {
       node: this.settings.peer, primary: msg.role === "Primary", uuids: msg.uuids, upToDate: msg.disk === "UpToDate",
@@ -522,7 +646,7 @@ export class Replica {
       case "in-sync":
         this.log(`connected to ${this.settings.peer}, in sync`);
         if (this.role === "Secondary" && this.sb!.crashedPrimary) { this.sb!.crashedPrimary = false; this.persist(); }
-        return;
+        return this.unfencePeer();
       case "no-data": return this.log(`connected to ${this.settings.peer}; no UpToDate data on either side (use primary --force)`);
       case "sync":
         if (decision.splitBrain !== undefined) {
@@ -585,7 +709,7 @@ export class Replica {
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
-    const p: Pending = { reqId, off, len: data.length, localPending: local, peerPending: false, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off, len: data.length, localPending: local, localFailed: false, peerPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (!remote && this.bitmap !== undefined) {
       // The first write the peer will not see starts a new data generation, on disk before the data.
@@ -604,6 +728,7 @@ export class Replica {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
+      this.unplaced?.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
@@ -616,7 +741,7 @@ export class Replica {
   private onClientFlush(reqId: number): void {
     const local = this.sb !== undefined;
     const remote = this.peerReplicates();
-    const p: Pending = { reqId, off: 0, len: 0, localPending: local, peerPending: remote, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off: 0, len: 0, localPending: local, localFailed: false, peerPending: remote, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (local) this.issue({ k: "client-flush", reqId }, (op) => ({ kind: "disk-flush", op }));
     if (remote) {
@@ -649,17 +774,42 @@ export class Replica {
 
   private tryComplete(p: Pending): void {
     if (p.localPending || p.peerPending) return;
+    if (this.suspendedFor !== undefined) {
+      this.frozen.add(p);
+      return;
+    }
     if (!this.pending.delete(p.reqId)) return;
+    this.markWrittenInSync(p);
     this.emit({ kind: "complete", reqId: p.reqId, error: p.error });
+  }
+
+  /**
+   * During a resync, a write both copies stored covers whole blocks the resync
+   * would otherwise still copy: they are in sync now (else a block written
+   * over and over would never be resynced, each copy of it going stale).
+   */
+  private markWrittenInSync(p: Pending): void {
+    const bitmap = this.bitmap;
+    if (this.repl !== "SyncSource" || bitmap === undefined || p.len === 0 || p.error !== undefined || !p.peerOk || p.localFailed) return;
+    let cleared = 0;
+    for (let b = Math.ceil(p.off / BLOCK_BYTES); b < Math.floor((p.off + p.len) / BLOCK_BYTES); b++) {
+      if (!bitmap.test(b)) continue;
+      bitmap.clear(b);
+      cleared++;
+    }
+    this.progress?.advance(cleared, this.now);
   }
 
   // ---- peer side of replication ------------------------------------------
 
   private onPeerWrite(seq: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
+    // The arbiter's order: this write lands after every write of ours sent so far, before any later one.
+    if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
     if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
-    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data, fua }));
+    const bytes = this.unplaced?.overlay(off, data) ?? data;
+    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
   }
 
   /**
@@ -679,14 +829,15 @@ export class Replica {
   private onRecvAck(seq: number): void {
     const w = this.unacked.get(seq);
     const p = w?.reqId === undefined ? undefined : this.pending.get(w.reqId);
-    if (p === undefined || !p.localPending) return;
-    // Protocol B: received by the peer is enough once the local copy is written.
+    if (p === undefined || p.localFailed) return;
+    // Protocol B: received by the peer is enough once (or when) the local copy is written.
     p.peerPending = false;
     p.peerOk = true;
     this.tryComplete(p);
   }
 
   private onWriteAck(seq: number, ok: boolean): void {
+    this.unplaced?.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);
@@ -740,6 +891,7 @@ export class Replica {
     if (p === undefined) return;
     p.localPending = false;
     if (!ok) {
+      p.localFailed = true;
       // With on-io-error detach the peer's copy becomes the only one: wait for it to be written there.
       const sentToPeer = [...this.unacked.values()].some((w) => w.reqId === reqId);
       if (this.settings.onIoError === "pass_on" || (!p.peerOk && !sentToPeer)) p.error = "EIO";
@@ -767,6 +919,7 @@ export class Replica {
   private beginSource(full: boolean): void {
     if (full) this.bitmap!.setAll();
     this.repl = "SyncSource";
+    this.resyncRate.restart();
     if (this.peer !== undefined) this.peer.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
     this.lastSync = { direction: "source", full, blocks: this.bitmap!.count };
@@ -872,6 +1025,13 @@ export class Replica {
     this.send({ t: "sync-done", uuids: sb.uuids });
     if (this.peer !== undefined) this.peer.disk = "UpToDate";
     this.log(`resync done (${this.progress?.summary(this.now) ?? ""})`);
+    this.unfencePeer();
+  }
+
+  private unfencePeer(): void {
+    if (!this.unfenceWhenPeerUpToDate) return;
+    this.unfenceWhenPeerUpToDate = false;
+    this.emit({ kind: "handler", name: "unfence-peer" });
   }
 
   private finishSyncAsTarget(uuids: Superblock["uuids"]): void {
@@ -962,9 +1122,12 @@ export class Replica {
   private onTick(): void {
     const elapsedMs = this.lastTickMs === 0 ? 0 : this.now - this.lastTickMs;
     this.lastTickMs = this.now;
-    const rate = this.settings.resyncRateBytesPerSec;
-    const capBytes = Math.max(rate / 5, RESYNC_RUN_BLOCKS * BLOCK_BYTES);
-    this.resyncBudgetBytes = Math.min(capBytes, this.resyncBudgetBytes + (rate * elapsedMs) / 1000);
+    let inFlightBytes = 0;
+    for (const r of this.resyncInFlight.values()) inFlightBytes += r.count * BLOCK_BYTES;
+    const grant = this.resyncRate.step(elapsedMs, inFlightBytes, this.applicationIo);
+    this.applicationIo = false;
+    const capBytes = Math.max(this.resyncRate.rateBytesPerSec / 5, RESYNC_RUN_BLOCKS * BLOCK_BYTES);
+    this.resyncBudgetBytes = Math.min(capBytes, this.resyncBudgetBytes + grant);
     if (this.repl === "SyncSource") this.pumpResync();
     if (this.repl === "VerifyS") this.pumpVerify();
     this.checkLink();

@@ -19,6 +19,8 @@ export type PeerMsg =
   | { t: "promote-reply"; granted: boolean }
   | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array }
   | { t: "recv-ack"; seq: number }
+  /** allow-two-primaries: the arbiter wrote the peer's write `seq` at this point of its own order. */
+  | { t: "placed"; seq: number }
   | { t: "write-ack"; seq: number; ok: boolean }
   | { t: "flush"; seq: number }
   | { t: "flush-ack"; seq: number; ok: boolean }
@@ -50,7 +52,11 @@ export type Command =
   | { verb: "secondary" }
   | { verb: "detach" }
   | { verb: "invalidate" }
-  | { verb: "verify" };
+  | { verb: "verify" }
+  /** Mark the local (UpToDate) disk Outdated: what a peer's fence-peer handler asks for. */
+  | { verb: "outdate" }
+  /** Resume I/O frozen by resource-and-stonith fencing. */
+  | { verb: "resume-io" };
 
 export type Input =
   | { kind: "command"; reqId: number; command: Command }
@@ -61,6 +67,8 @@ export type Input =
   | { kind: "client-read"; reqId: number; off: number; len: number }
   | { kind: "client-flush"; reqId: number }
   | { kind: "disk-done"; op: number; ok: boolean; data?: Uint8Array }
+  /** A handler finished: its exit code, or null when none is configured or it died of a signal. */
+  | { kind: "handler-done"; name: string; exitCode: number | null }
   | { kind: "tick" };
 
 export type Effect =

@@ -92,13 +92,12 @@ export class Backing {
 
   /** Persists a superblock and changed bitmap pages; later data writes wait for it. */
   persistMeta(sb: Superblock, pages: Array<{ index: number; bytes: Uint8Array }>): Promise<void> {
+    // Pages and slot are small: written here (page cache), only the syncs go to the thread pool.
     const run = async () => {
-      for (const page of pages) {
-        await this.meta.write(page.bytes, 0, page.bytes.length, this.layout.bitmapOffsetBytes + page.index * BITMAP_PAGE_BYTES);
-      }
+      for (const page of pages) writeFully(this.meta.fd, page.bytes, this.layout.bitmapOffsetBytes + page.index * BITMAP_PAGE_BYTES);
       // Bitmap pages first: the superblock that follows vouches for them.
       if (pages.length > 0) await this.meta.datasync();
-      await this.meta.write(encodeSlot(sb), 0, SLOT_BYTES, this.layout.metaOffsetBytes + slotOf(sb.seq) * SLOT_BYTES);
+      writeFully(this.meta.fd, encodeSlot(sb), this.layout.metaOffsetBytes + slotOf(sb.seq) * SLOT_BYTES);
       await this.meta.datasync();
       this.metaWrites++;
     };
@@ -130,7 +129,7 @@ export class Backing {
    */
   private writeNow(off: number, data: Uint8Array): Promise<void> {
     try {
-      for (let done = 0; done < data.length;) done += writeSync(this.data.fd, data, done, data.length - done, off + done);
+      writeFully(this.data.fd, data, off);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -165,8 +164,10 @@ export class Backing {
   private async ordered<T>(off: number, len: number, write: boolean, run: () => Promise<T>): Promise<T> {
     const end = off + len;
     const before = this.inFlight.filter((op) => op.start < end && off < op.end && (write || op.write)).map((op) => op.done);
-    if (write) before.push(this.barrier);
-    const done = Promise.allSettled(before).then(run);
+    // A metadata write still running is a barrier (once it has finished, metaInFlight is 0 and there is none).
+    if (write && this.metaInFlight > 0) before.push(this.barrier);
+    // Nothing to wait for (the usual case): start now, not a few promise turns later.
+    const done = before.length === 0 ? run() : Promise.allSettled(before).then(run);
     const entry: InFlight = { start: off, end, write, done: done.catch(() => undefined) };
     this.inFlight.push(entry);
     try {
@@ -175,4 +176,9 @@ export class Backing {
       this.inFlight.splice(this.inFlight.indexOf(entry), 1);
     }
   }
+}
+
+/** pwrite on the event loop (small writes into the page cache), looping on short writes. */
+function writeFully(fd: number, data: Uint8Array, off: number): void {
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done, off + done);
 }

@@ -2,10 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { NbdServer } from "../../nbd/index.js";
+import { loadTls } from "../../nbd/driver/tls.js";
+import type { HostConfig } from "../config/model.js";
 import { loadConfig, selectHost } from "../config/load.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
+import { attachKernelDevice, detachKernelDevice } from "./kernel-device.js";
 import { ReplicatedResource } from "./resource.js";
 
 /** One request on the control socket (one JSON line); the reply is one JSON line too. */
@@ -32,6 +35,8 @@ export function socketPath(runDir: string, node: string): string {
 export class DrbdDaemon {
   private readonly resources = new Map<string, ReplicatedResource>();
   private readonly nbdServers = new Map<string, NbdServer>();
+  /** Resources whose export this daemon attached to /dev/nbdN (see kernel-device.ts). */
+  private readonly attached = new Set<string>();
   private control: Server | undefined;
   private exitWhenIdle: (() => void) | undefined;
 
@@ -112,8 +117,23 @@ export class DrbdDaemon {
     }
     const command = toCommand(request);
     if (command === undefined) return { ok: false, error: `unknown verb ${request.verb}` };
+    if (command.verb === "secondary") await this.detachKernel(resource);
     const error = await resource.command(command);
-    return error === undefined ? { ok: true } : { ok: false, error: `${name}: ${error}` };
+    if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
+    const note = command.verb === "primary" ? await this.attachKernel(resource) : undefined;
+    return note === undefined ? { ok: true } : { ok: true, message: note };
+  }
+
+  private async attachKernel(resource: ReplicatedResource): Promise<string | undefined> {
+    const name = resource.config.resource.name;
+    if (this.attached.has(name)) return undefined;
+    const { attached, note } = await attachKernelDevice(resource.config);
+    if (attached) this.attached.add(name);
+    return note;
+  }
+
+  private async detachKernel(resource: ReplicatedResource): Promise<void> {
+    if (this.attached.delete(resource.config.resource.name)) await detachKernelDevice(resource.config);
   }
 
   private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
@@ -131,7 +151,7 @@ export class DrbdDaemon {
     const address = local.value.local.nbdAddress;
     const key = `${address.host}:${address.port}`;
     try {
-      await this.export(address, name, started.value);
+      await this.export(address, name, started.value, local.value.local.nbdTls);
     } catch (error) {
       // Nothing half-started stays behind: the resource would replicate without an export.
       await this.down(name);
@@ -141,11 +161,14 @@ export class DrbdDaemon {
     return { ok: true };
   }
 
-  private async export(address: SocketAddress, name: string, resource: ReplicatedResource): Promise<void> {
+  /** Serves the resource on its NBD address; resources sharing an address share the server (and the first one's TLS settings). */
+  private async export(address: SocketAddress, name: string, resource: ReplicatedResource, tlsConfig: HostConfig["nbdTls"]): Promise<void> {
     const key = `${address.host}:${address.port}`;
     const existing = this.nbdServers.get(key);
     if (existing !== undefined) return existing.addExport(name, resource);
-    const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`) });
+    const tls = tlsConfig === undefined ? undefined : loadTls({ certificatesDir: tlsConfig.certificatesDir, required: tlsConfig.mode === "require", verifyPeer: tlsConfig.verifyPeer });
+    if (tls !== undefined && !tls.ok) throw new Error(tls.error);
+    const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`), ...(tls === undefined ? {} : { tls: tls.value }) });
     this.nbdServers.set(key, server);
     server.addExport(name, resource);
     await server.listen(address.port, address.host);
@@ -154,6 +177,7 @@ export class DrbdDaemon {
   private async down(name: string): Promise<ControlReply> {
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: true, message: `${name} is not up` };
+    await this.detachKernel(resource);
     if (resource.replica.role === "Primary") {
       const error = await resource.command({ verb: "secondary" });
       if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
@@ -182,6 +206,8 @@ function toCommand(request: ControlRequest): Command | undefined {
     case "detach": return { verb: "detach" };
     case "invalidate": return { verb: "invalidate" };
     case "verify": return { verb: "verify" };
+    case "outdate": return { verb: "outdate" };
+    case "resume-io": return { verb: "resume-io" };
     default: return undefined;
   }
 }

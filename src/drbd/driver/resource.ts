@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { createHash, createHmac, randomInt } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { assert } from "../../lib/assert.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { seededRng, type Rng } from "../../lib/rng.js";
@@ -10,11 +8,11 @@ import { Replica, type ReplicaSettings } from "../core/replica.js";
 import type { Command, Effect, Input } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
 import { Backing } from "./backing.js";
+import { handlerEnvironment, runHandler } from "./handlers.js";
 import { PeerLink } from "./peer-link.js";
 
 const TICK_MS = 100;
 const ZERO_CHUNK_BYTES = 1024 * 1024;
-const HANDLER_TIMEOUT_MS = 60_000;
 
 type Waiter = { resolve(value: Uint8Array | undefined): void; reject(error: Error): void };
 
@@ -24,7 +22,8 @@ export function replicaSettings(node: string, r: LocalResource): ReplicaSettings
     resource: resource.name, node, peer: peer.name, protocol: resource.net.protocol,
     allowTwoPrimaries: resource.net.allowTwoPrimaries,
     policies: { afterSb0pri: resource.net.afterSb0pri, afterSb1pri: resource.net.afterSb1pri, afterSb2pri: resource.net.afterSb2pri },
-    onIoError: resource.disk.onIoError, resyncRateBytesPerSec: resource.disk.resyncRateBytesPerSec,
+    onIoError: resource.disk.onIoError, fencing: resource.disk.fencing, resyncRateBytesPerSec: resource.disk.resyncRateBytesPerSec,
+    rateController: resource.disk.rateController,
     alExtents: resource.disk.alExtents, authenticate: resource.net.cramHmacAlg !== undefined,
     linkDeadMs: resource.net.pingTimeoutMs + 2000,
   };
@@ -134,7 +133,8 @@ export class ReplicatedResource implements BlockDevice {
           etaSeconds: p.etaSeconds(Date.now()), speedKiBps: p.speedKiBps(Date.now()),
         },
       },
-      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, counters: this.counters,
+      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts,
+      suspended: r.suspendedFor, peerFenced: r.sb?.peerOutdated ?? false, counters: this.counters,
       degradedAtStart: r.degradedAtAttach,
     };
   }
@@ -248,22 +248,18 @@ export class ReplicatedResource implements BlockDevice {
     }
   }
 
+  /** Runs a configured handler; the core hears how it ended (fence-peer acts on the exit code). */
   private runHandler(name: string): void {
     const command = this.config.resource.handlers[name];
-    if (command === undefined) return;
-    const r = this.config;
-    this.log(`${r.resource.name}: running handler ${name}: ${command}`);
-    const child = spawn("/bin/sh", ["-c", command], {
-      stdio: "ignore",
-      env: { ...process.env, DRBD_RESOURCE: r.resource.name, DRBD_PEER: r.peer.name, DRBD_PEERS: r.peer.name, DRBD_MINOR: String(r.local.minor), DRBD_BACKING_DEV: r.local.disk, DRBD_MY_HOST: this.node },
-    });
-    const started = performance.now();
-    const kill = setTimeout(() => child.kill("SIGKILL"), HANDLER_TIMEOUT_MS);
-    child.on("error", (error) => this.log(`${r.resource.name}: handler ${name} failed to start: ${error.message}`));
-    child.on("exit", (code, signal) => {
-      clearTimeout(kill);
-      this.log(`${r.resource.name}: handler ${name} exited ${signal ?? code} after ${Math.round(performance.now() - started)} ms`);
-    });
+    const prefix = `${this.config.resource.name}: handler ${name}`;
+    const report = (exitCode: number | null) => this.step({ kind: "handler-done", name, exitCode });
+    if (command === undefined) {
+      if (name === "fence-peer") this.log(`${prefix} is not configured`);
+      return void setImmediate(() => report(null));
+    }
+    this.log(`${prefix}: running ${command}`);
+    const env = handlerEnvironment(this.config, this.node, this.replica.conn);
+    void runHandler(command, env, (line) => this.log(`${prefix} ${line}`)).then(report);
   }
 }
 

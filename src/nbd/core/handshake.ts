@@ -1,3 +1,4 @@
+import { metaContextOption } from "./meta-context.js";
 import {
   FLAG_FIXED_NEWSTYLE, FLAG_NO_ZEROES, IHAVEOPT, Info, NBDMAGIC, OPTION_REPLY_MAGIC, Option, Reply, STRING_BYTES_MAX,
   TX_CAN_MULTI_CONN, TX_HAS_FLAGS, TX_READ_ONLY, TX_SEND_FLUSH, TX_SEND_FUA, TX_SEND_TRIM, TX_SEND_WRITE_ZEROES,
@@ -23,9 +24,22 @@ export interface BlockSizes {
   readonly maximumBytes: number;
 }
 
-/** Outcome of one option: replies to send, then stay, attach to an export, or close. */
+/** What option haggling has settled so far on one connection. */
+export interface Negotiation {
+  noZeroes: boolean;
+  /** NBD_OPT_STRUCTURED_REPLY was acknowledged. */
+  structured: boolean;
+  /** base:allocation was selected with NBD_OPT_SET_META_CONTEXT: NBD_CMD_BLOCK_STATUS is allowed. */
+  blockStatus: boolean;
+  /** The server can do TLS; `required`: no option but STARTTLS and ABORT before it. */
+  tls: "off" | "optional" | "required";
+  tlsActive: boolean;
+}
+
+/** Outcome of one option: replies to send, then stay (maybe with new settings), upgrade to TLS, attach, or close. */
 export type OptionOutcome =
-  | { next: "options"; replies: Uint8Array[] }
+  | { next: "options"; replies: Uint8Array[]; settled?: Partial<Negotiation> }
+  | { next: "starttls"; replies: Uint8Array[] }
   | { next: "attach"; replies: Uint8Array[]; exportName: string; description: ExportDescription }
   | { next: "close"; replies: Uint8Array[]; reason: string; violation: boolean };
 
@@ -74,16 +88,39 @@ function decodeName(bytes: Uint8Array): string | undefined {
 
 /** Handles one option (proto.md "Option types") in the options phase. */
 export function handleOption(
-  option: number, data: Uint8Array, catalog: ExportCatalog, sizes: BlockSizes, noZeroes: boolean,
+  option: number, data: Uint8Array, catalog: ExportCatalog, sizes: BlockSizes, state: Negotiation,
 ): OptionOutcome {
+  if (state.tls === "required" && !state.tlsActive && option !== Option.STARTTLS && option !== Option.ABORT) {
+    // NBD_OPT_EXPORT_NAME cannot be refused with an error: the session ends.
+    if (option === Option.EXPORT_NAME) return { next: "close", replies: [], reason: "export requested before TLS, which this server requires", violation: false };
+    return { next: "options", replies: [errorReply(option, Reply.ERR_TLS_REQD, "TLS is required: send NBD_OPT_STARTTLS first")] };
+  }
   switch (option) {
-    case Option.EXPORT_NAME: return exportName(data, catalog, noZeroes);
+    case Option.EXPORT_NAME: return exportName(data, catalog, state.noZeroes);
     case Option.ABORT: return { next: "close", replies: [encodeOptionReply(option, Reply.ACK)], reason: "client aborted negotiation", violation: false };
     case Option.LIST: return list(data, catalog);
     case Option.INFO:
     case Option.GO: return infoOrGo(option, data, catalog, sizes);
+    case Option.STARTTLS: return startTls(data, state);
+    case Option.STRUCTURED_REPLY:
+      if (data.length !== 0) return { next: "options", replies: [errorReply(option, Reply.ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data")] };
+      return { next: "options", replies: [encodeOptionReply(option, Reply.ACK)], settled: { structured: true } };
+    case Option.LIST_META_CONTEXT:
+    case Option.SET_META_CONTEXT: {
+      const result = metaContextOption(option, data, catalog, state.structured);
+      const replies = result.replies.map((r) => encodeOptionReply(option, r.type, r.data));
+      return option === Option.SET_META_CONTEXT ? { next: "options", replies, settled: { blockStatus: result.selected } } : { next: "options", replies };
+    }
     default: return { next: "options", replies: [errorReply(option, Reply.ERR_UNSUP, `option ${option} is not supported`)] };
   }
+}
+
+function startTls(data: Uint8Array, state: Negotiation): OptionOutcome {
+  const refuse = (type: number, message: string): OptionOutcome => ({ next: "options", replies: [errorReply(Option.STARTTLS, type, message)] });
+  if (state.tls === "off") return refuse(Reply.ERR_UNSUP, "this server has no TLS certificate");
+  if (state.tlsActive) return refuse(Reply.ERR_INVALID, "TLS is already active");
+  if (data.length !== 0) return refuse(Reply.ERR_INVALID, "NBD_OPT_STARTTLS takes no data");
+  return { next: "starttls", replies: [encodeOptionReply(Option.STARTTLS, Reply.ACK)] };
 }
 
 function exportName(data: Uint8Array, catalog: ExportCatalog, noZeroes: boolean): OptionOutcome {

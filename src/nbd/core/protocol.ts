@@ -33,15 +33,19 @@ export const Option = {
   INFO: 6,
   GO: 7,
   STRUCTURED_REPLY: 8,
+  LIST_META_CONTEXT: 9,
+  SET_META_CONTEXT: 10,
 } as const;
 
 export const Reply = {
   ACK: 1,
   SERVER: 2,
   INFO: 3,
+  META_CONTEXT: 4,
   ERR_UNSUP: 0x8000_0001,
   ERR_POLICY: 0x8000_0002,
   ERR_INVALID: 0x8000_0003,
+  ERR_TLS_REQD: 0x8000_0005,
   ERR_UNKNOWN: 0x8000_0006,
   ERR_SHUTDOWN: 0x8000_0007,
 } as const;
@@ -61,6 +65,8 @@ export const Command = {
 
 export const CMD_FLAG_FUA = 1 << 0;
 export const CMD_FLAG_NO_HOLE = 1 << 1;
+/** BLOCK_STATUS: one extent is enough. */
+export const CMD_FLAG_REQ_ONE = 1 << 3;
 
 /** Error values allowed on the wire, by name. */
 export const ERRNO: Record<BlockErrno, number> = {

@@ -1,10 +1,10 @@
 import type { BlockErrno } from "../block-device.js";
 import { assert } from "../../lib/assert.js";
 import { ByteQueue } from "./byte-queue.js";
-import { type BlockSizes, type ExportCatalog, encodeGreeting, handleOption } from "./handshake.js";
+import { type BlockSizes, type ExportCatalog, type Negotiation, encodeGreeting, handleOption } from "./handshake.js";
 import { CLIENT_FLAGS_KNOWN, Command, FLAG_NO_ZEROES, IHAVEOPT, OPTION_HEADER_BYTES, REQUEST_HEADER_BYTES } from "./protocol.js";
 import {
-  type AttachedExport, type NbdRequest, type RequestHeader, decodeRequestHeader, encodeSimpleReply, payloadBytes, requestError, toRequest,
+  type AttachedExport, type NbdRequest, type RequestHeader, decodeRequestHeader, encodeErrorReply, payloadBytes, requestError, toRequest,
 } from "./transmission.js";
 
 export interface SessionLimits {
@@ -26,6 +26,8 @@ export const defaultSessionLimits: SessionLimits = {
 export type SessionEffect =
   | { kind: "send"; bytes: Uint8Array }
   | { kind: "attach"; exportName: string }
+  /** The STARTTLS acknowledgement is queued: upgrade the connection, then call tlsStarted(). */
+  | { kind: "starttls" }
   | { kind: "request"; request: NbdRequest }
   | { kind: "close"; reason: string; violation: boolean };
 
@@ -37,7 +39,7 @@ interface Discard {
 
 type Phase =
   | { name: "client-flags" }
-  | { name: "options"; pendingOption: { option: number; dataBytes: number } | undefined }
+  | { name: "options"; pendingOption: { option: number; dataBytes: number } | undefined; awaitingTls: boolean }
   | { name: "transmission"; exp: AttachedExport; pendingWrite: RequestHeader | undefined; discard: Discard | undefined }
   | { name: "closed" };
 
@@ -50,7 +52,7 @@ type Phase =
 export class NbdSession {
   private phase: Phase = { name: "client-flags" };
   private readonly input: ByteQueue;
-  private noZeroes = false;
+  private readonly negotiation: Negotiation;
   private optionCount = 0;
 
   /** allocate: for write payloads that span received chunks (see ByteQueue). */
@@ -58,13 +60,27 @@ export class NbdSession {
     private readonly catalog: ExportCatalog,
     private readonly limits: SessionLimits = defaultSessionLimits,
     allocate?: (byteCount: number) => Uint8Array,
+    tls: Negotiation["tls"] = "off",
   ) {
+    this.negotiation = { noZeroes: false, structured: false, blockStatus: false, tls, tlsActive: false };
     this.input = new ByteQueue(allocate);
     assert(limits.requestBytesMax > 0 && limits.optionBytesMax >= 4096 + 6, "NBD session limits too small");
   }
 
   get closed(): boolean {
     return this.phase.name === "closed";
+  }
+
+  /** Whether READ (and BLOCK_STATUS) replies must be structured. */
+  get structuredReplies(): boolean {
+    return this.negotiation.structured;
+  }
+
+  /** The driver has completed the TLS handshake after a `starttls` effect: option haggling goes on, encrypted. */
+  tlsStarted(): void {
+    assert(this.phase.name === "options" && this.phase.awaitingTls, "tlsStarted without a pending STARTTLS");
+    this.phase.awaitingTls = false;
+    this.negotiation.tlsActive = true;
   }
 
   greeting(): SessionEffect[] {
@@ -123,12 +139,13 @@ export class NbdSession {
     const bytes = this.input.take(4);
     const flags = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
     if ((flags & ~CLIENT_FLAGS_KNOWN) !== 0) return this.close(effects, `unknown client flags 0x${flags.toString(16)}`, true);
-    this.noZeroes = (flags & FLAG_NO_ZEROES) !== 0;
-    this.phase = { name: "options", pendingOption: undefined };
+    this.negotiation.noZeroes = (flags & FLAG_NO_ZEROES) !== 0;
+    this.phase = { name: "options", pendingOption: undefined, awaitingTls: false };
     return true;
   }
 
   private stepOptions(phase: Extract<Phase, { name: "options" }>, effects: SessionEffect[]): boolean {
+    if (phase.awaitingTls) return false;
     if (phase.pendingOption === undefined) {
       if (this.input.length < OPTION_HEADER_BYTES) return false;
       const header = this.input.take(OPTION_HEADER_BYTES);
@@ -143,9 +160,14 @@ export class NbdSession {
     if (this.input.length < dataBytes) return false;
     phase.pendingOption = undefined;
     const sizes: BlockSizes = { minimumBytes: 1, preferredBytes: 4096, maximumBytes: this.limits.requestBytesMax };
-    const outcome = handleOption(option, this.input.take(dataBytes), this.catalog, sizes, this.noZeroes);
+    const outcome = handleOption(option, this.input.take(dataBytes), this.catalog, sizes, this.negotiation);
     for (const bytes of outcome.replies) effects.push({ kind: "send", bytes });
     if (outcome.next === "close") return this.close(effects, outcome.reason, outcome.violation);
+    if (outcome.next === "options" && outcome.settled !== undefined) Object.assign(this.negotiation, outcome.settled);
+    if (outcome.next === "starttls") {
+      phase.awaitingTls = true;
+      effects.push({ kind: "starttls" });
+    }
     if (outcome.next === "attach") {
       effects.push({ kind: "attach", exportName: outcome.exportName });
       this.phase = { name: "transmission", exp: outcome.description, pendingWrite: undefined, discard: undefined };
@@ -171,9 +193,9 @@ export class NbdSession {
     const header = decodeRequestHeader(this.input.take(REQUEST_HEADER_BYTES));
     if (header === undefined) return this.close(effects, "bad request magic", true);
     if (header.type === Command.DISC) return this.close(effects, "client disconnected", false);
-    const error: BlockErrno | undefined = requestError(header, phase.exp, this.limits.requestBytesMax);
+    const error: BlockErrno | undefined = requestError(header, phase.exp, this.limits.requestBytesMax, this.negotiation.blockStatus);
     if (error !== undefined) {
-      phase.discard = { remainingBytes: payloadBytes(header), reply: encodeSimpleReply(header.handle, error) };
+      phase.discard = { remainingBytes: payloadBytes(header), reply: encodeErrorReply(header, error, this.negotiation.structured) };
     } else if (header.type === Command.WRITE) {
       phase.pendingWrite = header;
     } else {

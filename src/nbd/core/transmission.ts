@@ -1,7 +1,8 @@
 import type { BlockErrno } from "../block-device.js";
 import {
-  CMD_FLAG_FUA, CMD_FLAG_NO_HOLE, Command, ERRNO, REQUEST_MAGIC, SIMPLE_REPLY_HEADER_BYTES, SIMPLE_REPLY_MAGIC,
+  CMD_FLAG_FUA, CMD_FLAG_NO_HOLE, CMD_FLAG_REQ_ONE, Command, ERRNO, REQUEST_MAGIC, SIMPLE_REPLY_HEADER_BYTES, SIMPLE_REPLY_MAGIC,
 } from "./protocol.js";
+import { encodeErrorChunk } from "./structured.js";
 
 /** A transmission-phase request the server must carry out on the export's device. */
 export type NbdRequest =
@@ -9,7 +10,9 @@ export type NbdRequest =
   | { kind: "write"; handle: bigint; offsetBytes: number; data: Uint8Array; fua: boolean }
   | { kind: "flush"; handle: bigint }
   | { kind: "trim"; handle: bigint; offsetBytes: number; lengthBytes: number; fua: boolean }
-  | { kind: "write-zeroes"; handle: bigint; offsetBytes: number; lengthBytes: number; fua: boolean };
+  | { kind: "write-zeroes"; handle: bigint; offsetBytes: number; lengthBytes: number; fua: boolean }
+  /** base:allocation extents of a range (only after SET_META_CONTEXT selected it). */
+  | { kind: "block-status"; handle: bigint; offsetBytes: number; lengthBytes: number; reqOne: boolean };
 
 export interface RequestHeader {
   readonly flags: number;
@@ -50,6 +53,7 @@ const allowedFlags: Record<number, number> = {
   [Command.FLUSH]: CMD_FLAG_FUA,
   [Command.TRIM]: CMD_FLAG_FUA,
   [Command.WRITE_ZEROES]: CMD_FLAG_FUA | CMD_FLAG_NO_HOLE,
+  [Command.BLOCK_STATUS]: CMD_FLAG_REQ_ONE,
 };
 
 /**
@@ -57,13 +61,14 @@ const allowedFlags: Record<number, number> = {
  * commands or flags are EINVAL, writes past the end ENOSPC, writes on a
  * read-only export EPERM, payloads above the maximum block size EOVERFLOW.
  */
-export function requestError(header: RequestHeader, exp: AttachedExport, requestBytesMax: number): BlockErrno | undefined {
+export function requestError(header: RequestHeader, exp: AttachedExport, requestBytesMax: number, blockStatus = false): BlockErrno | undefined {
   const allowed = allowedFlags[header.type];
   if (allowed === undefined) return "EINVAL";
+  if (header.type === Command.BLOCK_STATUS && !blockStatus) return "EINVAL";
   if ((header.flags & ~allowed) !== 0) return "EINVAL";
   if (header.type === Command.FLUSH) return header.offsetBytes === 0 && header.lengthBytes === 0 ? undefined : "EINVAL";
   if (header.lengthBytes === 0) return "EINVAL";
-  const isWrite = header.type !== Command.READ;
+  const isWrite = header.type !== Command.READ && header.type !== Command.BLOCK_STATUS;
   if (isWrite && exp.readOnly) return "EPERM";
   if ((header.type === Command.READ || header.type === Command.WRITE) && header.lengthBytes > requestBytesMax) return "EOVERFLOW";
   if (header.offsetBytes + header.lengthBytes > exp.sizeBytes) {
@@ -81,6 +86,7 @@ export function toRequest(header: RequestHeader, payload: Uint8Array): NbdReques
     case Command.WRITE: return { kind: "write", handle, offsetBytes, data: payload, fua };
     case Command.FLUSH: return { kind: "flush", handle };
     case Command.TRIM: return { kind: "trim", handle, offsetBytes, lengthBytes, fua };
+    case Command.BLOCK_STATUS: return { kind: "block-status", handle, offsetBytes, lengthBytes, reqOne: (header.flags & CMD_FLAG_REQ_ONE) !== 0 };
     default: return { kind: "write-zeroes", handle, offsetBytes, lengthBytes, fua };
   }
 }
@@ -90,6 +96,12 @@ export function encodeSimpleReply(handle: bigint, errno: BlockErrno | undefined)
   const bytes = new Uint8Array(SIMPLE_REPLY_HEADER_BYTES);
   writeSimpleReply(bytes, 0, handle, errno);
   return bytes;
+}
+
+/** The error reply of a request: an ERROR chunk for READ and BLOCK_STATUS once structured replies are negotiated. */
+export function encodeErrorReply(header: Pick<RequestHeader, "type" | "handle">, errno: BlockErrno, structured: boolean): Uint8Array {
+  const chunked = structured && (header.type === Command.READ || header.type === Command.BLOCK_STATUS);
+  return chunked ? encodeErrorChunk(header.handle, errno) : encodeSimpleReply(header.handle, errno);
 }
 
 /** Writes a simple reply header into `target` at `at` (lets a driver batch replies in one buffer). */

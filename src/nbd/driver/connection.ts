@@ -1,10 +1,13 @@
 import type { Socket } from "node:net";
+import { TLSSocket } from "node:tls";
 import { AssertionFailure, assert, assertNever } from "../../lib/assert.js";
 import { type BlockDevice, BlockDeviceError, type BlockErrno } from "../block-device.js";
 import { NbdSession, type SessionEffect, type SessionLimits } from "../core/session.js";
 import type { ExportCatalog } from "../core/handshake.js";
-import { type NbdRequest, writeSimpleReply } from "../core/transmission.js";
-import { SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
+import { type NbdRequest, encodeErrorReply, writeSimpleReply } from "../core/transmission.js";
+import { Command, SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
+import { BASE_ALLOCATION_ID, encodeBlockStatus, encodeReadChunks } from "../core/structured.js";
+import type { NbdTls } from "./tls.js";
 
 export interface ConnectionLimits {
   /** Requests being served at once before the connection stops reading. */
@@ -23,6 +26,7 @@ export interface ConnectionHooks {
   device(exportName: string): BlockDevice | undefined;
   onClose(connection: NbdConnection): void;
   log(line: string): void;
+  readonly tls: NbdTls | undefined;
 }
 
 /**
@@ -47,24 +51,55 @@ export class NbdConnection {
   requestsServed = 0;
 
   constructor(
-    private readonly socket: Socket,
+    private socket: Socket,
     sessionLimits: SessionLimits,
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
   ) {
     // Payloads spanning socket chunks are copied into unzeroed memory: every byte is overwritten.
-    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount));
+    const tlsMode = hooks.tls === undefined ? "off" : hooks.tls.required ? "required" : "optional";
+    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount), tlsMode);
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
     socket.setNoDelay(true);
     socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
-    socket.on("data", (chunk: Buffer) => {
-      this.session.push(chunk);
-      this.pump();
-    });
-    socket.on("drain", () => this.updateReading());
+    this.listen(socket);
     socket.on("error", (error) => hooks.log(`nbd: connection error: ${error.message}`));
     socket.on("close", () => hooks.onClose(this));
     this.apply(this.session.greeting());
+  }
+
+  private listen(socket: Socket): void {
+    socket.on("data", this.onData);
+    socket.on("drain", () => this.updateReading());
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.session.push(chunk);
+    this.pump();
+  };
+
+  /**
+   * NBD_OPT_STARTTLS was acknowledged: the ACK leaves in plain text, then the
+   * client's TLS handshake starts on the same socket and option haggling goes
+   * on inside TLS.
+   */
+  private startTls(): void {
+    const tls = this.hooks.tls;
+    assert(tls !== undefined, "STARTTLS acknowledged without TLS configured");
+    this.flushOutgoing();
+    const raw = this.socket;
+    raw.off("data", this.onData);
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: tls.context, requestCert: tls.verifyPeer, rejectUnauthorized: tls.verifyPeer });
+    this.socket = secure;
+    secure.on("error", (error) => {
+      this.hooks.log(`nbd: TLS failed: ${error.message}`);
+      raw.destroy();
+    });
+    secure.once("secure", () => {
+      this.session.tlsStarted();
+      this.listen(secure);
+      this.pump();
+    });
   }
 
   /** Hard disconnect (export removed). */
@@ -93,6 +128,7 @@ export class NbdConnection {
       switch (effect.kind) {
         case "send": this.send(effect.bytes); break;
         case "attach": this.attach(effect.exportName); break;
+        case "starttls": this.startTls(); break;
         case "request": void this.serve(effect.request); break;
         case "close": this.closeFor(effect.reason, effect.violation); break;
         default: assertNever(effect, "session effect");
@@ -154,9 +190,9 @@ export class NbdConnection {
     this.inFlight++;
     this.inFlightBytes += bytes;
     try {
-      this.reply(request.handle, undefined, await perform(device, request));
+      this.reply(request, undefined, await perform(device, request));
     } catch (error) {
-      this.reply(request.handle, errnoOf(error, this.hooks), undefined);
+      this.reply(request, errnoOf(error, this.hooks), undefined);
     }
     this.inFlight--;
     this.inFlightBytes -= bytes;
@@ -165,7 +201,15 @@ export class NbdConnection {
     this.endIfIdle();
   }
 
-  private reply(handle: bigint, errno: BlockErrno | undefined, data: Uint8Array | undefined): void {
+  private reply(request: NbdRequest, errno: BlockErrno | undefined, data: Uint8Array | undefined): void {
+    const { handle } = request;
+    const structured = this.session.structuredReplies && (request.kind === "read" || request.kind === "block-status");
+    if (structured && errno !== undefined) return this.send(encodeErrorReply({ type: request.kind === "read" ? Command.READ : Command.BLOCK_STATUS, handle }, errno, true));
+    if (structured && request.kind === "read") {
+      for (const part of encodeReadChunks(handle, request.offsetBytes, data!)) this.send(part);
+      return;
+    }
+    if (request.kind === "block-status") return this.send(encodeBlockStatus(handle, BASE_ALLOCATION_ID, [{ lengthBytes: request.lengthBytes, flags: 0 }]));
     // Node's shared pool: no allocation or zero-filling per reply.
     const header = Buffer.allocUnsafe(SIMPLE_REPLY_HEADER_BYTES);
     writeSimpleReply(header, 0, handle, errno);
@@ -205,6 +249,8 @@ function perform(device: BlockDevice, request: NbdRequest): Promise<Uint8Array |
     case "flush": return device.flush().then(() => undefined);
     case "trim": return device.trim(request.offsetBytes, request.lengthBytes).then(() => undefined);
     case "write-zeroes": return device.writeZeroes(request.offsetBytes, request.lengthBytes, request.fua).then(() => undefined);
+    // The devices know no allocation: the whole range is reported as data (allowed by base:allocation).
+    case "block-status": return Promise.resolve(undefined);
     default: return assertNever(request, "NBD request");
   }
 }

@@ -5,6 +5,7 @@ import type { BlockDevice } from "../block-device.js";
 import type { ExportCatalog, ExportDescription } from "../core/handshake.js";
 import { type SessionLimits, defaultSessionLimits } from "../core/session.js";
 import { type ConnectionLimits, NbdConnection } from "./connection.js";
+import type { NbdTls } from "./tls.js";
 
 export interface NbdServerOptions {
   readonly sessionLimits?: SessionLimits;
@@ -12,6 +13,8 @@ export interface NbdServerOptions {
   /** Connections served at once; more are refused. */
   readonly connectionsMax?: number;
   readonly log?: (line: string) => void;
+  /** Offer (or require) NBD_OPT_STARTTLS. */
+  readonly tls?: NbdTls;
 }
 
 export interface ExportOptions {
@@ -46,6 +49,7 @@ export class NbdServer implements Disposable {
   private readonly connectionsMax: number;
   private readonly log: (line: string) => void;
   private connectionsRefused = 0;
+  private readonly tls: NbdTls | undefined;
 
   readonly catalog: ExportCatalog = {
     names: () => [...this.exports.keys()],
@@ -58,6 +62,7 @@ export class NbdServer implements Disposable {
   constructor(options: NbdServerOptions = {}) {
     this.sessionLimits = options.sessionLimits ?? defaultSessionLimits;
     this.connectionLimits = options.connectionLimits ?? defaultConnectionLimits;
+    this.tls = options.tls;
     this.connectionsMax = options.connectionsMax ?? 256;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -113,6 +118,7 @@ export class NbdServer implements Disposable {
       device: (name) => this.exports.get(name)?.device,
       onClose: (c) => this.connections.delete(c),
       log: this.log,
+      tls: this.tls,
     });
     this.connections.add(connection);
   }

@@ -1,5 +1,5 @@
 import type { Change } from "./changes.js";
-import type { Constraints } from "./constraints.js";
+import type { Constraints, Ordering } from "./constraints.js";
 import type { PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import type { FenceLine } from "./summary.js";
 import { parseIntervalMs } from "./rules.js";
@@ -10,8 +10,10 @@ import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
 import { addCloneMeta } from "./clone-meta.js";
+import { orderInterleaved } from "./interleave-graph.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
 import { orderByConnections } from "./remote-graph.js";
+import { probesBeforeStops } from "./probe-order.js";
 
 /** One action of the transition graph. */
 export interface GraphAction {
@@ -223,13 +225,18 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
   addNotifications(g, inputs.resources, inputs.nodes, fenceIds);
-  addProbes(g, inputs);
-  orderByConnections(g, inputs.changes, inputs.nodes);
+  const probes = addProbes(g, inputs);
+  orderByConnections(g, inputs.changes, inputs.nodes, probes);
+  probesBeforeStops(g, inputs.constraints.orderings, probes);
   addCloneMeta(g, inputs.resources);
+  // A symmetrical constraint's reverse order (its stops) shares the constraint's id.
+  const stopsOnly = (o: Ordering): boolean => o.firstAction === "stop" && o.thenAction === "stop";
+  const forward = new Set(inputs.constraints.orderings.filter((o) => !stopsOnly(o)).map((o) => o.id));
   for (const o of inputs.constraints.orderings) {
     const first = endpoint(g, o.first, o.firstAction, "first");
     g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
     orderMigration(g, o, first);
+    orderInterleaved(g, o, stopsOnly(o) && forward.has(o.id));
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
   g.expandTwins();

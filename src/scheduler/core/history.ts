@@ -131,6 +131,10 @@ function applyOp(h: NodeHistory, op: LrmOp): void {
       // Demoting does not undo a failure: the instance still needs recovering.
       h.role = "Unpromoted";
       return;
+    case "migrate_to":
+      // Only a running resource migrates away (the start may be gone from a trimmed history).
+      if (h.role === "Stopped") h.role = "Started";
+      return;
     case "monitor":
       return applyMonitor(h, op);
     default:

@@ -11,7 +11,12 @@ export function unpackNodes(input: SchedulerInput, options: ClusterOptions, now:
   for (const state of input.status) statusById.set(state.id, state);
   return input.nodes
     .filter((config) => config.type !== "ping" && config.type !== "remote")
-    .map((config) => buildNode(config, statusById.get(config.id), options, now));
+    .map((config) => {
+      const node = buildNode(config, statusById.get(config.id), options, now);
+      // #is_dc (Rules, "Node Attribute Expressions"): whether the node is the DC the CIB names.
+      node.attributes.set("#is_dc", String(input.dcUuid !== undefined && config.id === input.dcUuid));
+      return node;
+    });
 }
 
 export function buildNode(config: NodeConfig, state: NodeStatus | undefined, options: ClusterOptions, now: number): SchedNode {

@@ -14,19 +14,34 @@ import { isRemoteConnection } from "./remote.js";
  * in maintenance. Remote nodes are probed once their connection is up; guest nodes
  * are not probed here.
  */
-export function addProbes(g: GraphBuilder, inputs: GraphInputs): void {
-  if (inputs.maintenance) return;
+export function addProbes(g: GraphBuilder, inputs: GraphInputs): ProbeIndex {
+  const probes: ProbeIndex = new Map();
+  if (inputs.maintenance) return probes;
   const usable = (n: SchedNode): boolean => n.online && !n.unclean && !n.maintenance;
   const nodes = inputs.nodes.filter((n) => usable(n) && n.attributes.get("#kind") === "cluster");
   const remotes = remoteNodesUp(inputs).filter(usable);
-  if (nodes.length === 0) return;
+  if (nodes.length === 0) return probes;
   const locations = locationsByResource(inputs.constraints.locations);
+  const probeOn = (rsc: string, node: SchedNode, timeoutMs: number): number => {
+    const probe = g.probe(rsc, node.name, timeoutMs);
+    // A probe on a remote node waits for its connection to start.
+    if (node.attributes.get("#kind") === "remote") g.edge(g.find(node.name, "start"), probe);
+    const own = probes.get(rsc);
+    if (own === undefined) probes.set(rsc, [probe]);
+    else own.push(probe);
+    return probe;
+  };
   for (const top of inputs.resources) {
     const where = remotes.length === 0 || !probedOnRemotes(top) ? nodes : [...nodes, ...remotes];
-    if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, top, where, locations);
-    else for (const p of primitivesOf(top)) probeEverywhere(g, p, top, where, locations);
+    if (top.kind === "clone" && !top.globallyUnique) probeAnonymousClone(g, probeOn, top, where, locations);
+    else for (const p of primitivesOf(top)) probeEverywhere(g, probeOn, p, top, where, locations);
   }
+  return probes;
 }
+
+/** Probe action ids by resource instance id. */
+export type ProbeIndex = Map<string, number[]>;
+type ProbeOn = (rsc: string, node: SchedNode, timeoutMs: number) => number;
 
 /**
  * Remote nodes whose connection runs or starts (Pacemaker Remote): their resources are
@@ -42,13 +57,6 @@ function probedOnRemotes(top: Rsc): boolean {
   return primitivesOf(top).every((p) => p.config.class !== "stonith" && !isRemoteConnection(p.config));
 }
 
-/** A probe on a remote node waits for its connection to start. */
-function probeOn(g: GraphBuilder, rsc: string, node: SchedNode, timeoutMs: number): number {
-  const probe = g.probe(rsc, node.name, timeoutMs);
-  if (node.attributes.get("#kind") === "remote") g.edge(g.find(node.name, "start"), probe);
-  return probe;
-}
-
 function locationsByResource(all: readonly Location[]): Map<Rsc, Location[]> {
   const locations = new Map<Rsc, Location[]>();
   for (const l of all) {
@@ -60,14 +68,14 @@ function locationsByResource(all: readonly Location[]): Map<Rsc, Location[]> {
 }
 
 /** A primitive (alone, in a group or a unique clone) on each node that has no history of it. */
-function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+function probeEverywhere(g: GraphBuilder, probeOn: ProbeOn, p: PrimitiveRsc, top: Rsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
   const allowed = discoveryFilter(p, top, locations);
   const timeoutMs = g.timeoutOf(p, "monitor");
   const start = g.find(p.id, "start");
   for (const node of nodes) {
     const name = node.name;
     if (p.probedOn.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
-    const probe = probeOn(g, p.id, node, timeoutMs);
+    const probe = probeOn(p.id, node, timeoutMs);
     g.edge(probe, start);
     beforeMigration(g, p.id, probe);
   }
@@ -79,7 +87,7 @@ function probeEverywhere(g: GraphBuilder, p: PrimitiveRsc, top: Rsc, nodes: read
  * named after the instance placed there, else the first free one, and comes before
  * the clone starts anything.
  */
-function probeAnonymousClone(g: GraphBuilder, clone: CloneRsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
+function probeAnonymousClone(g: GraphBuilder, probeOn: ProbeOn, clone: CloneRsc, nodes: readonly SchedNode[], locations: Map<Rsc, Location[]>): void {
   const first = clone.instances[0];
   if (first === undefined) return;
   const cloneStart = g.find(clone.id, "start");
@@ -95,7 +103,7 @@ function probeAnonymousClone(g: GraphBuilder, clone: CloneRsc, nodes: readonly S
     for (const node of nodes) {
       const name = node.name;
       if (known.has(name) || (allowed !== undefined && !allowed.admits(name))) continue;
-      g.edge(probeOn(g, (placed.get(name) ?? free).id, node, timeoutMs), start);
+      g.edge(probeOn((placed.get(name) ?? free).id, node, timeoutMs), start);
     }
   }
 }

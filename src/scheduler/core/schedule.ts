@@ -23,6 +23,7 @@ import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 import { settleMigrations } from "./migration.js";
+import { shutdownLocks } from "./shutdown-lock.js";
 import { migrationBlockers, stopsAndStarts } from "./migration-plan.js";
 
 export interface Transition {
@@ -68,6 +69,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
   const constraints = readConstraints(input, resources, nodes, now);
+  constraints.locations.push(...shutdownLocks(input, resources, nodes, options, now));
   remote.addConstraints(constraints, nodes);
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);

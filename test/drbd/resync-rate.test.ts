@@ -1,0 +1,37 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { TwoNodes } from "./nodes.js";
+
+// Real daemons: the initial full sync of ~8 MiB under the dynamic controller
+// with c-max-rate 2M must take about 4 s (resync-rate 400M is only where the
+// controller starts), and status reports a speed near c-max-rate.
+let nodes: TwoNodes;
+before(async () => {
+  nodes = await TwoNodes.create("qd-rate-", { ipBlock: 10, backingMiB: 8, disk: "c-plan-ahead 10; c-max-rate 2M; c-min-rate 0;" });
+});
+after(() => nodes?.dispose());
+
+test("a full sync honours c-max-rate", async () => {
+  for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "create-md", "r0");
+  for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
+  await nodes.waitConnected("alpha");
+  const started = Date.now();
+  await nodes.ok("alpha", "primary", "--force", "r0");
+  const speeds: number[] = [];
+  while (true) {
+    const s = await nodes.status("alpha");
+    const peer = s.connections[0]!.peer_devices[0]! as { "replication-state": string; "sync-speed-kib"?: number; "percent-in-sync"?: number };
+    if (peer["replication-state"] === "Established") break;
+    // Past the first burst (the budget saved up before the resync started, 1 MiB at most).
+    if (peer["sync-speed-kib"] !== undefined && (peer["percent-in-sync"] ?? 0) >= 40) speeds.push(peer["sync-speed-kib"]);
+    assert.ok(Date.now() - started < 30_000, "the resync ends");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const megabytes = (await nodes.status("beta")).devices[0]!.size / 1024;
+  assert.ok(seconds >= (0.8 * megabytes) / 2, `${megabytes.toFixed(1)} MiB at 2 MiB/s took only ${seconds} s`);
+  // Progress averages since the start, which includes a first burst of up to 1 MiB.
+  assert.ok(speeds.length > 0 && speeds.every((kib) => kib < 1.5 * 2048), `speeds reported: ${speeds.join(", ")} KiB/s`);
+  assert.ok(seconds < 20, `${seconds} s: the controller reached c-max-rate instead of crawling`);
+  await nodes.waitInSync("beta");
+});
