@@ -3,18 +3,20 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeCertificates } from "../nbd/certificates.js";
+import { makeCertificates, makeClientCertificate } from "../nbd/certificates.js";
 import { hasProgram, run } from "../nbd/helpers.js";
 import { TwoNodes, type NodeName } from "./nodes.js";
 
-// A replicated resource exported over TLS only (`nbd-tls require;` and
-// `nbd-tls-certificates DIR;` in its `on HOST` sections): libnbd clients reach
-// it with nbds:// and the CA; a plain client is refused.
+// A replicated resource exported over TLS only, to clients with a certificate
+// (`nbd-tls require;`, `nbd-tls-certificates DIR;`, `nbd-tls-verify-peer yes;`
+// in its `on HOST` sections): libnbd clients reach it with nbds://, the CA and
+// a client certificate; a plain client, or one without a certificate, is refused.
 const skip = ["openssl", "nbdcopy", "nbdinfo"].every(hasProgram) ? false : "needs openssl, nbdcopy and nbdinfo";
 
 let nodes: TwoNodes;
 let pki: string;
-const nbds = (node: NodeName) => `nbds://${nodes.ip(node)}:16501/r0?tls-certificates=${pki}`;
+let client: string;
+const nbds = (node: NodeName, dir = client) => `nbds://${nodes.ip(node)}:16501/r0?tls-certificates=${dir}`;
 
 before(async () => {
   if (skip !== false) return;
@@ -22,7 +24,9 @@ before(async () => {
   pki = join(nodes.dir, "pki");
   // One certificate for 127.0.0.1 would not match 127.0.20.x: a SAN per node address.
   await makeCertificates(pki, "Quorate test", [nodes.ip("alpha"), nodes.ip("beta")]);
-  const text = readFileSync(nodes.config, "utf8").replace(/(nbd-address [\d.]+:16501;)/g, `$1\n    nbd-tls require;\n    nbd-tls-certificates "${pki}";`);
+  client = join(nodes.dir, "client");
+  await makeClientCertificate(client, pki);
+  const text = readFileSync(nodes.config, "utf8").replace(/(nbd-address [\d.]+:16501;)/g, `$1\n    nbd-tls require;\n    nbd-tls-certificates "${pki}";\n    nbd-tls-verify-peer yes;`);
   writeFileSync(nodes.config, text);
   await nodes.startSynced();
 });
@@ -36,9 +40,11 @@ test("the Primary's export over TLS: written through nbds:// on alpha, read back
   assert.equal(copy.status, 0, copy.stderr);
   const plain = await run("nbdinfo", [nodes.uri("alpha")]);
   assert.notEqual(plain.status, 0, "TLS is required");
+  const anonymous = await run("nbdinfo", [nbds("alpha", pki)]);
+  assert.notEqual(anonymous.status, 0, "a client certificate is required");
   const out = join(nodes.dir, "out.bin");
   const back = await run("nbdcopy", [nbds("beta"), out]);
   assert.equal(back.status, 0, back.stderr);
   assert.ok(readFileSync(out).subarray(0, data.length).equals(data));
-  assert.match(await nodes.ok("alpha", "dump", "r0"), /nbd-tls require;\n\s+nbd-tls-certificates "?\S*pki"?;/);
+  assert.match(await nodes.ok("alpha", "dump", "r0"), /nbd-tls require;\n\s+nbd-tls-certificates "?\S*pki"?;\n\s+nbd-tls-verify-peer yes;/);
 });

@@ -69,3 +69,26 @@ test("a full sync under the dynamic controller takes as long as c-max-rate says"
   const seconds = (pair.now - start) / 1000;
   assert.ok(seconds >= 3.5 && seconds <= 5, `4 MiB at 1 MiB/s took ${seconds} s`);
 });
+
+test("a full sync yields to application writes down to c-min-rate", () => {
+  const syncSeconds = (writing: boolean): number => {
+    const pair = new Pair(4 * MiB, { resyncRateBytesPerSec: 100 * MiB, rateController: { ...base, maxRateBytesPerSec: 4 * MiB, minRateBytesPerSec: 512 * 1024 } });
+    pair.attach(pair.a);
+    pair.attach(pair.b);
+    pair.command(pair.a, { verb: "connect", discardMyData: false });
+    pair.command(pair.b, { verb: "connect", discardMyData: false });
+    pair.run();
+    pair.tick(100);
+    assert.equal(pair.command(pair.a, { verb: "primary", force: true }), undefined);
+    const start = pair.now;
+    while (pair.b.replica.disk !== "UpToDate" && pair.now - start < 30_000) {
+      if (writing) pair.write(pair.a, 0, new Uint8Array(4096)); // one small application write per tick
+      pair.tick(100);
+    }
+    return (pair.now - start) / 1000;
+  };
+  const idle = syncSeconds(false);
+  const busy = syncSeconds(true);
+  assert.ok(idle <= 2, `4 MiB at 4 MiB/s: ${idle} s`);
+  assert.ok(busy >= 7 && busy <= 10, `4 MiB at the 512 KiB/s c-min-rate: ${busy} s`);
+});

@@ -1,7 +1,7 @@
 // Test certificates for NBD over TLS, made with openssl: a CA and a server
 // certificate for 127.0.0.1, laid out as nbdkit, qemu-nbd and libnbd expect.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "./helpers.js";
 
@@ -19,4 +19,14 @@ export async function makeCertificates(dir: string, name: string, addresses: str
   writeFileSync(join(dir, "ext.cnf"), `subjectAltName=${addresses.map((a) => `IP:${a}`).join(",")}\n`);
   await openssl(dir, "x509", "-req", "-in", "@server.csr", "-CA", "@ca-cert.pem", "-CAkey", "@ca-key.pem", "-CAcreateserial",
     "-out", "@server-cert.pem", "-days", "2", "-extfile", "@ext.cnf");
+}
+
+/** A client certificate signed by the CA in `caDir`, with that CA's certificate, in `dir` (client-*.pem, ca-cert.pem; libnbd's layout). */
+export async function makeClientCertificate(dir: string, caDir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(caDir, "ca-cert.pem"), join(dir, "ca-cert.pem"));
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await openssl(dir, "req", ...ec, "-keyout", "@client-key.pem", "-out", "@client.csr", "-subj", "/CN=quorate-test-client");
+  await openssl(dir, "x509", "-req", "-in", "@client.csr", "-CA", join(caDir, "ca-cert.pem"), "-CAkey", join(caDir, "ca-key.pem"),
+    "-CAcreateserial", "-CAserial", "@ca.srl", "-out", "@client-cert.pem", "-days", "2");
 }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NbdServer } from "../../src/nbd/index.js";
 import { loadTls } from "../../src/nbd/driver/tls.js";
-import { makeCertificates } from "./certificates.js";
+import { makeCertificates, makeClientCertificate } from "./certificates.js";
 import { fileDevice, hasProgram, listenInRange, quorateBin, run, tempDir } from "./helpers.js";
 
 // NBD_OPT_STARTTLS (proto.md "TLS support") with libnbd's and qemu's TLS:
@@ -24,14 +24,16 @@ describe("NBD over TLS", { skip }, () => {
     dir = await tempDir("qn-tls-");
     await makeCertificates(certs(), "Quorate test");
     await makeCertificates(join(dir.path, "other"), "Someone else");
+    await makeClientCertificate(join(dir.path, "client"), certs());
     const device = await fileDevice(dir.path, "disk.img", image.length);
     await device.write(0, image, false);
-    for (const required of [true, false]) {
-      const tls = loadTls({ certificatesDir: certs(), required, verifyPeer: false });
+    // Required TLS, optional TLS, and required TLS with client certificates.
+    for (const [required, verifyPeer, portBase] of [[true, false, 16470], [false, false, 16480], [true, true, 16490]] as const) {
+      const tls = loadTls({ certificatesDir: certs(), required, verifyPeer });
       assert.ok(tls.ok);
       const server = new NbdServer({ tls: tls.value, log: () => undefined });
       server.addExport("disk", device);
-      servers.push({ server, port: await listenInRange(server, required ? 16470 : 16480) });
+      servers.push({ server, port: await listenInRange(server, portBase) });
     }
   });
   after(async () => {
@@ -70,6 +72,14 @@ describe("NBD over TLS", { skip }, () => {
       "--image-opts", `driver=nbd,host=127.0.0.1,port=${port},export=disk,tls-creds=tls0`, out]);
     assert.equal(convert.status, 0, convert.stderr);
     assert.ok(readFileSync(out).equals(image));
+  });
+
+  test("--tls-verify-peer: only a client with a certificate signed by the CA gets in", async () => {
+    const port = servers[2]!.port;
+    const withCert = await run("nbdinfo", ["--size", nbds(port, join(dir.path, "client"))]);
+    assert.equal(withCert.status, 0, withCert.stderr);
+    const without = await run("nbdinfo", ["--size", nbds(port)]);
+    assert.notEqual(without.status, 0, "no client certificate, no export");
   });
 
   test("quorate nbd serve: --tls needs --tls-certificates", async () => {

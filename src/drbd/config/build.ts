@@ -61,7 +61,7 @@ function parseDevice(s: Statement, words: string[]): { device: string; minor: nu
   return { device, minor };
 }
 
-type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates"]?: Statement };
+type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer"]?: Statement };
 
 function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
   const rest: Statement[] = [];
@@ -74,6 +74,7 @@ function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
     else if (key === "nbd-address") into.nbdAddress = s;
     else if (key === "nbd-tls") into.nbdTls = s;
     else if (key === "nbd-tls-certificates") into.nbdTlsCertificates = s;
+    else if (key === "nbd-tls-verify-peer") into.nbdTlsVerifyPeer = s;
     else if (key === "node-id") continue;
     else rest.push(s);
   }
@@ -106,7 +107,10 @@ function nbdTls(host: string, draft: HostDraft): HostConfig["nbdTls"] {
   if (mode.words[1] !== "on" && mode.words[1] !== "require") fail(mode, `nbd-tls must be off, on or require (got "${mode.words.slice(1).join(" ")}")`);
   const dir = draft.nbdTlsCertificates?.words[1];
   if (dir === undefined) fail(mode, `on ${host}: nbd-tls ${mode.words[1]} needs 'nbd-tls-certificates DIR'`);
-  return { mode: mode.words[1], certificatesDir: dir };
+  const verify = draft.nbdTlsVerifyPeer;
+  const verifyPeer = verify === undefined ? false : verify.words[1] === undefined || verify.words[1] === "yes" ? true
+    : verify.words[1] === "no" ? false : fail(verify, `nbd-tls-verify-peer must be yes or no (got "${verify.words[1]}")`);
+  return { mode: mode.words[1], certificatesDir: dir, verifyPeer };
 }
 
 /** The effective value of an option: the resource's own, else common's, else the default. */

@@ -36,7 +36,8 @@ export function dumpConfig(config: DrbdConfig, node: string, only?: string): str
         `        meta-disk ${quote(h.metaDisk)};`,
         `        address ipv4 ${h.address.host}:${h.address.port};`,
         `        nbd-address ${h.nbdAddress.host}:${h.nbdAddress.port};`,
-        ...(h.nbdTls === undefined ? [] : [`        nbd-tls ${h.nbdTls.mode};`, `        nbd-tls-certificates ${quote(h.nbdTls.certificatesDir)};`]),
+        ...(h.nbdTls === undefined ? [] : [`        nbd-tls ${h.nbdTls.mode};`, `        nbd-tls-certificates ${quote(h.nbdTls.certificatesDir)};`,
+          ...(h.nbdTls.verifyPeer ? ["        nbd-tls-verify-peer yes;"] : [])]),
         "    }",
       );
     }

@@ -45,8 +45,11 @@ export interface HostConfig {
   address: SocketAddress;
   metaDisk: "internal" | string;
   nbdAddress: SocketAddress;
-  /** Quorate extension: `nbd-tls on|require;` with `nbd-tls-certificates DIR;` (server-cert.pem, server-key.pem). */
-  nbdTls: { mode: "on" | "require"; certificatesDir: string } | undefined;
+  /**
+   * Quorate extension: `nbd-tls on|require;` with `nbd-tls-certificates DIR;` (server-cert.pem, server-key.pem,
+   * and ca-cert.pem for `nbd-tls-verify-peer yes;`).
+   */
+  nbdTls: { mode: "on" | "require"; certificatesDir: string; verifyPeer: boolean } | undefined;
   at: string;
 }
 

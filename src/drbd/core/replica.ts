@@ -779,7 +779,25 @@ export class Replica {
       return;
     }
     if (!this.pending.delete(p.reqId)) return;
+    this.markWrittenInSync(p);
     this.emit({ kind: "complete", reqId: p.reqId, error: p.error });
+  }
+
+  /**
+   * During a resync, a write both copies stored covers whole blocks the resync
+   * would otherwise still copy: they are in sync now (else a block written
+   * over and over would never be resynced, each copy of it going stale).
+   */
+  private markWrittenInSync(p: Pending): void {
+    const bitmap = this.bitmap;
+    if (this.repl !== "SyncSource" || bitmap === undefined || p.len === 0 || p.error !== undefined || !p.peerOk || p.localFailed) return;
+    let cleared = 0;
+    for (let b = Math.ceil(p.off / BLOCK_BYTES); b < Math.floor((p.off + p.len) / BLOCK_BYTES); b++) {
+      if (!bitmap.test(b)) continue;
+      bitmap.clear(b);
+      cleared++;
+    }
+    this.progress?.advance(cleared, this.now);
   }
 
   // ---- peer side of replication ------------------------------------------

@@ -166,7 +166,7 @@ export class DrbdDaemon {
     const key = `${address.host}:${address.port}`;
     const existing = this.nbdServers.get(key);
     if (existing !== undefined) return existing.addExport(name, resource);
-    const tls = tlsConfig === undefined ? undefined : loadTls({ certificatesDir: tlsConfig.certificatesDir, required: tlsConfig.mode === "require", verifyPeer: false });
+    const tls = tlsConfig === undefined ? undefined : loadTls({ certificatesDir: tlsConfig.certificatesDir, required: tlsConfig.mode === "require", verifyPeer: tlsConfig.verifyPeer });
     if (tls !== undefined && !tls.ok) throw new Error(tls.error);
     const server = new NbdServer({ log: (line) => this.log(`nbd ${key}: ${line}`), ...(tls === undefined ? {} : { tls: tls.value }) });
     this.nbdServers.set(key, server);
