@@ -17,7 +17,6 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
   {
     name: "a resource that can keep its node is assigned before one that must move",
     cite: "Utilization and Placement Strategy: which resource is preferred to be assigned first",
-    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       properties: { "placement-strategy": "balanced" },
       nodes: [["n1", { history: running("a"), utilization: cpu, attributes: { standby: "on" } }], ["n2", { history: running("b"), utilization: cpu }]],

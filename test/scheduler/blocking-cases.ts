@@ -47,7 +47,6 @@ export const BLOCKING_CASES: SemanticsCase[] = [
   {
     name: "a group member that cannot move holds the members after it",
     cite: "Groups: members are colocated with the member before them; on-fail=block",
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       nodes: [["n1", { history: [...failedStop("a"), ...running("b")], transient: { standby: "on" } }], "n2"],
       resources: [group("g", [primitive("a"), primitive("b")])],
@@ -57,7 +56,6 @@ export const BLOCKING_CASES: SemanticsCase[] = [
   {
     name: "a group member that cannot stop keeps the members before it in place, blocked",
     cite: "Groups: members stop in reverse order; on-fail=block",
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       nodes: [["n1", { history: [...running("a"), ...failedStop("b")], transient: { standby: "on" } }], "n2"],
       resources: [group("g", [primitive("a"), primitive("b")])],
@@ -67,7 +65,6 @@ export const BLOCKING_CASES: SemanticsCase[] = [
   {
     name: "a resource on a node in maintenance is left alone even when banned there",
     cite: "Node Attributes: maintenance (resources on the node are unmanaged)",
-    scoresTodo: BLOCKED_SCORES,
     cib: {
       nodes: [["n1", { history: running("a"), attributes: { maintenance: "true" } }], "n2"],
       resources: [primitive("a")],

@@ -106,11 +106,15 @@ export interface NodeOptions {
   utilization?: Attrs;
   /** Transient (status) attributes: standby via crm_attribute -l reboot, fail-counts. */
   transient?: Attrs;
+  /** node_state membership fields (in_ccm, crmd, join, expected) exactly, instead of `state`. */
+  membership?: Attrs;
   /** "unseen": no node_state at all (the cluster has never seen the node). */
   state?: "online" | "offline" | "lost" | "unseen";
   history?: HistoryEntry[];
   /** A Pacemaker Remote or guest node: no <node> entry, its node_state is keyed by name. */
   remote?: boolean;
+  /** shutdown-lock times (epoch seconds) recorded on this node's history, by resource. */
+  shutdownLocks?: Record<string, number>;
 }
 
 export interface CibOptions {
@@ -178,7 +182,7 @@ export function cibXml(options: CibOptions): string {
 
 function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   const state = o.state ?? "online";
-  const membership = o.remote === true ? { remote_node: "true" } : state === "online"
+  const membership = o.membership !== undefined ? o.membership : o.remote === true ? { remote_node: "true" } : state === "online"
     ? { in_ccm: "true", crmd: "online", join: "member", expected: "member" }
     : state === "offline" ? { in_ccm: "false", crmd: "offline", join: "down", expected: "down" }
     : { in_ccm: "false", crmd: "offline", join: "member", expected: "member" };
@@ -187,7 +191,8 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   let call = 10;
   const resources = [...byRsc].map(([rsc, entries]) => {
     const agent = entries[0]!.agent ?? AGENT;
-    return createElement("lrm_resource", { id: rsc, ...agent }, entries.map((e) => {
+    const lock = o.shutdownLocks?.[rsc];
+    return createElement("lrm_resource", { id: rsc, ...agent, ...(lock === undefined ? {} : { "shutdown-lock": String(lock) }) }, entries.map((e) => {
       const interval = e.intervalMs ?? 0;
       const rc = e.rc ?? 0, expected = e.expected ?? 0;
       const key = `${call}:1:${expected}:00000000-0000-0000-0000-000000000000`;

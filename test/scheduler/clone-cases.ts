@@ -16,6 +16,56 @@ const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "moni
 
 export const CLONE_CASES: SemanticsCase[] = [
   {
+    name: "a later member's failure does not move a group whose other node an anti-colocation makes worse",
+    cite: "Groups: members after a failed one stop; Colocation Constraints: negative advisory scores",
+    scoresTodo: "crm_simulate's group line leaves the group's colocations out (gb on n2: 0); they show in the members' lines",
+    cib: {
+      rscDefaults: { "migration-threshold": "1" },
+      nodes: [
+        ["n1", { transient: { "fail-count-b2#monitor_10000": "1" }, history: [...running("b1"), ...running("b2"), { rsc: "b2", operation: "monitor", intervalMs: 10000, rc: 7 }] }],
+        ["n2", { history: [...running("a1"), ...running("a2")] }],
+      ],
+      resources: [group("ga", [primitive("a1"), primitive("a2")]), group("gb", [primitive("b1"), primitive("b2", { ops: [{ name: "monitor", interval: "10s" }] })])],
+      constraints: [colocation("gb-away-from-ga", "gb", "ga", "-5000")],
+    },
+    expect: ["* Stop b2 ( n1 ) due to node availability"],
+  },
+  {
+    name: "a group that must run with the promoted instance moves the promotion away from a node its members are banned from",
+    cite: "Colocation Constraints with roles: the dependent's preferences count towards promotion; migration-threshold",
+    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 0)",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "10", "fail-count-a#start_0": "1" }, history: running("s", true) }],
+        ["n2", { transient: { "master-s": "10" }, history: running("s") }],
+      ],
+      resources: [promotable(), group("g", [primitive("a", { meta: { "migration-threshold": "1" } }), primitive("b")])],
+      constraints: [colocation("g-with-promoted", "g", "ms", "INFINITY", { "with-rsc-role": "Promoted" })],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )", "* Start a ( n2 )", "* Start b ( n2 )"],
+  },
+  {
+    name: "a failed instance that was demoted is recovered, and an equal instance that did not fail is promoted",
+    cite: "Promotable Clones: promotion scores; Handling Resource Failure (a demote does not clear a failure)",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5", "fail-count-s#asyncmon_0": "1" }, history: [...running("s", true), { rsc: "s", operation: "asyncmon", rc: 1 }, { rsc: "s", operation: "demote" }] }],
+        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
+      ],
+      resources: [promotable()],
+    },
+    expect: ["* Recover s:0 ( Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
+  },
+  {
+    name: "a promoted instance whose agent sets no promotion attribute is demoted",
+    cite: "Promotable Clones: the promotion score comes from the agent (master-<rsc>); without one no instance is promoted",
+    cib: {
+      nodes: [["n1", { history: running("s", true) }], ["n2", { history: running("s") }]],
+      resources: [clone("ms", primitive("s", { meta: { "resource-stickiness": "100" } }), { promotable: "true" })],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )"],
+  },
+  {
     name: "equal promotion scores keep the lower-numbered instance promoted",
     cite: "Promotable Clones: promoted-max (only that many instances stay promoted)",
     cib: {
@@ -133,7 +183,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a later group member's failure moves the whole group to another node",
     cite: "Groups: members are colocated with the one before them; Failure Response: migration-threshold",
-    scoresTodo: "crm_simulate shows the member's ban in the first member's scores, not in the group's (g on n1 stays 100)",
     cib: {
       nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { history: probed("a", "b") }]],
       resources: [group("g", [primitive("a"), primitive("b")])],
@@ -144,7 +193,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "a later group member's failure keeps only that member off the group's only node",
     cite: "Groups: a member that cannot run stops the members after it, not before it",
-    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       nodes: [["n1", { transient: { "fail-count-b#start_0": "INFINITY" }, history: probed("a", "b") }], ["n2", { attributes: { standby: "on" }, history: probed("a", "b") }]],
       resources: [group("g", [primitive("a"), primitive("b")])],
@@ -154,7 +202,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "without quorum an unclean node cannot be fenced, so what runs there is left alone",
     cite: "Cluster Options: no-quorum-policy, stonith-enabled (fencing needs quorum)",
-    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       properties: { "stonith-enabled": "true", "no-quorum-policy": "freeze" },
       quorum: false,

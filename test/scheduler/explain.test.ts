@@ -26,7 +26,9 @@ test("explain: each node's factors add up to the scheduler's allocation score", 
     const sum = v.factors.reduce((s, f) => (f.score === undefined ? s : Math.max(-1_000_000, Math.min(1_000_000, s + f.score))), 0);
     assert.equal(sum, v.score, `${v.node}: ${JSON.stringify(v.factors)}`);
   }
-  assert.deepEqual(e.nodes.map((v) => [v.node, v.score, v.chosen]), [["n2", 100, true], ["n1", 70, false], ["n3", -1_000_000, false]]);
+  // n3 is in standby: it keeps its score, as crm_simulate prints it, but is not allowed.
+  assert.deepEqual(e.nodes.map((v) => [v.node, v.score, v.allowed, v.chosen]), [["n2", 100, true, true], ["n1", 70, true, false], ["n3", 0, false, false]]);
+  assert.ok(factorsOn(e, "n3").includes("n3 is in standby: it can run nothing now, whatever its score"));
   assert.deepEqual(e.planned.map((p) => [p.verb, p.from, p.to]), [["Move", "n1", "n2"]]);
 });
 

@@ -18,7 +18,8 @@ const migrateFrom = (source: string, target: string, rc = 0): HistoryEntry => op
 const pendingMigrateTo = (source: string, target: string): HistoryEntry => op("migrate_to", { rc: 193, status: -1, migrate: { source, target } });
 const probed = probedStopped("vm");
 const node = (name: string, history: HistoryEntry[], extra: NodeOptions = {}): [string, NodeOptions] => [name, { history, ...extra }];
-const UNUSABLE = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
+const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
+const remoteOp = (operation: string): HistoryEntry => ({ rsc: "remote1", operation, agent: REMOTE_AGENT });
 const fencing = primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } });
 
 /** vm on n1 started a migration to n2 that recorded migrate_to only; n3 is a third node. */
@@ -87,7 +88,6 @@ export const MIGRATION_CASES: SemanticsCase[] = [
   {
     name: "a migrate_to towards a node that went offline is recovered in place, not migrated",
     cite: "Migrating Resources; Failure Response: recovery",
-    scoresTodo: UNUSABLE,
     cib: { nodes: [node("n1", [...started, migrateTo("n1", "n2")]), ["n2", { state: "offline" }], "n3"], resources: [vm()] },
     expect: ["* Recover vm ( n1 )"],
   },
@@ -142,16 +142,24 @@ export const MIGRATION_CASES: SemanticsCase[] = [
   {
     name: "a pending migrate_to on a lost node: fence it, stop the target's copy too, start elsewhere",
     cite: "Fencing: a node that leaves uncleanly; Migrating Resources",
-    scoresTodo: UNUSABLE,
     cib: leftWithPendingMigration("lost"),
     expect: ["* Fence (reboot) n1 'peer is no longer part of the cluster'", "* Move vm ( n1 -> n3 )", "* Start fence ( n2 )"],
   },
   {
     name: "a node that left with a migration pending is fenced: its history shows the resource active",
     cite: "Fencing: a resource thought active on a node that left is made safe by fencing the node",
-    scoresTodo: UNUSABLE,
     cib: leftWithPendingMigration("offline"),
     expect: ["* Fence (reboot) n1 'vm is thought to be active there'", "* Move vm ( n1 -> n3 )", "* Start fence ( n2 )"],
+  },
+  {
+    name: "a migratable resource on a lost node is not migrated: the node is fenced, the resource started elsewhere",
+    cite: "Migrating Resources: both nodes must be up; Fencing",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [node("n1", started, { state: "lost" }), node("n2", probed)],
+      resources: [vm(), fencing], constraints: [location("f", "fence", "n2", "100")],
+    },
+    expect: ["* Fence (reboot) n1 'peer is no longer part of the cluster'", "* Move vm ( n1 -> n2 )", "* Start fence ( n2 )"],
   },
   {
     name: "a migratable resource ordered after one that moves by stop and start cannot migrate",
@@ -174,11 +182,23 @@ export const MIGRATION_CASES: SemanticsCase[] = [
     expect: ["* Migrate vm ( n1 -> n2 )", "* Migrate b ( n1 -> n2 )"],
   },
   {
+    name: "a remote connection's partial migration is finished on its target when scores tie",
+    cite: "Pacemaker Remote: connection resources can be migrated; Migrating Resources",
+    cib: {
+      nodes: [
+        node("n1", [remoteOp("start"), { ...remoteOp("migrate_to"), migrate: { source: "n1", target: "n2" } }]),
+        node("n2", [{ ...remoteOp("monitor"), rc: 7, expected: 7 }]), "n3", ["remote1", { remote: true }],
+      ],
+      resources: [primitive("remote1", { agent: REMOTE_AGENT })],
+    },
+    expect: ["* Migrate remote1 ( n1 -> n2 )"],
+  },
+  {
     name: "a remote connection resource migrates without allow-migrate",
     cite: "Pacemaker Remote: connection resources can be migrated",
     cib: {
-      nodes: [node("n1", [op("start", { agent: { class: "ocf", provider: "pacemaker", type: "remote" } }, "remote1")]), node("n2", [op("monitor", { rc: 7, expected: 7, agent: { class: "ocf", provider: "pacemaker", type: "remote" } }, "remote1")]), ["remote1", { remote: true }]],
-      resources: [primitive("remote1", { agent: { class: "ocf", provider: "pacemaker", type: "remote" } })],
+      nodes: [node("n1", [remoteOp("start")]), node("n2", [{ ...remoteOp("monitor"), rc: 7, expected: 7 }]), ["remote1", { remote: true }]],
+      resources: [primitive("remote1", { agent: REMOTE_AGENT })],
       constraints: [location("l", "remote1", "n2", "100")],
     },
     expect: ["* Migrate remote1 ( n1 -> n2 )"],

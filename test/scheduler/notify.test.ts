@@ -10,11 +10,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseXml, type XmlElement } from "../../src/cib/index.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
 import type { Transition } from "../../src/scheduler/index.js";
-import { cibXml, clone, group, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { cibXml, clone, colocation, group, location, order, primitive, probedStopped, run, running, summaryOf, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 
 const STATEFUL = { class: "ocf", provider: "pacemaker", type: "Stateful" };
 const dummy = (id: string): ReturnType<typeof primitive> => primitive(id, { ops: [{ name: "monitor", interval: "10s" }] });
@@ -194,6 +195,53 @@ const CASES: NotifyCase[] = [
     elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
   },
   {
+    name: "notify=true on the instances only: no rounds around the clone's phases, but survivors hear of a fenced stop",
+    cite: "Clone Notifications; Fencing",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [["n1", { history: monitored("d:0") }], ["n2", { history: monitored("d:1"), state: "lost" }], ["n3", { history: monitored("d:2") }]],
+      resources: [
+        primitive("f", { agent: { class: "stonith", type: "fence_dummy" } }),
+        clone("c", primitive("d", { meta: { notify: "true" }, ops: [{ name: "monitor", interval: "10s" }] }), { "clone-max": "3" }),
+      ],
+    },
+    summary: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Start f ( n1 )", "* Stop d:1 ( n2 ) due to node availability"],
+    expect: [
+      `"stonith 'reboot' n2" -> "d:1_post_notify_stonith_0" [ style = bold]`,
+      '"d:1_post_notify_stonith_0" -> "d:2_post_notify_stop_0 n3" [ style = bold]',
+      '"d:0_post_notify_stop_0 n1" -> "d:1_confirmed-post_notify_stonith_0" [ style = bold]',
+    ],
+    absent: ['"c_pre_notify_stop_0" -> "d:0_pre_notify_stop_0 n1" [ style = bold]'],
+    elsewhere: [`"stonith 'reboot' n2" -> "c_stop_0" [ style = bold]`],
+  },
+  {
+    name: "interleaved notifying clones: each instance starts after the other clone's instance on its node",
+    cite: "Clone Options: interleave; Clone Notifications",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [clone("ca", dummy("a"), notifying({ interleave: "true" })), clone("cb", dummy("b"), notifying({ interleave: "true" }))],
+      constraints: [order("a-then-b", "ca", "cb")],
+    },
+    summary: ["* Start a:0 ( n1 )", "* Start a:1 ( n2 )", "* Start b:0 ( n1 )", "* Start b:1 ( n2 )"],
+    expect: [
+      '"a:0_start_0 n1" -> "b:0_start_0 n1" [ style = bold]',
+      '"a:1_start_0 n2" -> "b:1_start_0 n2" [ style = bold]',
+      '"ca_confirmed-post_notify_running_0" -> "cb_start_0" [ style = bold]',
+    ],
+    absent: ['"a:0_start_0 n1" -> "b:1_start_0 n2" [ style = bold]'],
+  },
+  {
+    name: "interleaved notifying clones stopping: the dependent's instance stops first on its node",
+    cite: "Clone Options: interleave; Ordering Constraints: symmetrical stops in reverse",
+    cib: {
+      nodes: [["n1", { history: [...monitored("a:0"), ...monitored("b:0")] }], ["n2", { history: [...monitored("a:1"), ...monitored("b:1")], attributes: { standby: "on" } }]],
+      resources: [clone("ca", dummy("a"), notifying({ interleave: "true" })), clone("cb", dummy("b"), notifying({ interleave: "true" }))],
+      constraints: [order("a-then-b", "ca", "cb"), colocation("b-with-a", "cb", "ca", "INFINITY")],
+    },
+    summary: ["* Stop a:1 ( n2 ) due to node availability", "* Stop b:1 ( n2 ) due to node availability"],
+    expect: ['"b:1_stop_0 n2" -> "a:1_stop_0 n2" [ style = bold]', '"cb_confirmed-post_notify_stopped_0" -> "ca_stop_0" [ style = bold]'],
+  },
+  {
     name: "a cloned group: every member is notified, and each group joins the clone's pseudo-actions once",
     cite: "Clone Notifications; Clones of groups",
     cib: {
@@ -364,4 +412,26 @@ test("notify: every notify action carries its round and the instance lists, a si
 test("notify: a clone without notify=true gets no notifications", () => {
   const t = run(cibXml({ ...CASES[1]!.cib, resources: [clone("c", dummy("d"))] }));
   assert.equal(t.graph.actions.filter((a) => a.operation === "notify" || a.operation === "notified").length, 0);
+});
+
+test("notify: quorate simulate --json and --save-graph carry the notifications and their meta", () => {
+  const dir = mkdtempSync(join(tmpdir(), "quorate-notify-cli-"));
+  try {
+    const file = join(dir, "cib.xml"), graph = join(dir, "graph.xml");
+    writeFileSync(file, cibXml(CASES[1]!.cib));
+    const quorate = fileURLToPath(new URL("../../../bin/quorate", import.meta.url));
+    const json = spawnSync(quorate, ["simulate", "--xml", file, "--json"], { encoding: "utf8" });
+    assert.equal(json.status, 0, json.stderr);
+    const actions = (JSON.parse(json.stdout) as { actions: Array<{ key?: string; operation: string; node: string; meta?: Record<string, string> }> }).actions;
+    const pre = actions.find((a) => a.key === "d:0_pre_notify_stop_0");
+    assert.equal(pre?.operation, "notify");
+    assert.equal(pre?.meta?.["notify_stop_resource"], "d:1");
+    const saved = spawnSync(quorate, ["simulate", "--xml", file, "--save-graph", graph], { encoding: "utf8" });
+    assert.equal(saved.status, 0, saved.stderr);
+    const meta = notifyMeta(readFileSync(graph, "utf8")).get("d:0_post_notify_stop_0 n1");
+    assert.equal(meta?.["CRM_meta_notify_type"], "post");
+    assert.equal(meta?.["CRM_meta_notify_key_operation"], "stopped");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -67,7 +67,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "fencing devices never run on a remote node",
     cite: "Pacemaker Remote: remote nodes do not run fencing devices or connection resources",
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { history: connected("remote1") }], remoteNode("remote1")],
@@ -141,7 +140,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "resource-discovery=exclusive keeps a resource to the nodes its locations name",
     cite: "Location Constraints: resource-discovery=exclusive",
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       nodes: ["n1", "n2", "n3"],
       resources: [primitive("a")],
@@ -204,7 +202,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "replicas-per-host=1 keeps the replicas of a bundle on different nodes",
     cite: "Bundles: replicas-per-host (default 1)",
-    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
     cib: {
       nodes: ["n1", "n2"],
       resources: [bundle("web", { replicas: "3" })],

@@ -12,8 +12,10 @@ import { REMOTE_CASES } from "./remote-cases.js";
 import { FAILURE_CASES } from "./failure-cases.js";
 import { MIGRATION_CASES } from "./migration-cases.js";
 import { EXPRESSION_CASES } from "./expression-cases.js";
+import { LOCK_CASES } from "./lock-cases.js";
+import { UTILIZATION_CASES } from "./utilization-cases.js";
 
-const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...DEFINITION_CASES, ...HEALTH_CASES, ...ALLOCATION_CASES, ...CLONE_CASES, ...REMOTE_CASES, ...FAILURE_CASES, ...MIGRATION_CASES, ...EXPRESSION_CASES];
+const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...DEFINITION_CASES, ...HEALTH_CASES, ...ALLOCATION_CASES, ...CLONE_CASES, ...REMOTE_CASES, ...FAILURE_CASES, ...MIGRATION_CASES, ...EXPRESSION_CASES, ...UTILIZATION_CASES, ...LOCK_CASES];
 
 // Each rule of Pacemaker Explained, on a CIB written for it: our Transition Summary.
 for (const c of CASES) {

@@ -99,7 +99,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "mandatory anti-colocation (-INFINITY) keeps two resources apart",
     cite: "Colocation Constraints: score -INFINITY",
-    scoresTodo: "the primary's score does not take the anti-colocated dependent's preference off (crm_simulate: a on n1 = 50)",
     cib: {
       nodes: two, resources: [primitive("a"), primitive("b")],
       constraints: [location("la", "a", "n1", "100"), location("lb", "b", "n1", "50"), colocation("c", "b", "a", "-INFINITY")],
@@ -115,7 +114,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "an advisory colocation loses against a stronger location preference",
     cite: "Colocation Constraints: advisory (finite) scores",
-    scoresTodo: "the dependent's scaled preference rounds to 0, crm_simulate's to 1 (a on n2)",
     cib: {
       nodes: two, resources: [primitive("a"), primitive("b")],
       constraints: [location("la", "a", "n1", "100"), location("lb", "b", "n2", "500"), colocation("c", "b", "a", "200")],
@@ -149,7 +147,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "a promotable clone promotes one instance (promoted-max=1) where the promotion score is highest",
     cite: "Promotable Clones: promoted-max, promotion scores",
-    scoresTodo: "promotion scores: crm_simulate starts from -1 without a promotion attribute (-1 + 100 = 99 on n2, -1 on n1); ours -INFINITY and 100",
     cib: {
       nodes: two, resources: [clone("ms", primitive("s"), { promotable: "true", "promoted-max": "1" })],
       constraints: [location("lp", "ms", "n2", "100", { role: "Promoted" })],
@@ -177,21 +174,18 @@ export const CASES: SemanticsCase[] = [
   {
     name: "a standby node loses its resources",
     cite: "Node Attributes: standby",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them",
     cib: { nodes: [["n1", { attributes: { standby: "on" }, history: running("a") }], node("n2", probed("a"))], resources: [primitive("a")] },
     expect: ["* Move a ( n1 -> n2 )"],
   },
   {
     name: "a resource on an offline node is started elsewhere",
     cite: "Node availability (offline node, no fencing)",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0)",
     cib: { nodes: [["n1", { state: "offline", history: running("a") }], "n2"], resources: [primitive("a")] },
     expect: ["* Start a ( n2 )"],
   },
   {
     name: "a lost node is fenced before its resources move when stonith is enabled",
     cite: "Fencing: nodes that leave without a clean shutdown are fenced",
-    scoresTodo: "unusable nodes score -INFINITY; crm_simulate keeps their score (0)",
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { state: "lost", history: running("a") }], node("n2", probed("a", "fence")), node("n3", probed("a", "fence"))],
@@ -358,7 +352,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "on-fail=standby moves everything off the node",
     cite: "Operation properties: on-fail=standby",
-    scoresTodo: "unusable (standby) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("b")]), node("n2", probed("a", "b"))],
       resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "standby" }] }), primitive("b")],
@@ -368,7 +361,6 @@ export const CASES: SemanticsCase[] = [
   {
     name: "on-fail=fence fences the node when stonith is enabled",
     cite: "Operation properties: on-fail=fence",
-    scoresTodo: "unusable (unclean) nodes score -INFINITY; crm_simulate keeps their score",
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [node("n1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...probed("fence")]), node("n2", [...probed("a"), ...running("fence").map((e) => ({ ...e, agent: { class: "stonith", type: "fence_dummy" } }))])],

@@ -1,7 +1,7 @@
 import type { NodeName, Rsc } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { isManaged, priority } from "./meta.js";
-import { ownScores, type PlacementContext } from "./placement.js";
+import { banForLaterMembers, ownScores, usableScore, type PlacementContext } from "./placement.js";
 import { MINUS_INFINITY, type Score } from "./score.js";
 import { demandOf } from "./utilization.js";
 
@@ -52,7 +52,8 @@ function orderKey(rsc: Rsc, index: number, ctx: PlacementContext): OrderKey {
   const first = ctx.placeFirst?.has(rsc) === true;
   const node = currentNode(rsc, ctx);
   if (node === undefined) return { first, priority: priority(rsc), current: undefined, index };
-  const current = fitsEmpty(rsc, node, ctx) ? (ownScores(rsc, ctx).get(node) ?? MINUS_INFINITY) : MINUS_INFINITY;
+  const where = ctx.nodes.find((n) => n.name === node);
+  const current = where !== undefined && fitsEmpty(rsc, node, ctx) ? usableScore(rsc.kind === "group" ? banForLaterMembers(rsc, ownScores(rsc, ctx), ctx) : ownScores(rsc, ctx), where) : MINUS_INFINITY;
   return { first, priority: priority(rsc), current, index };
 }
 

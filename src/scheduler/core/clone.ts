@@ -1,6 +1,6 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { addPrimitivePreferences, keepInPlace, place, type PlacementContext } from "./placement.js";
+import { addPrimitivePreferences, keepInPlace, place, usableScore, type PlacementContext } from "./placement.js";
 import { chooseNode } from "./choose.js";
 import { isManaged, targetRole } from "./meta.js";
 import { addScores, type Score, ZERO } from "./score.js";
@@ -18,7 +18,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     return;
   }
   const perNode = new Map<NodeName, number>();
-  const usable = ctx.nodes.filter((n) => (scores.get(n.name) ?? -1) >= 0);
+  const usable = ctx.nodes.filter((n) => usableScore(scores, n) >= 0);
   const wanted = Math.min(clone.cloneMax, usable.length * clone.cloneNodeMax);
   const evenLimit = Math.min(clone.cloneNodeMax, Math.max(1, Math.ceil(wanted / Math.max(1, usable.length))));
   const placed = new Set<Instance>();
@@ -32,7 +32,7 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     if (current === undefined) continue;
     const node = ctx.nodes.find((n) => n.name === current)!;
     const s = scoresOf(instance);
-    if ((s.get(current) ?? -1) < 0 || (perNode.get(current) ?? 0) >= evenLimit) continue;
+    if (usableScore(s, node) < 0 || (perNode.get(current) ?? 0) >= evenLimit) continue;
     if (!fits(instance, node, ctx)) continue;
     placeInstance(instance, node, ctx);
     perNode.set(current, (perNode.get(current) ?? 0) + 1);

@@ -1,5 +1,5 @@
 import type { Change } from "./changes.js";
-import type { Constraints } from "./constraints.js";
+import type { Constraints, Ordering } from "./constraints.js";
 import type { PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import type { FenceLine } from "./summary.js";
 import { parseIntervalMs } from "./rules.js";
@@ -10,6 +10,7 @@ import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
 import { addNotifications, confirmedKey } from "./notify.js";
 import { reconcileMonitors, type Histories } from "./monitor-history.js";
 import { addCloneMeta } from "./clone-meta.js";
+import { orderInterleaved } from "./interleave-graph.js";
 import { migrationActions, orderMigration } from "./migration-graph.js";
 import { orderByConnections } from "./remote-graph.js";
 import { probesBeforeStops } from "./probe-order.js";
@@ -27,9 +28,9 @@ export interface GraphAction {
   /** Bookkeeping only (a group's or clone's start/running/stop/stopped): nothing to execute. */
   pseudo: boolean;
   /** Pacemaker's operation key when it is not resource_operation_interval ("d:0_pre_notify_stop_0"). */
-  key?: string;
+  key?: string | undefined;
   /** Meta attributes for the agent (OCF_RESKEY_CRM_meta_<name>), named without the prefix: notify_type, ... */
-  meta?: Record<string, string>;
+  meta?: Record<string, string> | undefined;
 }
 
 export interface TransitionGraph {
@@ -109,7 +110,8 @@ export class GraphBuilder {
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo });
+    // Every action has the same shape (key and meta included) so later stages can set them cheaply.
+    this.actions.push({ id, resource, operation, node, intervalMs, timeoutMs, pseudo, key: undefined, meta: undefined });
     if (intervalMs === 0) {
       const byResource = this.keysOf(operation);
       if (!byResource.has(resource)) byResource.set(resource, id);
@@ -123,7 +125,7 @@ export class GraphBuilder {
    */
   keyed(action: Omit<GraphAction, "id">, indexAs?: string): number {
     const id = this.actions.length;
-    this.actions.push({ id, ...action });
+    this.actions.push({ id, resource: action.resource, operation: action.operation, node: action.node, intervalMs: action.intervalMs, timeoutMs: action.timeoutMs, pseudo: action.pseudo, key: action.key, meta: action.meta });
     if (indexAs !== undefined) this.alias(action.resource, indexAs, id);
     return id;
   }
@@ -131,7 +133,7 @@ export class GraphBuilder {
   /** A probe: not indexed, nothing is ordered after a probe but the start it guards. */
   probe(resource: string, node: string, timeoutMs: number): number {
     const id = this.actions.length;
-    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false });
+    this.actions.push({ id, resource, operation: "monitor", node, intervalMs: 0, timeoutMs, pseudo: false, key: undefined, meta: undefined });
     return id;
   }
 
@@ -227,10 +229,14 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   orderByConnections(g, inputs.changes, inputs.nodes, probes);
   probesBeforeStops(g, inputs.constraints.orderings, probes);
   addCloneMeta(g, inputs.resources);
+  // A symmetrical constraint's reverse order (its stops) shares the constraint's id.
+  const stopsOnly = (o: Ordering): boolean => o.firstAction === "stop" && o.thenAction === "stop";
+  const forward = new Set(inputs.constraints.orderings.filter((o) => !stopsOnly(o)).map((o) => o.id));
   for (const o of inputs.constraints.orderings) {
     const first = endpoint(g, o.first, o.firstAction, "first");
     g.edge(first, endpoint(g, o.then, o.thenAction, "then"));
     orderMigration(g, o, first);
+    orderInterleaved(g, o, stopsOnly(o) && forward.has(o.id));
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
   g.expandTwins();

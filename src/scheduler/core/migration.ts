@@ -1,5 +1,6 @@
 import type { ActiveOn, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import type { MigrationRecord, NodeHistory } from "./history.js";
+import { isRemoteConnection } from "./remote.js";
 
 /**
  * Live migration (Pacemaker Explained, "Migrating Resources"): a resource with
@@ -100,7 +101,8 @@ function settle(p: PrimitiveRsc, byNode: Histories, record: MigrationRecord, sou
   const s = state();
   if (!record.superseded && sourceUp && p.active.some((a) => a.node === source)) {
     s.partial = { source, target };
-    s.prefer = source;
+    // A tie keeps the resource on the source; a remote connection goes on to its target.
+    s.prefer = isRemoteConnection(p.config) ? target : source;
     s.spread = true;
     return;
   }

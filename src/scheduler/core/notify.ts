@@ -42,14 +42,18 @@ export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: Sched
   const allNodes = sortedText(nodes.map((n) => n.name));
   let monitors: Map<string, number[]> | undefined;
   for (const rsc of resources) {
-    if (rsc.kind !== "clone" || !notifies(rsc)) continue;
+    if (rsc.kind !== "clone") continue;
+    const instances = rsc.instances.flatMap(primitivesOf);
+    if (!notifies(rsc)) {
+      if (instances.some((p) => isTrueValue(p.meta.get("notify")))) notifyFencedOnly(g, instances, reachable, fenced, allNodes);
+      continue;
+    }
     const phases = PHASES.filter(([op]) => g.find(rsc.id, op) !== undefined);
     if (phases.length === 0) continue;
-    const instances = rsc.instances.flatMap(primitivesOf);
     monitors ??= recurringMonitors(g);
     const lists = notifyLists(g, instances, allNodes);
     for (const id of phaseActions(g, instances)) g.actions[id]!.meta = { ...g.actions[id]!.meta, ...lists };
-    let running = instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node })));
+    let running = activeInstances(instances);
     const earlier: number[] = [];
     for (const [op, done] of phases) {
       const before = running;
@@ -60,6 +64,22 @@ export function addNotifications(g: GraphBuilder, resources: Rsc[], nodes: Sched
       earlier.push(g.find(rsc.id, confirmedKey(done))!);
     }
   }
+}
+
+/**
+ * notify=true on the instances but not on their clone: no rounds around the clone's
+ * phases, but the survivors still hear of the instances stopped by fencing.
+ */
+function notifyFencedOnly(g: GraphBuilder, instances: PrimitiveRsc[], reachable: ReadonlySet<NodeName>, fenced: ReadonlyMap<NodeName, number>, allNodes: string): void {
+  const before = activeInstances(instances);
+  if (!before.some((r) => fenced.has(r.node) && actionOf(g, r.instance, "stop")?.node === r.node)) return;
+  const lists = notifyLists(g, instances, allNodes);
+  const survivors = afterPhase(g, "stop", before, instances).filter((r) => reachable.has(r.node));
+  notifyFencedStops(g, before, fenced, survivors.map((r) => instanceNotify(g, r, "post", "stop", "stonith", lists)));
+}
+
+function activeInstances(instances: PrimitiveRsc[]): Running[] {
+  return instances.flatMap((instance) => instance.active.map((a) => ({ instance, node: a.node })));
 }
 
 /** Who runs once a phase is over: stops take instances away, starts (and migrations) add them. */

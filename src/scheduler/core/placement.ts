@@ -4,12 +4,13 @@ import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from 
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
 import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole } from "./meta.js";
-import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, ZERO } from "./score.js";
+import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, score, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
 import { isMultiplyActive } from "./multiple-active.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
 import { consume } from "./utilization.js";
+import { checkCapacity, type CapacityVerdict } from "./capacity.js";
 import type { TicketEffect } from "./tickets.js";
 
 export interface PlacementContext {
@@ -76,8 +77,13 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
   ctx.unitScores.set(unit, scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
-  else if (unit.kind === "group") assignGroup(unit, scores, ctx);
-  else assignPrimitive(unit, scores, ctx);
+  else if (unit.kind === "group") {
+    // Later members' failure bans weigh on the group's node once colocations are in, and
+    // crm_simulate does not show them in the group's scores.
+    const decision = banForLaterMembers(unit, scores, ctx);
+    assignGroup(unit, decision, ctx, checkCapacity(unit, decision, ctx));
+  }
+  else assignPrimitive(unit, scores, ctx, checkCapacity(unit, scores, ctx));
   ctx.state.set(unit, "done");
 }
 
@@ -106,9 +112,10 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
   if (unit.kind !== "clone") primitivesOf(unit).forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0));
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
+  // A node that cannot host anything now (offline, standby, ...) keeps its score, as
+  // crm_simulate shows it; node choice skips it (chooseNode, usableScore).
   const canHost = ctx.canHost;
-  for (const node of ctx.nodes) if (!nodeUsable(node) || (canHost !== undefined && !canHost(unit, node))) scores.set(node.name, MINUS_INFINITY);
-  if (unit.kind === "group") banForLaterMembers(unit, scores, ctx);
+  if (canHost !== undefined) for (const node of ctx.nodes) if (!canHost(unit, node)) scores.set(node.name, MINUS_INFINITY);
   const ticket = ticketEffect(unit, ctx);
   const forcedStop = unit.kind === "primitive" && unit.forceStop;
   if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
@@ -124,11 +131,14 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
  * colocated resource: unless that leaves the group nowhere to run, in which case
  * only that member (and what follows it) stays off the node.
  */
-function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+export function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): Map<NodeName, Score> {
   const banned = ctx.nodes.filter((n) => group.children.slice(1).some((p) => failureBanned(p, n.name, ctx)));
-  if (banned.length === 0) return;
-  const left = ctx.nodes.some((n) => !banned.includes(n) && (scores.get(n.name) ?? MINUS_INFINITY) >= 0);
-  if (left) for (const node of banned) scores.set(node.name, MINUS_INFINITY);
+  if (banned.length === 0) return scores;
+  const left = ctx.nodes.some((n) => !banned.includes(n) && usableScore(scores, n) >= 0);
+  if (!left) return scores;
+  const decision = new Map(scores);
+  for (const node of banned) decision.set(node.name, MINUS_INFINITY);
+  return decision;
 }
 
 /** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */
@@ -198,7 +208,7 @@ function cloneBanned(clone: CloneRsc, node: NodeName, ctx: PlacementContext): bo
 function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, seen: Set<Rsc>, factor: number): Map<NodeName, Score> {
   let result = scores;
   for (const c of ctx.withDependent.get(unit) ?? []) {
-    if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done" || c.score <= MINUS_INFINITY) continue;
+    if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done") continue;
     if (c.dependentRole === "Promoted" || c.primaryRole === "Promoted") continue;
     seen.add(c.dependent);
     const f = factor * (c.score / INFINITY);
@@ -207,17 +217,35 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
     const merged = new Map(result);
     for (const [node, value] of theirs) {
       const mine = merged.get(node) ?? ZERO;
-      if (mine <= MINUS_INFINITY) continue;
-      merged.set(node, addScores(mine, scaleScore(value, f)));
+      // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
+      if (mine <= MINUS_INFINITY || (f < 0 && value < 0)) continue;
+      merged.set(node, addScores(mine, colocatedShare(value, f)));
     }
-    if (hasUsable(merged) || !hasUsable(result)) result = merged;
+    if (hasUsable(merged, ctx) || !hasUsable(result, ctx)) result = merged;
   }
   return result;
 }
 
-function hasUsable(scores: Map<NodeName, Score>): boolean {
-  for (const value of scores.values()) if (value >= 0) return true;
-  return false;
+/**
+ * A dependent's preference scaled by the colocation factor, rounded half away from
+ * zero; a share that rounds to nothing still counts 1 in the colocation's direction
+ * (crm_simulate: 500 x 200/INFINITY adds 1, not 0).
+ */
+function colocatedShare(value: Score, factor: number): Score {
+  const share = scaleScore(value, factor);
+  if (share <= MINUS_INFINITY || share >= INFINITY) return share;
+  const rounded = Math.sign(value * factor) * Math.round(Math.abs(value * factor));
+  if (rounded === 0 && value !== 0 && factor !== 0) return score(factor > 0 ? 1 : -1);
+  return score(rounded);
+}
+
+function hasUsable(scores: Map<NodeName, Score>, ctx: PlacementContext): boolean {
+  return ctx.nodes.some((node) => usableScore(scores, node) >= 0);
+}
+
+/** A node's score as node choice sees it: -INFINITY where the node cannot host anything now. */
+export function usableScore(scores: Map<NodeName, Score>, node: SchedNode): Score {
+  return nodeUsable(node) ? (scores.get(node.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
 }
 
 /** Nodes where a primary is (going to be) placed, in the role a colocation asks for. */
@@ -265,13 +293,13 @@ function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string)
   return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
 }
 
-function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p);
   if (p.forceStop) return place(p, undefined, ctx);
   // A half-done migration keeps to its source (or first copy) on a tie (migration.ts).
   const prefer = p.migration?.prefer;
   const currents = prefer !== undefined ? [prefer] : isMultiplyActive(p) ? [] : p.active.filter((a) => !a.failed).map((a) => a.node);
-  const choice = chooseNode(scores, currents, [p], ctx);
+  const choice = chooseNode(scores, currents, [p], ctx, (n) => capacity.banned.has(n.name), capacity.prefer);
   place(p, choice, ctx);
 }
 
@@ -294,9 +322,9 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
   consume(choice.node, p, ctx);
 }
 
-function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
+function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
-  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx) : undefined;
+  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx, (n) => capacity.banned.has(n.name), capacity.prefer) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {

@@ -1,6 +1,6 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
+import { ownScores, primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 
@@ -24,8 +24,10 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
     if (ticketEffect(clone, ctx)?.noPromotion === true) continue;
     candidates.push({ instance, node, score });
   }
-  // Equal scores: the instance allocated first (the lower number) is promoted first.
-  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
+  // Equal scores: what is promoted now, then what has not failed (a failed instance is
+  // recovered first), then the instance allocated first (the lower number).
+  candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance))
+    || Number(hasFailed(a.instance)) - Number(hasFailed(b.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
   // An instance demoted for its failure (on-fail=demote) holds back every promotion this time.
   if (clone.instances.some((i) => primitivesOf(i).some((p) => p.demoteOnly))) return;
   const perNode = new Map<NodeName, number>();
@@ -41,6 +43,10 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
 
 function setRole(instance: Instance, role: "Promoted" | "Unpromoted"): void {
   for (const p of primitivesOf(instance)) if (p.assigned !== undefined) p.nextRole = role;
+}
+
+function hasFailed(instance: Instance): boolean {
+  return primitivesOf(instance).some((p) => p.active.some((a) => a.failed));
 }
 
 function wasPromoted(instance: Instance): boolean {
@@ -65,29 +71,63 @@ export function promotionAttribute(node: SchedNode | undefined, p: PrimitiveRsc,
   return undefined;
 }
 
+/** The promotion score of an instance whose agent set no promotion attribute (crm_simulate prints -1). */
+const NO_PREFERENCE = -1 as Score;
+
+/**
+ * Where else an instance's agent may have written its promotion attribute: inside a
+ * bundle, on the host its replica's container runs on.
+ */
+function bundleHost(node: SchedNode | undefined, ctx: PlacementContext): SchedNode | undefined {
+  if (node?.attributes.get("#kind") !== "container") return undefined;
+  const link = ctx.constraints.colocations.find((c) => c.dependent.id === node.name && c.id === `${node.name}-with-container`);
+  const container = link === undefined ? undefined : primitivesOf(link.primary)[0];
+  // Bundle containers are the scheduler's own (implicit) resources.
+  if (container?.config.implicit !== true) return undefined;
+  return ctx.nodes.find((n) => n.name === container.assigned);
+}
+
 function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx: PlacementContext): Score {
   const schedNode = ctx.nodes.find((n) => n.name === node);
   let total = ZERO;
   let found = false;
   for (const p of primitivesOf(instance)) {
-    const value = promotionAttribute(schedNode, p, clone.globallyUnique);
+    const value = promotionAttribute(schedNode, p, clone.globallyUnique) ?? promotionAttribute(bundleHost(schedNode, ctx), p, clone.globallyUnique);
     if (value !== undefined) {
       total = addScores(total, value);
       found = true;
     }
   }
-  if (wasPromoted(instance) && primitivesOf(instance).some((p) => p.active.some((a) => a.node === node && a.role === "Promoted"))) found = true;
+  // No promotion attribute at all: -1, so nothing is promoted (even what is promoted
+  // now) unless a role=Promoted location or colocation lifts it.
+  if (!found) total = NO_PREFERENCE;
   for (const loc of ctx.constraints.locations) {
     if (loc.role !== "Promoted") continue;
     if (loc.rsc !== clone && !primitivesOf(instance).some((p) => p.configId === loc.rsc.configId)) continue;
     const value = loc.scores.get(node);
-    if (value !== undefined) {
-      total = addScores(total, value);
-      found = true;
-    }
+    if (value !== undefined) total = addScores(total, value);
   }
-  if (!found) return MINUS_INFINITY;
-  return addScores(total, colocationBonus(clone, node, ctx));
+  return withPromotedDependents(clone, node, addScores(total, colocationBonus(clone, node, ctx)), ctx);
+}
+
+/**
+ * "X with clone:Promoted": X's own preference for the node counts towards promoting
+ * there, scaled by score/INFINITY. It may lower a positive promotion score but not
+ * below 1 (crm_simulate: a member banned by its failures leaves 1, not -INFINITY).
+ */
+function withPromotedDependents(clone: CloneRsc, node: NodeName, promotion: Score, ctx: PlacementContext): Score {
+  let total = promotion;
+  for (const c of ctx.withDependent.get(clone) ?? []) {
+    if (c.primaryRole !== "Promoted" || c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted" || c.score <= 0) continue;
+    if (ctx.state.get(c.dependent) === "done") continue;
+    const theirs = ownScores(c.dependent, ctx).get(node);
+    if (theirs === undefined) continue;
+    const share = theirs <= MINUS_INFINITY ? MINUS_INFINITY : (Math.round(theirs * (c.score / INFINITY)) as Score);
+    const next = addScores(total, share);
+    if (next >= 0 || total < 0) total = next;
+    else if (total > 0) total = 1 as Score;
+  }
+  return total;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface FenceLine {
   reason: string;
   /** A guest node is "fenced" by recovering the resource that contains it. */
   resource?: string | undefined;
+  /** Unfencing: the devices' digests the node records (see unfencing.ts). */
+  digests?: { all: string; secure: string } | undefined;
 }
 
 function detail(change: Change): string {

@@ -2,6 +2,8 @@ import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { isFencingDevice, type FencingPolicy } from "./fencing.js";
 import { isTrueValue } from "./options.js";
+import type { ParameterDigest } from "./definition.js";
+import { resolveNvSets } from "./rules.js";
 
 /** The summary's reason for unfencing a node whose device's parameters changed. */
 export const DEVICE_CHANGED = "Device parameters changed";
@@ -22,12 +24,18 @@ export interface UnfencingPlan {
   candidates: Map<NodeName, string | undefined>;
   /** What runs on a node to be unfenced restarts behind the unfencing. */
   restarts: Map<PrimitiveRsc, string>;
+  /**
+   * The unfencing devices' parameter digests ("id:type:md5," each), all parameters and
+   * without the fencer's own pcmk_* ones: the node records them once unfenced, so a
+   * later change of a device shows.
+   */
+  digests: { all: string; secure: string } | undefined;
 }
 
-export function planUnfencing(resources: Rsc[], nodes: SchedNode[], policy: FencingPolicy, fenced: ReadonlySet<NodeName>): UnfencingPlan {
+export function planUnfencing(resources: Rsc[], nodes: SchedNode[], policy: FencingPolicy, fenced: ReadonlySet<NodeName>, now: number, digest?: ParameterDigest): UnfencingPlan {
   const candidates = new Map<NodeName, string | undefined>();
   const restarts = new Map<PrimitiveRsc, string>();
-  if (!policy.unfencingEnabled) return { candidates, restarts };
+  if (!policy.unfencingEnabled) return { candidates, restarts, digests: undefined };
   const eligible = nodes.filter((n) => n.online && !n.unclean && !n.shutdown && !fenced.has(n.name) && n.attributes.get("#kind") === "cluster");
   const all = resources.flatMap(primitivesOf);
   for (const node of eligible) {
@@ -40,7 +48,19 @@ export function planUnfencing(resources: Rsc[], nodes: SchedNode[], policy: Fenc
     const here = p.active[0]!;
     if (candidates.has(here.node) && p.assigned === here.node && !here.failed) restarts.set(p, REQUIRED_STONITH);
   }
-  return { candidates, restarts };
+  return { candidates, restarts, digests: digest === undefined ? undefined : deviceDigests(all, now, digest) };
+}
+
+function deviceDigests(all: PrimitiveRsc[], now: number, digest: ParameterDigest): { all: string; secure: string } {
+  let full = "", secure = "";
+  for (const p of all) {
+    if (!isFencingDevice(p) || p.meta.get("provides") !== "unfencing") continue;
+    const params = Object.fromEntries(resolveNvSets(p.config.instance, { node: undefined, now }));
+    const own = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith("pcmk_")));
+    full += `${p.configId}:${p.config.type}:${digest(params)},`;
+    secure += `${p.configId}:${p.config.type}:${digest(own)},`;
+  }
+  return { all: full, secure };
 }
 
 /** #node-unfenced holds when the node was last unfenced (absent or 0: never). */

@@ -2,7 +2,7 @@ import type { SchedulerInput } from "../../cib/index.js";
 import type { Transition } from "../core/schedule.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "../core/model.js";
 import { primitivesOf, topOf } from "../core/model.js";
-import { unitOf } from "../core/placement.js";
+import { nodeUsable, unitOf } from "../core/placement.js";
 import { addScores, formatScore, MINUS_INFINITY, type Score, ZERO } from "../core/score.js";
 import { nodeFactors, resourceNotes } from "./factors.js";
 
@@ -16,6 +16,8 @@ export interface NodeVerdict {
   node: NodeName;
   /** The scheduler's final allocation score for the placement unit on this node. */
   score: Score | undefined;
+  /** Whether the node may be chosen: a score above -INFINITY on a node that can host resources now. */
+  allowed: boolean;
   chosen: boolean;
   factors: Factor[];
 }
@@ -42,7 +44,7 @@ export function explain(input: SchedulerInput, t: Transition, id: string): Expla
   const chosen = new Set(members.flatMap((p) => (p.assigned === undefined ? [] : [p.assigned])));
   const final = t.scores.get(unit.id);
   const nodes = t.nodes.map((node) => verdict(input, t, unit, members, node, final?.get(node.name), chosen.has(node.name)));
-  nodes.sort((a, b) => Number(b.chosen) - Number(a.chosen) || (b.score ?? MINUS_INFINITY) - (a.score ?? MINUS_INFINITY) || (a.node < b.node ? -1 : 1));
+  nodes.sort((a, b) => Number(b.chosen) - Number(a.chosen) || Number(b.allowed) - Number(a.allowed) || (b.score ?? MINUS_INFINITY) - (a.score ?? MINUS_INFINITY) || (a.node < b.node ? -1 : 1));
   const first = members[0];
   return {
     resource: rsc.id,
@@ -65,7 +67,8 @@ function verdict(input: SchedulerInput, t: Transition, unit: Rsc, members: Primi
     const rest = score - summed;
     factors.push({ score: undefined, text: `${rest > 0 ? "+" : ""}${formatScore(rest as Score)} from resources colocated with it, clone instance spreading or tie-breaks` });
   }
-  return { node: node.name, score, chosen, factors };
+  const allowed = score !== undefined && score > MINUS_INFINITY && nodeUsable(node);
+  return { node: node.name, score, allowed, chosen, factors };
 }
 
 function findRsc(resources: Rsc[], id: string): Rsc | undefined {

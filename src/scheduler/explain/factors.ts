@@ -14,10 +14,12 @@ export function nodeFactors(input: SchedulerInput, t: Transition, unit: Rsc, mem
   factors.push(t.options.symmetric
     ? { score: ZERO, text: "default (symmetric cluster: every node is allowed unless banned)" }
     : { score: undefined, text: "opt-in cluster (symmetric-cluster=false): only nodes a location constraint names are allowed" });
-  if (!node.online) ban(node.unclean ? `${node.name} is unclean (lost without a clean shutdown; it must be fenced)` : `${node.name} is offline`);
-  if (node.standby) ban(`${node.name} is in standby`);
-  if (node.maintenance) ban(`${node.name} is in maintenance mode`);
-  if (node.shutdown) ban(`${node.name} is shutting down`);
+  // An unusable node keeps its score (as crm_simulate prints it); it is just never chosen.
+  const unusable = (text: string): void => void factors.push({ score: undefined, text: `${text}: it can run nothing now, whatever its score` });
+  if (!node.online) unusable(node.unclean ? `${node.name} is unclean (lost without a clean shutdown; it must be fenced)` : `${node.name} is offline`);
+  if (node.standby) unusable(`${node.name} is in standby`);
+  if (node.maintenance) unusable(`${node.name} is in maintenance mode`);
+  if (node.shutdown) unusable(`${node.name} is shutting down`);
   factors.push(...locationFactors(input, t, unit, node.name));
   for (const p of uniqueConfigs(unitMembers(unit))) factors.push(...primitiveFactors(p, node));
   factors.push(...colocationFactors(t, unit, node.name));

@@ -22,11 +22,12 @@ export function renderExplanation(e: Explanation): string {
 /** One sentence on the outcome: the winning node against the runner-up, or why no node is allowed. */
 function verdict(e: Explanation): string {
   const chosen = e.nodes.filter((v) => v.chosen);
-  const allowed = e.nodes.filter((v) => v.score !== undefined && v.score > MINUS_INFINITY);
+  const allowed = e.nodes.filter((v) => v.allowed);
   if (chosen.length === 0) {
-    return allowed.length === 0
+    if (allowed.length > 0) return "Decision: nodes are allowed, but it is not placed (it is stopped on purpose, or something it needs cannot run).";
+    return e.nodes.every((v) => v.score === undefined || v.score <= MINUS_INFINITY)
       ? "Decision: no node is allowed (every node scores -INFINITY), so it cannot run."
-      : "Decision: nodes are allowed, but it is not placed (it is stopped on purpose, or something it needs cannot run).";
+      : "Decision: no node is allowed (the nodes it scores above -INFINITY can run nothing now), so it cannot run.";
   }
   const others = allowed.filter((v) => !v.chosen);
   const best = chosen.map((v) => `${v.node} (${formatScore(v.score ?? ZERO)})`).join(", ");

@@ -270,6 +270,7 @@ function lrmResource(e: XmlElement): LrmResource {
     provider: e.attrs.get("provider"),
     type: e.attrs.get("type"),
     ops: childElements(e, "lrm_rsc_op").map(lrmOp),
+    shutdownLock: e.attrs.has("shutdown-lock") ? Number(e.attrs.get("shutdown-lock")) || undefined : undefined,
   };
 }
 

@@ -203,6 +203,8 @@ export interface LrmResource {
   provider: string | undefined;
   type: string | undefined;
   ops: LrmOp[];
+  /** shutdown-lock: when the resource was locked to this node as it shut down (epoch seconds). */
+  shutdownLock?: number | undefined;
 }
 
 export interface NodeStatus {

@@ -1,0 +1,55 @@
+// "Utilization and Placement Strategy" (Pacemaker Explained) with colocated
+// resources, in the same form as semantics-cases.ts (checked against crm_simulate too).
+import { colocation, location, primitive, type CibOptions } from "./cib-builder.js";
+import type { SemanticsCase } from "./semantics-cases.js";
+
+const cpu = (n: number): { cpu: string } => ({ cpu: String(n) });
+/** Two nodes with room for 2 and 4 cpus, placement-strategy=utilization. */
+const smallAndLarge = (large = 4): Pick<CibOptions, "properties" | "nodes"> => ({
+  properties: { "placement-strategy": "utilization" },
+  nodes: [["n1", { utilization: cpu(2) }], ["n2", { utilization: cpu(large) }]],
+});
+
+export const UTILIZATION_CASES: SemanticsCase[] = [
+  {
+    name: "a resource goes where there is room for it and for what must run with it",
+    cite: "Utilization and Placement Strategy: a node is eligible only with enough free capacity (mandatory colocations count)",
+    cib: {
+      ...smallAndLarge(),
+      resources: [primitive("a", { utilization: cpu(2) }), primitive("b", { utilization: cpu(2) }), primitive("c", { utilization: cpu(1) })],
+      constraints: [colocation("b-with-a", "b", "a", "INFINITY")],
+    },
+    expect: ["* Start a ( n2 )", "* Start b ( n2 )", "* Start c ( n1 )"],
+  },
+  {
+    name: "when no node has room for a resource and all its colocated resources, it goes where there is most room",
+    cite: "Utilization and Placement Strategy: the dependents that no longer fit stay stopped",
+    cib: {
+      ...smallAndLarge(3),
+      resources: [primitive("a", { utilization: cpu(2) }), primitive("b", { utilization: cpu(2) }), primitive("c", { utilization: cpu(2) })],
+      constraints: [colocation("b-with-a", "b", "a", "INFINITY"), colocation("c-with-a", "c", "a", "INFINITY")],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "only the nodes a resource may run on are checked for room for its colocated resources",
+    cite: "Utilization and Placement Strategy; Location Constraints",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu(4) }], ["n2", { utilization: cpu(2) }]],
+      resources: [primitive("a"), primitive("b", { utilization: cpu(4) })],
+      constraints: [location("a-not-n1", "a", "n1", "-INFINITY"), colocation("b-with-a", "b", "a", "INFINITY")],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "with room everywhere, colocated resources place as without utilization",
+    cite: "Utilization and Placement Strategy: utilization (equal scores: fewest resources, then node order)",
+    cib: {
+      ...smallAndLarge(),
+      resources: [primitive("a", { utilization: cpu(1) }), primitive("b", { utilization: cpu(1) }), primitive("c", { utilization: cpu(1) })],
+      constraints: [colocation("b-with-a", "b", "a", "INFINITY")],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )", "* Start c ( n2 )"],
+  },
+];
