@@ -106,6 +106,8 @@ export interface NodeOptions {
   utilization?: Attrs;
   /** Transient (status) attributes: standby via crm_attribute -l reboot, fail-counts. */
   transient?: Attrs;
+  /** node_state membership fields (in_ccm, crmd, join, expected) exactly, instead of `state`. */
+  membership?: Attrs;
   /** "unseen": no node_state at all (the cluster has never seen the node). */
   state?: "online" | "offline" | "lost" | "unseen";
   history?: HistoryEntry[];
@@ -180,7 +182,7 @@ export function cibXml(options: CibOptions): string {
 
 function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
   const state = o.state ?? "online";
-  const membership = o.remote === true ? { remote_node: "true" } : state === "online"
+  const membership = o.membership !== undefined ? o.membership : o.remote === true ? { remote_node: "true" } : state === "online"
     ? { in_ccm: "true", crmd: "online", join: "member", expected: "member" }
     : state === "offline" ? { in_ccm: "false", crmd: "offline", join: "down", expected: "down" }
     : { in_ccm: "false", crmd: "offline", join: "member", expected: "member" };

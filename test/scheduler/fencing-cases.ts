@@ -2,7 +2,9 @@
 // "Cluster Options": no-quorum-policy, stonith-enabled, startup-fencing,
 // concurrent-fencing; resource meta-attribute "requires"), each as a small CIB with
 // the Transition Summary and the graph edges the documentation implies.
-import { location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
+import { clone, group, location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
+
+import { opDigest } from "../../src/executor/index.js";
 
 export interface FencingCase {
   name: string;
@@ -12,6 +14,8 @@ export interface FencingCase {
   expect: string[];
   /** Graph edges ("before -> after" in the dot file's labels) that must be there. */
   edges?: string[];
+  /** Our graph differs from crm_simulate's here (not a fencing matter): why. */
+  graphTodo?: string;
 }
 
 const FENCE_AGENT = { class: "stonith", type: "fence_dummy" };
@@ -98,6 +102,79 @@ export const FENCING_CASES: FencingCase[] = [
     expect: ["* Stop fence ( n1 ) due to no quorum", "* Stop b ( n2 ) due to no quorum"],
   },
   {
+    name: "without quorum a lost node cannot be fenced, so what ran there cannot be stopped (no-quorum-policy=stop)",
+    cite: "Fencing needs quorum; Cluster Options: no-quorum-policy; Resource meta-attributes: requires",
+    cib: {
+      properties: FENCING, quorum: false,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("a", "b")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("a"), ...running("b")] }], ["n3", { history: [...deviceProbed(), ...probed("a", "b")] }]],
+      resources: [device(), primitive("a"), primitive("b", { meta: { requires: "nothing" } })],
+    },
+    expect: ["* Stop fence ( n1 ) due to no quorum", "* Stop a ( n2 ) due to no quorum (blocked)", "* Stop b ( n2 ) blocked"],
+  },
+  {
+    name: "without quorum a lost node cannot be fenced, so what ran there cannot be stopped (no-quorum-policy=freeze)",
+    cite: "Fencing needs quorum; Cluster Options: no-quorum-policy=freeze",
+    cib: {
+      properties: { ...FENCING, "no-quorum-policy": "freeze" }, quorum: false,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("a", "b")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("a"), ...running("b")] }], ["n3", { history: [...deviceProbed(), ...probed("a", "b")] }]],
+      resources: [device(), primitive("a"), primitive("b", { meta: { requires: "nothing" } })],
+    },
+    expect: ["* Stop a ( n2 ) blocked", "* Stop b ( n2 ) blocked"],
+  },
+  {
+    name: "without quorum a node still in this partition's membership is fenced; one outside it is not",
+    cite: "Fencing; Cluster Options: no-quorum-policy",
+    cib: {
+      properties: FENCING, quorum: false,
+      nodes: [
+        ["n1", { history: [...deviceProbed(), ...probed("a")] }],
+        ["crashed", { membership: { in_ccm: "true", crmd: "offline", join: "member", expected: "member" }, history: [...deviceProbed(), ...probed("a")] }],
+        ["left", { membership: { in_ccm: "false", crmd: "offline", join: "member", expected: "member" }, history: [...deviceProbed(), ...probed("a")] }],
+      ],
+      resources: [device(), primitive("a")],
+    },
+    expect: ["* Fence (reboot) crashed 'peer process is no longer available'", "* Start fence ( n1 ) due to no quorum (blocked)", "* Start a ( n1 ) due to no quorum (blocked)"],
+  },
+  {
+    name: "a clone instance whose failed stop fences its node stops with it; a free instance starts in its place",
+    cite: "Operation properties: on-fail (stop defaults to fence); Clones",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceRunning(), ...probed("c")] }],
+        ["n2", { history: [...deviceProbed(), { rsc: "c", operation: "start" }, { rsc: "c", operation: "stop", rc: 1 }] }],
+      ],
+      resources: [device(), clone("cl", primitive("c"))],
+    },
+    expect: ["* Fence (reboot) n2 'c:0 failed there'", "* Stop c:0 ( n2 ) due to node availability", "* Start c:1 ( n1 )"],
+    graphTodo: "crm_simulate names the implied stop of an anonymous instance after the clone's primitive (c_stop_0), we after the instance (c:0_stop_0)",
+  },
+  {
+    name: "a device active on two nodes, one of them fenced: the fencing stops that copy and the other stays",
+    cite: "Fencing; Resource meta-attributes: multiple-active",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { history: [...deviceRunning(), { rsc: "a", operation: "start" }, { rsc: "a", operation: "stop", rc: 1 }] }],
+        ["n3", { history: [...deviceRunning(), ...probed("a")] }],
+      ],
+      resources: [device(), primitive("a", { meta: { "resource-stickiness": "1" } })],
+      constraints: [location("a-not-n1", "a", "n1", "-INFINITY"), location("a-not-n3", "a", "n3", "-INFINITY")],
+    },
+    expect: ["* Fence (reboot) n2 'a failed there'", "* Stop a ( n2 ) due to node availability"],
+  },
+  {
+    name: "a probe that finds the agent not installed leaves the resource stopped and bans that node",
+    cite: "Failure Response (hard errors: not installed); Resource Discovery",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "a", operation: "monitor", rc: 5, expected: 7 }] }], ["n2", { history: probed("a") }]],
+      resources: [primitive("a")],
+      constraints: [location("prefers-n1", "a", "n1", "100")],
+    },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
     name: "lost nodes are fenced one after another; starts wait per requires (fencing always, quorum when the state there is unknown, nothing never)",
     cite: "Fencing; Resource meta-attributes: requires",
     cib: {
@@ -135,6 +212,17 @@ export const FENCING_CASES: FencingCase[] = [
     edges: [edge("stonith 'reboot' n2", "a_stop_0 n2"), edge("a_stop_0 n2", "a_start_0 n1"), edge("b_stop_0 n2", "b_start_0 n1")],
   },
   {
+    name: "a group on a fenced node: its stop phase opens after the fencing, its members' stops are implied",
+    cite: "Fencing; Groups",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...deviceRunning(), ...probed("x", "y")] }], ["n2", { state: "lost", history: [...deviceProbed(), ...running("x"), ...running("y")] }]],
+      resources: [device(), group("g", [primitive("x"), primitive("y")])],
+    },
+    expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move x ( n2 -> n1 )", "* Move y ( n2 -> n1 )"],
+    edges: [edge("stonith 'reboot' n2", "g_stop_0"), edge("stonith 'reboot' n2", "x_stop_0 n2")],
+  },
+  {
     name: "startup-fencing fences a node the cluster has never seen",
     cite: "Cluster Options: startup-fencing",
     cib: { properties: FENCING, nodes: [["n1", { history: [...deviceProbed(), ...probed("a")] }], ["n2", { state: "unseen" }]], resources: [device(), primitive("a")] },
@@ -152,6 +240,58 @@ export const FENCING_CASES: FencingCase[] = [
     cite: "Cluster Options: stonith-enabled",
     cib: { nodes: [["n1", { history: probed("a") }], ["n2", { state: "lost", history: running("a") }]], resources: [primitive("a")] },
     expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "membership: each way a node can be seen as failed is fenced with its own reason; a joining or cleanly leaving node is not",
+    cite: "Fencing; node_state membership (in_ccm, crmd, join, expected)",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { history: [...deviceRunning(), ...probed("a")] }],
+        ["unseen", { membership: { crmd: "offline", join: "down" } }],
+        ["banned", { membership: { in_ccm: "true", crmd: "online", join: "banned" } }],
+        ["left", { membership: { in_ccm: "false", crmd: "offline", join: "member", expected: "member" } }],
+        ["crashed", { membership: { in_ccm: "true", crmd: "offline", join: "member", expected: "member" } }],
+        ["odd", { membership: { in_ccm: "true", crmd: "online", join: "nack", expected: "member" } }],
+        ["stopped", { membership: { in_ccm: "false", crmd: "offline", join: "down", expected: "down" } }],
+        ["booting", { membership: { in_ccm: "false", crmd: "online", join: "down" } }],
+      ],
+      resources: [device(), primitive("a")],
+    },
+    expect: [
+      "* Fence (reboot) unseen 'peer has not been seen by the cluster'",
+      "* Fence (reboot) banned 'peer failed Pacemaker membership criteria'",
+      "* Fence (reboot) left 'peer is no longer part of the cluster'",
+      "* Fence (reboot) crashed 'peer process is no longer available'",
+      "* Fence (reboot) odd 'peer was in an unknown state'",
+      "* Start a ( n1 )",
+    ],
+  },
+  {
+    name: "a node in the membership that has not joined yet (pending) must be probed first: starts wait, blocked",
+    cite: "Resource Discovery; node_state membership",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...deviceProbed(), ...probed("b")] }], ["n2", { membership: { in_ccm: "true", crmd: "online", join: "down" }, history: [...deviceProbed(), ...probed("b")] }]],
+      resources: [device(), primitive("a"), primitive("b")],
+    },
+    expect: ["* Start fence ( n1 )", "* Start a ( n1 ) blocked", "* Start b ( n1 )"],
+  },
+  {
+    name: "fencing enabled without any fencing device (nor watchdog): the cluster does nothing at all",
+    cite: "Cluster Options: stonith-enabled (resources cannot start without a way to fence)",
+    cib: {
+      properties: FENCING,
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }], ["n2", { state: "lost", history: running("c") }]],
+      resources: [primitive("a", { meta: { "target-role": "Stopped" } }), primitive("b"), primitive("c"), primitive("d")],
+    },
+    expect: [],
+  },
+  {
+    name: "a watchdog (have-watchdog) is a way to fence: the lost node is fenced and its resources recovered",
+    cite: "Cluster Options: stonith-enabled, have-watchdog",
+    cib: { properties: { ...FENCING, "have-watchdog": "true" }, nodes: ["n1", ["n2", { state: "lost", history: running("b") }]], resources: [primitive("a"), primitive("b")] },
+    expect: ["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Start a ( n1 )", "* Move b ( n2 -> n1 )"],
   },
   {
     name: "a device with provides=unfencing unfences every node before anything is probed there",
@@ -216,6 +356,33 @@ export const FENCING_CASES: FencingCase[] = [
     },
     expect: ["* Fence (on) n2 'Device parameters changed'", "* Restart fence ( n2 ) due to resource definition change", "* Start a ( n1 )"],
     edges: [edge("stonith 'on' n2", "fence_start_0 n2")],
+  },
+  {
+    name: "a node unfenced under other device parameters (#digests-all) is unfenced again, in the graph only, and the device restarts",
+    cite: "Unfencing: a changed device definition",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { transient: { ...UNFENCED, "#digests-all": "fence:fence_dummy:00000000000000000000000000000000," }, history: [...deviceRunning("fence", { devices: "/dev/x" }), ...probed("a")] }],
+      ],
+      resources: [device("fence", { ...PROVIDES_UNFENCING, params: { devices: "/dev/x" } }), primitive("a")],
+    },
+    expect: ["* Restart fence ( n2 ) due to required stonith", "* Start a ( n1 )"],
+    edges: [edge("stonith 'on' n2", "fence_start_0 n2")],
+  },
+  {
+    name: "a node whose #digests-all records the device as it is now is left alone",
+    cite: "Unfencing",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { transient: { ...UNFENCED, "#digests-all": `fence:fence_dummy:${opDigest({ devices: "/dev/x" })},` }, history: [...deviceRunning("fence", { devices: "/dev/x" }), ...probed("a")] }],
+      ],
+      resources: [device("fence", { ...PROVIDES_UNFENCING, params: { devices: "/dev/x" } }), primitive("a")],
+    },
+    expect: ["* Start a ( n1 )"],
   },
   {
     name: "no unfencing without fencing enabled, nor where nothing needs it",

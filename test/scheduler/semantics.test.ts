@@ -75,7 +75,7 @@ test("without quorum, no-quorum-policy=stop stops resources and ignore does not 
 });
 
 test("a lost node is fenced and its resources move (Fencing)", () => {
-  const f = { resources: primitive("a"), lrm: { node1: running("a") }, nodeState: { node1: "lost" as const }, properties: { "stonith-enabled": "true" } };
+  const f = { resources: primitive("a"), lrm: { node1: running("a") }, nodeState: { node1: "lost" as const }, properties: { "stonith-enabled": "true", "have-watchdog": "true" } };
   assert.deepEqual(summary(f), ["* Fence (reboot) node1 'peer is no longer part of the cluster'", "* Move a (node1 -> node2)"]);
 });
 
@@ -104,7 +104,7 @@ test("then cannot start when first cannot run (Ordering Constraints, Mandatory)"
 test("a revoked ticket stops its resources; loss-policy=fence fences (Ticket Constraints)", () => {
   const base = { resources: primitive("a"), lrm: { node2: running("a") }, tickets: `<ticket_state id="t" granted="false"/>` };
   assert.deepEqual(summary({ ...base, constraints: `<rsc_ticket id="rt" rsc="a" ticket="t"/>` }), ["* Stop a (node2) due to node availability"]);
-  const fence = { ...base, properties: { "stonith-enabled": "true" }, constraints: `<rsc_ticket id="rt" rsc="a" ticket="t" loss-policy="fence"/>` };
+  const fence = { ...base, properties: { "stonith-enabled": "true", "have-watchdog": "true" }, constraints: `<rsc_ticket id="rt" rsc="a" ticket="t" loss-policy="fence"/>` };
   assert.deepEqual(summary(fence), ["* Fence (reboot) node2 'deadman ticket was lost'", "* Stop a (node2) due to node availability"]);
 });
 

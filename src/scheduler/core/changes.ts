@@ -28,7 +28,8 @@ export interface Change {
 
 /** Why a resource cannot stay or start, set by the stages before the summary. */
 export interface Blocker {
-  reason: string;
+  /** Undefined: the summary says just "blocked". */
+  reason: string | undefined;
   blocked: boolean;
 }
 

@@ -29,6 +29,7 @@ export function addFencingOrder(g: GraphBuilder, fences: FenceLine[], resources:
   const hostFences = fences.filter((f) => f.resource === undefined && f.action !== "on");
   const fenceIds = hostFences.map((f) => g.find(f.node, `stonith-${f.action}`));
   serialise(g, hostFences, fenceIds, inputs);
+  hostFences.forEach((f, i) => stopCollectivesAfter(g, f.node, fenceIds[i], byId, inputs.policy));
   if (hostFences.length > 0) {
     for (const a of [...g.actions]) {
       const p = a.operation === "start" && !a.pseudo ? byId.get(a.resource) : undefined;
@@ -42,12 +43,41 @@ export function addFencingOrder(g: GraphBuilder, fences: FenceLine[], resources:
   return addUnfencing(g, byId, inputs);
 }
 
+/** The chain follows node names in natural order ("node2" before "node10"), the DC's last. */
+/** A group's or clone's stop phase on a fenced node opens once the fencing is done. */
+function stopCollectivesAfter(g: GraphBuilder, node: NodeName, fence: number | undefined, byId: Map<string, PrimitiveRsc>, policy: FencingPolicy): void {
+  const stops = new Set<number>();
+  for (const a of g.actions) {
+    const p = a.pseudo && a.operation === "stop" && a.node === node ? byId.get(a.resource) : undefined;
+    if (p === undefined || !policy.needsFencing(p)) continue;
+    for (const collective of [p.parent, p.parent?.parent]) {
+      const stop = collective === undefined ? undefined : g.find(collective.id, "stop");
+      if (stop !== undefined) stops.add(stop);
+    }
+  }
+  for (const stop of stops) g.edge(fence, stop);
+}
+
 function serialise(g: GraphBuilder, fences: FenceLine[], ids: Array<number | undefined>, inputs: FencingGraphInputs): void {
-  const others = ids.filter((_, i) => fences[i]!.node !== inputs.dc);
-  const dc = ids.find((_, i) => fences[i]!.node === inputs.dc);
+  const order = fences.map((f, i) => ({ node: f.node, id: ids[i] })).sort((a, b) => naturalCompare(a.node, b.node));
+  const others = order.filter((f) => f.node !== inputs.dc).map((f) => f.id);
+  const dc = order.find((f) => f.node === inputs.dc)?.id;
   if (!inputs.concurrent) for (let i = 1; i < others.length; i++) g.edge(others[i - 1], others[i]);
   const beforeDc = inputs.concurrent ? others : others.slice(-1);
   for (const id of beforeDc) g.edge(id, dc);
+}
+
+/** Case-insensitive, with runs of digits compared as numbers. */
+export function naturalCompare(a: string, b: string): number {
+  const split = (s: string): string[] => s.toLowerCase().match(/\d+|\D+/g) ?? [];
+  const x = split(a), y = split(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]!, q = y[i]!;
+    const numeric = /^\d/.test(p) && /^\d/.test(q);
+    const d = numeric ? Number(p) - Number(q) : p < q ? -1 : p > q ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 /** The history tells the resource's state on the node (any instance, for an anonymous clone). */
@@ -80,7 +110,7 @@ function addUnfencing(g: GraphBuilder, byId: Map<string, PrimitiveRsc>, inputs: 
     const on = g.add(node, "stonith-on", node);
     for (const a of [...nodeProbes, ...nodeStarts]) g.edge(on, a.id);
     for (const a of stops.get(node) ?? []) g.edge(a.id, on);
-    lines.push({ node, action: "on", reason });
+    lines.push({ node, action: "on", reason, digests: inputs.unfencing.digests });
   }
   return lines;
 }

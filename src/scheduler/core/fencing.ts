@@ -1,6 +1,7 @@
 import type { ClusterOptions } from "./options.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
-import { primitivesOf } from "./model.js";
+import { cloneOf, instanceNumber, primitivesOf } from "./model.js";
+import { isTrueValue } from "./options.js";
 import type { FenceLine } from "./summary.js";
 
 /**
@@ -91,15 +92,16 @@ export function applySuicide(nodes: SchedNode[], options: ClusterOptions, haveQu
 
 /**
  * The nodes fenced this transition: unclean nodes with a reason, when fencing is
- * enabled and the partition may fence others (it has quorum, or no-quorum-policy is
- * ignore); a partition committing suicide fences its own nodes.
+ * enabled and the partition may fence them: any node with quorum (or
+ * no-quorum-policy=ignore), else only nodes in its own membership (a lost node may
+ * belong to the partition that has quorum).
  */
 export function fenceLines(nodes: SchedNode[], options: ClusterOptions, haveQuorum: boolean): FenceLine[] {
   if (!options.stonithEnabled) return [];
   const lines: FenceLine[] = [];
   for (const node of nodes) {
     if (!node.unclean || node.fenceReason === undefined) continue;
-    const allowed = haveQuorum || options.noQuorumPolicy === "ignore" || node.fenceReason === SUICIDE_REASON;
+    const allowed = haveQuorum || options.noQuorumPolicy === "ignore" || node.fenceReason === SUICIDE_REASON || node.inPartition === true;
     if (allowed) lines.push({ node: node.name, action: options.stonithAction, reason: node.fenceReason });
   }
   return lines;
@@ -108,4 +110,33 @@ export function fenceLines(nodes: SchedNode[], options: ClusterOptions, haveQuor
 /** The designated controller's node name (from dc-uuid), fenced after every other node. */
 export function dcNode(nodes: SchedNode[], dcUuid: string | undefined): NodeName | undefined {
   return dcUuid === undefined ? undefined : nodes.find((n) => n.id === dcUuid)?.name;
+}
+
+/**
+ * With fencing enabled but no way to fence (no fencing device configured and no
+ * watchdog: have-watchdog), the cluster refuses to act at all: no fencing, no starts,
+ * no stops; it only probes (it reports "Resource start-up disabled").
+ */
+export function cannotFence(resources: Rsc[], options: ClusterOptions): boolean {
+  if (!options.stonithEnabled || isTrueValue(options.all.get("have-watchdog"))) return false;
+  return !resources.some((r) => primitivesOf(r).some(isFencingDevice));
+}
+
+/**
+ * An anonymous clone instance whose failure gets its node fenced stays with that node
+ * (it stops by the fencing); the node placement chose for it goes to a free instance.
+ */
+export function handOverFailedInstances(failureFenced: ReadonlySet<PrimitiveRsc>): void {
+  for (const p of failureFenced) {
+    const clone = cloneOf(p);
+    const from = p.active[0]?.node;
+    if (clone === undefined || clone.globallyUnique || p.parent !== clone || p.assigned === undefined || p.assigned === from) continue;
+    const free = clone.instances
+      .filter((i): i is PrimitiveRsc => i.kind === "primitive" && i.active.length === 0 && i.assigned === undefined)
+      .sort((a, b) => instanceNumber(a) - instanceNumber(b))[0];
+    if (free === undefined) continue;
+    free.assigned = p.assigned;
+    free.nextRole = p.nextRole;
+    p.assigned = undefined;
+  }
 }

@@ -3,6 +3,8 @@ import type { Role } from "./model.js";
 
 /** OCF exit codes the scheduler interprets (OCF spec, "Return codes"). */
 const RC_OK = 0;
+/** The agent or its software is missing on that node (a hard error: never run it there). */
+const RC_NOT_INSTALLED = 5;
 const RC_NOT_RUNNING = 7;
 const RC_PROMOTED = 8;
 const RC_FAILED_PROMOTED = 9;
@@ -48,6 +50,8 @@ export interface NodeHistory {
   lastFailureAt: number | undefined;
   /** Every failed operation in the history, oldest first (their on-fail settings apply). */
   failures: Array<{ name: string; intervalMs: number; at: number; latest: boolean }>;
+  /** A probe found it not installed here: it is not running, and may never run here. */
+  notInstalled: boolean;
 }
 
 /** Replays the operation history in call order to find the resource's state on a node. */
@@ -55,7 +59,7 @@ export function replayHistory(resource: LrmResource): NodeHistory {
   const ops = resource.ops.map(withoutDegraded).sort(byCallOrder);
   const h: NodeHistory = {
     role: "Stopped", failed: false, stopFailed: false, failedOp: undefined, migration: undefined, newestAt: undefined,
-    definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [],
+    definitionOp: undefined, recurring: new Map(), lastFailureAt: undefined, failures: [], notInstalled: false,
   };
   ops.forEach((op, i) => {
     if (isFailure(op) && !supersededFailure(op, ops)) h.failures.push({ name: op.operation, intervalMs: op.interval, at: op.lastRcChange ?? 0, latest: i === ops.length - 1 });
@@ -214,6 +218,11 @@ function applyFailure(h: NodeHistory, op: LrmOp): void {
 function applyFailedMonitor(h: NodeHistory, op: LrmOp): void {
   if (op.interval === 0 && op.rcCode === RC_NOT_RUNNING) {
     h.role = "Stopped";
+    return;
+  }
+  if (op.interval === 0 && op.rcCode === RC_NOT_INSTALLED) {
+    h.role = "Stopped";
+    h.notInstalled = true;
     return;
   }
   if (op.rcCode === RC_FAILED_PROMOTED || op.rcCode === RC_PROMOTED) h.role = "Promoted";

@@ -15,6 +15,10 @@ export interface SchedNode {
   /** Needs fencing before its resources can be considered stopped. */
   unclean: boolean;
   fenceReason: string | undefined;
+  /** In the membership but not joined yet: runs nothing, and what must be probed there cannot start. */
+  pending?: boolean;
+  /** In this partition's membership (in_ccm): it may be fenced without quorum. */
+  inPartition?: boolean;
   standby: boolean;
   maintenance: boolean;
   shutdown: boolean;

@@ -60,7 +60,7 @@ export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHis
         p.forceStop = true;
         break;
       case "fence":
-        requests.push({ node, kind: "fence", reason: `${p.configId} failed there`, source: p });
+        requests.push({ node, kind: "fence", reason: `${p.id} failed there`, source: p });
         break;
       case "standby":
         requests.push({ node, kind: "standby", reason: `${p.configId} failed there` });

@@ -19,8 +19,9 @@ import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemote
 import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
-import { applySuicide, dcNode, fenceLines, FencingPolicy } from "./fencing.js";
+import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy, handOverFailedInstances } from "./fencing.js";
 import { planUnfencing } from "./unfencing.js";
+import { pendingProbeBlockers } from "./membership.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 import { settleMigrations } from "./migration.js";
 import { shutdownLocks } from "./shutdown-lock.js";
@@ -83,35 +84,39 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   };
   placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
   numberBundleInstances(resources, bundles);
+  const failureFenced = new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : [])));
+  handOverFailedInstances(failureFenced);
   remote.addGuestOrderings(constraints, resources);
   const hostFences = fenceLines(nodes, options, input.haveQuorum);
   const fences = [...remote.fences(resources, options.stonithEnabled, new Set(hostFences.map((f) => f.node))), ...hostFences];
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
-  const blockers = quorumBlockers(resources, input.haveQuorum, options, policy);
-  if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers.stopReason);
-  const unfencing = planUnfencing(resources, nodes, policy, fenced);
+  const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
+  if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
+  if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
+  const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
   const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources)]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
     stopReason: blockers.stopReason,
     fenced,
-    failureFenced: new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : []))),
+    failureFenced,
     stopBlocked: blockedStops(resources, constraints),
     canMigrate: (_p, from) => nodes.some((n) => n.name === from && n.online),
     migrationBlockers: migrationBlockers(constraints, (p) => stopsAndStarts(p, ordering.restarts)),
   });
   remote.recoverContainers(planned);
-  const changes = byPriority(orderBundleChanges(planned, bundles));
+  const inert = cannotFence(resources, options);
+  const changes = inert ? [] : byPriority(orderBundleChanges(planned, bundles));
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
-    changes, fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
+    changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });
-  const allFences = [...fences, ...unfences];
+  const allFences = inert ? [] : [...fences, ...unfences];
   return {
     now, options, nodes, resources, constraints, changes, fences: allFences,
     summary: formatSummary(changes, allFences),
@@ -143,18 +148,29 @@ function applyNodeRequest(nodes: SchedNode[], request: NodeRequest): void {
  * What runs on an unclean node that cannot be fenced now (no quorum) cannot be
  * stopped either: it is left alone, and a fencing device's stop is shown blocked.
  */
-function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<NodeName>, stopReason: Map<PrimitiveRsc, Blocker>): void {
+function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<NodeName>, blockers: QuorumBlockers, quorumReason: (p: PrimitiveRsc) => string | undefined): void {
   const stuck = new Set(nodes.filter((n) => n.unclean && !fenced.has(n.name)).map((n) => n.name));
   if (stuck.size === 0) return;
   for (const p of resources.flatMap(primitivesOf)) {
-    if (stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
-    if (p.config.class === "stonith") stopReason.set(p, { reason: "due to node availability", blocked: true });
-    else p.blocked = true;
+    if (blockers.stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
+    if (p.config.class === "stonith") blockers.stopReason.set(p, { reason: "due to node availability", blocked: true });
+    else blockers.unrunnable.set(p, { reason: quorumReason(p), blocked: true });
   }
 }
 
+/** A stop that quorum loss asks for: under stop and demote, for what requires quorum. */
+function quorumStopReason(p: PrimitiveRsc, haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): string | undefined {
+  if (haveQuorum || !["stop", "demote"].includes(options.noQuorumPolicy)) return undefined;
+  return policy.requirement(p) === "nothing" ? undefined : "due to no quorum";
+}
+
+interface QuorumBlockers {
+  unrunnable: Map<PrimitiveRsc, Blocker>;
+  stopReason: Map<PrimitiveRsc, Blocker>;
+}
+
 /** Without quorum (and no-quorum-policy other than ignore) nothing new may start. */
-function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy): { unrunnable: Map<PrimitiveRsc, Blocker>; stopReason: Map<PrimitiveRsc, Blocker> } {
+function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterOptions, policy: FencingPolicy, fenced: Set<NodeName>): QuorumBlockers {
   const unrunnable = new Map<PrimitiveRsc, Blocker>();
   const stopReason = new Map<PrimitiveRsc, Blocker>();
   // Under suicide every node of the partition is fenced: nothing runs or starts anyway.
@@ -171,6 +187,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
     // requires=nothing: it may run and start without quorum.
     if (policy.requirement(p) === "nothing") continue;
     const running = p.active.length > 0;
+    // What runs only on nodes being fenced stops with them, for node availability.
+    if (running && p.assigned === undefined && p.active.every((a) => fenced.has(a.node))) continue;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });
       continue;

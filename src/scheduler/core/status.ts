@@ -49,9 +49,10 @@ export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resource
     }
     view.failures.set(node.name, readFailures(state.attributes));
     // An unclean node's history counts. A node that left cleanly normally has none; with
-    // fencing enabled, what its history still shows running makes it unclean.
-    const leftCleanly = !node.online && !node.unclean;
-    if (leftCleanly && !stonithEnabled) continue;
+    // fencing enabled, what its history still shows running makes it unclean. A pending
+    // node's history tells what need not be probed there again.
+    const leftCleanly = !node.online && !node.unclean && node.pending !== true;
+    if (!node.online && !node.unclean && !stonithEnabled) continue;
     for (const lrm of state.resources) {
       const history = replayHistory(lrm);
       const target = findPrimitive(index, lrm.id, node.name, history, anonymousSlots, false);
@@ -89,6 +90,8 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   }
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
+  // Not installed there: banned from the node as if its fail-count were INFINITY, for good.
+  if (history.notInstalled) view.failures.get(node.name)?.set(target.configId, { count: INFINITY, lastFailureAt: 0 });
   if (digest !== undefined) noteDefinition(target, node, history, now, digest);
   // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
   if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");

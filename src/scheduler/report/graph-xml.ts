@@ -32,7 +32,7 @@ export function graphXml(t: Transition): string {
     if (!a.pseudo) attributes["CRM_meta_on_node_uuid"] = uuid.get(a.node) ?? a.node;
     for (const [name, value] of Object.entries(a.meta ?? {})) attributes[`CRM_meta_${name}`] = value;
     attributes["CRM_meta_timeout"] = String(a.timeoutMs);
-    if (isFencing(a)) attributes["CRM_meta_stonith_action"] = a.operation.slice("stonith-".length);
+    if (isFencing(a)) Object.assign(attributes, fencingAttributes(t, a));
     const ids = config === undefined || config.id === a.resource ? { id: a.resource } : { id: config.id, "long-id": a.resource };
     const agent = config === undefined ? [] : [createElement("primitive", { ...ids, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
     return createElement(element(a), header(a), [...agent, createElement("attributes", sortedByName(attributes))]);
@@ -60,4 +60,14 @@ export function graphXml(t: Transition): string {
 /** Attributes in name order, as Pacemaker writes them. */
 function sortedByName(attributes: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The fencing action, and for unfencing the device digests the node records afterwards. */
+function fencingAttributes(t: Transition, a: GraphAction): Record<string, string> {
+  const action = a.operation.slice("stonith-".length);
+  const digests = action === "on" ? t.fences.find((f) => f.node === a.node && f.action === "on")?.digests : undefined;
+  return {
+    CRM_meta_stonith_action: action,
+    ...(digests === undefined ? {} : { CRM_meta_digests_all: digests.all, CRM_meta_digests_secure: digests.secure }),
+  };
 }
