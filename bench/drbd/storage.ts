@@ -7,7 +7,7 @@
 //   --peer-image-dir DIR     where the loop image lives (default: --dir)
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CleanupStack } from "../storage/cleanup.js";
 import { main } from "../storage/run.js";
@@ -56,7 +56,8 @@ const PEER_FS_LABELS: Record<PeerFs, string> = { loop: "peer on own ext4", same:
 
 function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): ExportUnderTest {
   const label = `Quorate protocol ${protocol}, ${PEER_FS_LABELS[peerFs]}`;
-  async function startPair({ workDir, port, sizeBytes }: StartContext, cleanup: CleanupStack): Promise<void> {
+  /** Starts both daemons; returns their pids. */
+  async function startPair({ workDir, port, sizeBytes }: StartContext, cleanup: CleanupStack): Promise<number[]> {
     const backingBytes = sizeBytes + METADATA_SLACK_BYTES;
     const peerDir = peerFs === "loop" ? await mountOwnFs(imageDir, backingBytes, cleanup) : workDir;
     const disks: Disks = { alpha: join(workDir, "alpha.img"), beta: join(peerDir, "beta.img") };
@@ -75,18 +76,20 @@ function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): Expo
     cleanup.push(() => drbd(config, runDir, "alpha", "secondary", "r0"));
     await until("initial sync", async () => (await drbd(config, runDir, "alpha", "status", "r0")).includes("peer-disk:UpToDate"));
     process.stderr.write(`${label}: initial sync of ${sizeBytes / 1024 / 1024} MiB took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return Promise.all(["alpha", "beta"].map(async (node) => Number((await readFile(join(runDir, `drbd-${node}.pid`), "utf8")).trim())));
   }
   return {
     label, requires: peerFs === "loop" ? ["losetup", "mkfs.ext4"] : [],
     async start(context: StartContext): Promise<RunningExport> {
       const cleanup = new CleanupStack();
+      let pids: number[];
       try {
-        await startPair(context, cleanup);
+        pids = await startPair(context, cleanup);
       } catch (error) {
         await cleanup.run().catch((undo: unknown) => process.stderr.write(`${label}: cleanup failed: ${String(undo)}\n`));
         throw error;
       }
-      return { uri: `nbd://127.0.0.1:${context.port}/r0`, stop: () => cleanup.run() };
+      return { uri: `nbd://127.0.0.1:${context.port}/r0`, pids, stop: () => cleanup.run() };
     },
   };
 }

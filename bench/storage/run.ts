@@ -43,7 +43,7 @@ export async function runStorageBench(targets: readonly ExportUnderTest[], workl
         const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
         cleanup.push(() => running.stop());
         for (const workload of workloads) {
-          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS }).catch((error: unknown) => {
+          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS, serverPids: running.pids ?? [] }).catch((error: unknown) => {
             process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} failed: ${String(error)}\n`);
             return undefined;
           });

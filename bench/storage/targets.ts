@@ -16,6 +16,8 @@ export interface StartContext {
 export interface RunningExport {
   /** nbd://127.0.0.1:PORT/NAME */
   readonly uri: string;
+  /** The server's processes, for CPU per write (nbd-server forks per connection: not known). */
+  readonly pids?: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+function pidsOf(child: ChildProcess): number[] {
+  return child.pid === undefined ? [] : [child.pid];
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
@@ -131,7 +137,7 @@ export const nbdkitFileTarget: ExportUnderTest = {
     const image = join(workDir, "nbdkit.img");
     await allocatedFile(image, sizeBytes);
     const child = await startProcess("nbdkit", ["--foreground", "--exit-with-parent", "-i", "127.0.0.1", "-p", String(port), "file", image], port);
-    return { uri: `nbd://127.0.0.1:${port}/`, stop: () => stopProcess(child) };
+    return { uri: `nbd://127.0.0.1:${port}/`, pids: pidsOf(child), stop: () => stopProcess(child) };
   },
 };
 
@@ -144,7 +150,7 @@ export const quorateStandaloneTarget: ExportUnderTest = {
     await allocatedFile(image, sizeBytes);
     const child = await startProcess(join(repoRoot, "bin/quorate"),
       ["nbd", "serve", "--file", image, "--export", "disk", "--listen", `127.0.0.1:${port}`], port);
-    return { uri: `nbd://127.0.0.1:${port}/disk`, stop: () => stopProcess(child) };
+    return { uri: `nbd://127.0.0.1:${port}/disk`, pids: pidsOf(child), stop: () => stopProcess(child) };
   },
 };
 

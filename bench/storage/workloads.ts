@@ -14,6 +14,8 @@ export interface Workload {
 export interface WorkloadOptions {
   readonly sizeBytes: number;
   readonly runtimeS: number;
+  /** The server's processes (both daemons of a replicated pair), when known. */
+  readonly serverPids: readonly number[];
 }
 
 export function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
@@ -71,14 +73,32 @@ function randomWrites(name: string, queueDepth: number): Workload {
 
 const fuaProbe = new URL("../../../bench/storage/fua-latency.py", import.meta.url).pathname;
 
+interface FuaReport {
+  median_us: number;
+  cpu_us?: number;
+}
+
+async function fuaProbeRun(uri: string, { sizeBytes, runtimeS, serverPids }: WorkloadOptions): Promise<FuaReport> {
+  const count = Math.max(500, runtimeS * 1000);
+  // Random offsets within the first 256 MiB (or the whole export, if smaller).
+  const spanBytes = Math.min(sizeBytes, 256 * 1024 * 1024);
+  const args = [fuaProbe, uri, String(count), String(spanBytes), "1000", serverPids.join(",")];
+  return JSON.parse(await capture("/usr/bin/python3", args, (runtimeS + 60) * 1000)) as FuaReport;
+}
+
 const fuaLatency: Workload = {
   name: "4 KiB FUA write latency QD1 (median)", unit: "µs", lowerIsBetter: true,
-  async measure(uri, { sizeBytes, runtimeS }) {
-    const count = Math.max(500, runtimeS * 1000);
-    // Random offsets within the first 256 MiB (or the whole export, if smaller).
-    const spanBytes = Math.min(sizeBytes, 256 * 1024 * 1024);
-    const stdout = await capture("/usr/bin/python3", [fuaProbe, uri, String(count), String(spanBytes)], (runtimeS + 60) * 1000);
-    return (JSON.parse(stdout) as { median_us: number }).median_us;
+  measure: async (uri, options) => (await fuaProbeRun(uri, options)).median_us,
+};
+
+/** CPU time of the server processes per durable write: robust to a loaded machine, unlike latency. */
+const fuaCpu: Workload = {
+  name: "4 KiB FUA write QD1, server CPU per write", unit: "µs", lowerIsBetter: true,
+  async measure(uri, options) {
+    if (options.serverPids.length === 0) throw new Error("the server's processes are not known");
+    const report = await fuaProbeRun(uri, options);
+    if (report.cpu_us === undefined) throw new Error("the probe reported no CPU time");
+    return report.cpu_us;
   },
 };
 
@@ -88,4 +108,5 @@ export const standardWorkloads: readonly Workload[] = [
   randomWrites("4 KiB random write QD1", 1),
   randomWrites("4 KiB random write QD32", 32),
   fuaLatency,
+  fuaCpu,
 ];

@@ -16,6 +16,19 @@ const promotedWithMonitor = [...running("s", true), { rsc: "s", operation: "moni
 
 export const CLONE_CASES: SemanticsCase[] = [
   {
+    name: "instances of a clone ordered after a disabled clone stop, waiting on an action that cannot run",
+    cite: "Ordering Constraints: mandatory order between clones; Resource Meta-Attributes: target-role",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }], ["n2", { history: [...running("a"), ...running("b")] }]],
+      resources: [clone("ca", primitive("a"), { "target-role": "Stopped" }), clone("cb", primitive("b"))],
+      constraints: [order("o", "ca", "cb")],
+    },
+    expect: [
+      "* Stop a:0 ( n1 ) due to node availability", "* Stop a:1 ( n2 ) due to node availability",
+      "* Stop b:0 ( n1 ) due to unrunnable ca running", "* Stop b:1 ( n2 ) due to unrunnable ca running",
+    ],
+  },
+  {
     name: "a later member's failure does not move a group whose other node an anti-colocation makes worse",
     cite: "Groups: members after a failed one stop; Colocation Constraints: negative advisory scores",
     scoresTodo: "crm_simulate's group line leaves the group's colocations out (gb on n2: 0); they show in the members' lines",

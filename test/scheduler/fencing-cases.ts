@@ -4,6 +4,8 @@
 // the Transition Summary and the graph edges the documentation implies.
 import { clone, group, location, primitive, probedStopped, running, type CibOptions, type HistoryEntry, type PrimitiveOptions } from "./cib-builder.js";
 
+import { opDigest } from "../../src/executor/index.js";
+
 export interface FencingCase {
   name: string;
   cite: string;
@@ -354,6 +356,33 @@ export const FENCING_CASES: FencingCase[] = [
     },
     expect: ["* Fence (on) n2 'Device parameters changed'", "* Restart fence ( n2 ) due to resource definition change", "* Start a ( n1 )"],
     edges: [edge("stonith 'on' n2", "fence_start_0 n2")],
+  },
+  {
+    name: "a node unfenced under other device parameters (#digests-all) is unfenced again, in the graph only, and the device restarts",
+    cite: "Unfencing: a changed device definition",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { transient: { ...UNFENCED, "#digests-all": "fence:fence_dummy:00000000000000000000000000000000," }, history: [...deviceRunning("fence", { devices: "/dev/x" }), ...probed("a")] }],
+      ],
+      resources: [device("fence", { ...PROVIDES_UNFENCING, params: { devices: "/dev/x" } }), primitive("a")],
+    },
+    expect: ["* Restart fence ( n2 ) due to required stonith", "* Start a ( n1 )"],
+    edges: [edge("stonith 'on' n2", "fence_start_0 n2")],
+  },
+  {
+    name: "a node whose #digests-all records the device as it is now is left alone",
+    cite: "Unfencing",
+    cib: {
+      properties: FENCING,
+      nodes: [
+        ["n1", { transient: UNFENCED, history: [...deviceProbed(), ...probed("a")] }],
+        ["n2", { transient: { ...UNFENCED, "#digests-all": `fence:fence_dummy:${opDigest({ devices: "/dev/x" })},` }, history: [...deviceRunning("fence", { devices: "/dev/x" }), ...probed("a")] }],
+      ],
+      resources: [device("fence", { ...PROVIDES_UNFENCING, params: { devices: "/dev/x" } }), primitive("a")],
+    },
+    expect: ["* Start a ( n1 )"],
   },
   {
     name: "no unfencing without fencing enabled, nor where nothing needs it",

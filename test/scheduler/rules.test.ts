@@ -14,8 +14,9 @@ import { MIGRATION_CASES } from "./migration-cases.js";
 import { EXPRESSION_CASES } from "./expression-cases.js";
 import { LOCK_CASES } from "./lock-cases.js";
 import { UTILIZATION_CASES } from "./utilization-cases.js";
+import { COLOCATION_CASES } from "./colocation-cases.js";
 
-const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...DEFINITION_CASES, ...HEALTH_CASES, ...ALLOCATION_CASES, ...CLONE_CASES, ...REMOTE_CASES, ...FAILURE_CASES, ...MIGRATION_CASES, ...EXPRESSION_CASES, ...UTILIZATION_CASES, ...LOCK_CASES];
+const CASES = [...DOCUMENTED, ...BLOCKING_CASES, ...DEFINITION_CASES, ...HEALTH_CASES, ...ALLOCATION_CASES, ...CLONE_CASES, ...REMOTE_CASES, ...FAILURE_CASES, ...MIGRATION_CASES, ...EXPRESSION_CASES, ...UTILIZATION_CASES, ...LOCK_CASES, ...COLOCATION_CASES];
 
 // Each rule of Pacemaker Explained, on a CIB written for it: our Transition Summary.
 for (const c of CASES) {

@@ -160,7 +160,14 @@ function addColocation(out: Constraints, c: Extract<Constraint, { kind: "colocat
     out.colocations.push({ id: c.id, dependent, primary, score: s, dependentRole: roleFilter(depRole), primaryRole: roleFilter(primRole), nodeAttribute: c.nodeAttribute ?? "#uname" });
   };
   if (c.sets.length === 0) {
-    for (const dependent of lookup(c.rsc)) for (const primary of lookup(c.withRsc)) push(dependent, primary, score, c.rscRole, c.withRscRole);
+    // A template or tag stands for an ordered set of its resources: each is placed
+    // with the one before it, and the dependent side's first with the primary side's last.
+    const dependents = lookup(c.rsc), primaries = lookup(c.withRsc);
+    for (const [side, role] of [[dependents, c.rscRole], [primaries, c.withRscRole]] as const) {
+      for (let k = 1; k < side.length; k++) push(side[k]!, side[k - 1]!, score, role, role);
+    }
+    const dependent = dependents[0], primary = primaries.at(-1);
+    if (dependent !== undefined && primary !== undefined) push(dependent, primary, score, c.rscRole, c.withRscRole);
     return;
   }
   const setScore = (set: ResourceSet): Score => parseScore(set.score) ?? score;

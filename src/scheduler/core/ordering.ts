@@ -1,6 +1,6 @@
 import type { Constraints } from "./constraints.js";
 import type { PrimitiveRsc, Rsc } from "./model.js";
-import { primitivesOf } from "./model.js";
+import { cloneOf, primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
 import { allowMigrate } from "./meta.js";
 import { notifies } from "./notify.js";
@@ -175,7 +175,10 @@ function propagateUnrunnable(edges: Edge[], unrunnable: Map<PrimitiveRsc, Blocke
         const inPlace = !needsStart(t);
         if (inPlace && e.minimum === undefined && e.stopsWithFirst !== true) continue;
         const running = t.active.length > 0;
-        const why = inPlace && e.minimum === undefined && stopping ? "required" : "unrunnable";
+        // A clone instance whose first is a clone with nothing placed at all waits on an unrunnable action.
+        const firstPlaced = e.first.some((f) => f.assigned !== undefined);
+        const cloneWait = cloneOf(t) !== undefined && e.first.every((f) => cloneOf(f) !== undefined) && !firstPlaced;
+        const why = inPlace && e.minimum === undefined && stopping && !cloneWait ? "required" : "unrunnable";
         unrunnable.set(t, { reason: `due to ${why} ${e.reason}`, blocked: !running });
         changed = true;
       }

@@ -119,7 +119,9 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   if (canHost !== undefined) for (const node of ctx.nodes) if (!canHost(unit, node)) scores.set(node.name, MINUS_INFINITY);
   const ticket = ticketEffect(unit, ctx);
   const forcedStop = unit.kind === "primitive" && unit.forceStop;
-  if (targetRole(effectiveMetaOf(unit)) === "Stopped" || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
+  // A disabled clone keeps its scores (crm_simulate shows them); its instances are banned (clone.ts).
+  const disabled = targetRole(effectiveMetaOf(unit)) === "Stopped" && (unit.kind !== "clone" || !instancesStopped(unit));
+  if (disabled || ticket?.banned === true || forcedStop) for (const node of ctx.nodes) scores.set(node.name, MINUS_INFINITY);
   if (ticket?.frozen === true) {
     const running = new Set(primitivesOf(unit).flatMap((p) => p.active.map((a) => a.node)));
     for (const node of ctx.nodes) if (!running.has(node.name)) scores.set(node.name, MINUS_INFINITY);
@@ -140,6 +142,10 @@ export function banForLaterMembers(group: GroupRsc, scores: Map<NodeName, Score>
   const decision = new Map(scores);
   for (const node of banned) decision.set(node.name, MINUS_INFINITY);
   return decision;
+}
+
+function instancesStopped(clone: CloneRsc): boolean {
+  return clone.instances.every((i) => targetRole(i) === "Stopped");
 }
 
 /** A clone's instances inherit its meta-attributes, but their own settings (target-role=Started on the child) win. */

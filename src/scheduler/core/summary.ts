@@ -50,7 +50,8 @@ function suffix(change: Change): string {
  */
 export function formatSummary(all: Change[], fences: FenceLine[]): string[] {
   const changes = all.filter((c) => c.silent !== true);
-  const lines = fences.map((f) => `  * Fence (${f.action}) ${f.node}${f.resource === undefined ? "" : ` (resource: ${f.resource})`} '${f.reason}'`);
+  // An unfencing without a reason (a device's recorded digest changed) is in the graph only.
+  const lines = fences.filter((f) => f.reason !== "").map((f) => `  * Fence (${f.action}) ${f.node}${f.resource === undefined ? "" : ` (resource: ${f.resource})`} '${f.reason}'`);
   const nameWidth = Math.max(0, ...changes.map((c) => c.rsc.id.length)) + 5;
   const details = changes.map(detail);
   const detailWidth = Math.max(0, ...details.map((d) => d.length));

@@ -7,6 +7,8 @@ import { resolveNvSets } from "./rules.js";
 
 /** The summary's reason for unfencing a node whose device's parameters changed. */
 export const DEVICE_CHANGED = "Device parameters changed";
+/** Unfencing that the summary does not list (the graph has it). */
+export const SILENT = "";
 /** The restart reason of what runs on a node that is unfenced under it. */
 export const REQUIRED_STONITH = "due to required stonith";
 
@@ -39,9 +41,10 @@ export function planUnfencing(resources: Rsc[], nodes: SchedNode[], policy: Fenc
   const eligible = nodes.filter((n) => n.online && !n.unclean && !n.shutdown && !fenced.has(n.name) && n.attributes.get("#kind") === "cluster");
   const all = resources.flatMap(primitivesOf);
   for (const node of eligible) {
-    const changedDevice = all.some((p) => isFencingDevice(p) && p.definitionChange !== "none" && p.active.some((a) => a.node === node.name));
-    if (changedDevice) candidates.set(node.name, DEVICE_CHANGED);
+    const devicesHere = all.filter((p) => isFencingDevice(p) && p.active.some((a) => a.node === node.name));
+    if (devicesHere.some((p) => p.definitionChange !== "none")) candidates.set(node.name, DEVICE_CHANGED);
     else if (!unfenced(node)) candidates.set(node.name, undefined);
+    else if (digest !== undefined && devicesHere.some((p) => recordedOtherwise(node, p, now, digest))) candidates.set(node.name, SILENT);
   }
   for (const p of all) {
     if (!policy.needsUnfencing(p) || p.active.length !== 1 || p.blocked) continue;
@@ -55,12 +58,22 @@ function deviceDigests(all: PrimitiveRsc[], now: number, digest: ParameterDigest
   let full = "", secure = "";
   for (const p of all) {
     if (!isFencingDevice(p) || p.meta.get("provides") !== "unfencing") continue;
-    const params = Object.fromEntries(resolveNvSets(p.config.instance, { node: undefined, now }));
-    const own = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith("pcmk_")));
-    full += `${p.configId}:${p.config.type}:${digest(params)},`;
-    secure += `${p.configId}:${p.config.type}:${digest(own)},`;
+    full += digestEntry(p, now, digest, false);
+    secure += digestEntry(p, now, digest, true);
   }
   return { all: full, secure };
+}
+
+/** "id:type:md5," of a device's parameters (without the fencer's own pcmk_* ones: secure). */
+function digestEntry(p: PrimitiveRsc, now: number, digest: ParameterDigest, secure: boolean): string {
+  const params = Object.fromEntries([...resolveNvSets(p.config.instance, { node: undefined, now })].filter(([name]) => !secure || !name.startsWith("pcmk_")));
+  return `${p.configId}:${p.config.type}:${digest(params)},`;
+}
+
+/** The node was unfenced under other parameters of this device than it has now (#digests-all). */
+function recordedOtherwise(node: SchedNode, p: PrimitiveRsc, now: number, digest: ParameterDigest): boolean {
+  const recorded = node.attributes.get("#digests-all");
+  return recorded !== undefined && !recorded.split(",").map((e) => `${e},`).includes(digestEntry(p, now, digest, false));
 }
 
 /** #node-unfenced holds when the node was last unfenced (absent or 0: never). */
