@@ -3,6 +3,7 @@ import { instanceNumber, primitivesOf } from "./model.js";
 import { ownScores, primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
+import type { Location } from "./constraints.js";
 
 type Instance = PrimitiveRsc | GroupRsc;
 
@@ -101,13 +102,27 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
   // No promotion attribute at all: -1, so nothing is promoted (even what is promoted
   // now) unless a role=Promoted location or colocation lifts it.
   if (!found) total = NO_PREFERENCE;
-  for (const loc of ctx.constraints.locations) {
-    if (loc.role !== "Promoted") continue;
+  for (const loc of promotedLocations(ctx)) {
     if (loc.rsc !== clone && !primitivesOf(instance).some((p) => p.configId === loc.rsc.configId)) continue;
     const value = loc.scores.get(node);
     if (value !== undefined) total = addScores(total, value);
   }
   return withPromotedDependents(clone, node, addScores(total, colocationBonus(clone, node, ctx)), ctx);
+}
+
+/**
+ * Role=Promoted location constraints, found once per constraint list (promotionScore runs
+ * per instance and node); found again if constraints were added since.
+ */
+const promotedLocationCache = new WeakMap<Location[], { seen: number; promoted: Location[] }>();
+function promotedLocations(ctx: PlacementContext): Location[] {
+  const all = ctx.constraints.locations;
+  let cached = promotedLocationCache.get(all);
+  if (cached === undefined || cached.seen !== all.length) {
+    cached = { seen: all.length, promoted: all.filter((loc) => loc.role === "Promoted") };
+    promotedLocationCache.set(all, cached);
+  }
+  return cached.promoted;
 }
 
 /**
