@@ -55,19 +55,26 @@ function inProcess(xml: string, repeat: number): { parseMs: number; scheduleMs: 
   return { parseMs, scheduleMs: median(times), actions };
 }
 
+/** coreutils timeout's exit status when it had to kill the command with SIGKILL. */
+const KILLED_BY_TIMEOUT = 137;
+
 interface ProcessRun { seconds: number; peakRssMb: number | undefined; timedOut: boolean; starts: number }
 
-/** Wall time and peak RSS (GNU time's %M) of a whole command, capped at the timeout. */
+/**
+ * Wall time and peak RSS (GNU time's %M) of a whole command, capped at the timeout.
+ * Under GNU time the cap is coreutils' timeout around the command itself: killing
+ * time would leave the command running and loading the machine for later figures.
+ */
 function timeProcess(command: string, args: string[], timeoutS: number): ProcessRun {
   const withTime = existsSync(TIME);
   const start = performance.now();
   const r = withTime
-    ? spawnSync(TIME, ["-f", "RSSKB=%M", command, ...args], { encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 256 << 20 })
+    ? spawnSync(TIME, ["-f", "RSSKB=%M", "timeout", "-s", "KILL", String(timeoutS), command, ...args], { encoding: "utf8", maxBuffer: 256 << 20 })
     : spawnSync(command, args, { encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 256 << 20 });
   const seconds = (performance.now() - start) / 1000;
   const rss = /RSSKB=(\d+)/.exec(r.stderr ?? "");
   const starts = (r.stdout ?? "").split("\n").filter((l) => /^\s+\* Start /.test(l)).length;
-  return { seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined, timedOut: r.signal === "SIGTERM", starts };
+  return { seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined, timedOut: r.signal === "SIGTERM" || r.status === KILLED_BY_TIMEOUT, starts };
 }
 
 function crmSimulateInstalled(): boolean {
