@@ -10,47 +10,20 @@ import { join } from "node:path";
 import { cibXml, oracle, run, summaryOf } from "./cib-builder.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
-import type { Transition } from "../../src/scheduler/index.js";
 import { FENCING_CASES } from "./fencing-cases.js";
+import { crmDot, executable } from "./graph-oracle.js";
 
 /** crm_simulate's graph as dot lines, without what it marks unrunnable (dashed): that is never executed. */
 function crmGraph(xml: string): string[] | string {
-  const dir = mkdtempSync(join(tmpdir(), "quorate-fencing-"));
-  try {
-    const file = join(dir, "cib.xml"), dot = join(dir, "graph.dot");
-    writeFileSync(file, xml);
-    const r = spawnSync("crm_simulate", ["-x", file, "-D", dot], { encoding: "utf8", timeout: 60_000 });
-    if (r.error !== undefined) return `crm_simulate is not available: ${r.error.message}`;
-    return readFileSync(dot, "utf8").split("\n").filter((l) => l !== "" && !l.includes("dashed"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Every action can run once what it waits for has run: no edge to nowhere, no cycle. */
-function assertExecutable(t: Transition): void {
-  const waiting = new Map<number, number>();
-  for (const [, after] of t.graph.edges) waiting.set(after, (waiting.get(after) ?? 0) + 1);
-  const ready = t.graph.actions.filter((a) => !waiting.has(a.id)).map((a) => a.id);
-  let done = 0;
-  while (ready.length > 0) {
-    const id = ready.pop()!;
-    done++;
-    for (const [before, after] of t.graph.edges) {
-      if (before !== id) continue;
-      const left = waiting.get(after)! - 1;
-      waiting.set(after, left);
-      if (left === 0) ready.push(after);
-    }
-  }
-  assert.equal(done, t.graph.actions.length, "the graph has a cycle");
+  const dot = crmDot(xml);
+  return typeof dot === "string" ? dot : dot.filter((l) => !l.includes("dashed"));
 }
 
 for (const c of FENCING_CASES) {
   test(`fencing: ${c.name} (${c.cite})`, () => {
     const t = run(cibXml(c.cib));
     assert.deepEqual(summaryOf(t), c.expect);
-    assertExecutable(t);
+    executable(t);
     const dot = graphDot(t).split("\n");
     for (const line of c.edges ?? []) assert.ok(dot.includes(line), `${line}\nin\n${dot.join("\n")}`);
   });
