@@ -203,14 +203,20 @@ export class Pair {
   }
 }
 
-/** Two attached, connected nodes; alpha forced Primary and the initial sync done (beta UpToDate). */
-export function syncedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
+/** Two attached nodes, both told to connect and the handshake run; both still Secondary. */
+export function connectedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
   const pair = new Pair(sizeBytes, overrides);
   pair.attach(pair.a);
   pair.attach(pair.b);
   pair.command(pair.a, { verb: "connect", discardMyData: false });
   pair.command(pair.b, { verb: "connect", discardMyData: false });
   pair.run();
+  return pair;
+}
+
+/** Two attached, connected nodes; alpha forced Primary and the initial sync done (beta UpToDate). */
+export function syncedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
+  const pair = connectedPair(sizeBytes, overrides);
   if (pair.command(pair.a, { verb: "primary", force: true }) !== undefined) throw new Error("primary --force refused");
   pair.tick(1000);
   if (pair.b.replica.disk !== "UpToDate") throw new Error("the initial sync did not finish");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ResyncController, type ResyncControl } from "../../src/drbd/core/resync-controller.js";
-import { Pair } from "./pair.js";
+import { connectedPair } from "./pair.js";
 
 // The dynamic resync speed controller (drbd.conf(5): c-plan-ahead,
 // c-fill-target, c-delay-target, c-max-rate, c-min-rate).
@@ -56,12 +56,7 @@ test("c-min-rate: while application I/O runs the resync yields down to c-min-rat
 
 test("a full sync under the dynamic controller takes as long as c-max-rate says", () => {
   const size = 4 * MiB;
-  const pair = new Pair(size, { resyncRateBytesPerSec: 100 * MiB, rateController: { ...base, maxRateBytesPerSec: MiB } });
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
+  const pair = connectedPair(size, { resyncRateBytesPerSec: 100 * MiB, rateController: { ...base, maxRateBytesPerSec: MiB } });
   pair.tick(100);
   assert.equal(pair.command(pair.a, { verb: "primary", force: true }), undefined);
   const start = pair.now;
@@ -72,12 +67,7 @@ test("a full sync under the dynamic controller takes as long as c-max-rate says"
 
 test("a full sync yields to application writes down to c-min-rate", () => {
   const syncSeconds = (writing: boolean): number => {
-    const pair = new Pair(4 * MiB, { resyncRateBytesPerSec: 100 * MiB, rateController: { ...base, maxRateBytesPerSec: 4 * MiB, minRateBytesPerSec: 512 * 1024 } });
-    pair.attach(pair.a);
-    pair.attach(pair.b);
-    pair.command(pair.a, { verb: "connect", discardMyData: false });
-    pair.command(pair.b, { verb: "connect", discardMyData: false });
-    pair.run();
+    const pair = connectedPair(4 * MiB, { resyncRateBytesPerSec: 100 * MiB, rateController: { ...base, maxRateBytesPerSec: 4 * MiB, minRateBytesPerSec: 512 * 1024 } });
     pair.tick(100);
     assert.equal(pair.command(pair.a, { verb: "primary", force: true }), undefined);
     const start = pair.now;
