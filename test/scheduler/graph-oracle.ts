@@ -21,6 +21,17 @@ export function crmDot(xml: string): string[] | string {
   }
 }
 
+/** A dot graph's action and edge lines (both sides draw the same header and braces). */
+export function dotBody(dot: readonly string[]): string[] {
+  return dot.filter((l) => l.startsWith('"'));
+}
+
+/** crm_simulate's action and edge lines, less the optional ones it draws dashed (never executed), or why it cannot run. */
+export function crmRunnableDot(xml: string): string[] | string {
+  const dot = crmDot(xml);
+  return typeof dot === "string" ? dot : dotBody(dot).filter((l) => !l.includes("dashed"));
+}
+
 /** Asserts that every action can run once what it waits for has run. */
 export function executable(t: Transition): void {
   const ids = new Set(t.graph.actions.map((a) => a.id));

@@ -6,20 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cibXml, run } from "./cib-builder.js";
-import { crmDot, executable } from "./graph-oracle.js";
+import { crmRunnableDot, dotBody, executable } from "./graph-oracle.js";
 import { MIGRATION_CASES } from "./migration-cases.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
 import { graphXml } from "../../src/scheduler/report/graph-xml.js";
 import type { Transition } from "../../src/scheduler/index.js";
 
-/** crm_simulate's graph without the optional actions and orderings it draws dashed. */
-function theirDot(xml: string): string[] | string {
-  const lines = crmDot(xml);
-  return typeof lines === "string" ? lines : lines.filter((l) => l.startsWith('"') && !l.includes("dashed"));
-}
-
 function ourDot(t: Transition): string[] {
-  return graphDot(t).split("\n").filter((l) => l.startsWith('"'));
+  return dotBody(graphDot(t).split("\n"));
 }
 
 for (const c of MIGRATION_CASES) {
@@ -27,7 +21,7 @@ for (const c of MIGRATION_CASES) {
     const xml = cibXml(c.cib);
     const ours = run(xml);
     executable(ours);
-    const theirs = theirDot(xml);
+    const theirs = crmRunnableDot(xml);
     if (typeof theirs === "string") return t.skip(theirs);
     assert.deepEqual(ourDot(ours).sort(), theirs.sort());
   });
