@@ -191,6 +191,20 @@ export class BundleLimits {
 }
 
 /**
+ * A bundle is placed as one resource: its replicas' guest connections come after
+ * their containers and before the bundle's clone, whose instances run on them.
+ */
+export function connectionsBeforeClones(order: Rsc[], bundles: BundleLink[]): Rsc[] {
+  const guests = new Map(bundles.flatMap((b) => b.guests.map((g) => [g, b.id] as const)));
+  const result = order.filter((r) => !guests.has(r.id));
+  for (const b of bundles) {
+    const at = result.findIndex((r) => r.id === b.id);
+    if (at >= 0) result.splice(at, 0, ...order.filter((r) => guests.get(r.id) === b.id));
+  }
+  return result.length === order.length ? result : order;
+}
+
+/**
  * The summary lists a bundle replica by replica (address, container, guest
  * connection, then the primitive's replica), where the bundle's first line would be.
  */

@@ -14,7 +14,7 @@ type Instance = PrimitiveRsc | GroupRsc;
  */
 export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: PlacementContext): void {
   if (!isManaged(clone)) {
-    for (const instance of clone.instances) primitivesOf(instance).forEach(keepInPlace);
+    for (const instance of clone.instances) for (const p of primitivesOf(instance)) keepInPlace(p, ctx);
     return;
   }
   const perNode = new Map<NodeName, number>();

@@ -240,7 +240,7 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
  * zero; a share that rounds to nothing still counts 1 in the colocation's direction
  * (crm_simulate: 500 x 200/INFINITY adds 1, not 0).
  */
-function colocatedShare(value: Score, factor: number): Score {
+export function colocatedShare(value: Score, factor: number): Score {
   const share = scaleScore(value, factor);
   if (share <= MINUS_INFINITY || share >= INFINITY) return share;
   const rounded = Math.sign(value * factor) * Math.round(Math.abs(value * factor));
@@ -296,14 +296,14 @@ export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: P
 /** A colocation "node attribute" naming the cluster node behind a node (itself, or a remote node's connection host). */
 export const CLUSTER_HOST = "\u0000cluster-host";
 
-function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string): string {
+export function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: string): string {
   if (attribute === "#uname") return node;
   if (attribute === CLUSTER_HOST) return ctx.clusterHostOf?.(node) ?? `\u0000${node}`;
   return ctx.nodes.find((n) => n.name === node)?.attributes.get(attribute) ?? `\u0000${node}`;
 }
 
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
-  if (!isManaged(p) || p.blocked) return keepInPlace(p);
+  if (!isManaged(p) || p.blocked) return keepInPlace(p, ctx);
   if (p.forceStop) return place(p, undefined, ctx);
   // A half-done migration keeps to its source (or first copy) on a tie (migration.ts).
   const prefer = p.migration?.prefer;
@@ -312,10 +312,13 @@ function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: Pla
   place(p, choice, ctx);
 }
 
-export function keepInPlace(p: PrimitiveRsc): void {
+/** A resource that may not move stays where it is, and counts as assigned there. */
+export function keepInPlace(p: PrimitiveRsc, ctx: PlacementContext): void {
   const current = p.active[0];
   p.assigned = current?.node;
   p.nextRole = current?.role ?? "Stopped";
+  const node = ctx.nodes.find((n) => n.name === current?.node);
+  if (node !== undefined) node.assignedCount += 1;
 }
 
 export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: PlacementContext): void {
@@ -337,7 +340,7 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {
-      keepInPlace(child);
+      keepInPlace(child, ctx);
       // Later members are colocated with this one, which cannot move.
       choice = pinnedChoice(child.assigned, scores, ctx);
       blocked = choice === undefined;

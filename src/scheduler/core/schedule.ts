@@ -16,7 +16,7 @@ import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
-import { BundleLimits, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
+import { BundleLimits, connectionsBeforeClones, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
 import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy, handOverFailedInstances } from "./fencing.js";
@@ -82,14 +82,17 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const tickets = evaluateTickets(constraints.tickets, input.tickets, nodes);
   for (const request of tickets.requests) applyNodeRequest(nodes, request);
   const limits = new BundleLimits(bundles, resources);
+  // A bundle's guest connections are placed with their bundle, not before everything else.
+  const bundleGuests = new Set(bundles.flatMap((b) => b.guests));
+  const topLevelSpecs = specs.filter((s) => !bundleGuests.has(s.name));
   const ctx: PlacementContext = {
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
-    placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, specs),
+    placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, topLevelSpecs),
     clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
-  placeAll(limits.runningFirst(connectionsFirst(resources, specs)), ctx);
+  placeAll(limits.runningFirst(connectionsBeforeClones(connectionsFirst(resources, topLevelSpecs), bundles)), ctx);
   numberBundleInstances(resources, bundles);
   const failureFenced = new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : [])));
   handOverFailedInstances(failureFenced);
