@@ -173,6 +173,11 @@ export class BundleLimits {
     return here < entry.limit;
   }
 
+  /** Containers are placed like clone instances: one that runs keeps its node when it may stay there. */
+  isContainer(p: PrimitiveRsc): boolean {
+    return this.siblings.has(p.id);
+  }
+
   /** Replicas that run are placed before the ones that must start. */
   runningFirst(order: Rsc[]): Rsc[] {
     const slots: number[] = [];

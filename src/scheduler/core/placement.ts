@@ -33,6 +33,8 @@ export interface PlacementContext {
   used: Map<NodeName, Map<string, number>>;
   /** Limits beyond node availability (remote nodes host only some resources). */
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
+  /** Primitives placed like clone instances (bundle containers): one that runs keeps its node when it may stay there. */
+  keepsNode?: ((p: PrimitiveRsc) => boolean) | undefined;
   /** Placed before everything else whatever their priority (remote connections). */
   placeFirst?: Set<Rsc> | undefined;
   /** The cluster node a node's resources depend on (a remote node's connection host), for CLUSTER_HOST colocations. */
@@ -307,9 +309,10 @@ function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: Pla
   if (p.forceStop) return place(p, undefined, ctx);
   // A half-done migration keeps to its source (or first copy) on a tie (migration.ts).
   const prefer = p.migration?.prefer;
-  const currents = prefer !== undefined ? [prefer] : isMultiplyActive(p) ? [] : p.active.filter((a) => !a.failed).map((a) => a.node);
-  const choice = chooseNode(scores, currents, [p], ctx, (n) => capacity.banned.has(n.name), capacity.prefer);
-  place(p, choice, ctx);
+  const currents = prefer !== undefined ? [prefer] : isMultiplyActive(p) ? [] : p.active.map((a) => a.node);
+  const exclude = (n: SchedNode): boolean => capacity.banned.has(n.name);
+  const kept = ctx.keepsNode?.(p) === true && currents.length > 0 ? chooseNode(new Map([[currents[0]!, scores.get(currents[0]!) ?? MINUS_INFINITY]]), currents, [p], ctx, exclude) : undefined;
+  place(p, kept ?? chooseNode(scores, currents, [p], ctx, exclude, capacity.prefer), ctx);
 }
 
 /** A resource that may not move stays where it is, and counts as assigned there. */

@@ -89,6 +89,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     nodes, options, constraints, failures: status.failures, now, tickets: tickets.effects,
     withPrimary: new Map(), withDependent: new Map(), unitScores: new Map(), state: new Map(), used: new Map(), locationsByRsc: new Map(),
     canHost: specs.length === 0 && bundles.length === 0 ? undefined : (unit, node) => remote.canHost(unit, node) && limits.canHost(unit, node),
+    keepsNode: bundles.length === 0 ? undefined : (p) => limits.isContainer(p),
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, topLevelSpecs),
     clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
