@@ -1,10 +1,13 @@
 // The order resources are assigned in (Pacemaker Explained, "Which resource is
 // preferred to be assigned first"). Run by rules.test.ts.
 import { createElement } from "../../src/cib/index.js";
-import { location, primitive, running } from "./cib-builder.js";
+import { clone, colocation, location, primitive, running, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const cpu = { cpu: "1" };
+const ON_TIES = "Which node is preferred on equal scores (observed with crm_simulate)";
+const ORDER = "Utilization and Placement Strategy: which resource is preferred to be assigned first";
+const runs = (...ids: string[]): HistoryEntry[] => ids.flatMap((id) => running(id));
 
 /** rsc_template t (ocf:heartbeat:Dummy) needing 2 cpu, and a primitive built from it. */
 const cpuTemplate = createElement("template", { id: "t", class: "ocf", provider: "heartbeat", type: "Dummy" }, [
@@ -55,5 +58,90 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
       resources: [cpuTemplate, fromTemplate("a"), fromTemplate("b", "1")],
     },
     expect: ["* Start b ( n1 )"],
+  },
+  {
+    name: "on a tie, the node with fewer resources assigned wins over the node a resource runs on",
+    cite: ON_TIES,
+    cib: { nodes: ["n1", ["n2", { history: runs("r1", "r2") }]], resources: [primitive("r1"), primitive("r2")] },
+    expect: ["* Move r2 ( n2 -> n1 )"],
+  },
+  {
+    name: "a positive score holds a resource on its node on a tie, whatever the load",
+    cite: ON_TIES,
+    cib: { rscDefaults: { "resource-stickiness": "1" }, nodes: ["n1", ["n2", { history: runs("r1", "r2") }]], resources: [primitive("r1"), primitive("r2")] },
+    expect: [],
+  },
+  {
+    name: "a resource that may not move counts as assigned to its node",
+    cite: ON_TIES,
+    cib: {
+      nodes: [["n1", { history: runs("r1", "r2") }], "n2"],
+      resources: [primitive("r1", { meta: { "is-managed": "false" } }), primitive("r2")],
+      constraints: [location("l1", "r1", "n2", "10")],
+    },
+    expect: ["* Move r2 ( n1 -> n2 )"],
+  },
+  {
+    name: "a failed resource is recovered where it runs when the load is even",
+    cite: ON_TIES,
+    cib: {
+      nodes: [["n1", { history: runs("a") }], ["n2", { history: [...runs("c", "b"), { rsc: "b", operation: "monitor", intervalMs: 10_000, rc: 1 }] }]],
+      resources: [primitive("a"), primitive("c"), primitive("b", { ops: [{ name: "monitor", interval: "10s" }] })],
+    },
+    expect: ["* Recover b ( n2 )"],
+  },
+  {
+    name: "with the default strategy, resources are placed in configuration order, running or not",
+    cite: ORDER,
+    cib: { nodes: [["n1", { history: runs("r1") }], "n2"], resources: [primitive("r0"), primitive("r1")] },
+    expect: ["* Start r0 ( n1 )", "* Move r1 ( n1 -> n2 )"],
+  },
+  {
+    name: "with placement-strategy utilization, a running resource is placed before a stopped one",
+    cite: ORDER,
+    cib: { properties: { "placement-strategy": "utilization" }, nodes: [["n1", { history: runs("r1") }], "n2"], resources: [primitive("r0"), primitive("r1")] },
+    expect: ["* Start r0 ( n2 )"],
+  },
+  {
+    name: "with placement-strategy minimal, ties go to the first node by name, not the least loaded",
+    cite: ON_TIES,
+    cib: { properties: { "placement-strategy": "minimal" }, nodes: ["n1", ["n2", { history: runs("r1", "r2") }]], resources: [primitive("r1"), primitive("r2")] },
+    expect: ["* Move r1 ( n2 -> n1 )", "* Move r2 ( n2 -> n1 )"],
+  },
+  {
+    name: "stopped resources are placed by their score on the first node where they differ, and listed in that order",
+    cite: ORDER,
+    cib: {
+      properties: { "placement-strategy": "balanced" },
+      nodes: ["n1", "n2"],
+      resources: [primitive("r0"), primitive("r1"), primitive("r2")],
+      constraints: [location("l0", "r0", "n2", "10"), location("l1", "r1", "n1", "5"), location("l2", "r2", "n1", "10")],
+    },
+    expect: ["* Start r2 ( n1 )", "* Start r1 ( n1 )", "* Start r0 ( n2 )"],
+  },
+  {
+    name: "a resource tied to a clone counts -INFINITY on a standby node in the order, however much it prefers that node",
+    cite: ORDER,
+    cib: {
+      properties: { "placement-strategy": "balanced" },
+      nodes: [
+        ["n1", { utilization: { cpu: "4" }, history: runs("d") }], ["n2", { utilization: { cpu: "4" }, history: runs("d") }],
+        ["n3", { utilization: { cpu: "4" }, attributes: { standby: "on" }, history: runs("d", "vm1", "vm2") }],
+      ],
+      resources: [clone("c", primitive("d")), primitive("vm1", { utilization: { cpu: "2" } }), primitive("vm2", { utilization: { cpu: "2" } })],
+      constraints: [colocation("vm1-c", "vm1", "c", "INFINITY"), colocation("vm2-c", "vm2", "c", "INFINITY"), location("vm2-n3", "vm2", "n3", "INFINITY")],
+    },
+    expect: ["* Stop d:2 ( n3 ) due to node availability", "* Move vm1 ( n3 -> n1 )", "* Move vm2 ( n3 -> n2 )"],
+  },
+  {
+    name: "without that colocation, the preference for its standby node puts a resource first",
+    cite: ORDER,
+    cib: {
+      properties: { "placement-strategy": "balanced" },
+      nodes: [["n1", { utilization: { cpu: "4" } }], ["n2", { utilization: { cpu: "4" } }], ["n3", { utilization: { cpu: "4" }, attributes: { standby: "on" }, history: runs("vm1", "vm2") }]],
+      resources: [primitive("vm1", { utilization: { cpu: "2" } }), primitive("vm2", { utilization: { cpu: "2" } })],
+      constraints: [location("vm2-n3", "vm2", "n3", "INFINITY")],
+    },
+    expect: ["* Move vm2 ( n3 -> n1 )", "* Move vm1 ( n3 -> n2 )"],
   },
 ];

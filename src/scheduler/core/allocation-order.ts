@@ -1,5 +1,6 @@
 import type { NodeName, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
+import type { Change } from "./changes.js";
 import { isManaged, priority } from "./meta.js";
 import { nodeUsable, type PlacementContext } from "./placement.js";
 import { orderScores } from "./order-scores.js";
@@ -31,6 +32,23 @@ export function allocationOrder(resources: Rsc[], ctx: PlacementContext): Rsc[] 
   const nodes = byStrategy ? comparisonOrder(ctx) : [];
   const keys = resources.map((rsc, index) => ({ rsc, key: orderKey(rsc, index, nodes, byStrategy, ctx) }));
   return keys.sort((a, b) => compare(a.key, b.key)).map((k) => k.rsc);
+}
+
+/**
+ * With a placement-strategy other than default, crm_simulate lists its summary in
+ * the order it placed the resources (with default, by priority: summary.ts).
+ */
+export function inAllocationOrder(changes: Change[], order: Rsc[], ctx: PlacementContext): Change[] {
+  if (ctx.options.placementStrategy === "default") return changes;
+  const rank = new Map(order.map((rsc, i) => [rsc, i]));
+  const rankOf = (c: Change): number => rank.get(rootOf(c.rsc)) ?? order.length;
+  return [...changes].sort((a, b) => rankOf(a) - rankOf(b));
+}
+
+function rootOf(rsc: Rsc): Rsc {
+  let top = rsc;
+  while (top.parent !== undefined) top = top.parent;
+  return top;
 }
 
 function compare(a: OrderKey, b: OrderKey): number {

@@ -51,7 +51,8 @@ export function unitOf(rsc: Rsc): Rsc {
   return rsc;
 }
 
-export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
+/** Places every resource; returns them in the order they were placed. */
+export function placeAll(resources: Rsc[], ctx: PlacementContext): Rsc[] {
   for (const loc of ctx.constraints.locations) push(ctx.locationsByRsc, loc.rsc, loc);
   for (const c of ctx.constraints.colocations) {
     const dep = unitOf(c.dependent), prim = unitOf(c.primary);
@@ -60,7 +61,9 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): void {
     push(ctx.withPrimary, dep, unitC);
     push(ctx.withDependent, prim, unitC);
   }
-  for (const unit of allocationOrder(resources, ctx)) assignUnit(unit, ctx);
+  const order = allocationOrder(resources, ctx);
+  for (const unit of order) assignUnit(unit, ctx);
+  return order;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -191,7 +194,8 @@ function cloneChildren(unit: Rsc): Rsc[] {
 /** Stickiness where the primitive runs, and a ban where its failures reached migration-threshold. */
 export function addPrimitivePreferences(scores: Map<NodeName, Score>, p: PrimitiveRsc, ctx: PlacementContext, withBans = true): void {
   // A multiply active resource (a half-done migration too) sticks to none of its copies.
-  const sticky = isMultiplyActive(p) || p.migration?.spread === true ? ZERO : stickiness(p);
+  // An unmanaged resource is held where it runs (crm_simulate scores it INFINITY there).
+  const sticky = !isManaged(p) ? INFINITY : isMultiplyActive(p) || p.migration?.spread === true ? ZERO : stickiness(p);
   for (const active of p.active) {
     const current = scores.get(active.node);
     if (current !== undefined) scores.set(active.node, addScores(current, sticky));

@@ -5,6 +5,7 @@ import { buildResources } from "./resources.js";
 import { unpackStatus, type FailureTable } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
 import { placeAll, type PlacementContext } from "./placement.js";
+import { inAllocationOrder } from "./allocation-order.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { cloneOf, primitivesOf } from "./model.js";
 import { planChanges, type Blocker, type Change } from "./changes.js";
@@ -93,7 +94,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, topLevelSpecs),
     clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
-  placeAll(limits.runningFirst(connectionsBeforeClones(connectionsFirst(resources, topLevelSpecs), bundles)), ctx);
+  const placed = placeAll(limits.runningFirst(connectionsBeforeClones(connectionsFirst(resources, topLevelSpecs), bundles)), ctx);
   numberBundleInstances(resources, bundles);
   const failureFenced = new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : [])));
   handOverFailedInstances(failureFenced);
@@ -119,7 +120,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   });
   remote.recoverContainers(planned);
   const inert = cannotFence(resources, options);
-  const changes = inert ? [] : byPriority(orderBundleChanges(planned, bundles));
+  const changes = inert ? [] : inAllocationOrder(byPriority(orderBundleChanges(planned, bundles)), placed, ctx);
   const scores = new Map<string, Map<NodeName, Score>>();
   for (const [unit, s] of ctx.unitScores) if (!(unit.kind === "primitive" && unit.orphan === true)) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
