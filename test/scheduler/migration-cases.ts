@@ -194,6 +194,19 @@ export const MIGRATION_CASES: SemanticsCase[] = [
     expect: ["* Migrate remote1 ( n1 -> n2 )"],
   },
   {
+    name: "a remote connection's partial migration target wins a tie even where more is assigned",
+    cite: "Pacemaker Remote: connection resources can be migrated; Migrating Resources",
+    cib: {
+      nodes: [
+        node("n1", [remoteOp("start"), { ...remoteOp("migrate_to"), migrate: { source: "n1", target: "n2" } }]),
+        node("n2", [{ ...remoteOp("start"), rsc: "remote0" }, { ...remoteOp("monitor"), rc: 7, expected: 7 }]), "n3",
+        ["remote0", { remote: true }], ["remote1", { remote: true }],
+      ],
+      resources: [primitive("remote0", { agent: REMOTE_AGENT }), primitive("remote1", { agent: REMOTE_AGENT })],
+    },
+    expect: ["* Migrate remote1 ( n1 -> n2 )"],
+  },
+  {
     name: "a remote connection resource migrates without allow-migrate",
     cite: "Pacemaker Remote: connection resources can be migrated",
     cib: {

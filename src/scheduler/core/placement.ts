@@ -311,12 +311,22 @@ export function nodeAttribute(ctx: PlacementContext, node: NodeName, attribute: 
 function assignPrimitive(p: PrimitiveRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   if (!isManaged(p) || p.blocked) return keepInPlace(p, ctx);
   if (p.forceStop) return place(p, undefined, ctx);
-  // A half-done migration keeps to its source (or first copy) on a tie (migration.ts).
-  const prefer = p.migration?.prefer;
-  const currents = prefer !== undefined ? [prefer] : isMultiplyActive(p) ? [] : p.active.map((a) => a.node);
+  const { currents, prefer } = tiePreferences(p, ctx, capacity);
   const exclude = (n: SchedNode): boolean => capacity.banned.has(n.name);
   const kept = ctx.keepsNode?.(p) === true && currents.length > 0 ? chooseNode(new Map([[currents[0]!, scores.get(currents[0]!) ?? MINUS_INFINITY]]), currents, [p], ctx, exclude) : undefined;
-  place(p, kept ?? chooseNode(scores, currents, [p], ctx, exclude, capacity.prefer), ctx);
+  place(p, kept ?? chooseNode(scores, currents, [p], ctx, exclude, prefer), ctx);
+}
+
+/**
+ * What a primitive leans to on a tie: the nodes it runs on (a half-done migration:
+ * its source, or first copy, migration.ts), and a node preferred before any load
+ * comparison: a remote connection's partial migration target, else the capacity check's.
+ */
+function tiePreferences(p: PrimitiveRsc, ctx: PlacementContext, capacity: CapacityVerdict): { currents: NodeName[]; prefer: SchedNode | undefined } {
+  const migration = p.migration?.prefer;
+  const currents = migration !== undefined ? [migration] : isMultiplyActive(p) ? [] : p.active.map((a) => a.node);
+  const target = migration !== undefined && ctx.placeFirst?.has(p) === true ? ctx.nodes.find((n) => n.name === migration) : undefined;
+  return { currents, prefer: target ?? capacity.prefer };
 }
 
 /** A resource that may not move stays where it is, and counts as assigned there. */
