@@ -3,7 +3,7 @@ import type { Colocation, Constraints, Location } from "./constraints.js";
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
 import { failCount, type FailureTable } from "./status.js";
-import { failureTimeoutS, isManaged, migrationThreshold, stickiness, targetRole } from "./meta.js";
+import { failureTimeoutS, isManaged, migrationThreshold, priority, stickiness, targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, type Score, scaleScore, score, ZERO } from "./score.js";
 import { assignClone } from "./clone.js";
 import { allocationOrder } from "./allocation-order.js";
@@ -35,6 +35,8 @@ export interface PlacementContext {
   canHost?: ((unit: Rsc, node: SchedNode) => boolean) | undefined;
   /** Primitives placed like clone instances (bundle containers): one that runs keeps its node when it may stay there. */
   keepsNode?: ((p: PrimitiveRsc) => boolean) | undefined;
+  /** The colocations whose primary a unit being placed has placed so far. */
+  placedPrimaries?: Map<Rsc, Colocation[]> | undefined;
   /** Placed before everything else whatever their priority (remote connections). */
   placeFirst?: Set<Rsc> | undefined;
   /** The cluster node a node's resources depend on (a remote node's connection host), for CLUSTER_HOST colocations. */
@@ -54,16 +56,24 @@ export function unitOf(rsc: Rsc): Rsc {
 /** Places every resource; returns them in the order they were placed. */
 export function placeAll(resources: Rsc[], ctx: PlacementContext): Rsc[] {
   for (const loc of ctx.constraints.locations) push(ctx.locationsByRsc, loc.rsc, loc);
-  for (const c of ctx.constraints.colocations) {
-    const dep = unitOf(c.dependent), prim = unitOf(c.primary);
-    if (dep === prim) continue;
-    const unitC = { ...c, dependent: dep, primary: prim };
-    push(ctx.withPrimary, dep, unitC);
-    push(ctx.withDependent, prim, unitC);
+  const units = new Map(ctx.constraints.colocations.map((c) => [c, { ...c, dependent: unitOf(c.dependent), primary: unitOf(c.primary) }]));
+  for (const c of byPrimaryRank(ctx.constraints.colocations)) {
+    const unitC = units.get(c)!;
+    if (unitC.dependent !== unitC.primary) push(ctx.withPrimary, unitC.dependent, unitC);
   }
+  for (const unitC of units.values()) if (unitC.dependent !== unitC.primary) push(ctx.withDependent, unitC.primary, unitC);
   const order = allocationOrder(resources, ctx);
   for (const unit of order) assignUnit(unit, ctx);
   return order;
+}
+
+/**
+ * The order a resource's primaries are placed in (crm_simulate, observed): higher
+ * priority first, then clones before groups before primitives, then by id.
+ */
+function byPrimaryRank(colocations: Colocation[]): Colocation[] {
+  const kindRank = (r: Rsc): number => (r.kind === "clone" ? 0 : r.kind === "group" ? 1 : 2);
+  return [...colocations].sort((a, b) => priority(b.primary) - priority(a.primary) || kindRank(a.primary) - kindRank(b.primary) || (a.primary.id < b.primary.id ? -1 : a.primary.id > b.primary.id ? 1 : 0));
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -76,7 +86,12 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
   if (ctx.state.has(unit)) return;
   ctx.state.set(unit, "assigning");
   const primaries = ctx.withPrimary.get(unit) ?? [];
-  for (const c of primaries) assignUnit(c.primary, ctx);
+  const placed: Colocation[] = [];
+  (ctx.placedPrimaries ??= new Map()).set(unit, placed);
+  for (const c of primaries) {
+    assignUnit(c.primary, ctx);
+    placed.push(c);
+  }
   let scores = ownScores(unit, ctx);
   // A clone places its instances by its own preferences; what depends on it follows.
   if (unit.kind !== "clone") scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
@@ -228,6 +243,9 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
     seen.add(c.dependent);
     const f = factor * (c.score / INFINITY);
     let theirs = ownScores(c.dependent, ctx);
+    // A dependent being placed has taken in each primary placed so far (crm_simulate
+    // applies a colocation as soon as its primary is placed).
+    for (const done of ctx.placedPrimaries?.get(c.dependent) ?? []) if (ctx.state.get(done.primary) === "done") applyPrimary(theirs, done, ctx);
     theirs = mergeDependents(c.dependent, theirs, ctx, seen, 1);
     const merged = new Map(result);
     for (const [node, value] of theirs) {
@@ -284,19 +302,31 @@ export function primaryNodes(primary: Rsc, role: Colocation["primaryRole"]): Set
   return nodes;
 }
 
-/** Applies "this unit with primary": mandatory limits nodes, advisory adds the score. */
+/**
+ * Applies "this unit with primary": mandatory limits nodes, advisory adds the score
+ * where the primary is. An advisory colocation with a primary placed nowhere takes
+ * its score off every node instead; an advisory one that would leave no usable node
+ * is dropped (crm_simulate rolls it back).
+ */
 export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: PlacementContext): void {
   if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") return;
   const where = primaryNodes(c.primary, c.primaryRole);
   const attributeValues = new Set([...where].map((n) => nodeAttribute(ctx, n, c.nodeAttribute)));
   const matches = (node: NodeName): boolean => attributeValues.has(nodeAttribute(ctx, node, c.nodeAttribute));
-  for (const [node, value] of scores) {
+  const mandatory = c.score >= INFINITY || c.score <= MINUS_INFINITY;
+  const inactive = where.size === 0 && c.primary.kind !== "clone" && c.primaryRole === undefined;
+  if (!mandatory && inactive && c.score < 0) return;
+  const work = new Map(scores);
+  for (const [node, value] of work) {
     if (c.score >= INFINITY) {
-      if (!matches(node)) scores.set(node, MINUS_INFINITY);
+      if (!matches(node)) work.set(node, MINUS_INFINITY);
     } else if (c.score <= MINUS_INFINITY) {
-      if (matches(node)) scores.set(node, MINUS_INFINITY);
-    } else if (matches(node)) scores.set(node, addScores(value, c.score));
+      if (matches(node)) work.set(node, MINUS_INFINITY);
+    } else if (inactive) work.set(node, addScores(value, score(-c.score)));
+    else if (matches(node)) work.set(node, addScores(value, c.score));
   }
+  if (!mandatory && !hasUsable(work, ctx)) return;
+  for (const [node, value] of work) scores.set(node, value);
 }
 
 /** A colocation "node attribute" naming the cluster node behind a node (itself, or a remote node's connection host). */
