@@ -1,7 +1,7 @@
 // The order resources are assigned in (Pacemaker Explained, "Which resource is
 // preferred to be assigned first"). Run by rules.test.ts.
 import { createElement } from "../../src/cib/index.js";
-import { clone, colocation, group, location, primitive, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
+import { clone, colocation, colocationSets, group, location, primitive, resourceSet, running, type CibOptions, type HistoryEntry } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const cpu = { cpu: "1" };
@@ -187,5 +187,25 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
     },
     expect: ["* Start m1 ( n1 )", "* Start m2 ( n1 )", "* Start r2 ( n1 )", "* Start r3 ( n1 )"],
     scoresTodo: "crm_simulate's group line leaves the group's colocations out (g on n1: 0); they show in the members' lines",
+  },
+  {
+    name: "in a colocation set, each member is placed with the one before it",
+    cite: "Colocation Sets: set A B places B with A",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [primitive("a"), primitive("b", { meta: { "target-role": "Stopped" } }), primitive("c")],
+      constraints: [colocationSets("co", "INFINITY", [resourceSet("s", ["a", "b", "c"])])],
+    },
+    expect: ["* Start a ( n1 )"],
+  },
+  {
+    name: "a colocation set with ordering=listed chains the other way: each member with the one after it",
+    cite: "Colocation Sets (resource_set ordering, observed with crm_simulate)",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [primitive("a"), primitive("b", { meta: { "target-role": "Stopped" } }), primitive("c")],
+      constraints: [colocationSets("co", "INFINITY", [resourceSet("s", ["a", "b", "c"], { ordering: "listed" })])],
+    },
+    expect: ["* Start c ( n1 )"],
   },
 ];

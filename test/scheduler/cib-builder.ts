@@ -65,6 +65,15 @@ export function colocation(id: string, rsc: string, withRsc: string, score: stri
   return createElement("rsc_colocation", { id, rsc, "with-rsc": withRsc, score, ...extra });
 }
 
+/** A resource_set of a set constraint. */
+export function resourceSet(id: string, resources: string[], extra: Attrs = {}): XmlElement {
+  return createElement("resource_set", { id, ...extra }, resources.map((r) => createElement("resource_ref", { id: r })));
+}
+
+export function colocationSets(id: string, score: string, sets: XmlElement[]): XmlElement {
+  return createElement("rsc_colocation", { id, score }, sets);
+}
+
 export function order(id: string, first: string, then: string, extra: Attrs = {}): XmlElement {
   return createElement("rsc_order", { id, first, then, ...extra });
 }

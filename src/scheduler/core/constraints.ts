@@ -173,7 +173,9 @@ function addColocation(out: Constraints, c: Extract<Constraint, { kind: "colocat
   const setScore = (set: ResourceSet): Score => parseScore(set.score) ?? score;
   c.sets.forEach((set, i) => {
     const members = set.resources.flatMap((id) => lookup(id));
-    if (set.sequential) for (let k = 1; k < members.length; k++) push(members[k]!, members[k - 1]!, setScore(set), set.role, set.role);
+    // ordering="listed" chains the other way (crm_simulate: each member with the next one).
+    const listed = set.ordering === "listed";
+    if (set.sequential) for (let k = 1; k < members.length; k++) push(listed ? members[k - 1]! : members[k]!, listed ? members[k]! : members[k - 1]!, setScore(set), set.role, set.role);
     const next = c.sets[i + 1];
     if (next === undefined) return;
     const nextMembers = next.resources.flatMap((id) => lookup(id));

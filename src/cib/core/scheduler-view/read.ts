@@ -241,6 +241,7 @@ class ViewReader {
       action: get("action"),
       score: get("score"),
       kind: get("kind"),
+      ordering: get("ordering"),
       resources: childElements(s, "resource_ref").map((r) => attr(r, "id")),
     };
   }

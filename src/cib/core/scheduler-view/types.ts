@@ -116,6 +116,8 @@ export interface ResourceSet {
   action: string | undefined;
   score: string | undefined;
   kind: string | undefined;
+  /** "listed" turns a colocation set around: each member is placed with the one after it. */
+  ordering?: string | undefined;
   resources: string[];
 }
 
