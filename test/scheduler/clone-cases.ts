@@ -236,4 +236,43 @@ export const CLONE_CASES: SemanticsCase[] = [
     },
     expect: ["* Recover a:0 ( n1 )", "* Restart b:0 ( n1 ) due to required a:0 start"],
   },
+  {
+    name: "an instance running where the clone is banned stops, and a fresh instance starts elsewhere",
+    cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
+    cib: { nodes: ["n1", ["n2", { history: running("d") }]], resources: [clone("c", primitive("d"), { "clone-max": "2" })], constraints: [location("l", "c", "n2", "-INFINITY")] },
+    expect: ["* Stop d:0 ( n2 ) due to node availability", "* Start d:1 ( n1 )"],
+  },
+  {
+    name: "a promoted instance where the clone is banned stops too, while a fresh one starts",
+    cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
+    cib: { nodes: ["n1", ["n2", { history: running("d", true) }]], resources: [clone("c", primitive("d"), { "clone-max": "2", promotable: "true" })], constraints: [location("l", "c", "n2", "-INFINITY")] },
+    expect: ["* Stop d:0 ( Promoted n2 ) due to node availability", "* Start d:1 ( n1 )"],
+  },
+  {
+    name: "with no fresh instance left, an instance where the clone is banned moves",
+    cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
+    cib: {
+      nodes: [["n1", { history: running("d") }], "n2", ["n3", { history: running("d") }]],
+      resources: [clone("c", primitive("d"), { "clone-max": "2" })],
+      constraints: [location("l", "c", "n1", "-INFINITY")],
+    },
+    expect: ["* Move d:0 ( n1 -> n2 )"],
+  },
+  {
+    name: "an instance on a standby node moves (it is placed before the fresh ones)",
+    cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
+    cib: { nodes: [["n1", { history: running("d"), attributes: { standby: "on" } }], "n2"], resources: [clone("c", primitive("d"), { "clone-max": "2" })] },
+    expect: ["* Move d:0 ( n1 -> n2 )"],
+  },
+  {
+    name: "an instance whose primary clone leaves its node moves with it (a ban through a colocation does not rank it last)",
+    cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")], attributes: { standby: "on" } }], "n2", "n3"],
+      resources: [clone("A", primitive("a")), clone("B", primitive("b"))],
+      constraints: [location("l", "A", "n3", "-INFINITY"), colocation("c", "B", "A", "INFINITY")],
+    },
+    expect: ["* Move a:0 ( n1 -> n2 )", "* Move b:0 ( n1 -> n2 )"],
+    scoresTodo: "crm_simulate prints a dependent clone's line before its colocation with the primary clone applies (B on n1: 0)",
+  },
 ];

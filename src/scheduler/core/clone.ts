@@ -1,9 +1,9 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { addPrimitivePreferences, keepInPlace, place, usableScore, type PlacementContext } from "./placement.js";
+import { addPrimitivePreferences, keepInPlace, ownScores, place, usableScore, type PlacementContext } from "./placement.js";
 import { chooseNode } from "./choose.js";
 import { isManaged, targetRole } from "./meta.js";
-import { addScores, type Score, ZERO } from "./score.js";
+import { addScores, MINUS_INFINITY, type Score, ZERO } from "./score.js";
 import { assignPromotion, promotionAttribute } from "./promotion.js";
 
 type Instance = PrimitiveRsc | GroupRsc;
@@ -25,7 +25,10 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
   const scoresOf = instanceScorer(clone, scores, ctx);
   const instances = clone.instances.slice();
   // Instances past clone-max are orphans (extra copies found running): they only stop.
-  const order = instances.filter((i) => instanceNumber(i) < clone.cloneMax).sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || instanceNumber(a) - instanceNumber(b));
+  // Ranked by the clone's own scores: a ban through a colocation does not count here.
+  const own = ownScores(clone, ctx);
+  const rank = (i: Instance): number => placementRank(i, instanceScores(i, own, undefined, ctx));
+  const order = instances.filter((i) => instanceNumber(i) < clone.cloneMax).sort((a, b) => rank(a) - rank(b) || instanceNumber(a) - instanceNumber(b));
   for (const instance of order) {
     if (placed.size >= wanted) break;
     const current = currentNode(instance);
@@ -55,8 +58,16 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
   if (clone.promotable) assignPromotion(clone, ctx);
 }
 
-function isActive(instance: Instance): boolean {
-  return primitivesOf(instance).some((p) => p.active.length > 0);
+/**
+ * Which instances are placed first (crm_simulate, observed): those running where
+ * they may stay (a standby node included), then those not running, then those
+ * running where the clone's own score is negative: a banned instance stops and a fresh
+ * one starts rather than moving.
+ */
+function placementRank(instance: Instance, scores: Map<NodeName, Score>): number {
+  const current = currentNode(instance);
+  if (current === undefined) return 1;
+  return (scores.get(current) ?? MINUS_INFINITY) < 0 ? 2 : 0;
 }
 
 function currentNode(instance: Instance): NodeName | undefined {
