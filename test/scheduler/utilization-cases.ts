@@ -1,6 +1,6 @@
 // "Utilization and Placement Strategy" (Pacemaker Explained) with colocated
 // resources, in the same form as semantics-cases.ts (checked against crm_simulate too).
-import { colocation, location, primitive, type CibOptions } from "./cib-builder.js";
+import { clone, colocation, group, location, primitive, type CibOptions } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const cpu = (n: number): { cpu: string } => ({ cpu: String(n) });
@@ -51,5 +51,41 @@ export const UTILIZATION_CASES: SemanticsCase[] = [
       constraints: [colocation("b-with-a", "b", "a", "INFINITY")],
     },
     expect: ["* Start a ( n1 )", "* Start b ( n1 )", "* Start c ( n2 )"],
+  },
+  {
+    name: "a clone instance goes where there is room for it and for one instance of the clone that must run with it",
+    cite: "Utilization and Placement Strategy (clone instances, observed with crm_simulate)",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu(4) }], ["n2", { utilization: cpu(100) }], ["n3", { utilization: cpu(100) }]],
+      resources: [
+        clone("c1", primitive("r1", { utilization: cpu(2) }), { "clone-max": "2" }),
+        clone("c2", group("g", [primitive("r2", { utilization: cpu(2) }), primitive("r3", { utilization: cpu(2) })]), { "clone-max": "2" }),
+      ],
+      constraints: [colocation("c2-with-c1", "c2", "c1", "INFINITY")],
+    },
+    expect: ["* Start r1:0 ( n2 )", "* Start r1:1 ( n3 )", "* Start r2:0 ( n2 )", "* Start r3:0 ( n2 )", "* Start r2:1 ( n3 )", "* Start r3:1 ( n3 )"],
+
+    scoresTodo: "crm_simulate prints a dependent clone's line before its colocation with the primary clone applies (c2 on n1: 0)",
+  },
+  {
+    name: "a clone instance whose only node left lacks room for what must run with it goes there if it fits alone",
+    cite: "Utilization and Placement Strategy (clone instances, observed with crm_simulate)",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu(7) }], ["n2", { utilization: cpu(100) }], ["n3", { utilization: cpu(100) }]],
+      resources: [
+        clone("c1", primitive("r1", { utilization: cpu(2) }), { "clone-max": "2" }),
+        clone("c2", group("g", [primitive("r2", { utilization: cpu(2) }), primitive("r3", { utilization: cpu(2) })]), { "clone-max": "2" }),
+        group("g2", [primitive("r4", { utilization: cpu(2) }), primitive("r5", { utilization: cpu(2) })]),
+      ],
+      constraints: [colocation("c2-with-c1", "c2", "c1", "INFINITY"), colocation("g2-with-c2", "g2", "c2", "INFINITY")],
+    },
+    expect: [
+      "* Start r1:0 ( n1 )", "* Start r1:1 ( n2 )", "* Start r2:0 ( n2 )", "* Start r3:0 ( n2 )",
+      "* Start r2:1 ( n1 )", "* Start r3:1 ( n1 )", "* Start r4 ( n2 )", "* Start r5 ( n2 )",
+    ],
+
+    scoresTodo: "crm_simulate prints clone and group lines before their colocations apply (c2, g2 on n3: 0)",
   },
 ];

@@ -1,4 +1,5 @@
-import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
+import type { Colocation } from "./constraints.js";
 import { primitivesOf } from "./model.js";
 import { INFINITY, type Score } from "./score.js";
 import { usableScore, type PlacementContext } from "./placement.js";
@@ -20,13 +21,35 @@ export interface CapacityVerdict {
  * wins a tie (crm_simulate does so: the dependents that no longer fit stay stopped).
  */
 export function checkCapacity(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext): CapacityVerdict {
-  const none: CapacityVerdict = { banned: new Set(), prefer: undefined };
-  if (ctx.options.placementStrategy === "default") return none;
+  if (ctx.options.placementStrategy === "default") return NO_LIMIT;
   const together = mandatoryCompanions(unit, ctx).flatMap(primitivesOf);
-  if (together.length === primitivesOf(unit).length) return none;
+  if (together.length === primitivesOf(unit).length) return NO_LIMIT;
+  return verdict(together, scores, ctx);
+}
+
+/**
+ * The same check for one instance of a clone (crm_simulate, observed): the instance
+ * plus, for each resource mandatorily colocated with the clone and not placed yet,
+ * one instance of it (a clone) or it and its own companions (anything else).
+ */
+export function checkInstanceCapacity(clone: CloneRsc, instance: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, full: (node: SchedNode) => boolean): CapacityVerdict {
+  if (ctx.options.placementStrategy === "default") return NO_LIMIT;
+  const together = new Set(primitivesOf(instance));
+  for (const { c, other } of mandatoryLinks(clone, ctx)) {
+    if (c.score < INFINITY || ctx.state.get(other) === "done") continue;
+    const members = other.kind === "clone" ? primitivesOf(other.instances[0] ?? other) : mandatoryCompanions(other, ctx).flatMap(primitivesOf);
+    for (const p of members) together.add(p);
+  }
+  if (together.size === primitivesOf(instance).length) return NO_LIMIT;
+  return verdict([...together], scores, ctx, full);
+}
+
+const NO_LIMIT: CapacityVerdict = { banned: new Set(), prefer: undefined };
+
+function verdict(together: PrimitiveRsc[], scores: Map<NodeName, Score>, ctx: PlacementContext, full?: (node: SchedNode) => boolean): CapacityVerdict {
   const demand = demandOfAll(together, ctx);
   // Only the nodes the unit may run on count (utilization-check-allowed-nodes).
-  const usable = ctx.nodes.filter((n) => usableScore(scores, n) >= 0);
+  const usable = ctx.nodes.filter((n) => usableScore(scores, n) >= 0 && full?.(n) !== true);
   const capable = usable.filter((n) => hasRoom(n, demand, ctx));
   if (capable.length > 0) return { banned: new Set(usable.filter((n) => !capable.includes(n)).map((n) => n.name)), prefer: undefined };
   let prefer: SchedNode | undefined;
@@ -39,14 +62,17 @@ function mandatoryCompanions(unit: Rsc, ctx: PlacementContext): Rsc[] {
   const found = new Set<Rsc>([unit]);
   const queue: Rsc[] = [unit];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    const links = [...(ctx.withPrimary.get(next) ?? []).map((c) => ({ c, other: c.primary })), ...(ctx.withDependent.get(next) ?? []).map((c) => ({ c, other: c.dependent }))];
-    for (const { c, other } of links) {
+    for (const { c, other } of mandatoryLinks(next, ctx)) {
       if (c.score < INFINITY || found.has(other) || ctx.state.get(other) === "done" || other.kind === "clone") continue;
       found.add(other);
       queue.push(other);
     }
   }
   return [...found];
+}
+
+function mandatoryLinks(unit: Rsc, ctx: PlacementContext): Array<{ c: Colocation; other: Rsc }> {
+  return [...(ctx.withPrimary.get(unit) ?? []).map((c) => ({ c, other: c.primary })), ...(ctx.withDependent.get(unit) ?? []).map((c) => ({ c, other: c.dependent }))];
 }
 
 function demandOfAll(members: PrimitiveRsc[], ctx: PlacementContext): Map<string, number> {

@@ -2,6 +2,7 @@ import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./mo
 import { instanceNumber, primitivesOf } from "./model.js";
 import { addPrimitivePreferences, keepInPlace, ownScores, place, usableScore, type PlacementContext } from "./placement.js";
 import { chooseNode } from "./choose.js";
+import { checkInstanceCapacity } from "./capacity.js";
 import { isManaged, targetRole } from "./meta.js";
 import { addScores, MINUS_INFINITY, type Score, ZERO } from "./score.js";
 import { assignPromotion, promotionAttribute } from "./promotion.js";
@@ -36,7 +37,8 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
     const node = ctx.nodes.find((n) => n.name === current)!;
     const s = scoresOf(instance);
     if (usableScore(s, node) < 0 || (perNode.get(current) ?? 0) >= evenLimit) continue;
-    if (!fits(instance, node, ctx)) continue;
+    const over = (n: SchedNode): boolean => (perNode.get(n.name) ?? 0) >= evenLimit;
+    if (!fits(instance, node, ctx) || checkInstanceCapacity(clone, instance, s, ctx, over).banned.has(current)) continue;
     placeInstance(instance, node, ctx);
     perNode.set(current, (perNode.get(current) ?? 0) + 1);
     placed.add(instance);
@@ -46,8 +48,10 @@ export function assignClone(clone: CloneRsc, scores: Map<NodeName, Score>, ctx: 
       if (placed.size >= wanted) break;
       if (placed.has(instance)) continue;
       const s = scoresOf(instance);
-      const full = (node: SchedNode): boolean => (perNode.get(node.name) ?? 0) >= limit;
-      const choice = chooseNode(s, [], primitivesOf(instance), ctx, full);
+      const atLimit = (node: SchedNode): boolean => (perNode.get(node.name) ?? 0) >= limit;
+      const capacity = checkInstanceCapacity(clone, instance, s, ctx, atLimit);
+      const full = (node: SchedNode): boolean => atLimit(node) || capacity.banned.has(node.name);
+      const choice = chooseNode(s, [], primitivesOf(instance), ctx, full, capacity.prefer);
       if (choice === undefined) continue;
       placeInstance(instance, choice.node, ctx);
       perNode.set(choice.node.name, (perNode.get(choice.node.name) ?? 0) + 1);
