@@ -88,4 +88,24 @@ export const UTILIZATION_CASES: SemanticsCase[] = [
 
     scoresTodo: "crm_simulate prints clone and group lines before their colocations apply (c2, g2 on n3: 0)",
   },
+  {
+    name: "a group with no node that has room for all of it starts its first members on the roomiest node while they fit",
+    cite: "Utilization and Placement Strategy (groups, observed with crm_simulate)",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu(3) }], ["n2", { utilization: cpu(1) }]],
+      resources: [group("g", [primitive("a", { utilization: cpu(2) }), primitive("b", { utilization: cpu(1) }), primitive("c", { utilization: cpu(2) })])],
+    },
+    expect: ["* Start a ( n1 )", "* Start b ( n1 )"],
+  },
+  {
+    name: "a group goes where there is room for all of it when some node has",
+    cite: "Utilization and Placement Strategy (groups, observed with crm_simulate)",
+    cib: {
+      properties: { "placement-strategy": "utilization" },
+      nodes: [["n1", { utilization: cpu(3) }], ["n2", { utilization: cpu(4) }]],
+      resources: [group("g", [primitive("a", { utilization: cpu(2) }), primitive("b", { utilization: cpu(2) })])],
+    },
+    expect: ["* Start a ( n2 )", "* Start b ( n2 )"],
+  },
 ];

@@ -23,7 +23,9 @@ export interface CapacityVerdict {
 export function checkCapacity(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext): CapacityVerdict {
   if (ctx.options.placementStrategy === "default") return NO_LIMIT;
   const together = mandatoryCompanions(unit, ctx).flatMap(primitivesOf);
-  if (together.length === primitivesOf(unit).length) return NO_LIMIT;
+  // A lone primitive's own needs are checked by node choice; a group's node is chosen
+  // for its first member, so the rest counts here.
+  if (together.length === 1) return NO_LIMIT;
   return verdict(together, scores, ctx);
 }
 

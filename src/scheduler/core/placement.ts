@@ -10,7 +10,7 @@ import { allocationOrder } from "./allocation-order.js";
 import { isMultiplyActive } from "./multiple-active.js";
 import { errorBanned, failuresCount } from "./onfail.js";
 import { chooseNode, type NodeChoice } from "./choose.js";
-import { consume } from "./utilization.js";
+import { consume, utilizationFits } from "./utilization.js";
 import { checkCapacity, type CapacityVerdict } from "./capacity.js";
 import type { TicketEffect } from "./tickets.js";
 
@@ -387,7 +387,9 @@ export function place(p: PrimitiveRsc, choice: NodeChoice | undefined, ctx: Plac
 
 function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: PlacementContext, capacity: CapacityVerdict): void {
   const currents = group.children.some((c) => c.active.some((a) => a.failed)) ? [] : group.children.flatMap((c) => c.active.map((a) => a.node));
-  let choice = isManaged(group) ? chooseNode(scores, currents, group.children, ctx, (n) => capacity.banned.has(n.name), capacity.prefer) : undefined;
+  // The node is chosen for the first member (the capacity check counts the rest);
+  // later members start while they fit (crm_simulate), the rest stay stopped.
+  let choice = isManaged(group) ? chooseNode(scores, currents, group.children.slice(0, 1), ctx, (n) => capacity.banned.has(n.name), capacity.prefer) : undefined;
   let blocked = choice === undefined;
   for (const child of group.children) {
     if (!isManaged(child) || !isManaged(group) || child.blocked) {
@@ -399,7 +401,8 @@ function assignGroup(group: GroupRsc, scores: Map<NodeName, Score>, ctx: Placeme
     }
     const own = new Map<NodeName, Score>([[choice?.node.name ?? "", ZERO]]);
     if (choice !== undefined) addPrimitivePreferences(own, child, ctx);
-    const ok = !blocked && choice !== undefined && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped" && !child.forceStop;
+    const fits = choice === undefined || ctx.options.placementStrategy === "default" || utilizationFits(choice.node, [child], ctx);
+    const ok = !blocked && choice !== undefined && fits && (own.get(choice.node.name) ?? ZERO) >= 0 && targetRole(child) !== "Stopped" && !child.forceStop;
     if (!ok) blocked = true;
     place(child, ok ? choice : undefined, ctx);
   }
