@@ -208,4 +208,38 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
     },
     expect: ["* Start c ( n1 )"],
   },
+  {
+    name: "a group anti-colocated with INFINITY stickiness pushes its primary off their node (its later members count in full)",
+    cite: "Colocation: a dependent's preferences weigh on its primary (observed with crm_simulate)",
+    cib: {
+      rscDefaults: { "resource-stickiness": "INFINITY" },
+      nodes: [["n1", { history: runs("a1", "a2", "b1", "b2") }], "n2"],
+      resources: [group("ga", [primitive("a1"), primitive("a2")]), group("gb", [primitive("b1"), primitive("b2")])],
+      constraints: [colocation("c", "ga", "gb", "-500")],
+    },
+    expect: ["* Move b1 ( n1 -> n2 )", "* Move b2 ( n1 -> n2 )"],
+    scoresTodo: "crm_simulate prints group lines without their members' stickiness and colocations (ga, gb on n1: 0)",
+  },
+  {
+    name: "a primitive anti-colocated with INFINITY stickiness only scales down: its primary stays",
+    cite: "Colocation: a dependent's preferences weigh on its primary (observed with crm_simulate)",
+    cib: {
+      rscDefaults: { "resource-stickiness": "INFINITY" },
+      nodes: [["n1", { history: runs("a", "b") }], "n2"],
+      resources: [primitive("a"), primitive("b")],
+      constraints: [colocation("c", "a", "b", "-500")],
+    },
+    expect: [],
+  },
+  {
+    name: "a later group member's preference weighs in full on the group's primary",
+    cite: "Colocation: a dependent's preferences weigh on its primary (observed with crm_simulate)",
+    cib: {
+      nodes: ["n1", "n2"],
+      resources: [primitive("r1"), group("g", [primitive("m1"), primitive("m2")])],
+      constraints: [colocation("c", "g", "r1", "500"), location("l2", "m2", "n2", "300")],
+    },
+    expect: ["* Start r1 ( n2 )", "* Start m1 ( n2 )", "* Start m2 ( n2 )"],
+    scoresTodo: "crm_simulate prints the group's line without its members' locations (g on n2: 0)",
+  },
 ];

@@ -75,7 +75,6 @@ export const BLOCKING_CASES: SemanticsCase[] = [
   {
     name: "with fencing enabled, a resource on an offline node in maintenance is not started elsewhere",
     cite: "Node Attributes: maintenance (resources on the node are unmanaged)",
-    scoresTodo: BLOCKED_SCORES,
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { state: "offline", history: running("a"), attributes: { maintenance: "true" } }], ["n2", { history: fenceRunning }]],

@@ -55,7 +55,6 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   {
     name: "multiple-active=block: every copy is left alone, even where it is not wanted",
     cite: MULTIPLE,
-    scoresTodo: "crm_simulate assigns no blocked resource (prints no score for it); ours prints its score",
     cib: { nodes: onTwo("a"), resources: [monitored("a", { "multiple-active": "block" })], constraints: [location("l", "a", "n1", "-INFINITY")] },
     expect: [],
   },
@@ -113,7 +112,6 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   {
     name: "a resource also active on a node that is fenced: its stop there is done by the fencing, it starts once fenced",
     cite: `${MULTIPLE}; Fencing`,
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { state: "lost", history: running("a") }], ["n2", { history: [...running("a"), ...fenceRunning] }], ["n3", { history: probedStopped("a") }]],
@@ -124,7 +122,6 @@ export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   {
     name: "a fencing device's copy on a node being fenced does not make it multiply active",
     cite: `${MULTIPLE}; Fencing`,
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       properties: { "stonith-enabled": "true" },
       nodes: [["n1", { state: "lost", history: fenceRunning }], ["n2", { history: [...fenceRunning, { rsc: "fence", operation: "monitor", intervalMs: 60_000, agent: fenceAgent }] }], "n3"],

@@ -269,7 +269,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "a connection that fails with reconnect_interval set is stopped rather than recovered",
     cite: "Pacemaker Remote: the reconnect_interval parameter of ocf:pacemaker:remote",
-    scoresTodo: UNUSABLE_SCORES,
     cib: {
       now: 1_700_000_010,
       nodes: [["n1", { history: lostConnection.slice(0, -1), transient: { "fail-count-remote1#monitor_60000": "1", "last-failure-remote1#monitor_60000": "1700000000" } }], remoteNode("remote1")],

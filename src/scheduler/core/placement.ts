@@ -114,10 +114,10 @@ export function nodeUsable(node: SchedNode): boolean {
 }
 
 /** A unit's own preferences: symmetric default, locations, stickiness, failures, node availability. */
-export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score> {
+export function ownScores(unit: Rsc, ctx: PlacementContext, members: PrimitiveRsc[] = primitivesOf(unit)): Map<NodeName, Score> {
   const scores = new Map<NodeName, Score>();
   for (const node of ctx.nodes) scores.set(node.name, ctx.options.symmetric ? ZERO : MINUS_INFINITY);
-  const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? unit.children : []), ...cloneChildren(unit)]);
+  const subjects = new Set<Rsc>([unit, ...(unit.kind === "group" ? members : []), ...cloneChildren(unit)]);
   const explicitlyAllowed = new Set<NodeName>();
   const locations = [...subjects].flatMap((subject) => ctx.locationsByRsc.get(subject) ?? []);
   for (const loc of locations) {
@@ -131,7 +131,7 @@ export function ownScores(unit: Rsc, ctx: PlacementContext): Map<NodeName, Score
   }
   for (const node of exclusivelyBanned(locations, ctx.nodes)) scores.set(node, MINUS_INFINITY);
   for (const node of ctx.nodes) if (node.health !== ZERO) scores.set(node.name, addScores(scores.get(node.name) ?? ZERO, node.health));
-  if (unit.kind !== "clone") primitivesOf(unit).forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0));
+  if (unit.kind !== "clone") members.forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0));
   else for (const node of ctx.nodes) if (cloneBanned(unit, node.name, ctx)) scores.set(node.name, MINUS_INFINITY);
   // A node that cannot host anything now (offline, standby, ...) keeps its score, as
   // crm_simulate shows it; node choice skips it (chooseNode, usableScore).
@@ -242,21 +242,38 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
     if (c.dependentRole === "Promoted" || c.primaryRole === "Promoted") continue;
     seen.add(c.dependent);
     const f = factor * (c.score / INFINITY);
-    let theirs = ownScores(c.dependent, ctx);
-    // A dependent being placed has taken in each primary placed so far (crm_simulate
-    // applies a colocation as soon as its primary is placed).
-    for (const done of ctx.placedPrimaries?.get(c.dependent) ?? []) if (ctx.state.get(done.primary) === "done") applyPrimary(theirs, done, ctx);
-    theirs = mergeDependents(c.dependent, theirs, ctx, seen, 1);
-    const merged = new Map(result);
-    for (const [node, value] of theirs) {
-      const mine = merged.get(node) ?? ZERO;
-      // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
-      if (mine <= MINUS_INFINITY || (f < 0 && value < 0)) continue;
-      merged.set(node, addScores(mine, colocatedShare(value, f)));
+    // Each share that would leave no usable node is dropped, and what follows it.
+    for (const [theirs, share] of dependentShares(c.dependent, f, ctx, seen)) {
+      const merged = new Map(result);
+      for (const [node, value] of theirs) {
+        const mine = merged.get(node) ?? ZERO;
+        // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
+        if (mine <= MINUS_INFINITY || (share < 0 && value < 0)) continue;
+        merged.set(node, addScores(mine, colocatedShare(value, share)));
+      }
+      if (!hasUsable(merged, ctx) && hasUsable(result, ctx)) break;
+      result = merged;
     }
-    if (hasUsable(merged, ctx) || !hasUsable(result, ctx)) result = merged;
   }
   return result;
+}
+
+/**
+ * What a dependent brings to its primary's scores, each table with its factor. A
+ * group brings its first member's scaled by the colocation, and each later member's
+ * in full, in the colocation's direction (crm_simulate follows the members' own
+ * INFINITY colocations: a group that runs with INFINITY stickiness pushes a primary
+ * it is anti-colocated with off its node).
+ */
+function dependentShares(dependent: Rsc, f: number, ctx: PlacementContext, seen: Set<Rsc>): Array<[Map<NodeName, Score>, number]> {
+  const members = dependent.kind === "group" ? dependent.children : [];
+  let theirs = members.length > 1 ? ownScores(dependent, ctx, members.slice(0, 1)) : ownScores(dependent, ctx);
+  // A dependent being placed has taken in each primary placed so far (crm_simulate
+  // applies a colocation as soon as its primary is placed).
+  for (const done of ctx.placedPrimaries?.get(dependent) ?? []) if (ctx.state.get(done.primary) === "done") applyPrimary(theirs, done, ctx);
+  theirs = mergeDependents(dependent, theirs, ctx, seen, 1);
+  const later = members.length > 1 ? members.slice(1).map((m): [Map<NodeName, Score>, number] => [ownScores(dependent, ctx, [m]), Math.sign(f)]) : [];
+  return [[theirs, f], ...later];
 }
 
 /**
