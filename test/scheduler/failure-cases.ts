@@ -25,7 +25,6 @@ const onTwo = (rsc: string, third = true): SemanticsCase["cib"]["nodes"] => [
 ];
 /** `rsc` started, then its 10s monitor answered rc. */
 const monitorFailed = (rsc: string, rc: number, status = 0): HistoryEntry[] => [...running(rsc), { rsc, operation: "monitor", intervalMs: 10_000, rc, status }];
-const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const MULTIPLE_ACTIVE_CASES: FailureCase[] = [
   {
