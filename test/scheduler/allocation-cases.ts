@@ -15,6 +15,9 @@ const roomForOne: Pick<CibOptions, "properties" | "nodes"> = {
   nodes: [["n1", { utilization: { cpu: "2" } }], ["n2", { utilization: { cpu: "1" } }]],
 };
 const cpu2 = { utilization: { cpu: "2" } };
+/** One rsc_location with a rule per [score, node]: each rule matches #uname eq node. */
+const ruleLocation = (rsc: string, rules: Array<[string, string]>): ReturnType<typeof createElement> => createElement("rsc_location", { id: `l-${rsc}`, rsc },
+  rules.map(([score, node], i) => createElement("rule", { id: `l-${rsc}-r${i}`, score }, [createElement("expression", { id: `l-${rsc}-r${i}-e`, attribute: "#uname", operation: "eq", value: node })])));
 
 /** rsc_template t (ocf:heartbeat:Dummy) needing 2 cpu, and a primitive built from it. */
 const cpuTemplate = createElement("template", { id: "t", class: "ocf", provider: "heartbeat", type: "Dummy" }, [
@@ -241,5 +244,17 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
     },
     expect: ["* Start r1 ( n2 )", "* Start m1 ( n2 )", "* Start m2 ( n2 )"],
     scoresTodo: "crm_simulate prints the group's line without its members' locations (g on n2: 0)",
+  },
+  {
+    name: "the rules of one location constraint add up: a -INFINITY rule bans the node another rule prefers",
+    cite: "Rules: a location constraint may hold several rules (observed with crm_simulate)",
+    cib: { nodes: ["n1", "n2"], resources: [primitive("a")], constraints: [ruleLocation("a", [["10", "n1"], ["-INFINITY", "n1"]])] },
+    expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "the rules of one location constraint add up: two preferences for a node count together",
+    cite: "Rules: a location constraint may hold several rules (observed with crm_simulate)",
+    cib: { nodes: ["n1", "n2"], resources: [primitive("a")], constraints: [ruleLocation("a", [["10", "n1"], ["15", "n1"], ["20", "n2"]])] },
+    expect: ["* Start a ( n1 )"],
   },
 ];

@@ -1,7 +1,7 @@
 import type { Constraint, LocationConstraint, ResourceSet, SchedulerInput } from "../../cib/index.js";
 import type { NodeName, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
-import { INFINITY, type Score, parseScore, ZERO } from "./score.js";
+import { addScores, INFINITY, type Score, parseScore, ZERO } from "./score.js";
 import { normaliseRole, ruleMatches, ruleScore } from "./rules.js";
 
 export type RoleFilter = "Started" | "Promoted" | "Unpromoted" | undefined;
@@ -147,8 +147,9 @@ function locationScore(c: LocationConstraint, rsc: Rsc, node: SchedNode, ruleRol
   let result: Score | undefined;
   for (const rule of c.rules) {
     if (rule.role !== ruleRole || !ruleMatches({ ...rule, role: undefined }, ctx)) continue;
+    // Each rule is a location of its own: their scores add up (crm_simulate).
     const value = ruleScore(rule, ctx);
-    if (result === undefined || value > result) result = value;
+    result = result === undefined ? value : addScores(result, value);
   }
   return result;
 }
