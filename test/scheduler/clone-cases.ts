@@ -295,4 +295,34 @@ export const CLONE_CASES: SemanticsCase[] = [
     },
     expect: [],
   },
+  {
+    name: "a promotable clone's location counts towards promotion where its agent set a promotion score",
+    cite: "Promotable clones: promotion scores (observed with crm_simulate)",
+    cib: {
+      nodes: [["n1", { history: running("d"), transient: { "master-d": "5" } }], ["n2", { history: running("d"), transient: { "master-d": "5" } }]],
+      resources: [clone("c", primitive("d"), { promotable: "true" })],
+      constraints: [location("l", "c", "n2", "100")],
+    },
+    expect: ["* Promote d:1 ( Unpromoted -> Promoted n2 )"],
+  },
+  {
+    name: "what runs with a promotable clone (any role) leans its promotion towards its own preferred node",
+    cite: "Promotable clones: promotion scores (observed with crm_simulate)",
+    cib: {
+      nodes: [["n1", { history: running("d"), transient: { "master-d": "5" } }], ["n2", { history: running("d"), transient: { "master-d": "5" } }]],
+      resources: [clone("c", primitive("d"), { promotable: "true" }), primitive("x")],
+      constraints: [location("lx", "x", "n2", "100"), colocation("xc", "x", "c", "INFINITY")],
+    },
+    expect: ["* Promote d:1 ( Unpromoted -> Promoted n2 )", "* Start x ( n2 )"],
+  },
+  {
+    name: "without a promotion score from the agent, a clone's location does not make an instance promotable",
+    cite: "Promotable clones: promotion scores (observed with crm_simulate)",
+    cib: {
+      nodes: [["n1", { history: running("d") }], ["n2", { history: running("d") }]],
+      resources: [clone("c", primitive("d"), { promotable: "true" })],
+      constraints: [location("l", "c", "n2", "100")],
+    },
+    expect: [],
+  },
 ];

@@ -93,10 +93,13 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
     placed.push(c);
   }
   let scores = ownScores(unit, ctx);
+  const withDependents = mergeDependents(unit, scores, ctx, new Set([unit]), 1, unit.kind === "clone");
   // A clone places its instances by its own preferences; what depends on it follows.
-  if (unit.kind !== "clone") scores = mergeDependents(unit, scores, ctx, new Set([unit]), 1);
+  if (unit.kind !== "clone") scores = withDependents;
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
-  ctx.unitScores.set(unit, scores);
+  // crm_simulate shows a clone's scores with its dependents' preferences, before its
+  // own colocations; they count towards promotion (promotion.ts).
+  ctx.unitScores.set(unit, unit.kind === "clone" ? withDependents : scores);
   if (unit.kind === "clone") assignClone(unit, scores, ctx);
   else if (unit.kind === "group") {
     // Later members' failure bans weigh on the group's node once colocations are in, and
@@ -235,7 +238,7 @@ function cloneBanned(clone: CloneRsc, node: NodeName, ctx: PlacementContext): bo
  * Adds the preferences of resources placed with this one, scaled by the colocation
  * score over INFINITY. A merge that would leave no usable node is dropped.
  */
-function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, seen: Set<Rsc>, factor: number): Map<NodeName, Score> {
+function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: PlacementContext, seen: Set<Rsc>, factor: number, positiveOnly = false): Map<NodeName, Score> {
   let result = scores;
   for (const c of ctx.withDependent.get(unit) ?? []) {
     if (seen.has(c.dependent) || ctx.state.get(c.dependent) === "done") continue;
@@ -249,7 +252,15 @@ function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Placement
         const mine = merged.get(node) ?? ZERO;
         // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
         if (mine <= MINUS_INFINITY || (share < 0 && value < 0)) continue;
-        merged.set(node, addScores(mine, colocatedShare(value, share)));
+        if (!positiveOnly) {
+          merged.set(node, addScores(mine, colocatedShare(value, share)));
+          continue;
+        }
+        // Into a clone (crm_simulate): only from usable nodes, and nothing that would
+        // make the clone's score negative (a positive one drops to 1 at most).
+        const next = addScores(mine, colocatedShare(nodeUsable(ctx.nodes.find((n) => n.name === node)!) ? value : MINUS_INFINITY, share));
+        if (next >= 0 || mine < 0) merged.set(node, next);
+        else if (mine > 0) merged.set(node, 1 as Score);
       }
       if (!hasUsable(merged, ctx) && hasUsable(result, ctx)) break;
       result = merged;

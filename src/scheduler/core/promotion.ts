@@ -107,6 +107,9 @@ function promotionScore(clone: CloneRsc, instance: Instance, node: NodeName, ctx
     const value = loc.scores.get(node);
     if (value !== undefined) total = addScores(total, value);
   }
+  // The clone's own score for the node (with its dependents' preferences) counts too,
+  // when the agent expressed a preference at all.
+  if (found) total = addScores(total, ctx.unitScores.get(clone)?.get(node) ?? ZERO);
   return withPromotedDependents(clone, node, addScores(total, colocationBonus(clone, node, ctx)), ctx);
 }
 
