@@ -132,26 +132,13 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
   {
     name: "a resource tied to a clone counts -INFINITY on a standby node in the order, however much it prefers that node",
     cite: ORDER,
-    cib: {
-      properties: { "placement-strategy": "balanced" },
-      nodes: [
-        ["n1", { utilization: { cpu: "4" }, history: runs("d") }], ["n2", { utilization: { cpu: "4" }, history: runs("d") }],
-        ["n3", { utilization: { cpu: "4" }, attributes: { standby: "on" }, history: runs("d", "vm1", "vm2") }],
-      ],
-      resources: [clone("c", primitive("d")), primitive("vm1", { utilization: { cpu: "2" } }), primitive("vm2", { utilization: { cpu: "2" } })],
-      constraints: [colocation("vm1-c", "vm1", "c", "INFINITY"), colocation("vm2-c", "vm2", "c", "INFINITY"), location("vm2-n3", "vm2", "n3", "INFINITY")],
-    },
+    cib: vmsOnStandby(true),
     expect: ["* Stop d:2 ( n3 ) due to node availability", "* Move vm1 ( n3 -> n1 )", "* Move vm2 ( n3 -> n2 )"],
   },
   {
     name: "without that colocation, the preference for its standby node puts a resource first",
     cite: ORDER,
-    cib: {
-      properties: { "placement-strategy": "balanced" },
-      nodes: [["n1", { utilization: { cpu: "4" } }], ["n2", { utilization: { cpu: "4" } }], ["n3", { utilization: { cpu: "4" }, attributes: { standby: "on" }, history: runs("vm1", "vm2") }]],
-      resources: [primitive("vm1", { utilization: { cpu: "2" } }), primitive("vm2", { utilization: { cpu: "2" } })],
-      constraints: [location("vm2-n3", "vm2", "n3", "INFINITY")],
-    },
+    cib: vmsOnStandby(false),
     expect: ["* Move vm2 ( n3 -> n1 )", "* Move vm1 ( n3 -> n2 )"],
   },
   {
@@ -258,3 +245,24 @@ export const ALLOCATION_CASES: SemanticsCase[] = [
     expect: ["* Start a ( n1 )"],
   },
 ];
+
+/**
+ * vm1 and vm2 (2 cpu each, vm2 with an INFINITY location on n3) run on n3, which is
+ * standby; balanced placement. With `tiedToClone`, both must run with clone c (d).
+ */
+function vmsOnStandby(tiedToClone: boolean): CibOptions {
+  const clones = tiedToClone ? runs("d") : [];
+  const vm = (id: string): ReturnType<typeof primitive> => primitive(id, { utilization: { cpu: "2" } });
+  return {
+    properties: { "placement-strategy": "balanced" },
+    nodes: [
+      ["n1", { utilization: { cpu: "4" }, history: clones }], ["n2", { utilization: { cpu: "4" }, history: clones }],
+      ["n3", { utilization: { cpu: "4" }, attributes: { standby: "on" }, history: [...clones, ...runs("vm1", "vm2")] }],
+    ],
+    resources: [...(tiedToClone ? [clone("c", primitive("d"))] : []), vm("vm1"), vm("vm2")],
+    constraints: [
+      ...(tiedToClone ? [colocation("vm1-c", "vm1", "c", "INFINITY"), colocation("vm2-c", "vm2", "c", "INFINITY")] : []),
+      location("vm2-n3", "vm2", "n3", "INFINITY"),
+    ],
+  };
+}

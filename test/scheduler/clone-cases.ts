@@ -273,26 +273,17 @@ export const CLONE_CASES: SemanticsCase[] = [
       constraints: [location("l", "A", "n3", "-INFINITY"), colocation("c", "B", "A", "INFINITY")],
     },
     expect: ["* Move a:0 ( n1 -> n2 )", "* Move b:0 ( n1 -> n2 )"],
-    scoresTodo: "crm_simulate prints a dependent clone's line before its colocation with the primary clone applies (B on n1: 0)",
   },
   {
     name: "a mandatory colocation with a clone ignores an instance blocked by a failure",
     cite: "Colocation with clones; on-fail=block (observed with crm_simulate)",
-    cib: {
-      nodes: [["n1", { history: [...running("d"), { rsc: "d", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("r")] }], ["n2", { history: running("d") }]],
-      resources: [clone("cl", primitive("d", { ops: [{ name: "monitor", interval: "10s", onFail: "block" }] })), primitive("r")],
-      constraints: [colocation("c", "r", "cl", "INFINITY")],
-    },
+    cib: withBlockedInstance("INFINITY"),
     expect: ["* Move r ( n1 -> n2 )"],
   },
   {
     name: "an advisory colocation with a clone still counts an instance blocked by a failure",
     cite: "Colocation with clones; on-fail=block (observed with crm_simulate)",
-    cib: {
-      nodes: [["n1", { history: [...running("d"), { rsc: "d", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("r")] }], ["n2", { history: running("d") }]],
-      resources: [clone("cl", primitive("d", { ops: [{ name: "monitor", interval: "10s", onFail: "block" }] })), primitive("r")],
-      constraints: [colocation("c", "r", "cl", "500")],
-    },
+    cib: withBlockedInstance("500"),
     expect: [],
   },
   {
@@ -326,3 +317,12 @@ export const CLONE_CASES: SemanticsCase[] = [
     expect: [],
   },
 ];
+
+/** r (on n1) colocated with score with clone cl, whose instance on n1 failed with on-fail=block. */
+function withBlockedInstance(score: string): CibOptions {
+  return {
+    nodes: [["n1", { history: [...running("d"), { rsc: "d", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("r")] }], ["n2", { history: running("d") }]],
+    resources: [clone("cl", primitive("d", { ops: [{ name: "monitor", interval: "10s", onFail: "block" }] })), primitive("r")],
+    constraints: [colocation("c", "r", "cl", score)],
+  };
+}

@@ -66,7 +66,6 @@ export const UTILIZATION_CASES: SemanticsCase[] = [
     },
     expect: ["* Start r1:0 ( n2 )", "* Start r1:1 ( n3 )", "* Start r2:0 ( n2 )", "* Start r3:0 ( n2 )", "* Start r2:1 ( n3 )", "* Start r3:1 ( n3 )"],
 
-    scoresTodo: "crm_simulate prints a dependent clone's line before its colocation with the primary clone applies (c2 on n1: 0)",
   },
   {
     name: "a clone instance whose only node left lacks room for what must run with it goes there if it fits alone",
@@ -86,7 +85,7 @@ export const UTILIZATION_CASES: SemanticsCase[] = [
       "* Start r2:1 ( n1 )", "* Start r3:1 ( n1 )", "* Start r4 ( n2 )", "* Start r5 ( n2 )",
     ],
 
-    scoresTodo: "crm_simulate prints clone and group lines before their colocations apply (c2, g2 on n3: 0)",
+    scoresTodo: "crm_simulate prints a group's line before its colocations apply (g2 on n3: 0)",
   },
   {
     name: "a group with no node that has room for all of it starts its first members on the roomiest node while they fit",

@@ -93,7 +93,7 @@ function assignUnit(unit: Rsc, ctx: PlacementContext): void {
     placed.push(c);
   }
   let scores = ownScores(unit, ctx);
-  const withDependents = mergeDependents(unit, scores, ctx, new Set([unit]), 1, unit.kind === "clone");
+  const withDependents = mergeDependents(unit, new Map(scores), ctx, new Set([unit]), 1, unit.kind === "clone");
   // A clone places its instances by its own preferences; what depends on it follows.
   if (unit.kind !== "clone") scores = withDependents;
   for (const c of primaries) if (ctx.state.get(c.primary) === "done") applyPrimary(scores, c, ctx);
