@@ -1,6 +1,7 @@
 import type { NodeName, Rsc } from "./model.js";
 import { addScores, INFINITY, MINUS_INFINITY, type Score } from "./score.js";
-import { banForLaterMembers, colocatedShare, nodeAttribute, nodeUsable, ownScores, usableScore, type PlacementContext } from "./placement.js";
+import { banForLaterMembers, nodeUsable, ownScores, usableScore, type PlacementContext } from "./placement.js";
+import { colocatedShare, nodeAttribute } from "./colocation-scores.js";
 
 /**
  * The scores the allocation order compares resources by (crm_simulate, observed): a

@@ -1,6 +1,7 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { ownScores, primaryNodes, ticketEffect, type PlacementContext } from "./placement.js";
+import { ownScores, ticketEffect, type PlacementContext } from "./placement.js";
+import { primaryNodes } from "./colocation-scores.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 import type { Location } from "./constraints.js";

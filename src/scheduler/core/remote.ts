@@ -1,4 +1,4 @@
-import { CLUSTER_HOST } from "./placement.js";
+import { CLUSTER_HOST } from "./colocation-scores.js";
 import type { NodeConfig, PrimitiveConfig, SchedulerInput } from "../../cib/index.js";
 import type { ClusterOptions } from "./options.js";
 import { buildNode } from "./nodes.js";
