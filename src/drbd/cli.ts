@@ -47,7 +47,9 @@ function parseArgs(args: string[]): Options {
     else if (a === "--node") o.node = value();
     else if (a === "--run-dir") o.runDir = value();
     else if (a === "--json") o.json = true;
-    else if (a === "--force") o.force = true;
+    // drbdadm passes what follows `--` to drbdsetup; DRBD 8.3 spelled --force --overwrite-data-of-peer.
+    else if (a === "--") continue;
+    else if (a === "--force" || a === "--overwrite-data-of-peer") o.force = true;
     else if (a === "--discard-my-data") o.discardMyData = true;
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else positional.push(a);

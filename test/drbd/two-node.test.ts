@@ -31,7 +31,8 @@ describe("two replicated nodes over NBD", { skip }, () => {
     const refused = await nodes.drbd("alpha", "primary", "r0");
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /local disk is Inconsistent/);
-    await nodes.ok("alpha", "primary", "--force", "r0");
+    // The DRBD 8.3 spelling that older tutorials use: drbdadm -- --overwrite-data-of-peer primary r0.
+    await nodes.ok("alpha", "--", "--overwrite-data-of-peer", "primary", "r0");
     const during = await nodes.ok("alpha", "status", "r0");
     assert.match(during, /^r0 role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    (replication:SyncSource peer-disk:Inconsistent done:\d+\.\d\d|peer-disk:UpToDate)\n$/);
     await nodes.waitInSync("beta");
