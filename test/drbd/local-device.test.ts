@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Executor, OCF_RC, type AgentRef, type OpRequest } from "../../src/executor/index.js";
 import { filesystemSkipReason } from "../nbd/filesystem.js";
 import { run } from "../nbd/helpers.js";
 import { TwoNodes, type NodeName } from "./nodes.js";
@@ -63,5 +64,31 @@ describe("local-device loop: the Primary's device path is a block device", { ski
     await unmount("beta");
     await nodes.ok("beta", "secondary", "r0");
     assert.equal(existsSync(devicePath("beta")), false);
+  });
+
+  test("the tutorial's chain with real agents: ocf:linbit:drbd promotes, ocf:heartbeat:Filesystem mounts the device; demote waits for the unmount", { skip: existsSync("/usr/lib/ocf/resource.d/heartbeat/Filesystem") ? false : "needs ocf:heartbeat:Filesystem (Debian resource-agents)" }, async () => {
+    const executor = new Executor({ concurrencyMax: 1 });
+    const drbdAgent: AgentRef = { class: "ocf", provider: "linbit", type: "drbd" };
+    const filesystem: AgentRef = { class: "ocf", provider: "heartbeat", type: "Filesystem" };
+    const op = (agent: AgentRef, action: OpRequest["action"], params: Record<string, string>) =>
+      executor.run({ rscId: agent.type, agent, action, intervalMs: 0, timeoutMs: 120_000, params, meta: { on_node: "beta" } });
+    const drbd = (action: OpRequest["action"]) => op(drbdAgent, action, { drbd_resource: "r0", drbdconf: nodes.config, run_dir: nodes.runDir });
+    const fs = (action: OpRequest["action"]) => op(filesystem, action, { device: devicePath("beta"), directory: mountPoint("beta"), fstype: "ext4" });
+    try {
+      assert.equal((await drbd("start")).rc, OCF_RC.success);
+      assert.equal((await drbd("promote")).rc, OCF_RC.success);
+      const mounted = await fs("start");
+      assert.equal(mounted.rc, OCF_RC.success, mounted.stderr);
+      assert.equal((await fs("monitor")).rc, OCF_RC.success);
+      assert.ok(existsSync(join(mountPoint("beta"), "payload")), "the files of the earlier test are there");
+      const demote = await drbd("demote");
+      assert.equal(demote.rc, OCF_RC.errGeneric, "a mounted device is not demoted");
+      assert.match(demote.exitReason, /held open/);
+      assert.equal((await fs("stop")).rc, OCF_RC.success);
+      assert.equal((await drbd("demote")).rc, OCF_RC.success);
+      assert.equal((await drbd("monitor")).rc, OCF_RC.success, "Secondary again");
+    } finally {
+      await executor.dispose();
+    }
   });
 });
