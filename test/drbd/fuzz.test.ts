@@ -117,12 +117,16 @@ class Run {
     if (this.pair.command(p, { verb: "secondary" }) === undefined) this.pair.command(this.pair.peerOf(p), { verb: "primary", force: false });
   }
 
-  /** A Secondary detaches its disk, or a detached node attaches it again. */
+  /**
+   * A node detaches its disk (a Primary only with an UpToDate peer: it then
+   * writes through the peer and, attached again, resyncs as SyncTarget while
+   * serving writes), or a detached node attaches it again.
+   */
   detachOrAttach(): void {
     const n = [this.pair.a, this.pair.b][this.rng.int(2)]!;
     if (this.down.has(n)) return;
     if (n.replica.sb === undefined) this.pair.attach(n);
-    else if (n.replica.role === "Secondary") this.pair.command(n, { verb: "detach" });
+    else this.pair.command(n, { verb: "detach" });
   }
 
   checkOnePrimary(): void {

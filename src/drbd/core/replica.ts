@@ -128,6 +128,12 @@ export class Replica {
   private unfenceWhenPeerUpToDate = false;
   /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
   private readonly unplaced: UnplacedWrites | undefined;
+  /**
+   * A Primary resyncing as SyncTarget: its writes the peer has not acknowledged
+   * as written. Resync data for their blocks may have been read before the peer
+   * wrote them, so they are laid over it (application writes win over resync).
+   */
+  private readonly syncTargetWrites = new UnplacedWrites();
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
@@ -138,6 +144,11 @@ export class Replica {
   /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */
   get writeConflicts(): number {
     return this.unplaced?.conflicts ?? 0;
+  }
+
+  /** Resync data that arrived under writes of this Primary not yet acknowledged by the peer (they were laid over it). */
+  get resyncConflicts(): number {
+    return this.syncTargetWrites.conflicts;
   }
 
   /** Attaches the backing store whose metadata the driver has read. */
@@ -479,6 +490,7 @@ export class Replica {
     this.progress = undefined;
     this.resyncInFlight.clear();
     this.unplaced?.clear();
+    this.syncTargetWrites.clear();
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -729,6 +741,7 @@ export class Replica {
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
       this.unplaced?.track(seq, off, data);
+      if (this.repl === "SyncTarget") this.syncTargetWrites.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
@@ -808,6 +821,8 @@ export class Replica {
     if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
     if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
+    // A resync read of these blocks still running may hold the bytes from before this write: not sent.
+    this.invalidateResyncReads(off, data.length);
     const bytes = this.unplaced?.overlay(off, data) ?? data;
     this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
   }
@@ -838,6 +853,7 @@ export class Replica {
 
   private onWriteAck(seq: number, ok: boolean): void {
     this.unplaced?.placed(seq);
+    this.syncTargetWrites.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);
@@ -1006,7 +1022,8 @@ export class Replica {
   private onResyncData(block: number, data: Uint8Array): void {
     if (this.sb === undefined) return this.send({ t: "rs-ack", block, count: data.length / BLOCK_BYTES, ok: false });
     const count = data.length / BLOCK_BYTES;
-    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data, fua: false }));
+    const bytes = this.syncTargetWrites.overlay(block * BLOCK_BYTES, data);
+    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false }));
   }
 
   private onResyncAck(block: number, count: number, ok: boolean): void {
