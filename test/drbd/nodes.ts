@@ -131,6 +131,13 @@ ${host("beta")}
     }, deadlineMs, 50);
   }
 
+  /** Online verify from `node`: waits for it to finish and returns the blocks found out of sync. */
+  async verify(node: NodeName): Promise<number> {
+    await this.ok(node, "verify", "r0");
+    await waitFor("verify to finish", async () => (await this.status(node)).connections[0]!.peer_devices[0]!["replication-state"] === "Established", 20_000, 50);
+    return (await this.status(node))["verify-out-of-sync-blocks"];
+  }
+
   pid(node: NodeName): number | undefined {
     const file = join(this.runDir, `drbd-${node}.pid`);
     return existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : undefined;
@@ -201,6 +208,9 @@ export interface StatusJson {
   }>;
   "last-sync": { direction: string; full: boolean; blocks: number } | null;
   "last-split-brain": string | null;
+  "verify-out-of-sync-blocks": number;
+  "write-conflicts": number;
+  "resync-conflicts": number;
   suspended: boolean;
   "peer-fenced": boolean;
 }
