@@ -7,11 +7,10 @@
 #
 #   io-model.py --uri URI --control DIR --model FILE [--seed N] [--queue-depth N]
 #
-# Control files in DIR: while "pause" exists the client finishes what is in
-# flight, creates "paused" and idles (the test removes both to resume); "stop"
-# ends the run. The client creates "ready" once it holds the model.
+# Control files in DIR: the client creates "ready" once it holds the model;
+# the test creates "stop" to end the run.
 # Prints a JSON summary; exits 1 when a read differed or a request failed.
-import argparse, json, os, random, sys, time
+import argparse, json, os, random, sys
 
 import nbd
 
@@ -31,7 +30,7 @@ def main():
     model = bytearray(h.pread(size, 0))
     rng = random.Random(args.seed)
     in_flight = {}  # cookie -> (kind, off, length, buffer)
-    summary = {"writes": 0, "reads": 0, "pauses": 0, "errors": []}
+    summary = {"writes": 0, "reads": 0, "errors": []}
     open(flag("ready"), "w").close()
 
     def next_request():
@@ -58,26 +57,20 @@ def main():
                 summary["errors"].append(f"read of {length} bytes at {off} returned other bytes than written")
 
     while True:
-        stop, pause = os.path.exists(flag("stop")), os.path.exists(flag("pause"))
-        while not (stop or pause) and len(in_flight) < args.queue_depth:
+        stop = os.path.exists(flag("stop"))
+        while not stop and len(in_flight) < args.queue_depth:
             request = next_request()
             if request is None:
                 break
             in_flight[request[0]] = request[1]
-        if in_flight:
-            try:
-                h.poll(-1)
-                collect()
-            except nbd.Error as error:
-                summary["errors"].append(f"request failed: {error}")
-                break
-            continue
-        if stop:
+        if not in_flight:
             break
-        if pause and not os.path.exists(flag("paused")):
-            summary["pauses"] += 1
-            open(flag("paused"), "w").close()
-        time.sleep(0.01)
+        try:
+            h.poll(-1)
+            collect()
+        except nbd.Error as error:
+            summary["errors"].append(f"request failed: {error}")
+            break
     with open(args.model, "wb") as f:
         f.write(model)
     print(json.dumps(summary))

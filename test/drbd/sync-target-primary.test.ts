@@ -81,6 +81,22 @@ function deliverAll(pair: Pair, n: SimNode): void {
   }
 }
 
+test("attaching the disk of a connected Primary keeps the connection; writes before the resync starts reach both copies", () => {
+  const pair = syncedPair(SIZE);
+  assert.equal(pair.command(pair.a, { verb: "detach" }), undefined);
+  done(pair, pair.a, pair.write(pair.a, 9 * BLOCK_BYTES, pattern(9, BLOCK_BYTES)));
+  pair.attach(pair.a); // alpha's handshake state is on its way; beta has not answered yet
+  assert.equal(pair.a.replica.conn, "Connected");
+  const early = pattern(10, 700);
+  const reqId = pair.write(pair.a, 9 * BLOCK_BYTES + 100, early);
+  assert.equal(pair.a.diskQueue.length, 1, "the write goes to alpha's own disk too");
+  done(pair, pair.a, reqId);
+  assert.equal(pair.a.replica.conn, "Connected");
+  assert.ok(pair.a.logs.every((line) => !line.includes("connection lost")), "no reconnection");
+  finishAndCompare(pair, new Map([[9 * BLOCK_BYTES + 100, early]]));
+  assert.deepEqual(pair.a.replica.lastSync, { direction: "target", full: false, blocks: 1 });
+});
+
 /**
  * Seeded random runs: while the resync runs slowly (a few blocks per tick),
  * the Primary writes byte ranges of any size and alignment, the queues run in
@@ -160,6 +176,7 @@ test(`a Primary resyncing as SyncTarget under random partial writes and reads en
     for (let i = 0; i < 24; i++) run.writeAt(i * 80 * 1024 + run.rng.int(16 * 1024), 64 * 1024);
     pair.run();
     pair.attach(pair.a);
+    for (let i = 0; i < 3; i++) run.write(); // before beta has answered alpha's handshake
     pair.runUntil(() => pair.a.replica.repl === "SyncTarget");
     assert.equal(pair.a.replica.role, "Primary");
     run.drive();

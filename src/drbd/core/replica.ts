@@ -134,6 +134,12 @@ export class Replica {
    * wrote them, so they are laid over it (application writes win over resync).
    */
   private readonly syncTargetWrites = new UnplacedWrites();
+  /**
+   * The disk was attached while connected: this side sent its handshake state
+   * again and waits for the peer's, then both decide the resync as on a new
+   * connection. Meanwhile client writes go to both copies.
+   */
+  private rehandshakePending = false;
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
@@ -169,9 +175,17 @@ export class Replica {
     if (this.role === "Primary") sb.crashedPrimary = true;
     this.disk = sb.disk;
     this.persist();
-    // The peer may have written without us: reconnect so both sides compare generations again.
-    if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
+    // The peer may have written without us: both sides compare generations again, over the live
+    // connection when there is one (client I/O goes on meanwhile), else on the next handshake.
+    if (this.conn === "Connected" && this.peer !== undefined) this.compareGenerationsAgain();
+    else if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
     return this.flush();
+  }
+
+  private compareGenerationsAgain(): void {
+    this.log(`disk attached; comparing generations with ${this.settings.peer} again`);
+    this.rehandshakePending = true;
+    this.sendState(true);
   }
 
   step(input: Input, nowMs: number, rng: Rng): Effect[] {
@@ -491,6 +505,7 @@ export class Replica {
     this.resyncInFlight.clear();
     this.unplaced?.clear();
     this.syncTargetWrites.clear();
+    this.rehandshakePending = false;
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -626,6 +641,12 @@ export class Replica {
       if (wasPeer?.disk !== msg.disk && msg.disk === "Diskless") this.onPeerDetached();
       return;
     }
+    // Handshake states again on a live connection: the peer attached its disk (it gets ours before
+    // any resync data), or this is the answer to ours.
+    if (this.conn === "Connected") {
+      if (this.rehandshakePending) this.rehandshakePending = false;
+      else this.sendState(true);
+    }
     if (this.sb !== undefined && msg.disk !== "Diskless" && msg.sizeBytes < this.sb.sizeBytes) {
       return this.refuse(`peer device is smaller (${msg.sizeBytes} < ${this.sb.sizeBytes} bytes)`);
     }
@@ -717,7 +738,8 @@ export class Replica {
 
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    const local = this.localUsable() || (this.sb !== undefined && this.repl === "SyncTarget");
+    const resyncing = this.repl === "SyncTarget" || this.rehandshakePending;
+    const local = this.localUsable() || (this.sb !== undefined && resyncing);
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
@@ -741,7 +763,7 @@ export class Replica {
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
       this.unplaced?.track(seq, off, data);
-      if (this.repl === "SyncTarget") this.syncTargetWrites.track(seq, off, data);
+      if (resyncing) this.syncTargetWrites.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
