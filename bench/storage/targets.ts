@@ -36,12 +36,12 @@ export interface ExportUnderTest {
 const repoRoot = new URL("../../../", import.meta.url).pathname;
 
 /** Starts a server process and resolves once its port accepts connections. */
-export async function startProcess(command: string, args: string[], port: number): Promise<ChildProcess> {
+export async function startProcess(command: string, args: string[], port: number, host = "127.0.0.1"): Promise<ChildProcess> {
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   const deadline = performance.now() + 10_000;
-  while (!(await accepts(port))) {
+  while (!(await accepts(port, host))) {
     if (child.exitCode !== null || performance.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`${command} did not start listening on ${port}: ${stderr.trim()}`);
@@ -51,9 +51,9 @@ export async function startProcess(command: string, args: string[], port: number
   return child;
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(port, host);
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -62,7 +62,7 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function pidsOf(child: ChildProcess): number[] {
+export function pidsOf(child: ChildProcess): number[] {
   return child.pid === undefined ? [] : [child.pid];
 }
 

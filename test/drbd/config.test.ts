@@ -77,6 +77,7 @@ test("dump prints a configuration that parses back to the same resources", () =>
   assert.ok(config.ok);
   const text = dumpConfig(config.value, "alpha");
   assert.match(text, /# resource r0 on alpha: not ignored, not stacked/);
+  assert.match(dumpConfig(config.value, "gamma"), /# resource r0 on gamma: ignored, not stacked/, "a node without an 'on' section is not concerned");
   assert.match(text, /shared-secret FooFunFactory;/);
   const again = parseConfigText(text, "dump");
   assert.ok(again.ok, again.ok ? "" : again.error);
