@@ -44,7 +44,7 @@ describe("client I/O on the Primary during a resync", { skip }, () => {
   let nodes: TwoNodes;
   before(async () => {
     // A fixed 2 MiB/s that does not yield to application I/O: the resyncs below take seconds.
-    nodes = await TwoNodes.create("qd-rsio-", { ipBlock: 6, backingMiB: 4, disk: "c-plan-ahead 0; resync-rate 2M; c-min-rate 0;" });
+    nodes = await TwoNodes.create("qd-rsio-", { ipBlock: 12, backingMiB: 4, disk: "c-plan-ahead 0; resync-rate 2M; c-min-rate 0;" });
     await nodes.startSynced();
   });
   after(async () => nodes?.dispose());
