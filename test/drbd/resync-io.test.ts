@@ -95,4 +95,16 @@ describe("client I/O on the Primary during a resync", { skip }, () => {
     }
     assert.ok((await nodes.status("alpha"))["resync-conflicts"] > 0, "resync data arrived under writes in flight");
   });
+
+  test("the Primary invalidates its own disk: a full resync from its peer while serving writes and reads", async () => {
+    const client = await ModelClient.start(nodes, 20);
+    await nodes.ok("alpha", "invalidate", "r0");
+    await nodes.waitInSync("alpha");
+    const { writes, model } = await client.stop();
+    const status = await nodes.status("alpha");
+    assert.equal(status.role, "Primary");
+    assert.deepEqual(status["last-sync"], { direction: "target", full: true, blocks: status.devices[0]!.size / 4 });
+    assert.ok(writes > 300, `the client kept working: ${writes} writes`);
+    await expectCopiesAsWritten(model);
+  });
 });

@@ -184,6 +184,30 @@ test(`a Primary resyncing as SyncTarget under random partial writes and reads en
   }
 });
 
+test(`a Primary that invalidates its disk resyncs it fully from its peer under random partial writes and reads (${SEEDS} seeds)`, () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const run = new ResyncUnderLoad(seededRng(seed), seed);
+    const { pair } = run;
+    const reqId = pair.a.nextReq++;
+    pair.step(pair.a, { kind: "command", reqId, command: { verb: "invalidate" } });
+    assert.ok(pair.a.replies.has(reqId) && pair.a.replies.get(reqId) === undefined, "invalidate accepted");
+    for (let i = 0; i < 3; i++) run.write(); // before beta's answer (the start of the full sync) arrives
+    pair.runUntil(() => pair.a.replica.repl === "SyncTarget");
+    assert.equal(pair.a.replica.role, "Primary");
+    run.drive();
+    run.check();
+    assert.equal(pair.a.replica.lastSync?.full, true);
+  }
+});
+
+test("invalidate on a Primary needs a connected UpToDate peer", () => {
+  const pair = syncedPair(SIZE);
+  pair.cut();
+  pair.a.wantLink = false;
+  assert.match(pair.command(pair.a, { verb: "invalidate" }) ?? "", /cannot invalidate a Primary without a connected UpToDate peer/);
+  assert.equal(pair.a.replica.disk, "UpToDate");
+});
+
 test(`a Primary resyncing its peer as SyncSource under random partial writes and reads ends with both copies as written (${SEEDS} seeds)`, () => {
   for (let seed = 1; seed <= SEEDS; seed++) {
     const run = new ResyncUnderLoad(seededRng(seed), seed);

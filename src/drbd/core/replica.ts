@@ -137,7 +137,7 @@ export class Replica {
   /**
    * The disk was attached while connected: this side sent its handshake state
    * again and waits for the peer's, then both decide the resync as on a new
-   * connection. Meanwhile client writes go to both copies.
+   * connection.
    */
   private rehandshakePending = false;
 
@@ -271,6 +271,11 @@ export class Replica {
     return this.conn === "Connected" && this.peer?.disk === "UpToDate";
   }
 
+  /** The local disk is not UpToDate while the connected peer's is: it is being (or about to be) resynced from the peer. */
+  private resyncingFromPeer(): boolean {
+    return this.sb !== undefined && this.disk !== "UpToDate" && this.peerUsable();
+  }
+
   private peerReplicates(): boolean {
     return this.conn === "Connected" && this.peer !== undefined && this.peer.disk !== "Diskless" && this.peer.disk !== "Failed";
   }
@@ -379,7 +384,8 @@ export class Replica {
 
   private onInvalidate(reqId: number): void {
     if (this.sb === undefined) return this.emit({ kind: "reply", reqId, error: "no local disk to invalidate" });
-    if (this.role === "Primary") return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary" });
+    // A Primary's data would be gone with nothing to serve from: only with an UpToDate peer to resync from.
+    if (this.role === "Primary" && !this.peerUsable()) return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary without a connected UpToDate peer" });
     if (this.repl !== "Off" && this.repl !== "Established") return this.emit({ kind: "reply", reqId, error: `busy (${this.repl})` });
     this.disk = "Inconsistent";
     this.bitmap!.setAll();
@@ -738,7 +744,8 @@ export class Replica {
 
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    const resyncing = this.repl === "SyncTarget" || this.rehandshakePending;
+    // Resyncing from the peer, writes go to both copies (the resync lays them over older data).
+    const resyncing = this.repl === "SyncTarget" || this.resyncingFromPeer();
     const local = this.localUsable() || (this.sb !== undefined && resyncing);
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
