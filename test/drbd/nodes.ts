@@ -10,7 +10,8 @@ export interface NodesOptions {
   /**
    * Each test file owns a block of 20 addresses, 127.0.20.(20·block + 1 … 20·block + 20),
    * and takes the first pair whose ports are free: the same tests running in
-   * another checkout at the same time then do not collide.
+   * another checkout at the same time then do not collide. Block 12, the last,
+   * has only 7 pairs (.241 … .254).
    */
   ipBlock: number;
   backingMiB?: number;
