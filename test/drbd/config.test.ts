@@ -78,6 +78,11 @@ test("dump prints a configuration that parses back to the same resources", () =>
   const text = dumpConfig(config.value, "alpha");
   assert.match(text, /# resource r0 on alpha: not ignored, not stacked/);
   assert.match(dumpConfig(config.value, "gamma"), /# resource r0 on gamma: ignored, not stacked/, "a node without an 'on' section is not concerned");
+  assert.doesNotMatch(text, /local-device/, "the default (auto) is not spelled out");
+  const loop = parseConfigText(GLOBAL_COMMON + R0.replace("resource r0 {", "resource r0 {\n  local-device loop;"), "drbd.conf");
+  assert.ok(loop.ok, loop.ok ? "" : loop.error);
+  assert.deepEqual(loop.value.resources[0]!.hosts.map((h) => h.localDevice), ["loop", "loop"], "a resource-level statement applies to every host");
+  assert.match(dumpConfig(loop.value, "alpha"), /        local-device loop;/);
   assert.match(text, /shared-secret FooFunFactory;/);
   const again = parseConfigText(text, "dump");
   assert.ok(again.ok, again.ok ? "" : again.error);
@@ -99,6 +104,7 @@ test("syntax and value errors name file:line and yield no configuration", () => 
     ["common {\n  net { protocol A;\n    allow-two-primaries yes; }\n}\n" + R0, /^x\.conf:3: resource common: allow-two-primaries needs protocol C/],
     [R0.replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16600; nbd-tls require;"), /^x\.conf:8: on alpha: nbd-tls require needs 'nbd-tls-certificates DIR'/],
     ["common { disk { fencing sometimes; } }\n" + R0, /fencing must be one of dont-care, resource-only, resource-and-stonith/],
+    [R0.replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16600; local-device fuse;"), /^x\.conf:8: local-device must be auto, nbd, loop, none \(got "fuse"\)/],
   ];
   for (const [text, expected] of cases) {
     const result = parseConfigText(text, "x.conf");

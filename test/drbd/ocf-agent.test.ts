@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { Executor, OCF_RC, type AgentRef, type OcfRc, type OpRequest } from "../../src/executor/index.js";
+import { hasProgram, run as runProgram } from "../nbd/helpers.js";
 import { TwoNodes, type NodeName } from "./nodes.js";
 
 // The packaged agent drives a real pair of replication daemons through the
@@ -73,6 +74,16 @@ describe("ocf:linbit:drbd (Quorate's agent) on two real replication daemons", ()
     assert.match(await expectRc("beta", "monitor", OCF_RC.runningPromoted, "the Primary goes on alone"), /promotion score for beta: 10000/);
     await expectRc("beta", "stop", OCF_RC.success, "stopping a Primary demotes it first");
     await expectRc("beta", "monitor", OCF_RC.notRunning, "stopped");
+  });
+
+  test("resource-agents' ocf-tester passes it (meta-data against ra-api-1.dtd, idempotent start/stop, promote/demote)", { skip: hasProgram("ocf-tester") ? false : "needs ocf-tester (Debian resource-agents)" }, async () => {
+    // Both nodes are down with UpToDate data (the test above stopped them): alpha runs alone.
+    const params = [`drbd_resource=r0`, `drbdconf=${nodes.config}`, `run_dir=${nodes.runDir}`, "node=alpha"].flatMap((p) => ["-o", p]);
+    const agentFile = new URL("../../../agents/ocf/resource.d/linbit/drbd", import.meta.url).pathname;
+    const result = await runProgram("ocf-tester", ["-n", "drbd_r0", ...params, agentFile], { timeoutMs: 120_000 });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /passed all tests/);
+    await expectRc("alpha", "monitor", OCF_RC.notRunning, "ocf-tester leaves it stopped");
   });
 
   test("a missing resource, a node without a host section or bad scores are configuration errors (6)", async () => {

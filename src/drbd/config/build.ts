@@ -1,7 +1,7 @@
 import { ConfigError, type Statement } from "./syntax.js";
 import {
-  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, SECTION_NAMES, emptySections,
-  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig,
+  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, LOCAL_DEVICE_MODES, SECTION_NAMES, emptySections,
+  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig, type LocalDeviceMode,
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
 import { AL_EXTENTS_MAX } from "../core/metadata.js";
@@ -61,7 +61,7 @@ function parseDevice(s: Statement, words: string[]): { device: string; minor: nu
   return { device, minor };
 }
 
-type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer"]?: Statement };
+type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer" | "localDevice"]?: Statement };
 
 function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
   const rest: Statement[] = [];
@@ -75,6 +75,7 @@ function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
     else if (key === "nbd-tls") into.nbdTls = s;
     else if (key === "nbd-tls-certificates") into.nbdTlsCertificates = s;
     else if (key === "nbd-tls-verify-peer") into.nbdTlsVerifyPeer = s;
+    else if (key === "local-device") into.localDevice = s;
     else if (key === "node-id") continue;
     else rest.push(s);
   }
@@ -98,7 +99,14 @@ function buildHost(s: Statement, defaults: HostDraft, warnings: string[]): HostC
   const nbdAddress = nbd === undefined ? { host: "127.0.0.1", port: NBD_BASE_PORT + minor } : parseAddress(nbd, nbd.words.slice(1));
   const addressStatement = need("address", "address");
   const address = parseAddress(addressStatement, addressStatement.words.slice(1));
-  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), at: at(s) };
+  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), localDevice: localDevice(draft.localDevice), at: at(s) };
+}
+
+function localDevice(s: Statement | undefined): LocalDeviceMode {
+  if (s === undefined) return "auto";
+  const mode = s.words[1];
+  if (s.words.length !== 2 || !LOCAL_DEVICE_MODES.includes(mode as LocalDeviceMode)) fail(s, `local-device must be ${LOCAL_DEVICE_MODES.join(", ")} (got "${s.words.slice(1).join(" ")}")`);
+  return mode as LocalDeviceMode;
 }
 
 function nbdTls(host: string, draft: HostDraft): HostConfig["nbdTls"] {

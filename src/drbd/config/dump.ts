@@ -40,6 +40,7 @@ export function dumpConfig(config: DrbdConfig, node: string, only?: string): str
         `        nbd-address ${h.nbdAddress.host}:${h.nbdAddress.port};`,
         ...(h.nbdTls === undefined ? [] : [`        nbd-tls ${h.nbdTls.mode};`, `        nbd-tls-certificates ${quote(h.nbdTls.certificatesDir)};`,
           ...(h.nbdTls.verifyPeer ? ["        nbd-tls-verify-peer yes;"] : [])]),
+        ...(h.localDevice === "auto" ? [] : [`        local-device ${h.localDevice};`]),
         "    }",
       );
     }

@@ -37,6 +37,10 @@ export type SectionName = "handlers" | "startup" | "disk" | "net" | "syncer" | "
 export const SECTION_NAMES: readonly SectionName[] = ["handlers", "startup", "disk", "net", "syncer", "options"];
 export type Sections = Record<SectionName, OptionEntry[]>;
 
+/** Quorate extension `local-device`: how a Primary makes its `device` path (see driver/local-device.ts). */
+export type LocalDeviceMode = "auto" | "nbd" | "loop" | "none";
+export const LOCAL_DEVICE_MODES: readonly LocalDeviceMode[] = ["auto", "nbd", "loop", "none"];
+
 export interface HostConfig {
   name: string;
   device: string;
@@ -50,6 +54,7 @@ export interface HostConfig {
    * and ca-cert.pem for `nbd-tls-verify-peer yes;`).
    */
   nbdTls: { mode: "on" | "require"; certificatesDir: string; verifyPeer: boolean } | undefined;
+  localDevice: LocalDeviceMode;
   at: string;
 }
 

@@ -8,7 +8,7 @@ import { loadConfig, selectHost } from "../config/load.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
-import { attachKernelDevice, detachKernelDevice } from "./kernel-device.js";
+import { attachLocalDevice, type LocalDevice } from "./local-device.js";
 import { ReplicatedResource } from "./resource.js";
 
 /** One request on the control socket (one JSON line); the reply is one JSON line too. */
@@ -35,8 +35,8 @@ export function socketPath(runDir: string, node: string): string {
 export class DrbdDaemon {
   private readonly resources = new Map<string, ReplicatedResource>();
   private readonly nbdServers = new Map<string, NbdServer>();
-  /** Resources whose export this daemon attached to /dev/nbdN (see kernel-device.ts). */
-  private readonly attached = new Set<string>();
+  /** Primaries' exports attached as local block devices (see local-device.ts), by resource. */
+  private readonly attached = new Map<string, LocalDevice>();
   private control: Server | undefined;
   private exitWhenIdle: (() => void) | undefined;
 
@@ -59,7 +59,11 @@ export class DrbdDaemon {
   }
 
   async stop(): Promise<void> {
-    for (const name of [...this.resources.keys()]) await this.down(name);
+    for (const name of [...this.resources.keys()]) {
+      const reply = await this.down(name);
+      // Stopping anyway is a crash for what still uses the device: say so.
+      if (!reply.ok) this.log(`${reply.error}; stopping anyway`);
+    }
     await new Promise<void>((resolve) => (this.control === undefined ? resolve() : this.control.close(() => resolve())));
     rmSync(socketPath(this.runDir, this.node), { force: true });
     rmSync(join(this.runDir, `drbd-${this.node}.pid`), { force: true });
@@ -117,23 +121,33 @@ export class DrbdDaemon {
     }
     const command = toCommand(request);
     if (command === undefined) return { ok: false, error: `unknown verb ${request.verb}` };
-    if (command.verb === "secondary") await this.detachKernel(resource);
+    if (command.verb === "secondary") {
+      const busy = await this.detachLocal(resource);
+      if (busy !== undefined) return { ok: false, error: `${name}: State change failed: ${busy}` };
+    }
     const error = await resource.command(command);
     if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
-    const note = command.verb === "primary" ? await this.attachKernel(resource) : undefined;
+    const note = command.verb === "primary" ? await this.attachLocal(resource) : undefined;
     return note === undefined ? { ok: true } : { ok: true, message: note };
   }
 
-  private async attachKernel(resource: ReplicatedResource): Promise<string | undefined> {
+  private async attachLocal(resource: ReplicatedResource): Promise<string | undefined> {
     const name = resource.config.resource.name;
     if (this.attached.has(name)) return undefined;
-    const { attached, note } = await attachKernelDevice(resource.config);
-    if (attached) this.attached.add(name);
+    const { device, note } = await attachLocalDevice(resource.config, this.runDir);
+    if (device !== undefined) this.attached.set(name, device);
+    if (note !== undefined) this.log(note);
     return note;
   }
 
-  private async detachKernel(resource: ReplicatedResource): Promise<void> {
-    if (this.attached.delete(resource.config.resource.name)) await detachKernelDevice(resource.config);
+  /** Detaches the resource's local block device; the reason when it is in use (then it stays). */
+  private async detachLocal(resource: ReplicatedResource): Promise<string | undefined> {
+    const name = resource.config.resource.name;
+    const device = this.attached.get(name);
+    if (device === undefined) return undefined;
+    const busy = await device.detach();
+    if (busy === undefined) this.attached.delete(name);
+    return busy;
   }
 
   private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
@@ -177,7 +191,8 @@ export class DrbdDaemon {
   private async down(name: string): Promise<ControlReply> {
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: true, message: `${name} is not up` };
-    await this.detachKernel(resource);
+    const busy = await this.detachLocal(resource);
+    if (busy !== undefined) return { ok: false, error: `${name}: State change failed: ${busy}` };
     if (resource.replica.role === "Primary") {
       const error = await resource.command({ verb: "secondary" });
       if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
