@@ -23,6 +23,8 @@ export interface ResourceStatus {
   verifyOutOfSyncBlocks: number;
   /** allow-two-primaries: writes of the peer that crossed overlapping writes of this node (resolved, see core/write-conflicts.ts). */
   writeConflicts: number;
+  /** A Primary resyncing as SyncTarget: resync data that arrived under its own newer writes (they won). */
+  resyncConflicts: number;
   /** Why client I/O is frozen (resource-and-stonith fencing in progress or failed), or undefined. */
   suspended: string | undefined;
   /** A fence-peer handler made sure the disconnected peer cannot be promoted (recorded in the metadata). */
@@ -71,6 +73,7 @@ export function statusJson(s: ResourceStatus): Record<string, unknown> {
     "last-split-brain": s.lastSplitBrain ?? null,
     "verify-out-of-sync-blocks": s.verifyOutOfSyncBlocks,
     "write-conflicts": s.writeConflicts,
+    "resync-conflicts": s.resyncConflicts,
     "peer-fenced": s.peerFenced,
   };
 }

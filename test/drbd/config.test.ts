@@ -113,6 +113,31 @@ test("syntax and value errors name file:line and yield no configuration", () => 
   }
 });
 
+test("the dynamic resync controller's settings default, and are bounded, as in DRBD (drbd.conf(5), drbdsetup show --show-defaults)", () => {
+  const defaults = parseConfigText(R0, "d.conf");
+  assert.ok(defaults.ok);
+  assert.deepEqual(defaults.value.resources[0]!.disk.rateController, {
+    planAheadMs: 2000, fillTargetBytes: 100 * 512, delayTargetMs: 1000, maxRateBytesPerSec: 100 * 1024 * 1024, minRateBytesPerSec: 250 * 1024,
+  }, "c-plan-ahead 20, c-fill-target 100 sectors, c-delay-target 10, c-max-rate 100M, c-min-rate 250K");
+  const set = parseConfigText("common { disk { c-plan-ahead 10; c-fill-target 2M; c-delay-target 5; c-max-rate 4096; c-min-rate 0; } }\n" + R0, "s.conf");
+  assert.ok(set.ok);
+  assert.deepEqual(set.value.resources[0]!.disk.rateController, {
+    planAheadMs: 1000, fillTargetBytes: 2 * 1024 * 1024, delayTargetMs: 500, maxRateBytesPerSec: 4096 * 1024, minRateBytesPerSec: 0,
+  });
+  const outOfRange: Array<[string, RegExp]> = [
+    ["c-plan-ahead 301", /^r\.conf:1: c-plan-ahead must be at most 300 \(got 301\)/],
+    ["c-delay-target 0", /^r\.conf:1: c-delay-target must be an integer >= 1 \(got "0"\)/],
+    ["c-fill-target 600M", /^r\.conf:1: c-fill-target must be between 0 and 1048576 sectors \(512M\) \(got "600M"\)/],
+    ["c-max-rate 0", /^r\.conf:1: c-max-rate must be between 250K and 4G \(got "0"\)/],
+    ["c-min-rate 5G", /^r\.conf:1: c-min-rate must be between 0 and 4G \(got "5G"\)/],
+  ];
+  for (const [statement, expected] of outOfRange) {
+    const result = parseConfigText(`common { disk { ${statement}; } }\n` + R0, "r.conf");
+    assert.ok(!result.ok, `accepted: ${statement}`);
+    assert.match(result.error, expected);
+  }
+});
+
 test("unknown keywords warn with file:line but do not fail", () => {
   const result = parseConfigText("common { net { frobnicate 3; } }\n" + R0, "y.conf");
   assert.ok(result.ok);

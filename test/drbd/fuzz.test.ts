@@ -117,12 +117,18 @@ class Run {
     if (this.pair.command(p, { verb: "secondary" }) === undefined) this.pair.command(this.pair.peerOf(p), { verb: "primary", force: false });
   }
 
-  /** A Secondary detaches its disk, or a detached node attaches it again. */
+  /**
+   * A node detaches its disk (a Primary only with an UpToDate peer: it then
+   * writes through the peer and, attached again, resyncs as SyncTarget while
+   * serving writes) or, connected to an UpToDate peer, invalidates it (a full
+   * resync, as SyncTarget while Primary), or a detached node attaches it again.
+   */
   detachOrAttach(): void {
     const n = [this.pair.a, this.pair.b][this.rng.int(2)]!;
     if (this.down.has(n)) return;
+    const peerUpToDate = n.replica.conn === "Connected" && n.replica.peer?.disk === "UpToDate";
     if (n.replica.sb === undefined) this.pair.attach(n);
-    else if (n.replica.role === "Secondary") this.pair.command(n, { verb: "detach" });
+    else this.pair.command(n, { verb: peerUpToDate && this.rng.int(3) === 0 ? "invalidate" : "detach" });
   }
 
   checkOnePrimary(): void {

@@ -94,7 +94,12 @@ export class Pair {
 
   /** Delivers messages and runs disk operations until nothing is left (bounded). */
   run(stepsMax = 1_000_000): void {
-    for (let i = 0; i < stepsMax; i++) {
+    this.runUntil(() => false, stepsMax);
+  }
+
+  /** Like run(), but stops as soon as `reached()` holds (checked before every step). */
+  runUntil(reached: () => boolean, stepsMax = 1_000_000): void {
+    for (let i = 0; i < stepsMax && !reached(); i++) {
       const idle = this.a.inbox.length === 0 && this.b.inbox.length === 0;
       if (!this.linked && idle && !this.partitioned && this.a.wantLink && this.b.wantLink) {
         this.linked = true;
@@ -110,7 +115,7 @@ export class Pair {
         this.step(n, item === "down" ? { kind: "link-down", why: "peer closed the link" } : { kind: "recv", msg: item });
       }
     }
-    throw new Error("pair did not quiesce");
+    if (!reached()) throw new Error("pair did not quiesce");
   }
 
   /** Processes up to `count` queued items, picking the node at random each time (partial progress). */

@@ -149,19 +149,33 @@ export function parseRate(entry: OptionEntry, unitBytes = 1024): number {
   return Math.round(Number(match[1]) * (match[2] === "" ? unitBytes : UNITS[match[2]!]!));
 }
 
-/** The dynamic resync controller's settings, with DRBD's defaults and units (tenths of a second, sectors, KiB/s). */
+const KiB = 1024;
+const GiB = KiB * KiB * KiB;
+const SECTOR_BYTES = 512;
+
+/**
+ * The dynamic resync controller's settings with DRBD's defaults, ranges and
+ * units (tenths of a second, 512-byte sectors, KiB/s), as drbd.conf(5) and
+ * `drbdsetup show --show-defaults` give them: c-plan-ahead 20 (0-300),
+ * c-fill-target 100 sectors (0-2^20), c-delay-target 10 (1-100), c-max-rate
+ * 100M (250K-4G), c-min-rate 250K (0-4G).
+ */
 function rateController(get: (section: SectionName, key: string) => OptionEntry | undefined): DiskOptions["rateController"] {
   const either = (key: string) => get("disk", key) ?? get("syncer", key);
-  const orDefault = (key: string, fallback: number, unitBytes = 1024) => {
+  /** A size or rate in `unitBytes` (or with a K/M/G suffix), within DRBD's range (`range` says it in the same words). */
+  const sized = (key: string, fallback: number, unitBytes: number, [minBytes, maxBytes]: [number, number], range: string) => {
     const entry = either(key);
-    return entry === undefined ? fallback : parseRate(entry, unitBytes);
+    if (entry === undefined) return fallback * unitBytes;
+    const bytes = parseRate(entry, unitBytes);
+    if (bytes < minBytes || bytes > maxBytes) throw new ConfigError(...splitAt(entry.at), `${entry.key} must be between ${range} (got "${entry.value ?? ""}")`);
+    return bytes;
   };
   return {
-    planAheadMs: integer(either("c-plan-ahead"), 20, 0) * 100,
-    fillTargetBytes: orDefault("c-fill-target", 0, 512),
-    delayTargetMs: integer(either("c-delay-target"), 10, 1) * 100,
-    maxRateBytesPerSec: orDefault("c-max-rate", 100 * 1024 * 1024),
-    minRateBytesPerSec: orDefault("c-min-rate", 250 * 1024),
+    planAheadMs: bounded(either("c-plan-ahead"), 20, 0, 300) * 100,
+    fillTargetBytes: sized("c-fill-target", 100, SECTOR_BYTES, [0, (1 << 20) * SECTOR_BYTES], "0 and 1048576 sectors (512M)"),
+    delayTargetMs: bounded(either("c-delay-target"), 10, 1, 100) * 100,
+    maxRateBytesPerSec: sized("c-max-rate", 100 * KiB, KiB, [250 * KiB, 4 * GiB], "250K and 4G"),
+    minRateBytesPerSec: sized("c-min-rate", 250, KiB, [0, 4 * GiB], "0 and 4G"),
   };
 }
 

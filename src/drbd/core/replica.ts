@@ -128,6 +128,18 @@ export class Replica {
   private unfenceWhenPeerUpToDate = false;
   /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
   private readonly unplaced: UnplacedWrites | undefined;
+  /**
+   * A Primary resyncing as SyncTarget: its writes the peer has not acknowledged
+   * as written. Resync data for their blocks may have been read before the peer
+   * wrote them, so they are laid over it (application writes win over resync).
+   */
+  private readonly syncTargetWrites = new UnplacedWrites();
+  /**
+   * The disk was attached while connected: this side sent its handshake state
+   * again and waits for the peer's, then both decide the resync as on a new
+   * connection.
+   */
+  private rehandshakePending = false;
 
   constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
     this.activityLog = new ActivityLog(settings.alExtents);
@@ -138,6 +150,11 @@ export class Replica {
   /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */
   get writeConflicts(): number {
     return this.unplaced?.conflicts ?? 0;
+  }
+
+  /** Resync data that arrived under writes of this Primary not yet acknowledged by the peer (they were laid over it). */
+  get resyncConflicts(): number {
+    return this.syncTargetWrites.conflicts;
   }
 
   /** Attaches the backing store whose metadata the driver has read. */
@@ -158,9 +175,17 @@ export class Replica {
     if (this.role === "Primary") sb.crashedPrimary = true;
     this.disk = sb.disk;
     this.persist();
-    // The peer may have written without us: reconnect so both sides compare generations again.
-    if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
+    // The peer may have written without us: both sides compare generations again, over the live
+    // connection when there is one (client I/O goes on meanwhile), else on the next handshake.
+    if (this.conn === "Connected" && this.peer !== undefined) this.compareGenerationsAgain();
+    else if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
     return this.flush();
+  }
+
+  private compareGenerationsAgain(): void {
+    this.log(`disk attached; comparing generations with ${this.settings.peer} again`);
+    this.rehandshakePending = true;
+    this.sendState(true);
   }
 
   step(input: Input, nowMs: number, rng: Rng): Effect[] {
@@ -244,6 +269,11 @@ export class Replica {
 
   private peerUsable(): boolean {
     return this.conn === "Connected" && this.peer?.disk === "UpToDate";
+  }
+
+  /** The local disk is not UpToDate while the connected peer's is: it is being (or about to be) resynced from the peer. */
+  private resyncingFromPeer(): boolean {
+    return this.sb !== undefined && this.disk !== "UpToDate" && this.peerUsable();
   }
 
   private peerReplicates(): boolean {
@@ -354,7 +384,8 @@ export class Replica {
 
   private onInvalidate(reqId: number): void {
     if (this.sb === undefined) return this.emit({ kind: "reply", reqId, error: "no local disk to invalidate" });
-    if (this.role === "Primary") return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary" });
+    // A Primary's data would be gone with nothing to serve from: only with an UpToDate peer to resync from.
+    if (this.role === "Primary" && !this.peerUsable()) return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary without a connected UpToDate peer" });
     if (this.repl !== "Off" && this.repl !== "Established") return this.emit({ kind: "reply", reqId, error: `busy (${this.repl})` });
     this.disk = "Inconsistent";
     this.bitmap!.setAll();
@@ -479,6 +510,8 @@ export class Replica {
     this.progress = undefined;
     this.resyncInFlight.clear();
     this.unplaced?.clear();
+    this.syncTargetWrites.clear();
+    this.rehandshakePending = false;
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -614,6 +647,12 @@ export class Replica {
       if (wasPeer?.disk !== msg.disk && msg.disk === "Diskless") this.onPeerDetached();
       return;
     }
+    // Handshake states again on a live connection: the peer attached its disk (it gets ours before
+    // any resync data), or this is the answer to ours.
+    if (this.conn === "Connected") {
+      if (this.rehandshakePending) this.rehandshakePending = false;
+      else this.sendState(true);
+    }
     if (this.sb !== undefined && msg.disk !== "Diskless" && msg.sizeBytes < this.sb.sizeBytes) {
       return this.refuse(`peer device is smaller (${msg.sizeBytes} < ${this.sb.sizeBytes} bytes)`);
     }
@@ -705,7 +744,9 @@ export class Replica {
 
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    const local = this.localUsable() || (this.sb !== undefined && this.repl === "SyncTarget");
+    // Resyncing from the peer, writes go to both copies (the resync lays them over older data).
+    const resyncing = this.repl === "SyncTarget" || this.resyncingFromPeer();
+    const local = this.localUsable() || (this.sb !== undefined && resyncing);
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
@@ -729,6 +770,7 @@ export class Replica {
       this.unacked.set(seq, { reqId, off, len: data.length });
       this.send({ t: "write", seq, off, fua, data });
       this.unplaced?.track(seq, off, data);
+      if (resyncing) this.syncTargetWrites.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
@@ -808,6 +850,8 @@ export class Replica {
     if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
     if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
+    // A resync read of these blocks still running may hold the bytes from before this write: not sent.
+    this.invalidateResyncReads(off, data.length);
     const bytes = this.unplaced?.overlay(off, data) ?? data;
     this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
   }
@@ -838,6 +882,7 @@ export class Replica {
 
   private onWriteAck(seq: number, ok: boolean): void {
     this.unplaced?.placed(seq);
+    this.syncTargetWrites.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);
@@ -1006,7 +1051,8 @@ export class Replica {
   private onResyncData(block: number, data: Uint8Array): void {
     if (this.sb === undefined) return this.send({ t: "rs-ack", block, count: data.length / BLOCK_BYTES, ok: false });
     const count = data.length / BLOCK_BYTES;
-    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data, fua: false }));
+    const bytes = this.syncTargetWrites.overlay(block * BLOCK_BYTES, data);
+    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false }));
   }
 
   private onResyncAck(block: number, count: number, ok: boolean): void {

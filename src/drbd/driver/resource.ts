@@ -133,7 +133,7 @@ export class ReplicatedResource implements BlockDevice {
           etaSeconds: p.etaSeconds(Date.now()), speedKiBps: p.speedKiBps(Date.now()),
         },
       },
-      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts,
+      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts, resyncConflicts: r.resyncConflicts,
       suspended: r.suspendedFor, peerFenced: r.sb?.peerOutdated ?? false, counters: this.counters,
       degradedAtStart: r.degradedAtAttach,
     };
