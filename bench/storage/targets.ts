@@ -28,6 +28,8 @@ export interface RunningExport {
  */
 export interface ExportUnderTest {
   readonly label: string;
+  /** An incumbent the others are measured against (their ratios to it are printed too). */
+  readonly reference?: boolean;
   /** Programs the target needs; a missing one skips the target with a message. */
   readonly requires: readonly string[];
   start(context: StartContext): Promise<RunningExport>;
@@ -99,6 +101,7 @@ export const BACKING_NOTE = "backing files fully written with zeros (allocated) 
 /** (a) nbd-server (the NBD project's reference server) serving a file. */
 export const nbdServerTarget: ExportUnderTest = {
   label: "nbd-server, file",
+  reference: true,
   requires: ["nbd-server"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbd-server.img");
@@ -132,6 +135,7 @@ export const nbdServerTarget: ExportUnderTest = {
 /** nbdkit's file plugin: the faster incumbent on this machine. */
 export const nbdkitFileTarget: ExportUnderTest = {
   label: "nbdkit file plugin",
+  reference: true,
   requires: ["nbdkit"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbdkit.img");
