@@ -24,12 +24,12 @@ interface Options {
 
 const DAEMON_START_MS = 15_000;
 const REQUEST_MS = 60_000;
-const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "outdate", "resume-io", "role", "cstate", "dstate", "status", "proc", "dump", "daemon"];
+const VERBS = ["create-md", "up", "adjust", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "outdate", "resume-io", "role", "cstate", "dstate", "status", "proc", "dump", "daemon"];
 /** Verbs that print a resource's state in one word, as drbdadm does for scripts. */
 const STATE_VERBS = ["role", "cstate", "dstate"];
 
 const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE|all]
-verbs: create-md, up, down, attach, detach, connect [--discard-my-data], disconnect,
+verbs: create-md, up, adjust, down, attach, detach, connect [--discard-my-data], disconnect,
        primary [--force], secondary, invalidate, verify, outdate, resume-io, wait-connect,
        role, cstate, dstate, status [--json], proc [--json], dump`;
 
@@ -86,7 +86,8 @@ async function runVerb(o: Options): Promise<number> {
     case "daemon": return runDaemon(o);
     case "status":
     case "proc": return status(o);
-    case "up": return up(o);
+    case "up":
+    case "adjust": return up(o);
     case "wait-connect": return waitConnect(o);
     case "outdate": return outdate(o);
     default: return simple(o);
@@ -206,6 +207,7 @@ async function state(o: Options): Promise<number> {
   return EXIT_OK;
 }
 
+/** up, adjust: start the node's daemon if none runs, then ask it. */
 async function up(o: Options): Promise<number> {
   const config = loadConfig(o.config);
   if (!config.ok) return fail(config.error);
@@ -214,8 +216,9 @@ async function up(o: Options): Promise<number> {
     if (started !== undefined) return fail(started);
   }
   const absolute = o.config.startsWith("/") ? o.config : join(process.cwd(), o.config);
-  const reply = await request(o, { verb: "up", resource: o.resource!, config: absolute });
+  const reply = await request(o, { verb: o.verb, resource: o.resource!, config: absolute });
   if (reply === undefined) return fail("the daemon went away");
+  if (reply.ok && reply.message !== undefined && o.verb === "adjust") process.stderr.write(`${reply.message}\n`);
   return reply.ok ? EXIT_OK : fail(reply.error);
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, parseConfigText, selectHost } from "../../src/drbd/config/load.js";
 import { dumpConfig } from "../../src/drbd/config/dump.js";
+import { changesNeedingRestart, runtimeChanges } from "../../src/drbd/config/adjust.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qd-config-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -148,4 +149,21 @@ test("a missing include names the including line", () => {
   writeFileSync(join(dir, "bad.conf"), '\ninclude "nowhere.conf";\n');
   const result = loadConfig(join(dir, "bad.conf"));
   assert.ok(!result.ok && /bad\.conf:2: include .*nowhere\.conf: cannot read \(ENOENT\)/.test(result.error), result.ok ? "" : result.error);
+});
+
+test("adjust: the resync rate, its controller and on-io-error may change at run time; protocol, secrets and addresses need down/up", () => {
+  const local = (text: string) => {
+    const parsed = parseConfigText(GLOBAL_COMMON + text, "drbd.conf");
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.error);
+    const chosen = selectHost(parsed.value.resources[0]!, "alpha");
+    assert.ok(chosen.ok);
+    return chosen.value;
+  };
+  const running = local(R0);
+  const tuned = local(R0.replace("net { protocol A; }", "net { protocol A; }\n  disk { resync-rate 10M; c-max-rate 20M; on-io-error pass_on; }"));
+  assert.deepEqual(changesNeedingRestart(running, tuned), []);
+  assert.deepEqual(runtimeChanges(running, tuned), ["disk on-io-error", "disk resync-rate", "disk c-* (resync controller)"]);
+  const moved = local(R0.replace("protocol A;", "protocol C; shared-secret other;").replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16601;"));
+  assert.deepEqual(changesNeedingRestart(running, moved), ["net protocol", "net shared-secret", "on alpha nbd-address"]);
+  assert.deepEqual(changesNeedingRestart(running, local(R0.replace("disk /var/lib/beta.img;", "disk /var/lib/other.img;"))), ["on beta disk"]);
 });

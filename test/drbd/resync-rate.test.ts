@@ -35,3 +35,26 @@ test("a full sync honours c-max-rate", async () => {
   assert.ok(seconds < 20, `${seconds} s: the controller reached c-max-rate instead of crawling`);
   await nodes.waitInSync("beta");
 });
+
+test("adjust applies a new c-max-rate to the running resource; a change that needs down/up is refused and changes nothing", async () => {
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const original = readFileSync(nodes.config, "utf8");
+  writeFileSync(nodes.config, original.replace("protocol C;", "protocol A;"));
+  const refused = await nodes.drbd("alpha", "adjust", "r0");
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /adjust cannot change net protocol of a running resource \(down, then up\)/);
+
+  writeFileSync(nodes.config, original.replace("c-max-rate 2M;", "c-max-rate 400M;"));
+  for (const node of ["alpha", "beta"] as const) {
+    const adjusted = await nodes.drbd(node, "adjust", "r0");
+    assert.equal(adjusted.status, 0, adjusted.stderr);
+    assert.match(adjusted.stderr, /r0: adjusted disk c-\* \(resync controller\)/);
+  }
+  // A full resync of the ~8 MiB that took about 4 s at 2M/s now runs at the new ceiling.
+  const started = Date.now();
+  await nodes.ok("beta", "invalidate", "r0");
+  await nodes.waitInSync("beta");
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds < 2, `the resync after adjust took ${seconds} s`);
+  assert.deepEqual(((await nodes.status("beta"))["last-sync"] ?? {}).full, true);
+});

@@ -114,7 +114,7 @@ export class Replica {
   private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
-  private readonly resyncRate: ResyncController;
+  private resyncRate: ResyncController;
   /** Application I/O since the last tick: the resync yields to it down to c-min-rate. */
   private applicationIo = false;
   /** Why client I/O is frozen (resource-and-stonith fencing), or undefined. */
@@ -141,10 +141,26 @@ export class Replica {
    */
   private rehandshakePending = false;
 
-  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
-    this.activityLog = new ActivityLog(settings.alExtents);
-    this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
-    if (settings.allowTwoPrimaries && !isArbiter(settings.node, settings.peer)) this.unplaced = new UnplacedWrites();
+  constructor(private current: ReplicaSettings, private readonly crypto: Crypto) {
+    this.activityLog = new ActivityLog(current.alExtents);
+    this.resyncRate = new ResyncController({ rateBytesPerSec: current.resyncRateBytesPerSec, ...current.rateController });
+    if (current.allowTwoPrimaries && !isArbiter(current.node, current.peer)) this.unplaced = new UnplacedWrites();
+  }
+
+  get settings(): ReplicaSettings {
+    return this.current;
+  }
+
+  /**
+   * `adjust`: new resync rate, rate controller and on-io-error take effect at
+   * once (a running resync goes on at the new rate). The caller checked that
+   * nothing else differs.
+   */
+  adjust(settings: ReplicaSettings): void {
+    const rateChanged = settings.resyncRateBytesPerSec !== this.current.resyncRateBytesPerSec
+      || JSON.stringify(settings.rateController) !== JSON.stringify(this.current.rateController);
+    this.current = settings;
+    if (rateChanged) this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
   }
 
   /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { NbdServer } from "../../nbd/index.js";
 import { loadTls } from "../../nbd/driver/tls.js";
 import type { HostConfig } from "../config/model.js";
-import { loadConfig, selectHost } from "../config/load.js";
+import { changesNeedingRestart, runtimeChanges } from "../config/adjust.js";
+import { type LocalResource, loadConfig, selectHost } from "../config/load.js";
+import { err, type Result } from "../../lib/result.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
@@ -112,6 +114,7 @@ export class DrbdDaemon {
     }
     if (name === undefined) return { ok: false, error: `${request.verb} needs a resource name` };
     if (request.verb === "up") return this.up(name, request.config);
+    if (request.verb === "adjust") return this.adjust(name, request.config);
     if (request.verb === "down") return this.down(name);
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: false, error: `${name}: No such resource (run up first)` };
@@ -150,14 +153,46 @@ export class DrbdDaemon {
     return busy;
   }
 
+  /** The resource as the configuration file describes it for this node. */
+  private wanted(name: string, configPath: string | undefined): Result<LocalResource, string> {
+    if (configPath === undefined) return err("the configuration file is needed");
+    const loaded = loadConfig(configPath);
+    if (!loaded.ok) return loaded;
+    const resource = loaded.value.resources.find((r) => r.name === name);
+    if (resource === undefined) return err(`'${name}' not defined in your config (for this host)`);
+    return selectHost(resource, this.node);
+  }
+
+  /**
+   * `adjust`: brings the resource to what the file says. Down: up. Running:
+   * settings changeable at run time are applied (others refuse the whole
+   * adjust, nothing changes), a detached disk is attached, a StandAlone
+   * resource connects.
+   */
+  private async adjust(name: string, configPath: string | undefined): Promise<ControlReply> {
+    const resource = this.resources.get(name);
+    if (resource === undefined) return this.up(name, configPath);
+    const wanted = this.wanted(name, configPath);
+    if (!wanted.ok) return { ok: false, error: wanted.error };
+    const refused = changesNeedingRestart(resource.config, wanted.value);
+    if (refused.length > 0) return { ok: false, error: `${name}: adjust cannot change ${refused.join(", ")} of a running resource (down, then up)` };
+    const changes = runtimeChanges(resource.config, wanted.value);
+    resource.adjust(wanted.value);
+    if (changes.length > 0) this.log(`${name}: adjusted ${changes.join(", ")}`);
+    if (resource.replica.sb === undefined) {
+      const attached = await resource.attach();
+      if (!attached.ok) return { ok: false, error: `${name}: ${attached.error}` };
+    }
+    if (resource.replica.conn === "StandAlone") {
+      const error = await resource.command({ verb: "connect", discardMyData: false });
+      if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
+    }
+    return changes.length > 0 ? { ok: true, message: `${name}: adjusted ${changes.join(", ")}` } : { ok: true };
+  }
+
   private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
     if (this.resources.has(name)) return { ok: true, message: `${name} is already up` };
-    if (configPath === undefined) return { ok: false, error: "up needs the configuration file" };
-    const loaded = loadConfig(configPath);
-    if (!loaded.ok) return { ok: false, error: loaded.error };
-    const resource = loaded.value.resources.find((r) => r.name === name);
-    if (resource === undefined) return { ok: false, error: `'${name}' not defined in your config (for this host)` };
-    const local = selectHost(resource, this.node);
+    const local = this.wanted(name, configPath);
     if (!local.ok) return { ok: false, error: local.error };
     const started = await ReplicatedResource.up(local.value, this.node, this.log);
     if (!started.ok) return { ok: false, error: started.error };

@@ -44,7 +44,8 @@ export class ReplicatedResource implements BlockDevice {
   private nextReq = 1;
   private stopped = false;
 
-  private constructor(readonly config: LocalResource, readonly node: string, private readonly log: (line: string) => void) {
+  private constructor(private running: LocalResource, readonly node: string, private readonly log: (line: string) => void) {
+    const config = running;
     const net = config.resource.net;
     this.replica = new Replica(replicaSettings(node, config), {
       hmac: (data) => createHmac(net.cramHmacAlg ?? "sha256", net.sharedSecret ?? "").update(data).digest("hex"),
@@ -57,6 +58,17 @@ export class ReplicatedResource implements BlockDevice {
       log: (line) => this.log(`${config.resource.name}: ${line}`),
     });
     this.timer = setInterval(() => this.step({ kind: "tick" }), TICK_MS);
+  }
+
+  /** The configuration the resource runs with (replaced by `adjust`). */
+  get config(): LocalResource {
+    return this.running;
+  }
+
+  /** `adjust`: the caller checked (config/adjust.ts) that only settings changeable at run time differ. */
+  adjust(wanted: LocalResource): void {
+    this.running = wanted;
+    this.replica.adjust(replicaSettings(this.node, wanted));
   }
 
   /** `up`: attach the backing store and start connecting to the peer. */
