@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { CleanupStack } from "../storage/cleanup.js";
 import { main } from "../storage/run.js";
 import {
-  allocatedFile, pidsOf, standardTargets, startProcess, stopProcess, type ExportUnderTest, type RunningExport, type StartContext,
+  allocatedFile, assertPortFree, pidsOf, standardTargets, startProcess, stopProcess, type ExportUnderTest, type RunningExport, type StartContext,
 } from "../storage/targets.js";
 import { loopAvailable, mountOwnFs, type PeerFs } from "./peer-fs.js";
 
@@ -66,6 +66,7 @@ function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): Expo
     const disks: Disks = { alpha: join(workDir, "alpha.img"), beta: join(peerDir, "beta.img") };
     const config = join(workDir, "drbd.conf");
     const runDir = join(workDir, "run");
+    for (const [host, taken] of [["127.0.0.1", port], ["127.0.20.201", port], ["127.0.20.200", 16950], ["127.0.20.201", 16950]] as const) await assertPortFree(taken, host);
     await writeFile(config, configText(disks, port, protocol));
     for (const node of ["alpha", "beta"] as const) {
       await allocatedFile(disks[node], backingBytes);

@@ -37,8 +37,13 @@ export interface ExportUnderTest {
 
 const repoRoot = new URL("../../../", import.meta.url).pathname;
 
-/** Starts a server process and resolves once its port accepts connections. */
+/**
+ * Starts a server process and resolves once its port accepts connections.
+ * The port must be free first: another server there would be measured in
+ * its place while this one exits on EADDRINUSE.
+ */
 export async function startProcess(command: string, args: string[], port: number, host = "127.0.0.1"): Promise<ChildProcess> {
+  await assertPortFree(port, host);
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
@@ -51,6 +56,11 @@ export async function startProcess(command: string, args: string[], port: number
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return child;
+}
+
+/** A port taken by some other process would be measured in place of the target that fails to listen on it. */
+export async function assertPortFree(port: number, host = "127.0.0.1"): Promise<void> {
+  if (await accepts(port, host)) throw new Error(`${host}:${port} is already in use by another process (choose --port)`);
 }
 
 function accepts(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -108,6 +118,7 @@ export const nbdServerTarget: ExportUnderTest = {
     await allocatedFile(image, sizeBytes);
     const config = join(workDir, "nbd-server.conf");
     const pidFile = join(workDir, "nbd-server.pid");
+    await assertPortFree(port);
     await writeFile(config, `[generic]\n listenaddr = 127.0.0.1\n port = ${port}\n[disk]\n exportname = ${image}\n flush = true\n fua = true\n trim = true\n`);
     // nbd-server daemonizes (its -d debug mode serves a single connection), so it is stopped through its pid file.
     const launcher = spawn("nbd-server", ["-C", config, "-p", pidFile], { stdio: "ignore" });
