@@ -38,6 +38,30 @@ test("data-integrity-alg: a write damaged on the wire is never written; the conn
   assert.ok(Buffer.from(pair.b.data.subarray(off, off + data.length)).equals(Buffer.from(data)));
 });
 
+test("data-integrity-alg: damaged resync data is never written; the resync goes on after reconnecting", () => {
+  const pair = syncedPair(SIZE, { integrityAlg: "sha256" });
+  pair.write(pair.a, 0, pattern(6, SIZE));
+  pair.run();
+  let damagedBlock: number | undefined;
+  pair.onSend = (_from, msg) => {
+    if (msg.t !== "rs-data" || damagedBlock !== undefined) return msg;
+    damagedBlock = msg.block;
+    const bad = msg.data.slice();
+    bad[7] = bad[7]! ^ 0x80;
+    return { ...msg, data: bad };
+  };
+  pair.step(pair.b, { kind: "command", reqId: pair.b.nextReq++, command: { verb: "invalidate" } });
+  pair.runUntil(() => !pair.linked);
+  while (pair.b.diskQueue.length > 0) pair.step(pair.b, pair.b.diskQueue.shift()!());
+  assert.ok(damagedBlock !== undefined);
+  const at = damagedBlock * BLOCK_BYTES;
+  assert.ok(Buffer.from(pair.b.data.subarray(at, at + BLOCK_BYTES)).equals(Buffer.from(pair.a.data.subarray(at, at + BLOCK_BYTES))), "beta's block kept its bytes");
+  assert.ok(pair.b.logs.some((line) => line.includes("Digest integrity check FAILED (resync data")), pair.b.logs.join("\n"));
+  for (let i = 0; i < 30 && pair.b.replica.disk !== "UpToDate"; i++) pair.tick(100);
+  assert.equal(pair.b.replica.disk, "UpToDate");
+  assert.ok(Buffer.from(pair.a.data).equals(Buffer.from(pair.b.data)), "both copies identical");
+});
+
 test("data-integrity-alg: undamaged writes pass the check and replicate as usual", () => {
   const pair = syncedPair(SIZE, { integrityAlg: "md5" });
   let digests = 0;

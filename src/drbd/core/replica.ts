@@ -603,7 +603,7 @@ export class Replica {
       case "read-reply": return this.onReadReply(msg.id, msg.ok, msg.data);
       case "sync-start": return this.startSyncAsTarget(msg.full, msg.bitmap);
       case "sync-request": return this.startSyncAsSource(true);
-      case "rs-data": return this.onResyncData(msg.block, msg.data);
+      case "rs-data": return this.failsIntegrity("resync data", msg.block * BLOCK_BYTES, msg.data, msg.digest) ? undefined : this.onResyncData(msg.block, msg.data);
       case "rs-ack": return this.onResyncAck(msg.block, msg.count, msg.ok);
       case "rs-digests": return this.onResyncDigests(msg.block, msg.digests);
       case "rs-compared": return this.onResyncCompared(msg.block, msg.differing);
@@ -809,8 +809,7 @@ export class Replica {
     if (remote) {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
-      const integrity = this.settings.integrityAlg;
-      this.send({ t: "write", seq, off, fua, data, ...(integrity === undefined ? {} : { digest: this.crypto.digest(integrity, data) }) });
+      this.send({ t: "write", seq, off, fua, data, ...this.integrityDigest(data) });
       this.unplaced?.track(seq, off, data);
       if (resyncing) this.syncTargetWrites.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
@@ -886,15 +885,29 @@ export class Replica {
 
   // ---- peer side of replication ------------------------------------------
 
+  /** data-integrity-alg: the digest that travels with written or resync data. */
+  private integrityDigest(data: Uint8Array): { digest?: string } {
+    const alg = this.settings.integrityAlg;
+    return alg === undefined ? {} : { digest: this.crypto.digest(alg, data) };
+  }
+
+  /**
+   * data-integrity-alg: data damaged on the way is never written (nor
+   * acknowledged); the connection drops. The Primary marks a write it lost
+   * the peer's ack for out of sync, resync data stays out of sync on both
+   * sides, so the resync after reconnecting copies the blocks.
+   */
+  private failsIntegrity(what: string, off: number, data: Uint8Array, digest: string | undefined): boolean {
+    const alg = this.settings.integrityAlg;
+    if (alg === undefined || digest === this.crypto.digest(alg, data)) return false;
+    this.log(`Digest integrity check FAILED (${what} of ${data.length} bytes at ${off}); dropping the connection`);
+    this.onLinkLost("digest integrity check failed");
+    return true;
+  }
+
   private onPeerWrite(msg: Extract<PeerMsg, { t: "write" }>): void {
     const { seq, off, data, fua } = msg;
-    // data-integrity-alg: data damaged on the way is never written (nor acknowledged); without the
-    // connection the Primary marks the write out of sync, and the resync after reconnecting copies it.
-    const integrity = this.settings.integrityAlg;
-    if (integrity !== undefined && msg.digest !== this.crypto.digest(integrity, data)) {
-      this.log(`Digest integrity check FAILED (write of ${data.length} bytes at ${off}); dropping the connection`);
-      return this.onLinkLost("digest integrity check failed");
-    }
+    if (this.failsIntegrity("write", off, data, msg.digest)) return;
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
     // The arbiter's order: this write lands after every write of ours sent so far, before any later one.
     if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
@@ -1109,7 +1122,7 @@ export class Replica {
     }
     assert(data.length === count * BLOCK_BYTES, "resync read returned a short run");
     const csums = this.settings.csumsAlg;
-    if (csums === undefined) return this.send({ t: "rs-data", block, data });
+    if (csums === undefined) return this.send({ t: "rs-data", block, data, ...this.integrityDigest(data) });
     r.data = data;
     this.send({ t: "rs-digests", block, digests: this.digests(csums, data) });
   }
@@ -1138,7 +1151,8 @@ export class Replica {
     }
     for (const piece of pieces) {
       const from = (piece.block - block) * BLOCK_BYTES;
-      this.send({ t: "rs-data", block: piece.block, data: data.subarray(from, from + piece.count * BLOCK_BYTES) });
+      const bytes = data.subarray(from, from + piece.count * BLOCK_BYTES);
+      this.send({ t: "rs-data", block: piece.block, data: bytes, ...this.integrityDigest(bytes) });
     }
   }
 

@@ -17,7 +17,7 @@ export type PeerMsg =
   | { t: "sync-request" }
   | { t: "promote-req" }
   | { t: "promote-reply"; granted: boolean }
-  /** `digest`: data-integrity-alg's digest of `data`, checked by the receiver before it writes. */
+  /** `digest` (here and in rs-data): data-integrity-alg's digest of `data`, checked by the receiver before it writes. */
   | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array; digest?: string }
   | { t: "recv-ack"; seq: number }
   /** allow-two-primaries: the arbiter wrote the peer's write `seq` at this point of its own order. */
@@ -27,7 +27,7 @@ export type PeerMsg =
   | { t: "flush-ack"; seq: number; ok: boolean }
   | { t: "read"; id: number; off: number; len: number }
   | { t: "read-reply"; id: number; ok: boolean; data?: Uint8Array }
-  | { t: "rs-data"; block: number; data: Uint8Array }
+  | { t: "rs-data"; block: number; data: Uint8Array; digest?: string }
   | { t: "rs-ack"; block: number; count: number; ok: boolean }
   /** csums-alg: the SyncSource's digests of a run it read, one per block, instead of its data. */
   | { t: "rs-digests"; block: number; digests: string[] }
