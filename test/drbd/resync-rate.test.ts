@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { hasProgram, run } from "../nbd/helpers.js";
 import { TwoNodes } from "./nodes.js";
 
 // Real daemons: the initial full sync of ~8 MiB under the dynamic controller
@@ -71,7 +72,7 @@ test("csums-alg: invalidate of identical data sends digests, not the data; onlin
     await handle.write(bytes, 0, bytes.length, 0);
     await handle.close();
   }
-  writeFileSync(nodes.config, readFileSync(nodes.config, "utf8").replace("connect-int 1;", "connect-int 1; csums-alg sha256;"));
+  writeFileSync(nodes.config, readFileSync(nodes.config, "utf8").replace("connect-int 1;", "connect-int 1; csums-alg sha256; data-integrity-alg crc32c;"));
   for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
   await nodes.waitInSync("beta");
   const sentKiB = async () => (await nodes.status("alpha")).connections[0]!.peer_devices[0]!.sent;
@@ -85,4 +86,14 @@ test("csums-alg: invalidate of identical data sends digests, not the data; onlin
   assert.ok(sent < status.devices[0]!.size / 20, `alpha sent ${sent} KiB for a ${status.devices[0]!.size} KiB device`);
   assert.match(nodes.log("alpha"), new RegExp(`resync done \\(.*; ${blocks} blocks identical by sha256 checksum, not sent\\)`));
   assert.equal(await nodes.verify("alpha"), 0);
+});
+
+test("data-integrity-alg: writes through the Primary's export carry digests the peer checks; the copies stay identical", { skip: hasProgram("qemu-io") ? false : "needs qemu-io (qemu-utils)" }, async () => {
+  await nodes.ok("alpha", "primary", "r0");
+  const write = await run("qemu-io", ["-f", "raw", "-c", "write -P 0x3c 1M 1M", "-c", "write -P 0x3d 3000 5000", `nbd://${nodes.ip("alpha")}:16501/r0`]);
+  assert.equal(write.status, 0, write.stderr);
+  assert.doesNotMatch(nodes.log("beta"), /Digest integrity check FAILED/);
+  assert.equal((await nodes.status("alpha")).connections[0]!["connection-state"], "Connected");
+  assert.equal(await nodes.verify("alpha"), 0);
+  await nodes.ok("alpha", "secondary", "r0");
 });
