@@ -114,14 +114,12 @@ test("csums-alg: a write crossing the digests of its run is on both copies after
   }
 });
 
-test("both nodes must agree on csums-alg: a mismatch leaves them StandAlone", () => {
-  const mismatched = new Pair(SIZE);
-  mismatched.b.replica.adjust({ ...mismatched.b.replica.settings, csumsAlg: "md5" });
-  mismatched.attach(mismatched.a);
-  mismatched.attach(mismatched.b);
-  mismatched.command(mismatched.a, { verb: "connect", discardMyData: false });
-  mismatched.command(mismatched.b, { verb: "connect", discardMyData: false });
-  mismatched.run();
-  assert.equal(mismatched.a.replica.conn, "StandAlone");
-  assert.ok(mismatched.a.logs.some((line) => line.includes("incompatible csums-alg (alpha: none, beta: md5)")), mismatched.a.logs.join("\n"));
+test("both nodes must agree on csums-alg and data-integrity-alg: a mismatch leaves them StandAlone", () => {
+  for (const [field, option] of [["csumsAlg", "csums-alg"], ["integrityAlg", "data-integrity-alg"]] as const) {
+    const pair = new Pair(SIZE);
+    pair.b.replica.adjust({ ...pair.b.replica.settings, [field]: "md5" });
+    pair.connectBoth();
+    assert.equal(pair.a.replica.conn, "StandAlone");
+    assert.ok(pair.a.logs.some((line) => line.includes(`incompatible ${option} (alpha: none, beta: md5)`)), pair.a.logs.join("\n"));
+  }
 });

@@ -72,6 +72,15 @@ export class Pair {
     this.apply(n, n.replica.attach(structuredClone(n.sb!), n.bits.slice(), this.now));
   }
 
+  /** Attaches both nodes, tells both to connect and runs the handshake. */
+  connectBoth(): void {
+    this.attach(this.a);
+    this.attach(this.b);
+    this.command(this.a, { verb: "connect", discardMyData: false });
+    this.command(this.b, { verb: "connect", discardMyData: false });
+    this.run();
+  }
+
   step(n: SimNode, input: Input): void {
     this.apply(n, n.replica.step(input, this.now, this.rng));
   }
@@ -218,11 +227,7 @@ export class Pair {
 /** Two attached nodes, both told to connect and the handshake run; both still Secondary. */
 export function connectedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
   const pair = new Pair(sizeBytes, overrides);
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
+  pair.connectBoth();
   return pair;
 }
 
