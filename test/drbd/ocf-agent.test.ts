@@ -86,6 +86,17 @@ describe("ocf:linbit:drbd (Quorate's agent) on two real replication daemons", ()
     await expectRc("alpha", "monitor", OCF_RC.notRunning, "ocf-tester leaves it stopped");
   });
 
+  test("linked into another OCF root (as packagers and admins install agents), it still finds the package's quorate", async () => {
+    const { mkdirSync, symlinkSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const root = join(nodes.dir, "ocf-root", "resource.d", "linbit");
+    mkdirSync(root, { recursive: true });
+    symlinkSync(new URL("../../../agents/ocf/resource.d/linbit/drbd", import.meta.url).pathname, join(root, "drbd"));
+    const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", OCF_ROOT: join(nodes.dir, "ocf-root"), OCF_RESKEY_drbd_resource: "r0", OCF_RESKEY_drbdconf: nodes.config, OCF_RESKEY_run_dir: nodes.runDir, OCF_RESKEY_node: "alpha" };
+    const probe = spawnSync(join(root, "drbd"), ["monitor"], { env, encoding: "utf8" });
+    assert.equal(probe.status, OCF_RC.notRunning, probe.stderr);
+  });
+
   test("a missing resource, a node without a host section or bad scores are configuration errors (6)", async () => {
     const cases: Array<[NodeName | "gamma", Record<string, string>, RegExp]> = [
       ["alpha", { drbd_resource: "r9" }, /'r9' not defined/],
