@@ -18,7 +18,8 @@ export interface ResourceStatus {
     outOfSyncKiB: number;
     sync: { done: number; totalBlocks: number; doneBlocks: number; etaSeconds: number; speedKiBps: number } | undefined;
   };
-  lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
+  /** `identical`, with csums-alg: blocks found equal on both sides by checksum and not sent. */
+  lastSync: { direction: "source" | "target"; full: boolean; blocks: number; identical?: number } | undefined;
   lastSplitBrain: string | undefined;
   verifyOutOfSyncBlocks: number;
   /** allow-two-primaries: writes of the peer that crossed overlapping writes of this node (resolved, see core/write-conflicts.ts). */

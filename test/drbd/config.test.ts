@@ -139,6 +139,21 @@ test("the dynamic resync controller's settings default, and are bounded, as in D
   }
 });
 
+test("csums-alg (net, or DRBD 8.3's syncer) and data-integrity-alg take DRBD's hash names; others name file:line", () => {
+  const parsed = parseConfigText("common {\n  syncer { csums-alg md5; }\n  net { data-integrity-alg crc32c; }\n}\n" + R0, "a.conf");
+  assert.ok(parsed.ok, parsed.ok ? "" : parsed.error);
+  assert.equal(parsed.value.resources[0]!.net.csumsAlg, "md5");
+  assert.equal(parsed.value.resources[0]!.net.dataIntegrityAlg, "crc32c");
+  assert.deepEqual(parsed.value.warnings, []);
+  const none = parseConfigText(R0, "a.conf");
+  assert.ok(none.ok && none.value.resources[0]!.net.csumsAlg === undefined && none.value.resources[0]!.net.dataIntegrityAlg === undefined);
+  for (const [statement, key] of [["csums-alg sha3", "csums-alg"], ["data-integrity-alg crc99", "data-integrity-alg"]] as const) {
+    const result = parseConfigText(`common {\n  net {\n    ${statement}; }\n}\n` + R0, "b.conf");
+    assert.ok(!result.ok, `accepted: ${statement}`);
+    assert.match(result.error, new RegExp(`^b\\.conf:3: ${key} must be one of md5, sha1, sha256, sha512, crc32c \\(got "${statement.split(" ")[1]}"\\)`));
+  }
+});
+
 test("unknown keywords warn with file:line but do not fail", () => {
   const result = parseConfigText("common { net { frobnicate 3; } }\n" + R0, "y.conf");
   assert.ok(result.ok);
@@ -166,4 +181,6 @@ test("adjust: the resync rate, its controller and on-io-error may change at run 
   const moved = local(R0.replace("protocol A;", "protocol C; shared-secret other;").replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16601;"));
   assert.deepEqual(changesNeedingRestart(running, moved), ["net protocol", "net shared-secret", "on alpha nbd-address"]);
   assert.deepEqual(changesNeedingRestart(running, local(R0.replace("disk /var/lib/beta.img;", "disk /var/lib/other.img;"))), ["on beta disk"]);
+  const digests = local(R0.replace("net { protocol A; }", "net { protocol A; csums-alg md5; data-integrity-alg sha1; }"));
+  assert.deepEqual(changesNeedingRestart(running, digests), ["net csums-alg", "net data-integrity-alg"], "both nodes must agree on them: set at connect");
 });

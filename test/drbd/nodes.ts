@@ -205,9 +205,9 @@ export interface StatusJson {
     name: string;
     "connection-state": string;
     "peer-role": string;
-    peer_devices: Array<{ "replication-state": string; "peer-disk-state": string; "out-of-sync": number; "percent-in-sync"?: number }>;
+    peer_devices: Array<{ "replication-state": string; "peer-disk-state": string; "out-of-sync": number; "percent-in-sync"?: number; sent: number }>;
   }>;
-  "last-sync": { direction: string; full: boolean; blocks: number } | null;
+  "last-sync": { direction: string; full: boolean; blocks: number; identical?: number } | null;
   "last-split-brain": string | null;
   "verify-out-of-sync-blocks": number;
   "write-conflicts": number;

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRng, type Rng } from "../../src/lib/rng.js";
 import { BLOCK_BYTES } from "../../src/drbd/core/bitmap.js";
+import type { ReplicaSettings } from "../../src/drbd/core/replica.js";
 import { connectedPair, pattern, syncedPair, type Pair, type SimNode } from "./pair.js";
 
 // A Primary whose disk is resyncing from its peer (SyncTarget) keeps serving
@@ -107,13 +108,14 @@ test("attaching the disk of a connected Primary keeps the connection; writes bef
 class ResyncUnderLoad {
   /** Larger than the 1 MiB a resync may send at once after an idle spell, so it takes seconds. */
   static readonly SIZE = 2 * 1024 * 1024;
-  readonly pair = connectedPair(ResyncUnderLoad.SIZE, { resyncRateBytesPerSec: 256 * 1024 });
+  readonly pair: Pair;
   readonly expected: Uint8Array;
   /** Writes issued while the resync ran: the races under test need them. */
   writesDuringResync = 0;
   private seq = 0;
 
-  constructor(readonly rng: Rng, readonly seed: number) {
+  constructor(readonly rng: Rng, readonly seed: number, overrides: Partial<ReplicaSettings> = {}) {
+    this.pair = connectedPair(ResyncUnderLoad.SIZE, { resyncRateBytesPerSec: 256 * 1024, ...overrides });
     assert.equal(this.pair.command(this.pair.a, { verb: "primary", force: true }), undefined);
     for (let i = 0; i < 100 && this.pair.b.replica.disk !== "UpToDate"; i++) this.pair.tick(100);
     this.expected = this.pair.a.data.slice();
@@ -129,6 +131,11 @@ class ResyncUnderLoad {
     this.expected.set(data, off);
     if (this.pair.a.replica.repl !== "Established") this.writesDuringResync++;
     this.pair.write(this.pair.a, off, data);
+  }
+
+  /** Blocks of `n`'s copy change behind the replication's back (as online verify would find), so a checksum-based resync has data to send. */
+  drift(n: SimNode, blocks: number): void {
+    for (let i = 0; i < blocks; i++) n.data.set(pattern(this.seed * 1000 + i, BLOCK_BYTES), this.rng.int(ResyncUnderLoad.SIZE / BLOCK_BYTES) * BLOCK_BYTES);
   }
 
   /** With nothing in flight every read sees the last write, resynced yet or not. */
@@ -216,5 +223,37 @@ test(`a Primary resyncing its peer as SyncSource under random partial writes and
     assert.equal(pair.a.replica.repl, "SyncSource");
     run.drive();
     run.check();
+  }
+});
+
+// csums-alg: the same races while the resync compares digests first; some blocks
+// of the SyncTarget drifted, so both identical runs and data pieces are in flight.
+const CSUMS_SEEDS = 20;
+
+test(`csums-alg: a Primary that invalidates its disk resyncs by checksum under random partial writes and reads (${CSUMS_SEEDS} seeds)`, () => {
+  for (let seed = 1; seed <= CSUMS_SEEDS; seed++) {
+    const run = new ResyncUnderLoad(seededRng(seed), seed, { csumsAlg: "sha256" });
+    const { pair } = run;
+    run.drift(pair.a, 40);
+    const reqId = pair.a.nextReq++;
+    pair.step(pair.a, { kind: "command", reqId, command: { verb: "invalidate" } });
+    for (let i = 0; i < 3; i++) run.write();
+    pair.runUntil(() => pair.a.replica.repl === "SyncTarget");
+    run.drive();
+    run.check();
+    assert.ok((pair.a.replica.lastSync?.identical ?? 0) > 0, `seed=${seed}: blocks were skipped as identical`);
+  }
+});
+
+test(`csums-alg: a Primary resyncing its invalidated peer by checksum under random partial writes and reads (${CSUMS_SEEDS} seeds)`, () => {
+  for (let seed = 1; seed <= CSUMS_SEEDS; seed++) {
+    const run = new ResyncUnderLoad(seededRng(seed), seed, { csumsAlg: "sha256" });
+    const { pair } = run;
+    run.drift(pair.b, 40);
+    assert.equal(pair.command(pair.b, { verb: "invalidate" }), undefined);
+    assert.equal(pair.a.replica.repl, "SyncSource");
+    run.drive();
+    run.check();
+    assert.ok((pair.a.replica.lastSync?.identical ?? 0) > 0, `seed=${seed}: blocks were skipped as identical`);
   }
 });

@@ -1,7 +1,7 @@
 import { ConfigError, type Statement } from "./syntax.js";
 import {
-  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, LOCAL_DEVICE_MODES, SECTION_NAMES, emptySections,
-  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig, type LocalDeviceMode,
+  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, DIGEST_ALGS, LOCAL_DEVICE_MODES, SECTION_NAMES, emptySections,
+  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DigestAlg, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig, type LocalDeviceMode,
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
 import { AL_EXTENTS_MAX } from "../core/metadata.js";
@@ -17,7 +17,7 @@ const KNOWN: Record<SectionName, readonly string[]> = {
     "disk-flushes", "md-flushes", "disk-barrier", "fencing", "resync-after", "no-disk-flushes", "no-md-flushes"],
   net: ["protocol", "cram-hmac-alg", "shared-secret", "after-sb-0pri", "after-sb-1pri", "after-sb-2pri",
     "allow-two-primaries", "ping-timeout", "ping-int", "connect-int", "timeout", "max-buffers", "max-epoch-size",
-    "sndbuf-size", "rcvbuf-size", "verify-alg", "csums-alg", "fencing", "ko-count", "rr-conflict"],
+    "sndbuf-size", "rcvbuf-size", "verify-alg", "csums-alg", "data-integrity-alg", "fencing", "ko-count", "rr-conflict"],
   syncer: ["rate", "al-extents", "verify-alg", "csums-alg", "c-max-rate", "c-min-rate", "c-plan-ahead", "c-fill-target", "c-delay-target"],
   options: ["auto-promote", "cpu-mask", "on-no-data-accessible", "quorum"],
 };
@@ -192,6 +192,10 @@ function bounded(entry: OptionEntry | undefined, fallback: number, min: number, 
   return value;
 }
 
+function digestAlg(entry: OptionEntry | undefined): DigestAlg | undefined {
+  return entry === undefined ? undefined : oneOf(entry, DIGEST_ALGS, "sha256");
+}
+
 function flag(entry: OptionEntry | undefined): boolean {
   if (entry === undefined) return false;
   if (entry.value === undefined || entry.value === "yes") return true;
@@ -230,6 +234,8 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
       allowTwoPrimaries: flag(get("net", "allow-two-primaries")),
       pingTimeoutMs: integer(get("net", "ping-timeout"), 5, 1) * 100,
       connectIntervalMs: integer(get("net", "connect-int"), 10, 1) * 1000,
+      csumsAlg: digestAlg(get("net", "csums-alg") ?? get("syncer", "csums-alg")),
+      dataIntegrityAlg: digestAlg(get("net", "data-integrity-alg")),
     },
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),

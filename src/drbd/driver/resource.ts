@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomInt } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import { assert } from "../../lib/assert.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { seededRng, type Rng } from "../../lib/rng.js";
@@ -8,6 +8,7 @@ import { Replica, type ReplicaSettings } from "../core/replica.js";
 import type { Command, Effect, Input } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
 import { Backing } from "./backing.js";
+import { blockDigest } from "./digest.js";
 import { handlerEnvironment, runHandler } from "./handlers.js";
 import { PeerLink } from "./peer-link.js";
 
@@ -26,6 +27,7 @@ export function replicaSettings(node: string, r: LocalResource): ReplicaSettings
     rateController: resource.disk.rateController,
     alExtents: resource.disk.alExtents, authenticate: resource.net.cramHmacAlg !== undefined,
     linkDeadMs: resource.net.pingTimeoutMs + 2000,
+    verifyAlg: resource.verifyAlg, csumsAlg: resource.net.csumsAlg, integrityAlg: resource.net.dataIntegrityAlg,
   };
 }
 
@@ -49,7 +51,7 @@ export class ReplicatedResource implements BlockDevice {
     const net = config.resource.net;
     this.replica = new Replica(replicaSettings(node, config), {
       hmac: (data) => createHmac(net.cramHmacAlg ?? "sha256", net.sharedSecret ?? "").update(data).digest("hex"),
-      digest: (data) => createHash(config.resource.verifyAlg === "crc32c" ? "sha256" : config.resource.verifyAlg).update(data).digest("base64"),
+      digest: blockDigest,
     });
     this.link = new PeerLink(config.local.address, config.peer.address, node < config.peer.name, net.connectIntervalMs, {
       up: (nonce) => this.step({ kind: "link-up", nonce }),
