@@ -1,6 +1,7 @@
-// `npm run bench:drbd`: the storage benchmark (bench/storage) with two more
+// `npm run bench:drbd`: the storage benchmark (bench/storage) with more
 // targets: (c) Quorate protocol C and (d) protocol A, each a Primary with its
-// peer on loopback (two daemons on 127.0.20.200/.201). Pass --port 16900.
+// peer on loopback (two daemons on 127.0.20.200/.201), and a C reference for
+// one network hop (nbdkit proxying to nbdkit on 127.0.20.202). Pass --port 16900.
 //   --peer-fs loop|same[,…]  the peer's backing store on its own ext4 (a loop
 //                            device; default as root with losetup and mkfs.ext4)
 //                            or on the Primary's filesystem; a list runs both.
@@ -11,7 +12,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CleanupStack } from "../storage/cleanup.js";
 import { main } from "../storage/run.js";
-import { allocatedFile, standardTargets, type ExportUnderTest, type RunningExport, type StartContext } from "../storage/targets.js";
+import {
+  allocatedFile, assertPortFree, pidsOf, standardTargets, startProcess, stopProcess, type ExportUnderTest, type RunningExport, type StartContext,
+} from "../storage/targets.js";
 import { loopAvailable, mountOwnFs, type PeerFs } from "./peer-fs.js";
 
 const quorate = new URL("../../../bin/quorate", import.meta.url).pathname;
@@ -63,6 +66,7 @@ function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): Expo
     const disks: Disks = { alpha: join(workDir, "alpha.img"), beta: join(peerDir, "beta.img") };
     const config = join(workDir, "drbd.conf");
     const runDir = join(workDir, "run");
+    for (const [host, taken] of [["127.0.0.1", port], ["127.0.20.201", port], ["127.0.20.200", 16950], ["127.0.20.201", 16950]] as const) await assertPortFree(taken, host);
     await writeFile(config, configText(disks, port, protocol));
     for (const node of ["alpha", "beta"] as const) {
       await allocatedFile(disks[node], backingBytes);
@@ -94,6 +98,37 @@ function replicated(protocol: "A" | "C", peerFs: PeerFs, imageDir: string): Expo
   };
 }
 
+/**
+ * A C reference for what one more network hop costs: nbdkit's nbd plugin
+ * (a proxy) in front of nbdkit's file plugin, over loopback TCP. It does less
+ * than replication (one copy is written, nothing waits for two disks), so a
+ * replicated export on this machine cannot be expected to beat it.
+ */
+const nbdkitProxyTarget: ExportUnderTest = {
+  label: "nbdkit proxy to nbdkit file (C, one hop, one copy)",
+  requires: ["nbdkit"],
+  async start({ workDir, port, sizeBytes }) {
+    const image = join(workDir, "backend.img");
+    await allocatedFile(image, sizeBytes);
+    const backendHost = "127.0.20.202";
+    const common = ["--foreground", "--exit-with-parent"];
+    const backend = await startProcess("nbdkit", [...common, "-i", backendHost, "-p", String(port), "file", image], port, backendHost);
+    try {
+      const proxy = await startProcess("nbdkit", [...common, "-i", "127.0.0.1", "-p", String(port), "nbd", `uri=nbd://${backendHost}:${port}/`], port);
+      return {
+        uri: `nbd://127.0.0.1:${port}/`, pids: [...pidsOf(proxy), ...pidsOf(backend)],
+        stop: async () => {
+          await stopProcess(proxy);
+          await stopProcess(backend);
+        },
+      };
+    } catch (error) {
+      await stopProcess(backend);
+      throw error;
+    }
+  },
+};
+
 function peerFsList(value: string | boolean | undefined): PeerFs[] {
   if (typeof value !== "string") return [loopAvailable() ? "loop" : "same"];
   return value.split(",").map((item) => {
@@ -112,6 +147,6 @@ await main(process.argv.slice(2), {
       ? `protocol C/A peer: its own ext4 on a loop device (direct I/O), image in ${imageDir}`
       : "protocol C/A peer: backing file on the Primary's filesystem");
     const replicatedTargets = setups.flatMap((setup) => [replicated("C", setup, imageDir), replicated("A", setup, imageDir)]);
-    return { targets: [...standardTargets, ...replicatedTargets], notes };
+    return { targets: [...standardTargets, nbdkitProxyTarget, ...replicatedTargets], notes };
   },
 });

@@ -81,6 +81,30 @@ export function formatTable(results: BenchResults, workloads: readonly Workload[
   return [header, ...rows].join("\n");
 }
 
+/**
+ * Each other target's median divided by each reference's, per workload:
+ * "0.68 / 0.52" against the references in column order. Higher is better
+ * for MiB/s and IOPS, lower for µs.
+ */
+export function formatRatios(results: BenchResults, workloads: readonly Workload[], referenceLabels: readonly string[]): string {
+  const references = referenceLabels.filter((label) => results.has(label));
+  const others = [...results.keys()].filter((label) => !references.includes(label));
+  if (references.length === 0 || others.length === 0) return "";
+  const header = `| ÷ ${references.join(" / ")} | ${others.join(" | ")} |\n|---|${others.map(() => "---:").join("|")}|`;
+  const value = (label: string, workload: Workload) => {
+    const samples = results.get(label)?.get(workload.name);
+    return samples === undefined ? undefined : median(samples);
+  };
+  const rows = workloads.map((workload) => {
+    const cells = others.map((label) => references.map((reference) => {
+      const [mine, theirs] = [value(label, workload), value(reference, workload)];
+      return mine === undefined || theirs === undefined || theirs === 0 ? "n/a" : (mine / theirs).toFixed(2);
+    }).join(" / "));
+    return `| ${workload.name} (${workload.lowerIsBetter ? "lower" : "higher"} is better) | ${cells.join(" | ")} |`;
+  });
+  return [header, ...rows].join("\n");
+}
+
 type ParsedValues = Record<string, string | boolean | undefined>;
 
 /** What a caller adds to the harness: its own options, and the targets (with notes for the header) they select. */
@@ -120,7 +144,8 @@ export async function main(argv: string[], choice: TargetChoice = standardChoice
     const plain = Object.fromEntries([...results].map(([label, byWorkload]) => [label, Object.fromEntries([...byWorkload].map(([w, s]) => [w, { median: median(s), samples: s }]))]));
     process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`);
   } else {
-    process.stdout.write(`${header}\n\n${formatTable(results, workloads)}\n\nmedians of ${options.repeat} runs\n`);
+    const ratios = formatRatios(results, workloads, chosen.filter((t) => t.reference === true).map((t) => t.label));
+    process.stdout.write(`${header}\n\n${formatTable(results, workloads)}\n\nmedians of ${options.repeat} runs\n${ratios === "" ? "" : `\n${ratios}\n`}`);
   }
 }
 

@@ -28,6 +28,8 @@ export interface RunningExport {
  */
 export interface ExportUnderTest {
   readonly label: string;
+  /** An incumbent the others are measured against (their ratios to it are printed too). */
+  readonly reference?: boolean;
   /** Programs the target needs; a missing one skips the target with a message. */
   readonly requires: readonly string[];
   start(context: StartContext): Promise<RunningExport>;
@@ -35,13 +37,18 @@ export interface ExportUnderTest {
 
 const repoRoot = new URL("../../../", import.meta.url).pathname;
 
-/** Starts a server process and resolves once its port accepts connections. */
-export async function startProcess(command: string, args: string[], port: number): Promise<ChildProcess> {
+/**
+ * Starts a server process and resolves once its port accepts connections.
+ * The port must be free first: another server there would be measured in
+ * its place while this one exits on EADDRINUSE.
+ */
+export async function startProcess(command: string, args: string[], port: number, host = "127.0.0.1"): Promise<ChildProcess> {
+  await assertPortFree(port, host);
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   const deadline = performance.now() + 10_000;
-  while (!(await accepts(port))) {
+  while (!(await accepts(port, host))) {
     if (child.exitCode !== null || performance.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`${command} did not start listening on ${port}: ${stderr.trim()}`);
@@ -51,9 +58,14 @@ export async function startProcess(command: string, args: string[], port: number
   return child;
 }
 
-function accepts(port: number): Promise<boolean> {
+/** A port taken by some other process would be measured in place of the target that fails to listen on it. */
+export async function assertPortFree(port: number, host = "127.0.0.1"): Promise<void> {
+  if (await accepts(port, host)) throw new Error(`${host}:${port} is already in use by another process (choose --port)`);
+}
+
+function accepts(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(port, host);
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -62,7 +74,7 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function pidsOf(child: ChildProcess): number[] {
+export function pidsOf(child: ChildProcess): number[] {
   return child.pid === undefined ? [] : [child.pid];
 }
 
@@ -99,12 +111,14 @@ export const BACKING_NOTE = "backing files fully written with zeros (allocated) 
 /** (a) nbd-server (the NBD project's reference server) serving a file. */
 export const nbdServerTarget: ExportUnderTest = {
   label: "nbd-server, file",
+  reference: true,
   requires: ["nbd-server"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbd-server.img");
     await allocatedFile(image, sizeBytes);
     const config = join(workDir, "nbd-server.conf");
     const pidFile = join(workDir, "nbd-server.pid");
+    await assertPortFree(port);
     await writeFile(config, `[generic]\n listenaddr = 127.0.0.1\n port = ${port}\n[disk]\n exportname = ${image}\n flush = true\n fua = true\n trim = true\n`);
     // nbd-server daemonizes (its -d debug mode serves a single connection), so it is stopped through its pid file.
     const launcher = spawn("nbd-server", ["-C", config, "-p", pidFile], { stdio: "ignore" });
@@ -132,6 +146,7 @@ export const nbdServerTarget: ExportUnderTest = {
 /** nbdkit's file plugin: the faster incumbent on this machine. */
 export const nbdkitFileTarget: ExportUnderTest = {
   label: "nbdkit file plugin",
+  reference: true,
   requires: ["nbdkit"],
   async start({ workDir, port, sizeBytes }) {
     const image = join(workDir, "nbdkit.img");

@@ -2,6 +2,7 @@
 // nbd engine; the FUA latency probe uses libnbd from Python, as fio cannot
 // set NBD_CMD_FLAG_FUA).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export interface Workload {
   readonly name: string;
@@ -38,6 +39,7 @@ export function capture(command: string, args: string[], timeoutMs: number): Pro
 interface FioSide {
   bw_bytes: number;
   iops: number;
+  io_bytes: number;
 }
 
 async function fio(uri: string, args: string[], side: "read" | "write", timeoutMs: number): Promise<FioSide> {
@@ -110,6 +112,35 @@ const fuaCpu: Workload = {
   },
 };
 
+/** /proc's clock ticks (USER_HZ, 100 on every Linux ABI Node runs on). */
+const TICKS_PER_S = 100;
+
+/** User + system CPU seconds of whole processes (all threads). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / TICKS_PER_S;
+}
+
+/**
+ * CPU time of the server's processes per MiB written sequentially: what a
+ * throughput figure costs, robust to a loaded machine. Runs after the
+ * throughput workloads, so every server is warm.
+ */
+const sequentialCpu: Workload = {
+  name: "sequential 1 MiB write, server CPU per MiB", unit: "µs", lowerIsBetter: true,
+  async measure(uri, { sizeBytes, runtimeS, serverPids }) {
+    if (serverPids.length === 0) throw new Error("the server's processes are not known");
+    const before = cpuSeconds(serverPids);
+    const args = ["--rw=write", "--bs=1M", "--iodepth=8", `--size=${sizeBytes}`, "--time_based", `--runtime=${runtimeS}`];
+    const result = await fio(uri, args, "write", (runtimeS + 60) * 1000);
+    return ((cpuSeconds(serverPids) - before) * 1e6) / (result.io_bytes / MiB);
+  },
+};
+
 export const standardWorkloads: readonly Workload[] = [
   sequential("sequential 1 MiB write (QD8)", "write"),
   sequential("sequential 1 MiB read (QD8)", "read"),
@@ -117,4 +148,5 @@ export const standardWorkloads: readonly Workload[] = [
   randomWrites("4 KiB random write QD32", 32),
   fuaLatency,
   fuaCpu,
+  sequentialCpu,
 ];

@@ -79,11 +79,10 @@ export const crm: CliCommand = async (args) => {
   } else if (invocation.words.length > 0) {
     const line = invocation.words.map(shellQuote).join(" ");
     for (const statement of splitStatements(line)) await shell.runStatement(statement, "command line");
-  } else if (!process.stdin.isTTY) {
-    await shell.runScript(await readStdin(), "<stdin>");
-    shell.finish();
+    // `crm configure` alone enters the level; as crmsh, go on there with stdin's commands (`crm configure < FILE`).
+    if (!shell.failed && shell.level !== "top") await readCommands(shell);
   } else {
-    await interactive(shell);
+    await readCommands(shell);
   }
   return shell.failed ? EXIT_FAILURE : EXIT_OK;
 };
@@ -99,6 +98,13 @@ async function schemaErrors(cibText: string, validateWith: string | undefined): 
 function shellQuote(word: string): string {
   if (/^[^\s'"\\]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** The rest of the session: a script on stdin, or the interactive shell on a terminal. */
+async function readCommands(shell: CrmShell): Promise<void> {
+  if (process.stdin.isTTY) return interactive(shell);
+  await shell.runScript(await readStdin(), "<stdin>");
+  shell.finish();
 }
 
 async function readStdin(): Promise<string> {

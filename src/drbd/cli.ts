@@ -24,12 +24,14 @@ interface Options {
 
 const DAEMON_START_MS = 15_000;
 const REQUEST_MS = 60_000;
-const VERBS = ["create-md", "up", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "outdate", "resume-io", "status", "proc", "dump", "daemon"];
+const VERBS = ["create-md", "up", "adjust", "wait-connect", "down", "attach", "detach", "connect", "disconnect", "primary", "secondary", "invalidate", "verify", "outdate", "resume-io", "role", "cstate", "dstate", "status", "proc", "dump", "daemon"];
+/** Verbs that print a resource's state in one word, as drbdadm does for scripts. */
+const STATE_VERBS = ["role", "cstate", "dstate"];
 
-const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE]
-verbs: create-md, up, down, attach, detach, connect [--discard-my-data], disconnect,
+const USAGE = `usage: quorate drbd [--config FILE] [--node NAME] [--run-dir DIR] VERB [RESOURCE|all]
+verbs: create-md, up, adjust, down, attach, detach, connect [--discard-my-data], disconnect,
        primary [--force], secondary, invalidate, verify, outdate, resume-io, wait-connect,
-       status [--json], proc [--json], dump`;
+       role, cstate, dstate, status [--json], proc [--json], dump`;
 
 function parseArgs(args: string[]): Options {
   const o: Options = { config: DEFAULT_CONFIG, node: hostname(), runDir: "/run/quorate", json: false, force: false, discardMyData: false, verb: "", resource: undefined };
@@ -45,7 +47,9 @@ function parseArgs(args: string[]): Options {
     else if (a === "--node") o.node = value();
     else if (a === "--run-dir") o.runDir = value();
     else if (a === "--json") o.json = true;
-    else if (a === "--force") o.force = true;
+    // drbdadm passes what follows `--` to drbdsetup; DRBD 8.3 spelled --force --overwrite-data-of-peer.
+    else if (a === "--") continue;
+    else if (a === "--force" || a === "--overwrite-data-of-peer") o.force = true;
     else if (a === "--discard-my-data") o.discardMyData = true;
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else positional.push(a);
@@ -59,18 +63,36 @@ function parseArgs(args: string[]): Options {
 
 export const drbd: CliCommand = async (args) => {
   const o = parseArgs(args);
+  if (o.resource === "all" && !["status", "proc", "dump", "daemon"].includes(o.verb)) return forAll(o);
+  return runVerb(o);
+};
+
+/** `VERB all`: the verb on every resource with a section for this node, in file order; fails if any fails. */
+async function forAll(o: Options): Promise<number> {
+  const loaded = loadConfig(o.config);
+  if (!loaded.ok) return fail(loaded.error);
+  const mine = loaded.value.resources.filter((r) => selectHost(r, o.node).ok);
+  if (mine.length === 0) return fail(`no resource in ${o.config} has an 'on ${o.node}' section`);
+  let status = EXIT_OK;
+  for (const resource of mine) status = Math.max(status, await runVerb({ ...o, resource: resource.name }));
+  return status;
+}
+
+async function runVerb(o: Options): Promise<number> {
+  if (STATE_VERBS.includes(o.verb)) return state(o);
   switch (o.verb) {
     case "dump": return dump(o);
     case "create-md": return createMd(o);
     case "daemon": return runDaemon(o);
     case "status":
     case "proc": return status(o);
-    case "up": return up(o);
+    case "up":
+    case "adjust": return up(o);
     case "wait-connect": return waitConnect(o);
     case "outdate": return outdate(o);
     default: return simple(o);
   }
-};
+}
 
 function fail(message: string): number {
   process.stderr.write(`${message}\n`);
@@ -173,6 +195,19 @@ async function status(o: Options): Promise<number> {
   return EXIT_OK;
 }
 
+/** role, cstate, dstate: DRBD 9's one-line answers (local role; connection state; local/peer disk). */
+async function state(o: Options): Promise<number> {
+  const reply = await request(o, { verb: "status", resource: o.resource! });
+  if (reply === undefined) return fail(`${o.resource}: No such resource`);
+  if (!reply.ok) return fail(reply.error);
+  const s = reply.status?.[0];
+  if (s === undefined) return fail(`${o.resource}: No such resource`);
+  const line = o.verb === "role" ? s.role : o.verb === "cstate" ? s.peer.connection : `${s.disk}/${s.peer.disk ?? "DUnknown"}`;
+  process.stdout.write(`${line}\n`);
+  return EXIT_OK;
+}
+
+/** up, adjust: start the node's daemon if none runs, then ask it. */
 async function up(o: Options): Promise<number> {
   const config = loadConfig(o.config);
   if (!config.ok) return fail(config.error);
@@ -181,8 +216,9 @@ async function up(o: Options): Promise<number> {
     if (started !== undefined) return fail(started);
   }
   const absolute = o.config.startsWith("/") ? o.config : join(process.cwd(), o.config);
-  const reply = await request(o, { verb: "up", resource: o.resource!, config: absolute });
+  const reply = await request(o, { verb: o.verb, resource: o.resource!, config: absolute });
   if (reply === undefined) return fail("the daemon went away");
+  if (reply.ok && reply.message !== undefined && o.verb === "adjust") process.stderr.write(`${reply.message}\n`);
   return reply.ok ? EXIT_OK : fail(reply.error);
 }
 

@@ -18,11 +18,14 @@ export interface ResourceStatus {
     outOfSyncKiB: number;
     sync: { done: number; totalBlocks: number; doneBlocks: number; etaSeconds: number; speedKiBps: number } | undefined;
   };
-  lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
+  /** `identical`, with csums-alg: blocks found equal on both sides by checksum and not sent. */
+  lastSync: { direction: "source" | "target"; full: boolean; blocks: number; identical?: number } | undefined;
   lastSplitBrain: string | undefined;
   verifyOutOfSyncBlocks: number;
   /** allow-two-primaries: writes of the peer that crossed overlapping writes of this node (resolved, see core/write-conflicts.ts). */
   writeConflicts: number;
+  /** A Primary resyncing as SyncTarget: resync data that arrived under its own newer writes (they won). */
+  resyncConflicts: number;
   /** Why client I/O is frozen (resource-and-stonith fencing in progress or failed), or undefined. */
   suspended: string | undefined;
   /** A fence-peer handler made sure the disconnected peer cannot be promoted (recorded in the metadata). */
@@ -71,6 +74,7 @@ export function statusJson(s: ResourceStatus): Record<string, unknown> {
     "last-split-brain": s.lastSplitBrain ?? null,
     "verify-out-of-sync-blocks": s.verifyOutOfSyncBlocks,
     "write-conflicts": s.writeConflicts,
+    "resync-conflicts": s.resyncConflicts,
     "peer-fenced": s.peerFenced,
   };
 }

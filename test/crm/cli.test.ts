@@ -40,6 +40,16 @@ test("crm configure STATEMENT commits at once; crm configure show prints it", as
   assert.match(await readFile(cib, "utf8"), /<op name="monitor" interval="30s" id="webip-monitor-30s"\/>/);
 });
 
+test("crm configure < FILE runs the script at the configure level, as crmsh does", async () => {
+  const cib = await freshCib("level-stdin.xml");
+  const run = crm(["configure"], cib, "property stonith-enabled=false\nprimitive a Dummy\ncommit\n");
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(crm(["configure", "show"], cib).stdout, "primitive a Dummy\nproperty cib-bootstrap-options: \\\n\tstonith-enabled=false\n");
+  const bad = crm(["configure"], cib, "primitive b Dummy\nlocation l b 100 n1\ncommit\n");
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /<stdin>:2:14: expected <score>: <node> or rule near '100'/);
+});
+
 test("crm -f FILE and crm < FILE run a script; an error exits 1 and names file:line:col", async () => {
   const cib = await freshCib("script.xml");
   const file = join(dir, "in.crm");

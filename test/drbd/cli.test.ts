@@ -32,6 +32,18 @@ test("a syntax error names file:line and nothing starts", async () => {
   assert.equal(status.stdout, "", "no daemon was started");
 });
 
+test("VERB all acts on each resource with a section for the node; a node with none is told so", async () => {
+  writeFileSync(conf, good);
+  writeFileSync(join(dir, "a.img"), "");
+  truncateSync(join(dir, "a.img"), 8 * 1024 * 1024);
+  const created = await run(quorateBin, ["drbdadm", "--config", conf, "--node", "alpha", "create-md", "all"]);
+  assert.equal(created.status, 0, created.stderr);
+  assert.match(created.stdout, /successfully created/);
+  const none = await run(quorateBin, ["drbdadm", "--config", conf, "--node", "gamma", "--run-dir", join(dir, "run-all"), "up", "all"]);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /no resource in .*drbd\.conf has an 'on gamma' section/);
+});
+
 test("usage errors exit 2 and name the problem", async () => {
   const noResource = await run(quorateBin, ["drbd", "primary"]);
   assert.equal(noResource.status, 2);

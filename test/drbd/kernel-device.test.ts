@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { kernelNbdAvailable } from "../../src/drbd/driver/kernel-device.js";
+import { kernelNbdAvailable } from "../../src/drbd/driver/local-device.js";
 import { hasProgram, run, waitFor } from "../nbd/helpers.js";
 import { TwoNodes } from "./nodes.js";
 

@@ -10,7 +10,8 @@ export interface NodesOptions {
   /**
    * Each test file owns a block of 20 addresses, 127.0.20.(20·block + 1 … 20·block + 20),
    * and takes the first pair whose ports are free: the same tests running in
-   * another checkout at the same time then do not collide.
+   * another checkout at the same time then do not collide. Block 12, the last,
+   * has only 7 pairs (.241 … .254).
    */
   ipBlock: number;
   backingMiB?: number;
@@ -131,6 +132,13 @@ ${host("beta")}
     }, deadlineMs, 50);
   }
 
+  /** Online verify from `node`: waits for it to finish and returns the blocks found out of sync. */
+  async verify(node: NodeName): Promise<number> {
+    await this.ok(node, "verify", "r0");
+    await waitFor("verify to finish", async () => (await this.status(node)).connections[0]!.peer_devices[0]!["replication-state"] === "Established", 20_000, 50);
+    return (await this.status(node))["verify-out-of-sync-blocks"];
+  }
+
   pid(node: NodeName): number | undefined {
     const file = join(this.runDir, `drbd-${node}.pid`);
     return existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : undefined;
@@ -197,10 +205,13 @@ export interface StatusJson {
     name: string;
     "connection-state": string;
     "peer-role": string;
-    peer_devices: Array<{ "replication-state": string; "peer-disk-state": string; "out-of-sync": number; "percent-in-sync"?: number }>;
+    peer_devices: Array<{ "replication-state": string; "peer-disk-state": string; "out-of-sync": number; "percent-in-sync"?: number; sent: number }>;
   }>;
-  "last-sync": { direction: string; full: boolean; blocks: number } | null;
+  "last-sync": { direction: string; full: boolean; blocks: number; identical?: number } | null;
   "last-split-brain": string | null;
+  "verify-out-of-sync-blocks": number;
+  "write-conflicts": number;
+  "resync-conflicts": number;
   suspended: boolean;
   "peer-fenced": boolean;
 }

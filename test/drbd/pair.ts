@@ -1,8 +1,9 @@
 import { seededRng, type Rng } from "../../src/lib/rng.js";
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { BLOCK_BYTES, Bitmap } from "../../src/drbd/core/bitmap.js";
 import { freshSuperblock, type Superblock } from "../../src/drbd/core/metadata.js";
 import { Replica, type ReplicaSettings } from "../../src/drbd/core/replica.js";
+import { blockDigest } from "../../src/drbd/driver/digest.js";
 import type { Command, Effect, Input, PeerMsg } from "../../src/drbd/core/types.js";
 
 /**
@@ -29,7 +30,7 @@ export class SimNode {
   constructor(readonly name: string, readonly settings: ReplicaSettings, sizeBytes: number, secret = "s3cret") {
     this.replica = new Replica(settings, {
       hmac: (data) => createHmac("sha256", secret).update(data).digest("hex"),
-      digest: (data) => createHash("sha256").update(data).digest("hex"),
+      digest: blockDigest,
     });
     this.data = new Uint8Array(sizeBytes);
     this.sb = freshSuperblock(sizeBytes);
@@ -43,6 +44,7 @@ export function settingsFor(node: string, peer: string, overrides: Partial<Repli
     policies: { afterSb0pri: "disconnect", afterSb1pri: "disconnect", afterSb2pri: "disconnect" },
     onIoError: "detach", fencing: "dont-care", resyncRateBytesPerSec: 1 << 30,
     rateController: { planAheadMs: 0, fillTargetBytes: 0, delayTargetMs: 1000, maxRateBytesPerSec: 0, minRateBytesPerSec: 0 }, alExtents: 61, authenticate: false, linkDeadMs: 5000,
+    verifyAlg: "sha256", csumsAlg: undefined, integrityAlg: undefined,
     ...overrides,
   };
 }
@@ -54,6 +56,8 @@ export class Pair {
   partitioned = false;
   now = 1000;
   readonly rng: Rng = seededRng(7);
+  /** Sees every message put on the link; what it returns is delivered (a test may count or damage frames). */
+  onSend: ((from: SimNode, msg: PeerMsg) => PeerMsg) | undefined;
 
   constructor(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}, secrets: [string, string] = ["s3cret", "s3cret"]) {
     this.a = new SimNode("alpha", settingsFor("alpha", "beta", overrides), sizeBytes, secrets[0]);
@@ -66,6 +70,15 @@ export class Pair {
 
   attach(n: SimNode): void {
     this.apply(n, n.replica.attach(structuredClone(n.sb!), n.bits.slice(), this.now));
+  }
+
+  /** Attaches both nodes, tells both to connect and runs the handshake. */
+  connectBoth(): void {
+    this.attach(this.a);
+    this.attach(this.b);
+    this.command(this.a, { verb: "connect", discardMyData: false });
+    this.command(this.b, { verb: "connect", discardMyData: false });
+    this.run();
   }
 
   step(n: SimNode, input: Input): void {
@@ -94,7 +107,12 @@ export class Pair {
 
   /** Delivers messages and runs disk operations until nothing is left (bounded). */
   run(stepsMax = 1_000_000): void {
-    for (let i = 0; i < stepsMax; i++) {
+    this.runUntil(() => false, stepsMax);
+  }
+
+  /** Like run(), but stops as soon as `reached()` holds (checked before every step). */
+  runUntil(reached: () => boolean, stepsMax = 1_000_000): void {
+    for (let i = 0; i < stepsMax && !reached(); i++) {
       const idle = this.a.inbox.length === 0 && this.b.inbox.length === 0;
       if (!this.linked && idle && !this.partitioned && this.a.wantLink && this.b.wantLink) {
         this.linked = true;
@@ -110,7 +128,7 @@ export class Pair {
         this.step(n, item === "down" ? { kind: "link-down", why: "peer closed the link" } : { kind: "recv", msg: item });
       }
     }
-    throw new Error("pair did not quiesce");
+    if (!reached()) throw new Error("pair did not quiesce");
   }
 
   /** Processes up to `count` queued items, picking the node at random each time (partial progress). */
@@ -165,9 +183,12 @@ export class Pair {
 
   private applyOne(n: SimNode, e: Effect): void {
     switch (e.kind) {
-      case "send":
-        if (this.linked) this.peerOf(n).inbox.push(structuredClone(e.msg));
+      case "send": {
+        if (!this.linked) return;
+        const msg = structuredClone(e.msg);
+        this.peerOf(n).inbox.push(this.onSend === undefined ? msg : this.onSend(n, msg));
         return;
+      }
       case "disk-write": {
         const copy = e.data.slice();
         n.diskQueue.push(() => {
@@ -206,11 +227,7 @@ export class Pair {
 /** Two attached nodes, both told to connect and the handshake run; both still Secondary. */
 export function connectedPair(sizeBytes: number, overrides: Partial<ReplicaSettings> = {}): Pair {
   const pair = new Pair(sizeBytes, overrides);
-  pair.attach(pair.a);
-  pair.attach(pair.b);
-  pair.command(pair.a, { verb: "connect", discardMyData: false });
-  pair.command(pair.b, { verb: "connect", discardMyData: false });
-  pair.run();
+  pair.connectBoth();
   return pair;
 }
 

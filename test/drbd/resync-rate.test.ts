@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { hasProgram, run } from "../nbd/helpers.js";
 import { TwoNodes } from "./nodes.js";
 
 // Real daemons: the initial full sync of ~8 MiB under the dynamic controller
@@ -34,4 +35,65 @@ test("a full sync honours c-max-rate", async () => {
   assert.ok(speeds.length > 0 && speeds.every((kib) => kib < 1.5 * 2048), `speeds reported: ${speeds.join(", ")} KiB/s`);
   assert.ok(seconds < 20, `${seconds} s: the controller reached c-max-rate instead of crawling`);
   await nodes.waitInSync("beta");
+});
+
+test("adjust applies a new c-max-rate to the running resource; a change that needs down/up is refused and changes nothing", async () => {
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const original = readFileSync(nodes.config, "utf8");
+  writeFileSync(nodes.config, original.replace("protocol C;", "protocol A;"));
+  const refused = await nodes.drbd("alpha", "adjust", "r0");
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /adjust cannot change net protocol of a running resource \(down, then up\)/);
+
+  writeFileSync(nodes.config, original.replace("c-max-rate 2M;", "c-max-rate 400M;"));
+  for (const node of ["alpha", "beta"] as const) {
+    const adjusted = await nodes.drbd(node, "adjust", "r0");
+    assert.equal(adjusted.status, 0, adjusted.stderr);
+    assert.match(adjusted.stderr, /r0: adjusted disk c-\* \(resync controller\)/);
+  }
+  // A full resync of the ~8 MiB that took about 4 s at 2M/s now runs at the new ceiling.
+  const started = Date.now();
+  await nodes.ok("beta", "invalidate", "r0");
+  await nodes.waitInSync("beta");
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds < 2, `the resync after adjust took ${seconds} s`);
+  assert.deepEqual(((await nodes.status("beta"))["last-sync"] ?? {}).full, true);
+});
+
+test("csums-alg: invalidate of identical data sends digests, not the data; online verify then finds nothing", async () => {
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const { open } = await import("node:fs/promises");
+  const { randomBytes } = await import("node:crypto");
+  for (const node of ["beta", "alpha"] as const) await nodes.ok(node, "down", "r0");
+  // The same 4 MiB of random bytes on both disks: a plain resync would copy them all.
+  const bytes = randomBytes(4 * 1024 * 1024);
+  for (const node of ["alpha", "beta"] as const) {
+    const handle = await open(nodes.backingPath(node), "r+");
+    await handle.write(bytes, 0, bytes.length, 0);
+    await handle.close();
+  }
+  writeFileSync(nodes.config, readFileSync(nodes.config, "utf8").replace("connect-int 1;", "connect-int 1; csums-alg sha256; data-integrity-alg crc32c;"));
+  for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
+  await nodes.waitInSync("beta");
+  const sentKiB = async () => (await nodes.status("alpha")).connections[0]!.peer_devices[0]!.sent;
+  const before = await sentKiB();
+  await nodes.ok("beta", "invalidate", "r0");
+  await nodes.waitInSync("beta");
+  const status = await nodes.status("beta");
+  const blocks = status.devices[0]!.size / 4;
+  assert.deepEqual(status["last-sync"], { direction: "target", full: true, blocks, identical: blocks });
+  const sent = (await sentKiB()) - before;
+  assert.ok(sent < status.devices[0]!.size / 20, `alpha sent ${sent} KiB for a ${status.devices[0]!.size} KiB device`);
+  assert.match(nodes.log("alpha"), new RegExp(`resync done \\(.*; ${blocks} blocks identical by sha256 checksum, not sent\\)`));
+  assert.equal(await nodes.verify("alpha"), 0);
+});
+
+test("data-integrity-alg: writes through the Primary's export carry digests the peer checks; the copies stay identical", { skip: hasProgram("qemu-io") ? false : "needs qemu-io (qemu-utils)" }, async () => {
+  await nodes.ok("alpha", "primary", "r0");
+  const write = await run("qemu-io", ["-f", "raw", "-c", "write -P 0x3c 1M 1M", "-c", "write -P 0x3d 3000 5000", `nbd://${nodes.ip("alpha")}:16501/r0`]);
+  assert.equal(write.status, 0, write.stderr);
+  assert.doesNotMatch(nodes.log("beta"), /Digest integrity check FAILED/);
+  assert.equal((await nodes.status("alpha")).connections[0]!["connection-state"], "Connected");
+  assert.equal(await nodes.verify("alpha"), 0);
+  await nodes.ok("alpha", "secondary", "r0");
 });

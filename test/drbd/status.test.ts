@@ -5,7 +5,7 @@ import { formatProc, formatStatus, statusJson, type ResourceStatus } from "../..
 const base: ResourceStatus = {
   name: "r0", role: "Primary", disk: "UpToDate", minor: 1, sizeBytes: 1 << 30, protocol: "C", nbdAddress: "127.0.0.1:10810",
   peer: { name: "beta", connection: "Connected", role: "Secondary", disk: "UpToDate", replication: "Established", outOfSyncKiB: 0, sync: undefined },
-  lastSync: undefined, lastSplitBrain: undefined, verifyOutOfSyncBlocks: 0, writeConflicts: 0, suspended: undefined, peerFenced: false, degradedAtStart: false,
+  lastSync: undefined, lastSplitBrain: undefined, verifyOutOfSyncBlocks: 0, writeConflicts: 0, resyncConflicts: 0, suspended: undefined, peerFenced: false, degradedAtStart: false,
   counters: { netSent: 2048, netReceived: 1024, diskWritten: 4096, diskRead: 0, metaWrites: 3 },
 };
 

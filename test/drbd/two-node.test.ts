@@ -23,13 +23,16 @@ describe("two replicated nodes over NBD", { skip }, () => {
     const again = await nodes.drbd("alpha", "create-md", "r0");
     assert.equal(again.status, 1);
     assert.match(again.stderr, /valid metadata found; use --force/);
-    for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "r0");
+    // `up all`, as admins type it: every resource with a section for this node.
+    for (const node of ["alpha", "beta"] as const) await nodes.ok(node, "up", "all");
     await nodes.ok("alpha", "wait-connect", "r0");
     assert.equal(await nodes.ok("alpha", "status", "r0"), "r0 role:Secondary\n  disk:Inconsistent\n  beta role:Secondary\n    peer-disk:Inconsistent\n");
+    assert.equal(await nodes.ok("alpha", "dstate", "r0"), "Inconsistent/Inconsistent\n");
     const refused = await nodes.drbd("alpha", "primary", "r0");
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /local disk is Inconsistent/);
-    await nodes.ok("alpha", "primary", "--force", "r0");
+    // The DRBD 8.3 spelling that older tutorials use: drbdadm -- --overwrite-data-of-peer primary r0.
+    await nodes.ok("alpha", "--", "--overwrite-data-of-peer", "primary", "r0");
     const during = await nodes.ok("alpha", "status", "r0");
     assert.match(during, /^r0 role:Primary\n  disk:UpToDate\n  beta role:Secondary\n    (replication:SyncSource peer-disk:Inconsistent done:\d+\.\d\d|peer-disk:UpToDate)\n$/);
     await nodes.waitInSync("beta");
@@ -37,6 +40,10 @@ describe("two replicated nodes over NBD", { skip }, () => {
     assert.deepEqual(s["last-sync"], { direction: "target", full: true, blocks: s.devices[0]!.size / 4 });
     assert.equal(await nodes.ok("beta", "status", "r0"), "r0 role:Secondary\n  disk:UpToDate\n  alpha role:Primary\n    peer-disk:UpToDate\n");
     assert.match(await nodes.ok("alpha", "proc"), /0: cs:Connected ro:Primary\/Secondary ds:UpToDate\/UpToDate C r-----/);
+    // The one-word answers scripts use (DRBD 9: local role; connection; local/peer disk).
+    assert.deepEqual([await nodes.ok("alpha", "role", "r0"), await nodes.ok("beta", "role", "all")], ["Primary\n", "Secondary\n"]);
+    assert.equal(await nodes.ok("beta", "cstate", "r0"), "Connected\n");
+    assert.equal(await nodes.ok("beta", "dstate", "r0"), "UpToDate/UpToDate\n");
   });
 
   test("data written through the Primary's export reads back identical on the peer after a switchover", async () => {
@@ -93,11 +100,7 @@ describe("two replicated nodes over NBD", { skip }, () => {
   });
 
   test("online verify finds a block changed behind the replication's back; reconnecting resyncs it", async () => {
-    const verify = async () => {
-      await nodes.ok("beta", "verify", "r0");
-      await waitFor("verify to finish", async () => (await nodes.status("beta")).connections[0]!.peer_devices[0]!["replication-state"] === "Established", 20_000, 50);
-      return ((await nodes.status("beta")) as unknown as { "verify-out-of-sync-blocks": number })["verify-out-of-sync-blocks"];
-    };
+    const verify = () => nodes.verify("beta");
     assert.equal(await verify(), 0);
     const handle = await open(nodes.backingPath("alpha"), "r+");
     await handle.write(Buffer.alloc(100, 0xee), 0, 100, 3000 * 4096 + 7); // bit rot on alpha's disk

@@ -49,6 +49,9 @@ test("a read becomes OFFSET_DATA chunks and OFFSET_HOLE chunks for whole zero 4 
     { flags: REPLY_FLAG_DONE, type: ChunkType.OFFSET_HOLE, offset: 8192 + 4 * 4096, length: 4096 },
   ]);
   assert.deepEqual(chunks(encodeReadChunks(2n, 0, new Uint8Array(100))), [{ flags: REPLY_FLAG_DONE, type: ChunkType.OFFSET_DATA, offset: 0, length: 100 }], "a short tail is data");
+  const lastByteSet = new Uint8Array(4096);
+  lastByteSet[4095] = 1;
+  assert.deepEqual(chunks(encodeReadChunks(3n, 0, lastByteSet)), [{ flags: REPLY_FLAG_DONE, type: ChunkType.OFFSET_DATA, offset: 0, length: 4096 }], "a block zero but for its last byte is data");
 });
 
 test("meta contexts need structured replies first; base:allocation is listed and selected; BLOCK_STATUS needs it", () => {

@@ -1,7 +1,7 @@
 import { ConfigError, type Statement } from "./syntax.js";
 import {
-  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, SECTION_NAMES, emptySections,
-  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig,
+  AFTER_SB_0PRI, AFTER_SB_1PRI, AFTER_SB_2PRI, DIGEST_ALGS, LOCAL_DEVICE_MODES, SECTION_NAMES, emptySections,
+  type AfterSb0pri, type AfterSb1pri, type AfterSb2pri, type DigestAlg, type DiskOptions, type DrbdConfig, type HmacAlg, type HostConfig, type LocalDeviceMode,
   type OnIoError, type OptionEntry, type ResourceConfig, type SectionName, type Sections, type SocketAddress,
 } from "./model.js";
 import { AL_EXTENTS_MAX } from "../core/metadata.js";
@@ -17,7 +17,7 @@ const KNOWN: Record<SectionName, readonly string[]> = {
     "disk-flushes", "md-flushes", "disk-barrier", "fencing", "resync-after", "no-disk-flushes", "no-md-flushes"],
   net: ["protocol", "cram-hmac-alg", "shared-secret", "after-sb-0pri", "after-sb-1pri", "after-sb-2pri",
     "allow-two-primaries", "ping-timeout", "ping-int", "connect-int", "timeout", "max-buffers", "max-epoch-size",
-    "sndbuf-size", "rcvbuf-size", "verify-alg", "csums-alg", "fencing", "ko-count", "rr-conflict"],
+    "sndbuf-size", "rcvbuf-size", "verify-alg", "csums-alg", "data-integrity-alg", "fencing", "ko-count", "rr-conflict"],
   syncer: ["rate", "al-extents", "verify-alg", "csums-alg", "c-max-rate", "c-min-rate", "c-plan-ahead", "c-fill-target", "c-delay-target"],
   options: ["auto-promote", "cpu-mask", "on-no-data-accessible", "quorum"],
 };
@@ -61,7 +61,7 @@ function parseDevice(s: Statement, words: string[]): { device: string; minor: nu
   return { device, minor };
 }
 
-type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer"]?: Statement };
+type HostDraft = { [K in "device" | "disk" | "address" | "metaDisk" | "nbdAddress" | "nbdTls" | "nbdTlsCertificates" | "nbdTlsVerifyPeer" | "localDevice"]?: Statement };
 
 function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
   const rest: Statement[] = [];
@@ -75,6 +75,7 @@ function readHostStatements(list: Statement[], into: HostDraft): Statement[] {
     else if (key === "nbd-tls") into.nbdTls = s;
     else if (key === "nbd-tls-certificates") into.nbdTlsCertificates = s;
     else if (key === "nbd-tls-verify-peer") into.nbdTlsVerifyPeer = s;
+    else if (key === "local-device") into.localDevice = s;
     else if (key === "node-id") continue;
     else rest.push(s);
   }
@@ -98,7 +99,14 @@ function buildHost(s: Statement, defaults: HostDraft, warnings: string[]): HostC
   const nbdAddress = nbd === undefined ? { host: "127.0.0.1", port: NBD_BASE_PORT + minor } : parseAddress(nbd, nbd.words.slice(1));
   const addressStatement = need("address", "address");
   const address = parseAddress(addressStatement, addressStatement.words.slice(1));
-  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), at: at(s) };
+  return { name, device: path, minor, disk, address, metaDisk, nbdAddress, nbdTls: nbdTls(name, draft), localDevice: localDevice(draft.localDevice), at: at(s) };
+}
+
+function localDevice(s: Statement | undefined): LocalDeviceMode {
+  if (s === undefined) return "auto";
+  const mode = s.words[1];
+  if (s.words.length !== 2 || !LOCAL_DEVICE_MODES.includes(mode as LocalDeviceMode)) fail(s, `local-device must be ${LOCAL_DEVICE_MODES.join(", ")} (got "${s.words.slice(1).join(" ")}")`);
+  return mode as LocalDeviceMode;
 }
 
 function nbdTls(host: string, draft: HostDraft): HostConfig["nbdTls"] {
@@ -141,19 +149,33 @@ export function parseRate(entry: OptionEntry, unitBytes = 1024): number {
   return Math.round(Number(match[1]) * (match[2] === "" ? unitBytes : UNITS[match[2]!]!));
 }
 
-/** The dynamic resync controller's settings, with DRBD's defaults and units (tenths of a second, sectors, KiB/s). */
+const KiB = 1024;
+const GiB = KiB * KiB * KiB;
+const SECTOR_BYTES = 512;
+
+/**
+ * The dynamic resync controller's settings with DRBD's defaults, ranges and
+ * units (tenths of a second, 512-byte sectors, KiB/s), as drbd.conf(5) and
+ * `drbdsetup show --show-defaults` give them: c-plan-ahead 20 (0-300),
+ * c-fill-target 100 sectors (0-2^20), c-delay-target 10 (1-100), c-max-rate
+ * 100M (250K-4G), c-min-rate 250K (0-4G).
+ */
 function rateController(get: (section: SectionName, key: string) => OptionEntry | undefined): DiskOptions["rateController"] {
   const either = (key: string) => get("disk", key) ?? get("syncer", key);
-  const orDefault = (key: string, fallback: number, unitBytes = 1024) => {
+  /** A size or rate in `unitBytes` (or with a K/M/G suffix), within DRBD's range (`range` says it in the same words). */
+  const sized = (key: string, fallback: number, unitBytes: number, [minBytes, maxBytes]: [number, number], range: string) => {
     const entry = either(key);
-    return entry === undefined ? fallback : parseRate(entry, unitBytes);
+    if (entry === undefined) return fallback * unitBytes;
+    const bytes = parseRate(entry, unitBytes);
+    if (bytes < minBytes || bytes > maxBytes) throw new ConfigError(...splitAt(entry.at), `${entry.key} must be between ${range} (got "${entry.value ?? ""}")`);
+    return bytes;
   };
   return {
-    planAheadMs: integer(either("c-plan-ahead"), 20, 0) * 100,
-    fillTargetBytes: orDefault("c-fill-target", 0, 512),
-    delayTargetMs: integer(either("c-delay-target"), 10, 1) * 100,
-    maxRateBytesPerSec: orDefault("c-max-rate", 100 * 1024 * 1024),
-    minRateBytesPerSec: orDefault("c-min-rate", 250 * 1024),
+    planAheadMs: bounded(either("c-plan-ahead"), 20, 0, 300) * 100,
+    fillTargetBytes: sized("c-fill-target", 100, SECTOR_BYTES, [0, (1 << 20) * SECTOR_BYTES], "0 and 1048576 sectors (512M)"),
+    delayTargetMs: bounded(either("c-delay-target"), 10, 1, 100) * 100,
+    maxRateBytesPerSec: sized("c-max-rate", 100 * KiB, KiB, [250 * KiB, 4 * GiB], "250K and 4G"),
+    minRateBytesPerSec: sized("c-min-rate", 250, KiB, [0, 4 * GiB], "0 and 4G"),
   };
 }
 
@@ -168,6 +190,10 @@ function bounded(entry: OptionEntry | undefined, fallback: number, min: number, 
   const value = integer(entry, fallback, min);
   if (value > max) throw new ConfigError(...splitAt(entry!.at), `${entry!.key} must be at most ${max} (got ${value})`);
   return value;
+}
+
+function digestAlg(entry: OptionEntry | undefined): DigestAlg | undefined {
+  return entry === undefined ? undefined : oneOf(entry, DIGEST_ALGS, "sha256");
 }
 
 function flag(entry: OptionEntry | undefined): boolean {
@@ -208,6 +234,8 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
       allowTwoPrimaries: flag(get("net", "allow-two-primaries")),
       pingTimeoutMs: integer(get("net", "ping-timeout"), 5, 1) * 100,
       connectIntervalMs: integer(get("net", "connect-int"), 10, 1) * 1000,
+      csumsAlg: digestAlg(get("net", "csums-alg") ?? get("syncer", "csums-alg")),
+      dataIntegrityAlg: digestAlg(get("net", "data-integrity-alg")),
     },
     disk: {
       onIoError: oneOf<OnIoError>(get("disk", "on-io-error"), ["detach", "pass_on", "call-local-io-error"], "detach"),

@@ -27,7 +27,9 @@ export function dumpConfig(config: DrbdConfig, node: string, only?: string): str
   if (common.length > 0) lines.push("common {", ...common, "}", "");
   for (const r of config.resources) {
     if (only !== undefined && r.name !== only) continue;
-    lines.push(`# resource ${r.name} on ${node}: not ignored, not stacked`, `# defined at ${r.at}`, `resource ${r.name} {`);
+    // As drbdadm marks it: a resource without an `on` section for this node does not concern it.
+    const ignored = r.hosts.some((h) => h.name === node) ? "not ignored" : "ignored";
+    lines.push(`# resource ${r.name} on ${node}: ${ignored}, not stacked`, `# defined at ${r.at}`, `resource ${r.name} {`);
     for (const h of r.hosts) {
       lines.push(
         `    on ${h.name} {`,
@@ -38,6 +40,7 @@ export function dumpConfig(config: DrbdConfig, node: string, only?: string): str
         `        nbd-address ${h.nbdAddress.host}:${h.nbdAddress.port};`,
         ...(h.nbdTls === undefined ? [] : [`        nbd-tls ${h.nbdTls.mode};`, `        nbd-tls-certificates ${quote(h.nbdTls.certificatesDir)};`,
           ...(h.nbdTls.verifyPeer ? ["        nbd-tls-verify-peer yes;"] : [])]),
+        ...(h.localDevice === "auto" ? [] : [`        local-device ${h.localDevice};`]),
         "    }",
       );
     }

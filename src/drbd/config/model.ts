@@ -4,6 +4,9 @@ import type { FencingPolicy } from "../core/fencing.js";
 export type Protocol = "A" | "B" | "C";
 export type HmacAlg = "sha1" | "sha256" | "sha512" | "md5";
 export type OnIoError = "detach" | "pass_on" | "call-local-io-error";
+/** csums-alg and data-integrity-alg: kernel crypto hash names, as drbd.conf spells them. */
+export type DigestAlg = "md5" | "sha1" | "sha256" | "sha512" | "crc32c";
+export const DIGEST_ALGS: readonly DigestAlg[] = ["md5", "sha1", "sha256", "sha512", "crc32c"];
 
 /** after-sb-0pri: neither side was Primary when the split brain was found. */
 export type AfterSb0pri =
@@ -37,6 +40,10 @@ export type SectionName = "handlers" | "startup" | "disk" | "net" | "syncer" | "
 export const SECTION_NAMES: readonly SectionName[] = ["handlers", "startup", "disk", "net", "syncer", "options"];
 export type Sections = Record<SectionName, OptionEntry[]>;
 
+/** Quorate extension `local-device`: how a Primary makes its `device` path (see driver/local-device.ts). */
+export type LocalDeviceMode = "auto" | "nbd" | "loop" | "none";
+export const LOCAL_DEVICE_MODES: readonly LocalDeviceMode[] = ["auto", "nbd", "loop", "none"];
+
 export interface HostConfig {
   name: string;
   device: string;
@@ -50,6 +57,7 @@ export interface HostConfig {
    * and ca-cert.pem for `nbd-tls-verify-peer yes;`).
    */
   nbdTls: { mode: "on" | "require"; certificatesDir: string; verifyPeer: boolean } | undefined;
+  localDevice: LocalDeviceMode;
   at: string;
 }
 
@@ -65,6 +73,10 @@ export interface NetOptions {
   pingTimeoutMs: number;
   /** Retry interval while Connecting. */
   connectIntervalMs: number;
+  /** Checksum-based resync: blocks whose digests match on both sides are not sent. */
+  csumsAlg: DigestAlg | undefined;
+  /** Every replicated write carries a digest of its data; the peer checks it before writing. */
+  dataIntegrityAlg: DigestAlg | undefined;
 }
 
 export interface DiskOptions {

@@ -1,7 +1,7 @@
 import { assert, assertNever } from "../../lib/assert.js";
 import type { Rng } from "../../lib/rng.js";
 import type { BlockErrno } from "../../nbd/block-device.js";
-import type { OnIoError, Protocol } from "../config/model.js";
+import type { DigestAlg, OnIoError, Protocol } from "../config/model.js";
 import { BITMAP_PAGE_BYTES, BLOCK_BYTES, Bitmap, blocksOf } from "./bitmap.js";
 import { decideSync, type AfterSbPolicies, type HandshakeView, type SyncDecision } from "./handshake.js";
 import { ActivityLog } from "./activity-log.js";
@@ -29,6 +29,11 @@ export interface ReplicaSettings {
   authenticate: boolean;
   /** Silence on the link longer than this drops the connection. */
   linkDeadMs: number;
+  verifyAlg: string;
+  /** Checksum-based resync (csums-alg): the SyncSource sends digests first, data only for blocks that differ. */
+  csumsAlg: DigestAlg | undefined;
+  /** data-integrity-alg: every replicated write carries a digest the receiver checks before writing. */
+  integrityAlg: DigestAlg | undefined;
 }
 
 export interface PeerView {
@@ -60,7 +65,20 @@ type DiskOp =
   | { k: "peer-read"; id: number }
   | { k: "rs-read"; block: number; count: number }
   | { k: "rs-write"; block: number; count: number }
-  | { k: "verify-read"; block: number; count: number; peerDigests: string[] | undefined };
+  | { k: "verify-read"; block: number; count: number; peerDigests: string[] | undefined }
+  /** csums-alg, SyncTarget: reads its copy of a run to compare with the SyncSource's digests. */
+  | { k: "rs-compare-read"; block: number; peerDigests: string[] };
+
+/** A resync (or verify) run of blocks on the SyncSource (VerifyS) side. */
+interface RunInFlight {
+  count: number;
+  /** A write overlapped the run after it was read: its data is not sent. */
+  stale: boolean;
+  /** csums-alg: the data read, kept until the peer says which blocks it needs. */
+  data: Uint8Array | undefined;
+  /** rs-acks still to come, one per piece of data sent. */
+  acksAwaited: number;
+}
 
 interface LinkState {
   nonce: string;
@@ -94,7 +112,7 @@ export class Replica {
   /** The metadata said "degraded" when the disk was attached (startup then waits degr-wfc-timeout). */
   degradedAtAttach = false;
   /** The last resync this node took part in: direction and how many blocks it copied. */
-  lastSync: { direction: "source" | "target"; full: boolean; blocks: number } | undefined;
+  lastSync: { direction: "source" | "target"; full: boolean; blocks: number; identical?: number } | undefined;
 
   private out: Effect[] = [];
   private now = 0;
@@ -111,10 +129,10 @@ export class Replica {
   private readonly activityLog: ActivityLog;
   private promoteReq: { reqId: number; force: boolean; sinceMs: number } | undefined;
   private resyncCursor = 0;
-  private readonly resyncInFlight = new Map<number, { count: number; stale: boolean }>();
+  private readonly resyncInFlight = new Map<number, RunInFlight>();
   private resyncBudgetBytes = 0;
   private lastTickMs = 0;
-  private readonly resyncRate: ResyncController;
+  private resyncRate: ResyncController;
   /** Application I/O since the last tick: the resync yields to it down to c-min-rate. */
   private applicationIo = false;
   /** Why client I/O is frozen (resource-and-stonith fencing), or undefined. */
@@ -128,16 +146,49 @@ export class Replica {
   private unfenceWhenPeerUpToDate = false;
   /** With allow-two-primaries, the non-arbiter's writes the arbiter has not ordered yet (see write-conflicts.ts). */
   private readonly unplaced: UnplacedWrites | undefined;
+  /**
+   * A Primary resyncing as SyncTarget: its writes the peer has not acknowledged
+   * as written. Resync data for their blocks may have been read before the peer
+   * wrote them, so they are laid over it (application writes win over resync).
+   */
+  private readonly syncTargetWrites = new UnplacedWrites();
+  /**
+   * The disk was attached while connected: this side sent its handshake state
+   * again and waits for the peer's, then both decide the resync as on a new
+   * connection.
+   */
+  private rehandshakePending = false;
 
-  constructor(readonly settings: ReplicaSettings, private readonly crypto: Crypto) {
-    this.activityLog = new ActivityLog(settings.alExtents);
-    this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
-    if (settings.allowTwoPrimaries && !isArbiter(settings.node, settings.peer)) this.unplaced = new UnplacedWrites();
+  constructor(private current: ReplicaSettings, private readonly crypto: Crypto) {
+    this.activityLog = new ActivityLog(current.alExtents);
+    this.resyncRate = new ResyncController({ rateBytesPerSec: current.resyncRateBytesPerSec, ...current.rateController });
+    if (current.allowTwoPrimaries && !isArbiter(current.node, current.peer)) this.unplaced = new UnplacedWrites();
+  }
+
+  get settings(): ReplicaSettings {
+    return this.current;
+  }
+
+  /**
+   * `adjust`: new resync rate, rate controller and on-io-error take effect at
+   * once (a running resync goes on at the new rate). The caller checked that
+   * nothing else differs.
+   */
+  adjust(settings: ReplicaSettings): void {
+    const rateChanged = settings.resyncRateBytesPerSec !== this.current.resyncRateBytesPerSec
+      || JSON.stringify(settings.rateController) !== JSON.stringify(this.current.rateController);
+    this.current = settings;
+    if (rateChanged) this.resyncRate = new ResyncController({ rateBytesPerSec: settings.resyncRateBytesPerSec, ...settings.rateController });
   }
 
   /** Writes of the arbiter that met unplaced writes of this node (two Primaries writing the same blocks). */
   get writeConflicts(): number {
     return this.unplaced?.conflicts ?? 0;
+  }
+
+  /** Resync data that arrived under writes of this Primary not yet acknowledged by the peer (they were laid over it). */
+  get resyncConflicts(): number {
+    return this.syncTargetWrites.conflicts;
   }
 
   /** Attaches the backing store whose metadata the driver has read. */
@@ -158,9 +209,17 @@ export class Replica {
     if (this.role === "Primary") sb.crashedPrimary = true;
     this.disk = sb.disk;
     this.persist();
-    // The peer may have written without us: reconnect so both sides compare generations again.
-    if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
+    // The peer may have written without us: both sides compare generations again, over the live
+    // connection when there is one (client I/O goes on meanwhile), else on the next handshake.
+    if (this.conn === "Connected" && this.peer !== undefined) this.compareGenerationsAgain();
+    else if (this.link !== undefined) this.onLinkLost("disk attached; reconnecting to compare generations");
     return this.flush();
+  }
+
+  private compareGenerationsAgain(): void {
+    this.log(`disk attached; comparing generations with ${this.settings.peer} again`);
+    this.rehandshakePending = true;
+    this.sendState(true);
   }
 
   step(input: Input, nowMs: number, rng: Rng): Effect[] {
@@ -244,6 +303,11 @@ export class Replica {
 
   private peerUsable(): boolean {
     return this.conn === "Connected" && this.peer?.disk === "UpToDate";
+  }
+
+  /** The local disk is not UpToDate while the connected peer's is: it is being (or about to be) resynced from the peer. */
+  private resyncingFromPeer(): boolean {
+    return this.sb !== undefined && this.disk !== "UpToDate" && this.peerUsable();
   }
 
   private peerReplicates(): boolean {
@@ -354,7 +418,8 @@ export class Replica {
 
   private onInvalidate(reqId: number): void {
     if (this.sb === undefined) return this.emit({ kind: "reply", reqId, error: "no local disk to invalidate" });
-    if (this.role === "Primary") return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary" });
+    // A Primary's data would be gone with nothing to serve from: only with an UpToDate peer to resync from.
+    if (this.role === "Primary" && !this.peerUsable()) return this.emit({ kind: "reply", reqId, error: "cannot invalidate a Primary without a connected UpToDate peer" });
     if (this.repl !== "Off" && this.repl !== "Established") return this.emit({ kind: "reply", reqId, error: `busy (${this.repl})` });
     this.disk = "Inconsistent";
     this.bitmap!.setAll();
@@ -464,8 +529,11 @@ export class Replica {
 
   private onLinkUp(nonce: string): void {
     this.link = { nonce, peerAuthed: false, stateSent: false, lastRecvMs: this.now, lastSentMs: this.now };
-    const { protocol, policies, allowTwoPrimaries } = this.settings;
-    this.send({ t: "hello", node: this.settings.node, nonce, options: { protocol, ...policies, allowTwoPrimaries } });
+    const { protocol, policies, allowTwoPrimaries, csumsAlg, integrityAlg } = this.settings;
+    this.send({
+      t: "hello", node: this.settings.node, nonce,
+      options: { protocol, ...policies, allowTwoPrimaries, csumsAlg: csumsAlg ?? "none", dataIntegrityAlg: integrityAlg ?? "none" },
+    });
   }
 
   private onLinkLost(why: string): void {
@@ -479,6 +547,8 @@ export class Replica {
     this.progress = undefined;
     this.resyncInFlight.clear();
     this.unplaced?.clear();
+    this.syncTargetWrites.clear();
+    this.rehandshakePending = false;
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
     this.log(`connection lost: ${why}`);
@@ -523,7 +593,7 @@ export class Replica {
       case "pong": return;
       case "promote-req": return this.onPromoteRequest();
       case "promote-reply": return this.onPromoteReply(msg.granted);
-      case "write": return this.onPeerWrite(msg.seq, msg.off, msg.data, msg.fua);
+      case "write": return this.onPeerWrite(msg);
       case "recv-ack": return this.onRecvAck(msg.seq);
       case "placed": return this.unplaced?.placed(msg.seq);
       case "write-ack": return this.onWriteAck(msg.seq, msg.ok);
@@ -533,8 +603,10 @@ export class Replica {
       case "read-reply": return this.onReadReply(msg.id, msg.ok, msg.data);
       case "sync-start": return this.startSyncAsTarget(msg.full, msg.bitmap);
       case "sync-request": return this.startSyncAsSource(true);
-      case "rs-data": return this.onResyncData(msg.block, msg.data);
+      case "rs-data": return this.failsIntegrity("resync data", msg.block * BLOCK_BYTES, msg.data, msg.digest) ? undefined : this.onResyncData(msg.block, msg.data);
       case "rs-ack": return this.onResyncAck(msg.block, msg.count, msg.ok);
+      case "rs-digests": return this.onResyncDigests(msg.block, msg.digests);
+      case "rs-compared": return this.onResyncCompared(msg.block, msg.differing);
       case "sync-done": return this.finishSyncAsTarget(msg.uuids);
       case "verify": return this.onVerifyRequest(msg.block, msg.digests);
       case "verify-reply": return this.onVerifyReply(msg.block, msg.differing);
@@ -572,6 +644,8 @@ export class Replica {
       ["after-sb-1pri", s.policies.afterSb1pri, theirs.afterSb1pri],
       ["after-sb-2pri", s.policies.afterSb2pri, theirs.afterSb2pri],
       ["allow-two-primaries", s.allowTwoPrimaries, theirs.allowTwoPrimaries],
+      ["csums-alg", s.csumsAlg ?? "none", theirs.csumsAlg],
+      ["data-integrity-alg", s.integrityAlg ?? "none", theirs.dataIntegrityAlg],
     ];
     const differing = pairs.find(([, mine, peer]) => mine !== peer);
     return differing === undefined ? undefined : `${differing[0]} (${s.node}: ${String(differing[1])}, ${s.peer}: ${String(differing[2])})`;
@@ -613,6 +687,12 @@ export class Replica {
     if (!msg.handshake) {
       if (wasPeer?.disk !== msg.disk && msg.disk === "Diskless") this.onPeerDetached();
       return;
+    }
+    // Handshake states again on a live connection: the peer attached its disk (it gets ours before
+    // any resync data), or this is the answer to ours.
+    if (this.conn === "Connected") {
+      if (this.rehandshakePending) this.rehandshakePending = false;
+      else this.sendState(true);
     }
     if (this.sb !== undefined && msg.disk !== "Diskless" && msg.sizeBytes < this.sb.sizeBytes) {
       return this.refuse(`peer device is smaller (${msg.sizeBytes} < ${this.sb.sizeBytes} bytes)`);
@@ -705,7 +785,9 @@ export class Replica {
 
   private onClientWrite(reqId: number, off: number, data: Uint8Array, fua: boolean): void {
     if (this.role !== "Primary") return this.emit({ kind: "complete", reqId, error: "EPERM", message: "device is Secondary" });
-    const local = this.localUsable() || (this.sb !== undefined && this.repl === "SyncTarget");
+    // Resyncing from the peer, writes go to both copies (the resync lays them over older data).
+    const resyncing = this.repl === "SyncTarget" || this.resyncingFromPeer();
+    const local = this.localUsable() || (this.sb !== undefined && resyncing);
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
@@ -727,8 +809,9 @@ export class Replica {
     if (remote) {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
-      this.send({ t: "write", seq, off, fua, data });
+      this.send({ t: "write", seq, off, fua, data, ...this.integrityDigest(data) });
       this.unplaced?.track(seq, off, data);
+      if (resyncing) this.syncTargetWrites.track(seq, off, data);
       // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
       p.peerPending = this.settings.protocol !== "A" || !local;
     }
@@ -802,12 +885,36 @@ export class Replica {
 
   // ---- peer side of replication ------------------------------------------
 
-  private onPeerWrite(seq: number, off: number, data: Uint8Array, fua: boolean): void {
+  /** data-integrity-alg: the digest that travels with written or resync data. */
+  private integrityDigest(data: Uint8Array): { digest?: string } {
+    const alg = this.settings.integrityAlg;
+    return alg === undefined ? {} : { digest: this.crypto.digest(alg, data) };
+  }
+
+  /**
+   * data-integrity-alg: data damaged on the way is never written (nor
+   * acknowledged); the connection drops. The Primary marks a write it lost
+   * the peer's ack for out of sync, resync data stays out of sync on both
+   * sides, so the resync after reconnecting copies the blocks.
+   */
+  private failsIntegrity(what: string, off: number, data: Uint8Array, digest: string | undefined): boolean {
+    const alg = this.settings.integrityAlg;
+    if (alg === undefined || digest === this.crypto.digest(alg, data)) return false;
+    this.log(`Digest integrity check FAILED (${what} of ${data.length} bytes at ${off}); dropping the connection`);
+    this.onLinkLost("digest integrity check failed");
+    return true;
+  }
+
+  private onPeerWrite(msg: Extract<PeerMsg, { t: "write" }>): void {
+    const { seq, off, data, fua } = msg;
+    if (this.failsIntegrity("write", off, data, msg.digest)) return;
     if (this.settings.protocol === "B") this.send({ t: "recv-ack", seq });
     // The arbiter's order: this write lands after every write of ours sent so far, before any later one.
     if (this.settings.allowTwoPrimaries && this.unplaced === undefined) this.send({ t: "placed", seq });
     if (this.sb === undefined) return this.send({ t: "write-ack", seq, ok: false });
     if (this.peer?.disk === "Diskless") this.trackChangesForPeer(off, data.length);
+    // A resync read of these blocks still running may hold the bytes from before this write: not sent.
+    this.invalidateResyncReads(off, data.length);
     const bytes = this.unplaced?.overlay(off, data) ?? data;
     this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
   }
@@ -838,6 +945,7 @@ export class Replica {
 
   private onWriteAck(seq: number, ok: boolean): void {
     this.unplaced?.placed(seq);
+    this.syncTargetWrites.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);
@@ -882,6 +990,7 @@ export class Replica {
         this.progress?.advance(op.count, this.now);
         return this.send({ t: "rs-ack", block: op.block, count: op.count, ok });
       case "verify-read": return this.onVerifyRead(op, ok, data);
+      case "rs-compare-read": return this.onResyncCompareRead(op, ok, data);
       default: assertNever(op, "disk op");
     }
   }
@@ -922,7 +1031,7 @@ export class Replica {
     this.resyncRate.restart();
     if (this.peer !== undefined) this.peer.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
-    this.lastSync = { direction: "source", full, blocks: this.bitmap!.count };
+    this.lastSync = this.newLastSync("source", full);
     this.resyncCursor = 0;
     this.persist();
     this.log(`resync as SyncSource: ${this.bitmap!.count} blocks${full ? " (full)" : ""}`);
@@ -934,10 +1043,22 @@ export class Replica {
     this.repl = "SyncTarget";
     this.disk = "Inconsistent";
     this.progress = new Progress(this.bitmap!.count, this.now);
-    this.lastSync = { direction: "target", full, blocks: this.bitmap!.count };
+    this.lastSync = this.newLastSync("target", full);
     this.persist();
     this.log(`resync as SyncTarget: ${this.bitmap!.count} blocks${full ? " (full)" : ""}`);
     this.emit({ kind: "handler", name: "before-resync-target" });
+  }
+
+  private newLastSync(direction: "source" | "target", full: boolean): NonNullable<Replica["lastSync"]> {
+    const blocks = this.bitmap!.count;
+    return this.settings.csumsAlg === undefined ? { direction, full, blocks } : { direction, full, blocks, identical: 0 };
+  }
+
+  /** What the log says at the end of a resync. */
+  private syncSummary(): string {
+    const identical = this.lastSync?.identical;
+    const csums = identical === undefined ? "" : `; ${identical} blocks identical by ${this.settings.csumsAlg} checksum, not sent`;
+    return `${this.progress?.summary(this.now) ?? ""}${csums}`;
   }
 
   /** This side tells the peer to sync from it (after `primary --force` or a peer's `invalidate`). */
@@ -985,7 +1106,7 @@ export class Replica {
       while (count < runMax && block + count < bitmap.blocks && bitmap.test(block + count) && !this.resyncInFlight.has(block + count)) count++;
       this.resyncCursor = block + count;
       if (this.resyncInFlight.has(block) || this.writesInFlight(block, count)) continue;
-      this.resyncInFlight.set(block, { count, stale: false });
+      this.resyncInFlight.set(block, { count, stale: false, data: undefined, acksAwaited: 1 });
       this.resyncBudgetBytes -= count * BLOCK_BYTES;
       this.issue({ k: "rs-read", block, count }, (op) => ({ kind: "disk-read", op, off: block * BLOCK_BYTES, len: count * BLOCK_BYTES }));
     }
@@ -999,21 +1120,97 @@ export class Replica {
       this.resyncInFlight.delete(block);
       return;
     }
-    this.send({ t: "rs-data", block, data });
     assert(data.length === count * BLOCK_BYTES, "resync read returned a short run");
+    const csums = this.settings.csumsAlg;
+    if (csums === undefined) return this.send({ t: "rs-data", block, data, ...this.integrityDigest(data) });
+    r.data = data;
+    this.send({ t: "rs-digests", block, digests: this.digests(csums, data) });
+  }
+
+  /**
+   * csums-alg, SyncSource: the peer compared the run with its copy. Blocks it
+   * found identical are in sync, even if a write overlapped the run since it
+   * was read: both copies held the same bytes, and the write reaches both.
+   * The differing blocks go out as data, one piece per contiguous range,
+   * unless a write made the data read stale (they stay out of sync; read again later).
+   */
+  private onResyncCompared(block: number, differing: number[]): void {
+    const r = this.resyncInFlight.get(block);
+    if (r === undefined || r.data === undefined) return;
+    const data = r.data;
+    r.data = undefined;
+    const needed = new Set(differing);
+    let identical = 0;
+    for (let b = block; b < block + r.count; b++) if (!needed.has(b) && this.markResynced(b)) identical++;
+    this.countIdentical(identical);
+    const pieces = r.stale ? [] : contiguousRanges(differing.filter((b) => b >= block && b < block + r.count));
+    r.acksAwaited = pieces.length;
+    if (pieces.length === 0) {
+      this.resyncInFlight.delete(block);
+      return this.pumpResync();
+    }
+    for (const piece of pieces) {
+      const from = (piece.block - block) * BLOCK_BYTES;
+      const bytes = data.subarray(from, from + piece.count * BLOCK_BYTES);
+      this.send({ t: "rs-data", block: piece.block, data: bytes, ...this.integrityDigest(bytes) });
+    }
+  }
+
+  /** Clears a block's out-of-sync bit (and counts it as progress) if it was still set. */
+  private markResynced(block: number): boolean {
+    const bitmap = this.bitmap;
+    if (bitmap === undefined || !bitmap.test(block)) return false;
+    bitmap.clear(block);
+    this.progress?.advance(1, this.now);
+    return true;
+  }
+
+  private countIdentical(blocks: number): void {
+    if (this.lastSync?.identical !== undefined) this.lastSync.identical += blocks;
+  }
+
+  /** csums-alg, SyncTarget: read our copy of the run to compare (after any earlier write to it, in issue order). */
+  private onResyncDigests(block: number, digests: string[]): void {
+    if (this.sb === undefined) return this.send({ t: "rs-compared", block, differing: digests.map((_, i) => block + i) });
+    const count = digests.length;
+    this.issue({ k: "rs-compare-read", block, peerDigests: digests }, (op) => ({ kind: "disk-read", op, off: block * BLOCK_BYTES, len: count * BLOCK_BYTES }));
+  }
+
+  private onResyncCompareRead(op: Extract<DiskOp, { k: "rs-compare-read" }>, ok: boolean, data: Uint8Array | undefined): void {
+    const mine = ok && data !== undefined ? this.digests(this.settings.csumsAlg!, data) : [];
+    const differing: number[] = [];
+    let identical = 0;
+    op.peerDigests.forEach((digest, i) => {
+      if (mine[i] !== digest) differing.push(op.block + i);
+      else if (this.markResynced(op.block + i)) identical++;
+    });
+    this.countIdentical(identical);
+    this.send({ t: "rs-compared", block: op.block, differing });
   }
 
   private onResyncData(block: number, data: Uint8Array): void {
     if (this.sb === undefined) return this.send({ t: "rs-ack", block, count: data.length / BLOCK_BYTES, ok: false });
     const count = data.length / BLOCK_BYTES;
-    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data, fua: false }));
+    const bytes = this.syncTargetWrites.overlay(block * BLOCK_BYTES, data);
+    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false }));
   }
 
+  /** `block` starts a piece of a run: the whole run without csums-alg, a range of its differing blocks with it. */
   private onResyncAck(block: number, count: number, ok: boolean): void {
-    if (!this.resyncInFlight.delete(block)) return;
+    const start = this.runContaining(block);
+    const r = start === undefined ? undefined : this.resyncInFlight.get(start);
+    if (start === undefined || r === undefined) return;
     if (ok) for (let b = block; b < block + count; b++) this.bitmap?.clear(b);
     this.progress?.advance(count, this.now);
+    if (--r.acksAwaited > 0) return;
+    this.resyncInFlight.delete(start);
     this.pumpResync();
+  }
+
+  private runContaining(block: number): number | undefined {
+    if (this.resyncInFlight.has(block)) return block;
+    for (const [start, r] of this.resyncInFlight) if (block > start && block < start + r.count) return start;
+    return undefined;
   }
 
   private finishSyncAsSource(): void {
@@ -1024,7 +1221,7 @@ export class Replica {
     this.persist();
     this.send({ t: "sync-done", uuids: sb.uuids });
     if (this.peer !== undefined) this.peer.disk = "UpToDate";
-    this.log(`resync done (${this.progress?.summary(this.now) ?? ""})`);
+    this.log(`resync done (${this.syncSummary()})`);
     this.unfencePeer();
   }
 
@@ -1043,7 +1240,7 @@ export class Replica {
     this.disk = "UpToDate";
     this.repl = "Established";
     this.persist();
-    this.log(`resync done as SyncTarget (${this.progress?.summary(this.now) ?? ""})`);
+    this.log(`resync done as SyncTarget (${this.syncSummary()})`);
     this.emit({ kind: "handler", name: "after-resync-target" });
     this.sendState(false);
   }
@@ -1056,7 +1253,7 @@ export class Replica {
       const block = this.resyncCursor;
       const count = Math.min(RESYNC_RUN_BLOCKS, blocks - block);
       this.resyncCursor += count;
-      this.resyncInFlight.set(block, { count, stale: false });
+      this.resyncInFlight.set(block, { count, stale: false, data: undefined, acksAwaited: 0 });
       this.resyncBudgetBytes -= count * BLOCK_BYTES;
       this.issue({ k: "verify-read", block, count, peerDigests: undefined }, (op) => ({ kind: "disk-read", op, off: block * BLOCK_BYTES, len: count * BLOCK_BYTES }));
     }
@@ -1066,9 +1263,9 @@ export class Replica {
     }
   }
 
-  private digests(data: Uint8Array): string[] {
+  private digests(alg: string, data: Uint8Array): string[] {
     const out: string[] = [];
-    for (let at = 0; at < data.length; at += BLOCK_BYTES) out.push(this.crypto.digest(data.subarray(at, at + BLOCK_BYTES)));
+    for (let at = 0; at < data.length; at += BLOCK_BYTES) out.push(this.crypto.digest(alg, data.subarray(at, at + BLOCK_BYTES)));
     return out;
   }
 
@@ -1076,10 +1273,10 @@ export class Replica {
     if (op.peerDigests === undefined) {
       // VerifyS: our digests go to the peer.
       if (!ok || data === undefined) return;
-      this.send({ t: "verify", block: op.block, digests: this.digests(data) });
+      this.send({ t: "verify", block: op.block, digests: this.digests(this.settings.verifyAlg, data) });
       return;
     }
-    const mine = ok && data !== undefined ? this.digests(data) : [];
+    const mine = ok && data !== undefined ? this.digests(this.settings.verifyAlg, data) : [];
     const differing: number[] = [];
     op.peerDigests.forEach((d, i) => { if (mine[i] !== d) differing.push(op.block + i); });
     for (const b of differing) this.bitmap?.set(b);
@@ -1159,4 +1356,15 @@ export class Replica {
     }
     if (link.peerAuthed && this.now - link.lastSentMs >= PING_INTERVAL_MS) this.send({ t: "ping" });
   }
+}
+
+/** Sorted block numbers as ranges of consecutive blocks. */
+function contiguousRanges(blocks: number[]): Array<{ block: number; count: number }> {
+  const out: Array<{ block: number; count: number }> = [];
+  for (const b of [...blocks].sort((x, y) => x - y)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.block + last.count === b) last.count++;
+    else out.push({ block: b, count: 1 });
+  }
+  return out;
 }

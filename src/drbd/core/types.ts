@@ -17,7 +17,8 @@ export type PeerMsg =
   | { t: "sync-request" }
   | { t: "promote-req" }
   | { t: "promote-reply"; granted: boolean }
-  | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array }
+  /** `digest` (here and in rs-data): data-integrity-alg's digest of `data`, checked by the receiver before it writes. */
+  | { t: "write"; seq: number; off: number; fua: boolean; data: Uint8Array; digest?: string }
   | { t: "recv-ack"; seq: number }
   /** allow-two-primaries: the arbiter wrote the peer's write `seq` at this point of its own order. */
   | { t: "placed"; seq: number }
@@ -26,8 +27,12 @@ export type PeerMsg =
   | { t: "flush-ack"; seq: number; ok: boolean }
   | { t: "read"; id: number; off: number; len: number }
   | { t: "read-reply"; id: number; ok: boolean; data?: Uint8Array }
-  | { t: "rs-data"; block: number; data: Uint8Array }
+  | { t: "rs-data"; block: number; data: Uint8Array; digest?: string }
   | { t: "rs-ack"; block: number; count: number; ok: boolean }
+  /** csums-alg: the SyncSource's digests of a run it read, one per block, instead of its data. */
+  | { t: "rs-digests"; block: number; digests: string[] }
+  /** csums-alg: the SyncTarget's answer; the run's other blocks were identical and are in sync now. */
+  | { t: "rs-compared"; block: number; differing: number[] }
   | { t: "sync-done"; uuids: Generations }
   | { t: "verify"; block: number; digests: string[] }
   | { t: "verify-reply"; block: number; differing: number[] }
@@ -42,6 +47,9 @@ export interface NetAgreement {
   afterSb1pri: string;
   afterSb2pri: string;
   allowTwoPrimaries: boolean;
+  /** The algorithm name, or "none". */
+  csumsAlg: string;
+  dataIntegrityAlg: string;
 }
 
 /** Local administrative commands (drbdadm verbs that reach a running resource). */
@@ -89,5 +97,6 @@ export type Effect =
 /** Host-provided pure functions the core needs but must not implement with I/O. */
 export interface Crypto {
   hmac(data: string): string;
-  digest(data: Uint8Array): string;
+  /** `alg` is a verify-alg, csums-alg or data-integrity-alg name; equal data gives equal digests on both nodes. */
+  digest(alg: string, data: Uint8Array): string;
 }

@@ -21,10 +21,15 @@ interface Unplaced {
   data: Uint8Array;
 }
 
-/** The non-arbiter's own writes that the arbiter has not placed in its order yet. */
+/**
+ * The non-arbiter's own writes that the arbiter has not placed in its order
+ * yet. The same bookkeeping serves a Primary resyncing as SyncTarget: its
+ * writes the peer has not acknowledged yet are laid over incoming resync data,
+ * which may have been read before the peer wrote them.
+ */
 export class UnplacedWrites {
   private readonly writes = new Map<number, Unplaced>();
-  /** Incoming writes that met unplaced ones of ours (for status and tests). */
+  /** Incoming writes (or resync data) that met unplaced ones of ours (for status and tests). */
   conflicts = 0;
 
   /** A write of ours sent to the arbiter; the data is copied (the caller may reuse its buffer). */

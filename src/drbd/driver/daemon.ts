@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { NbdServer } from "../../nbd/index.js";
 import { loadTls } from "../../nbd/driver/tls.js";
 import type { HostConfig } from "../config/model.js";
-import { loadConfig, selectHost } from "../config/load.js";
+import { changesNeedingRestart, runtimeChanges } from "../config/adjust.js";
+import { type LocalResource, loadConfig, selectHost } from "../config/load.js";
+import { err, type Result } from "../../lib/result.js";
 import type { SocketAddress } from "../config/model.js";
 import type { Command } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
-import { attachKernelDevice, detachKernelDevice } from "./kernel-device.js";
+import { attachLocalDevice, type LocalDevice } from "./local-device.js";
 import { ReplicatedResource } from "./resource.js";
 
 /** One request on the control socket (one JSON line); the reply is one JSON line too. */
@@ -35,8 +37,8 @@ export function socketPath(runDir: string, node: string): string {
 export class DrbdDaemon {
   private readonly resources = new Map<string, ReplicatedResource>();
   private readonly nbdServers = new Map<string, NbdServer>();
-  /** Resources whose export this daemon attached to /dev/nbdN (see kernel-device.ts). */
-  private readonly attached = new Set<string>();
+  /** Primaries' exports attached as local block devices (see local-device.ts), by resource. */
+  private readonly attached = new Map<string, LocalDevice>();
   private control: Server | undefined;
   private exitWhenIdle: (() => void) | undefined;
 
@@ -59,7 +61,11 @@ export class DrbdDaemon {
   }
 
   async stop(): Promise<void> {
-    for (const name of [...this.resources.keys()]) await this.down(name);
+    for (const name of [...this.resources.keys()]) {
+      const reply = await this.down(name);
+      // Stopping anyway is a crash for what still uses the device: say so.
+      if (!reply.ok) this.log(`${reply.error}; stopping anyway`);
+    }
     await new Promise<void>((resolve) => (this.control === undefined ? resolve() : this.control.close(() => resolve())));
     rmSync(socketPath(this.runDir, this.node), { force: true });
     rmSync(join(this.runDir, `drbd-${this.node}.pid`), { force: true });
@@ -108,6 +114,7 @@ export class DrbdDaemon {
     }
     if (name === undefined) return { ok: false, error: `${request.verb} needs a resource name` };
     if (request.verb === "up") return this.up(name, request.config);
+    if (request.verb === "adjust") return this.adjust(name, request.config);
     if (request.verb === "down") return this.down(name);
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: false, error: `${name}: No such resource (run up first)` };
@@ -117,33 +124,75 @@ export class DrbdDaemon {
     }
     const command = toCommand(request);
     if (command === undefined) return { ok: false, error: `unknown verb ${request.verb}` };
-    if (command.verb === "secondary") await this.detachKernel(resource);
+    if (command.verb === "secondary") {
+      const busy = await this.detachLocal(resource);
+      if (busy !== undefined) return { ok: false, error: `${name}: State change failed: ${busy}` };
+    }
     const error = await resource.command(command);
     if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
-    const note = command.verb === "primary" ? await this.attachKernel(resource) : undefined;
+    const note = command.verb === "primary" ? await this.attachLocal(resource) : undefined;
     return note === undefined ? { ok: true } : { ok: true, message: note };
   }
 
-  private async attachKernel(resource: ReplicatedResource): Promise<string | undefined> {
+  private async attachLocal(resource: ReplicatedResource): Promise<string | undefined> {
     const name = resource.config.resource.name;
     if (this.attached.has(name)) return undefined;
-    const { attached, note } = await attachKernelDevice(resource.config);
-    if (attached) this.attached.add(name);
+    const { device, note } = await attachLocalDevice(resource.config, this.runDir);
+    if (device !== undefined) this.attached.set(name, device);
+    if (note !== undefined) this.log(note);
     return note;
   }
 
-  private async detachKernel(resource: ReplicatedResource): Promise<void> {
-    if (this.attached.delete(resource.config.resource.name)) await detachKernelDevice(resource.config);
+  /** Detaches the resource's local block device; the reason when it is in use (then it stays). */
+  private async detachLocal(resource: ReplicatedResource): Promise<string | undefined> {
+    const name = resource.config.resource.name;
+    const device = this.attached.get(name);
+    if (device === undefined) return undefined;
+    const busy = await device.detach();
+    if (busy === undefined) this.attached.delete(name);
+    return busy;
+  }
+
+  /** The resource as the configuration file describes it for this node. */
+  private wanted(name: string, configPath: string | undefined): Result<LocalResource, string> {
+    if (configPath === undefined) return err("the configuration file is needed");
+    const loaded = loadConfig(configPath);
+    if (!loaded.ok) return loaded;
+    const resource = loaded.value.resources.find((r) => r.name === name);
+    if (resource === undefined) return err(`'${name}' not defined in your config (for this host)`);
+    return selectHost(resource, this.node);
+  }
+
+  /**
+   * `adjust`: brings the resource to what the file says. Down: up. Running:
+   * settings changeable at run time are applied (others refuse the whole
+   * adjust, nothing changes), a detached disk is attached, a StandAlone
+   * resource connects.
+   */
+  private async adjust(name: string, configPath: string | undefined): Promise<ControlReply> {
+    const resource = this.resources.get(name);
+    if (resource === undefined) return this.up(name, configPath);
+    const wanted = this.wanted(name, configPath);
+    if (!wanted.ok) return { ok: false, error: wanted.error };
+    const refused = changesNeedingRestart(resource.config, wanted.value);
+    if (refused.length > 0) return { ok: false, error: `${name}: adjust cannot change ${refused.join(", ")} of a running resource (down, then up)` };
+    const changes = runtimeChanges(resource.config, wanted.value);
+    resource.adjust(wanted.value);
+    if (changes.length > 0) this.log(`${name}: adjusted ${changes.join(", ")}`);
+    if (resource.replica.sb === undefined) {
+      const attached = await resource.attach();
+      if (!attached.ok) return { ok: false, error: `${name}: ${attached.error}` };
+    }
+    if (resource.replica.conn === "StandAlone") {
+      const error = await resource.command({ verb: "connect", discardMyData: false });
+      if (error !== undefined) return { ok: false, error: `${name}: ${error}` };
+    }
+    return changes.length > 0 ? { ok: true, message: `${name}: adjusted ${changes.join(", ")}` } : { ok: true };
   }
 
   private async up(name: string, configPath: string | undefined): Promise<ControlReply> {
     if (this.resources.has(name)) return { ok: true, message: `${name} is already up` };
-    if (configPath === undefined) return { ok: false, error: "up needs the configuration file" };
-    const loaded = loadConfig(configPath);
-    if (!loaded.ok) return { ok: false, error: loaded.error };
-    const resource = loaded.value.resources.find((r) => r.name === name);
-    if (resource === undefined) return { ok: false, error: `'${name}' not defined in your config (for this host)` };
-    const local = selectHost(resource, this.node);
+    const local = this.wanted(name, configPath);
     if (!local.ok) return { ok: false, error: local.error };
     const started = await ReplicatedResource.up(local.value, this.node, this.log);
     if (!started.ok) return { ok: false, error: started.error };
@@ -177,7 +226,8 @@ export class DrbdDaemon {
   private async down(name: string): Promise<ControlReply> {
     const resource = this.resources.get(name);
     if (resource === undefined) return { ok: true, message: `${name} is not up` };
-    await this.detachKernel(resource);
+    const busy = await this.detachLocal(resource);
+    if (busy !== undefined) return { ok: false, error: `${name}: State change failed: ${busy}` };
     if (resource.replica.role === "Primary") {
       const error = await resource.command({ verb: "secondary" });
       if (error !== undefined) return { ok: false, error: `${name}: ${error}` };

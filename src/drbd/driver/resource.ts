@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomInt } from "node:crypto";
+import { createHmac, randomInt } from "node:crypto";
 import { assert } from "../../lib/assert.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { seededRng, type Rng } from "../../lib/rng.js";
@@ -8,6 +8,7 @@ import { Replica, type ReplicaSettings } from "../core/replica.js";
 import type { Command, Effect, Input } from "../core/types.js";
 import type { ResourceStatus } from "../status.js";
 import { Backing } from "./backing.js";
+import { blockDigest } from "./digest.js";
 import { handlerEnvironment, runHandler } from "./handlers.js";
 import { PeerLink } from "./peer-link.js";
 
@@ -26,6 +27,7 @@ export function replicaSettings(node: string, r: LocalResource): ReplicaSettings
     rateController: resource.disk.rateController,
     alExtents: resource.disk.alExtents, authenticate: resource.net.cramHmacAlg !== undefined,
     linkDeadMs: resource.net.pingTimeoutMs + 2000,
+    verifyAlg: resource.verifyAlg, csumsAlg: resource.net.csumsAlg, integrityAlg: resource.net.dataIntegrityAlg,
   };
 }
 
@@ -44,11 +46,12 @@ export class ReplicatedResource implements BlockDevice {
   private nextReq = 1;
   private stopped = false;
 
-  private constructor(readonly config: LocalResource, readonly node: string, private readonly log: (line: string) => void) {
+  private constructor(private running: LocalResource, readonly node: string, private readonly log: (line: string) => void) {
+    const config = running;
     const net = config.resource.net;
     this.replica = new Replica(replicaSettings(node, config), {
       hmac: (data) => createHmac(net.cramHmacAlg ?? "sha256", net.sharedSecret ?? "").update(data).digest("hex"),
-      digest: (data) => createHash(config.resource.verifyAlg === "crc32c" ? "sha256" : config.resource.verifyAlg).update(data).digest("base64"),
+      digest: blockDigest,
     });
     this.link = new PeerLink(config.local.address, config.peer.address, node < config.peer.name, net.connectIntervalMs, {
       up: (nonce) => this.step({ kind: "link-up", nonce }),
@@ -57,6 +60,17 @@ export class ReplicatedResource implements BlockDevice {
       log: (line) => this.log(`${config.resource.name}: ${line}`),
     });
     this.timer = setInterval(() => this.step({ kind: "tick" }), TICK_MS);
+  }
+
+  /** The configuration the resource runs with (replaced by `adjust`). */
+  get config(): LocalResource {
+    return this.running;
+  }
+
+  /** `adjust`: the caller checked (config/adjust.ts) that only settings changeable at run time differ. */
+  adjust(wanted: LocalResource): void {
+    this.running = wanted;
+    this.replica.adjust(replicaSettings(this.node, wanted));
   }
 
   /** `up`: attach the backing store and start connecting to the peer. */
@@ -133,7 +147,7 @@ export class ReplicatedResource implements BlockDevice {
           etaSeconds: p.etaSeconds(Date.now()), speedKiBps: p.speedKiBps(Date.now()),
         },
       },
-      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts,
+      lastSync: r.lastSync, lastSplitBrain: r.lastSplitBrain, verifyOutOfSyncBlocks: r.verifyDiffering, writeConflicts: r.writeConflicts, resyncConflicts: r.resyncConflicts,
       suspended: r.suspendedFor, peerFenced: r.sb?.peerOutdated ?? false, counters: this.counters,
       degradedAtStart: r.degradedAtAttach,
     };
