@@ -106,6 +106,7 @@ test("syntax and value errors name file:line and yield no configuration", () => 
     [R0.replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16600; nbd-tls require;"), /^x\.conf:8: on alpha: nbd-tls require needs 'nbd-tls-certificates DIR'/],
     ["common { disk { fencing sometimes; } }\n" + R0, /fencing must be one of dont-care, resource-only, resource-and-stonith/],
     [R0.replace("nbd-address 127.0.20.1:16600;", "nbd-address 127.0.20.1:16600; local-device fuse;"), /^x\.conf:8: local-device must be auto, nbd, loop, none \(got "fuse"\)/],
+    ["common {\n  net { verify-alg whirlpool; }\n}\n" + R0, /^x\.conf:2: verify-alg must be one of md5, sha1, sha256, sha512, crc32c/],
   ];
   for (const [text, expected] of cases) {
     const result = parseConfigText(text, "x.conf");

@@ -249,7 +249,7 @@ function resolveResource(name: string, sections: Sections, common: Sections, hos
       degrWfcTimeoutS: integer(get("startup", "degr-wfc-timeout"), 60, 0),
       outdatedWfcTimeoutS: integer(get("startup", "outdated-wfc-timeout"), 0, 0),
     },
-    verifyAlg: get("net", "verify-alg")?.value ?? get("syncer", "verify-alg")?.value ?? "sha256",
+    verifyAlg: digestAlg(get("net", "verify-alg") ?? get("syncer", "verify-alg")) ?? "sha256",
   };
 }
 

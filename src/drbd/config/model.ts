@@ -102,7 +102,7 @@ export interface ResourceConfig {
   disk: DiskOptions;
   startup: StartupOptions;
   handlers: Record<string, string>;
-  verifyAlg: string;
+  verifyAlg: DigestAlg;
   /** Options as written in the resource (for dump); common's are in DrbdConfig.common. */
   sections: Sections;
   at: string;
