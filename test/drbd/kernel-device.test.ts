@@ -18,7 +18,7 @@ describe("attaching a Primary's export to /dev/nbdN", { skip }, () => {
   let nodes: TwoNodes;
   let device: string;
   before(async () => {
-    nodes = await TwoNodes.create("qd-kernel-", { ipBlock: 8, backingMiB: 8 });
+    nodes = await TwoNodes.create("qd-kernel-", { ipBlock: 8, firstPair: 5, backingMiB: 8 });
     // The device link goes into the temp dir, not /dev; minor 0 -> /dev/nbd0.
     device = join(nodes.dir, "drbd0");
     writeFileSync(nodes.config, readFileSync(nodes.config, "utf8").replaceAll("device /dev/drbd0;", `device "${device}" minor 0;`));

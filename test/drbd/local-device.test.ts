@@ -20,7 +20,7 @@ describe("local-device loop: the Primary's device path is a block device", { ski
   const mountPoint = (node: NodeName) => join(nodes.dir, `${node}-mnt`);
 
   before(async () => {
-    nodes = await TwoNodes.create("qd-local-", { ipBlock: 6, backingMiB: 32 });
+    nodes = await TwoNodes.create("qd-local-", { ipBlock: 6, firstPair: 5, backingMiB: 32 });
     // Each host its own device path (both run on this machine), made by loop + nbdfuse.
     let text = readFileSync(nodes.config, "utf8");
     for (const node of ["alpha", "beta"] as const) text = text.replace("device /dev/drbd0;", `device "${devicePath(node)}" minor 0; local-device loop;`);

@@ -14,6 +14,12 @@ export interface NodesOptions {
    * has only 7 pairs (.241 … .254).
    */
   ipBlock: number;
+  /**
+   * Where the search for a free pair starts in the block: two files sharing a
+   * block (and maybe running at once) start apart, since a pair is only
+   * checked free, not held, until the daemons listen.
+   */
+  firstPair?: number;
   backingMiB?: number;
   protocol?: "A" | "B" | "C";
   /** Extra statements for common's net / disk / handlers sections. */
@@ -35,7 +41,7 @@ export class TwoNodes {
   ) {}
 
   static async create(prefix: string, options: NodesOptions): Promise<TwoNodes> {
-    const ips = await freePair(options.ipBlock);
+    const ips = await freePair(options.ipBlock, options.firstPair ?? 0);
     const dir = await tempDir(prefix);
     const nodes = new TwoNodes(dir.path, options, ips, dir.dispose);
     const size = (options.backingMiB ?? 32) * 1024 * 1024;
@@ -179,8 +185,8 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function freePair(block: number): Promise<[string, string]> {
-  for (let k = 0; k < 10; k++) {
+async function freePair(block: number, firstPair: number): Promise<[string, string]> {
+  for (let k = firstPair; k < 10; k++) {
     const pair: [string, string] = [`127.0.20.${20 * block + 2 * k + 1}`, `127.0.20.${20 * block + 2 * k + 2}`];
     const free = await Promise.all(pair.flatMap((ip) => PORTS.map((port) => portFree(ip, port))));
     if (free.every(Boolean)) return pair;
