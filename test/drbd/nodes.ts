@@ -27,6 +27,8 @@ export interface NodesOptions {
   disk?: string;
   handlers?: string;
   startup?: string;
+  /** A node's own copy of the configuration, edited (e.g. to reach its peer through a proxy). */
+  nodeConfig?: Partial<Record<NodeName, (text: string) => string>>;
   /** Where beta's backing file lives (alpha's is in the temp dir). */
   backing?: Partial<Record<NodeName, string>>;
 }
@@ -51,7 +53,16 @@ export class TwoNodes {
       await run("truncate", ["-s", String(size), path]);
     }
     writeFileSync(nodes.config, nodes.configText());
+    for (const node of ["alpha", "beta"] as const) {
+      const edit = options.nodeConfig?.[node];
+      if (edit !== undefined) writeFileSync(nodes.configOf(node), edit(nodes.configText()));
+    }
     return nodes;
+  }
+
+  /** The configuration file a node runs with: its own copy when nodeConfig edits one. */
+  configOf(node: NodeName): string {
+    return this.options.nodeConfig?.[node] === undefined ? this.config : join(this.dir, `drbd-${node}.conf`);
   }
 
   get config(): string {
@@ -103,7 +114,7 @@ ${host("beta")}
   }
 
   drbd(node: NodeName, ...args: string[]): Promise<RunResult> {
-    return run(quorateBin, ["drbd", "--config", this.config, "--run-dir", this.runDir, "--node", node, ...args], { timeoutMs: 60_000 });
+    return run(quorateBin, ["drbd", "--config", this.configOf(node), "--run-dir", this.runDir, "--node", node, ...args], { timeoutMs: 60_000 });
   }
 
   async ok(node: NodeName, ...args: string[]): Promise<string> {
