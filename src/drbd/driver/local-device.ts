@@ -29,7 +29,7 @@ export function kernelNbdAvailable(): boolean {
 }
 
 /** The mode `auto` stands for on this host. */
-export function effectiveMode(mode: LocalDeviceMode): Exclude<LocalDeviceMode, "auto"> {
+function effectiveMode(mode: LocalDeviceMode): Exclude<LocalDeviceMode, "auto"> {
   if (mode !== "auto") return mode;
   return kernelNbdAvailable() ? "nbd" : "none";
 }
@@ -47,7 +47,8 @@ export async function attachLocalDevice(r: LocalResource, runDir: string): Promi
 
 function linkDevice(device: string, target: string): string | undefined {
   if (device === target) return undefined;
-  if (existsSync(device) && !isLinkTo(device, target) && !isSymlink(device)) return `${device} exists and is not a link, left alone`;
+  // Any earlier link (a loop device's number changes) is replaced; a real file or device is not.
+  if (existsSync(device) && !isSymlink(device)) return `${device} exists and is not a link, left alone`;
   rmSync(device, { force: true });
   symlinkSync(target, device);
   return undefined;
