@@ -237,6 +237,96 @@ export const CLONE_CASES: SemanticsCase[] = [
     expect: ["* Recover a:0 ( n1 )", "* Restart b:0 ( n1 ) due to required a:0 start"],
   },
   {
+    name: "interleave=true: an instance on a node where the first clone has no instance stops (no reason), and a primitive after its clone there restarts",
+    cite: "Clone Options: interleave; Ordering Constraints: a clone's instances start before what is ordered after the clone",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b"), ...running("d")] }], ["n2", { history: [...running("a"), ...running("b")] }], ["n3", { history: [...running("a"), ...running("b")] }]],
+      resources: [primitive("d"), clone("ca", primitive("a"), { interleave: "true" }), clone("cb", primitive("b"), { interleave: "true" })],
+      constraints: [order("o", "ca", "cb"), order("o2", "cb", "d"), location("ban", "ca", "n1", "-INFINITY")],
+    },
+    expect: ["* Restart d ( n1 ) due to required cb running", "* Stop a:0 ( n1 ) due to node availability", "* Stop b:0 ( n1 )"],
+  },
+  {
+    name: "interleave=true: an instance inhibited on another node than the primitive after its clone leaves the primitive alone",
+    cite: "Clone Options: interleave; Ordering Constraints",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b"), ...running("d")] }], ["n2", { history: [...running("a"), ...running("b")] }], ["n3", { history: [...running("a"), ...running("b")] }]],
+      resources: [primitive("d"), clone("ca", primitive("a"), { interleave: "true" }), clone("cb", primitive("b"), { interleave: "true" })],
+      constraints: [order("o", "ca", "cb"), order("o2", "cb", "d"), location("ban", "ca", "n2", "-INFINITY")],
+    },
+    expect: ["* Stop a:1 ( n2 ) due to node availability", "* Stop b:1 ( n2 )"],
+  },
+  {
+    name: "interleave=true: no instance starts where the clone it is ordered after has none",
+    cite: "Clone Options: interleave",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("b")] }], ["n2", { history: [...running("a"), ...running("b")] }], "n3"],
+      resources: [clone("ca", primitive("a"), { interleave: "true" }), clone("cb", primitive("b"), { interleave: "true" })],
+      constraints: [order("o", "ca", "cb"), location("ban", "ca", "n3", "-INFINITY")],
+    },
+    expect: [],
+  },
+  {
+    name: "a primitive ordered after a clone restarts when the instance on its own node recovers",
+    cite: "Ordering Constraints: mandatory order after a clone",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("d")] }], ["n2", { history: running("a") }]],
+      resources: [primitive("d"), clone("ca", primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }))],
+      constraints: [order("o", "ca", "d")],
+    },
+    expect: ["* Restart d ( n1 ) due to required ca running", "* Recover a:0 ( n1 )"],
+  },
+  {
+    name: "a primitive ordered after a clone stays when an instance on another node recovers",
+    cite: "Ordering Constraints: mandatory order after a clone",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), ...running("d")] }], ["n2", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }] }]],
+      resources: [primitive("d"), clone("ca", primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }))],
+      constraints: [order("o", "ca", "d")],
+    },
+    expect: ["* Recover a:1 ( n2 )"],
+  },
+  {
+    name: "a primitive ordered after a clone restarts when a new instance starts on its node",
+    cite: "Ordering Constraints: mandatory order after a clone",
+    cib: {
+      nodes: [["n1", { history: running("d") }], ["n2", { history: running("a") }], ["n3", { history: running("a") }]],
+      resources: [primitive("d"), clone("ca", primitive("a"))],
+      constraints: [order("o", "ca", "d")],
+    },
+    expect: ["* Restart d ( n1 ) due to required ca running", "* Start a:2 ( n1 )"],
+  },
+  {
+    name: "a group ordered after a clone restarts from its first member when the instance on its node recovers",
+    cite: "Ordering Constraints: mandatory order after a clone; Groups: members start in order",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("d1"), ...running("d2")] }], ["n2", { history: running("a") }]],
+      resources: [group("g", [primitive("d1"), primitive("d2")]), clone("ca", primitive("a", { ops: [{ name: "monitor", interval: "10s" }] }))],
+      constraints: [order("o", "ca", "g")],
+    },
+    expect: ["* Restart d1 ( n1 ) due to required ca running", "* Restart d2 ( n1 ) due to required d1 start", "* Recover a:0 ( n1 )"],
+  },
+  {
+    name: "a group ordered after a primitive restarts from its first member",
+    cite: "Ordering Constraints: mandatory order; Groups: members start in order",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 1 }, ...running("d1"), ...running("d2")] }]],
+      resources: [group("g", [primitive("d1"), primitive("d2")]), primitive("a", { ops: [{ name: "monitor", interval: "10s" }] })],
+      constraints: [order("o", "a", "g")],
+    },
+    expect: ["* Restart d1 ( n1 ) due to required a start", "* Restart d2 ( n1 ) due to required d1 start", "* Recover a ( n1 )"],
+  },
+  {
+    name: "every instance of a clone ordered after another clone (no interleave) restarts when one instance of the first starts",
+    cite: "Clone Options: interleave=false (the default): the clone waits for all of the other clone",
+    cib: {
+      nodes: [["n1", { history: running("b") }], ["n2", { history: [...running("a"), ...running("b")] }], ["n3", { history: [...running("a"), ...running("b")] }]],
+      resources: [clone("ca", primitive("a")), clone("cb", primitive("b"))],
+      constraints: [order("o", "ca", "cb")],
+    },
+    expect: ["* Start a:2 ( n1 )", "* Restart b:0 ( n1 ) due to required ca running", "* Restart b:1 ( n2 ) due to required ca running", "* Restart b:2 ( n3 ) due to required ca running"],
+  },
+  {
     name: "an instance running where the clone is banned stops, and a fresh instance starts elsewhere",
     cite: "Clone Options (which instance is placed first, observed with crm_simulate)",
     cib: { nodes: ["n1", ["n2", { history: running("d") }]], resources: [clone("c", primitive("d"), { "clone-max": "2" })], constraints: [location("l", "c", "n2", "-INFINITY")] },

@@ -1,5 +1,5 @@
 import type { Constraints } from "./constraints.js";
-import type { PrimitiveRsc, Rsc } from "./model.js";
+import type { NodeName, PrimitiveRsc, Rsc } from "./model.js";
 import { cloneOf, primitivesOf } from "./model.js";
 import type { Blocker } from "./changes.js";
 import { allowMigrate } from "./meta.js";
@@ -22,11 +22,16 @@ interface Edge {
   restartOnly?: boolean;
   /** The restart it causes is shown without a reason (restart-type=restart on an optional order). */
   bare?: boolean;
+  /** "then" is a group's members: a restart reaches its first member only, the rest follow along the group. */
+  groupThen?: boolean;
 }
 
 export interface OrderingEffects {
   restarts: Map<PrimitiveRsc, string>;
 }
+
+/** Whether "first" starts on `node` in this transition (an inhibited instance counts: its start is required but cannot run). */
+type StartsOn = (f: PrimitiveRsc, node: NodeName | undefined) => boolean;
 
 /** Whether a primitive will (re)start in this transition (a migration does not restart what depends on it). */
 function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): boolean {
@@ -42,6 +47,11 @@ function restartsOrMoves(p: PrimitiveRsc, restarts: Map<PrimitiveRsc, string>): 
  */
 export function applyOrderings(resources: Rsc[], constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>, initial: Map<PrimitiveRsc, string>): OrderingEffects {
   const restarts = new Map(initial);
+  const inhibited = inhibitInterleaved(constraints, unrunnable);
+  const startsOn: StartsOn = (f, node) => {
+    const on = inhibited.get(f) ?? (restartsOrMoves(f, restarts) ? f.assigned : undefined);
+    return on !== undefined && (node === undefined || on === node);
+  };
   const edges: Edge[] = [];
   for (const top of resources) {
     for (const group of groupsOf(top)) {
@@ -77,17 +87,17 @@ export function applyOrderings(resources: Rsc[], constraints: Constraints, unrun
       continue;
     }
     const action = o.first.kind === "primitive" ? "start" : "running";
-    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", stopsWithFirst: symmetrical.has(o.id), oneWay: o.oneWay === true });
+    edges.push({ first: firsts, reason: `${o.first.id} ${action}`, then: primitivesOf(o.then), fromClone: o.first.kind === "clone", stopsWithFirst: symmetrical.has(o.id), oneWay: o.oneWay === true, groupThen: o.then.kind === "group" });
   }
   propagateUnrunnable(edges, unrunnable);
   for (let round = 0; round < 10; round++) {
     let changed = false;
     for (const e of edges) {
-      if (e.fromClone === true || e.oneWay === true) continue;
-      const restarting = e.first.some((f) => restartsOrMoves(f, restarts));
-      if (!restarting) continue;
-      for (const t of e.then) {
+      // clone-min: "then" waits for enough instances, not for each one that starts.
+      if (e.oneWay === true || e.minimum !== undefined) continue;
+      for (const t of e.groupThen === true ? e.then.slice(0, 1) : e.then) {
         if (restarts.has(t) || unrunnable.has(t)) continue;
+        if (!e.first.some((f) => (e.fromClone === true ? cloneStartsFor(f, t, startsOn) : restartsOrMoves(f, restarts)))) continue;
         if (t.active.length === 1 && t.assigned === t.active[0]!.node && !t.active[0]!.failed) {
           restarts.set(t, e.bare === true ? "" : `due to required ${e.reason}`);
           changed = true;
@@ -126,6 +136,44 @@ function restartTypeEdge(o: Constraints["orderings"][number]): Edge | undefined 
   const then = o.then.kind === "group" ? o.then.children.slice(0, 1) : primitivesOf(o.then);
   const reason = `${o.first.id} ${o.first.kind === "primitive" ? "start" : "running"}`;
   return { first: primitivesOf(o.first), reason, then, restartOnly: true, bare: o.thenAction !== "start" };
+}
+
+/**
+ * A clone's "running" matters to what is ordered after it where that runs: an instance
+ * (re)starting on the node of a primitive or group restarts it; every instance of a
+ * clone ordered after it (not interleaved) restarts when any instance starts anywhere.
+ */
+function cloneStartsFor(f: PrimitiveRsc, then: PrimitiveRsc, startsOn: StartsOn): boolean {
+  return startsOn(f, cloneOf(then) === undefined ? then.assigned : undefined);
+}
+
+/**
+ * interleave=true: an instance of the "then" clone placed on a node where no instance of
+ * "first" is placed may not run there. It is taken off its node (a running one stops,
+ * without a reason); its start counts as required and unrunnable. Repeats down chains of
+ * interleaved clones. Returns each inhibited primitive with the node it was placed on.
+ */
+function inhibitInterleaved(constraints: Constraints, unrunnable: Map<PrimitiveRsc, Blocker>): Map<PrimitiveRsc, NodeName> {
+  const inhibited = new Map<PrimitiveRsc, NodeName>();
+  const orders = constraints.orderings.filter((o) => o.kind === "Mandatory" && o.firstAction === "start" && o.thenAction === "start" && o.anyOf === undefined && o.cloneMin === undefined);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const o of orders) {
+      const { first, then } = o;
+      if (first.kind !== "clone" || then.kind !== "clone" || !then.interleave) continue;
+      for (const t of then.instances) {
+        const node = primitivesOf(t)[0]?.assigned;
+        if (node === undefined || first.instances.some((f) => primitivesOf(f).some((p) => p.assigned === node))) continue;
+        for (const p of primitivesOf(t)) {
+          inhibited.set(p, node);
+          p.assigned = undefined;
+          unrunnable.set(p, { reason: undefined, blocked: false });
+        }
+        changed = true;
+      }
+    }
+  }
+  return inhibited;
 }
 
 /**
