@@ -237,6 +237,19 @@ export const CLONE_CASES: SemanticsCase[] = [
     expect: ["* Recover a:0 ( n1 )", "* Restart b:0 ( n1 ) due to required a:0 start"],
   },
   {
+    name: "a cloned group's instance stays where its first member runs when a later member is banned from every node",
+    cite: "Groups: later members run only where the earlier ones do; migration-threshold; Clone Resources of groups",
+    cib: {
+      rscDefaults: { "migration-threshold": "1" },
+      nodes: [
+        ["n1", { transient: { "fail-count-b:0#start_0": "1" }, history: [...running("a:0"), { rsc: "b:0", operation: "start", rc: 1 }, { rsc: "b:0", operation: "stop" }] }],
+        ["n2", { transient: { "fail-count-b:0#start_0": "1" }, history: [{ rsc: "b:0", operation: "start", rc: 1 }, { rsc: "b:0", operation: "stop" }] }],
+      ],
+      resources: [clone("c", group("g", [primitive("a"), primitive("b")]), { "globally-unique": "true", "clone-max": "1" })],
+    },
+    expect: [],
+  },
+  {
     name: "interleave=true: an instance on a node where the first clone has no instance stops (no reason), and a primitive after its clone there restarts",
     cite: "Clone Options: interleave; Ordering Constraints: a clone's instances start before what is ordered after the clone",
     cib: {

@@ -57,4 +57,22 @@ export const DEFINITION_CASES: SemanticsCase[] = [
     },
     expect: ["* Restart a ( n1 ) due to resource definition change", "* Restart b ( n1 ) due to required a start"],
   },
+  {
+    name: "a start still pending with parameters that changed restarts for the definition change",
+    cite: "Resource parameters: a change restarts the resource (a start in progress included)",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "d", operation: "start", rc: -1, status: -1, params: { x: "1" } }] }], "n2"],
+      resources: [primitive("d", { params: { x: "2" } })],
+    },
+    expect: ["* Restart d ( n1 ) due to resource definition change"],
+  },
+  {
+    name: "a start still pending cannot be reloaded: a reloadable change restarts it, without a reason",
+    cite: "Reloading agents: only parameters outside op-force-restart are reloaded (observed with crm_simulate for a pending start)",
+    cib: {
+      nodes: [["n1", { history: [{ rsc: "d", operation: "start", rc: -1, status: -1, params: { x: "1" }, forceRestart: ["y"] }] }], "n2"],
+      resources: [primitive("d", { params: { x: "2" } })],
+    },
+    expect: ["* Restart d ( n1 )"],
+  },
 ];

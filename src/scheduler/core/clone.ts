@@ -1,6 +1,6 @@
 import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
-import { addPrimitivePreferences, keepInPlace, ownScores, place, usableScore, type PlacementContext } from "./placement.js";
+import { addPrimitivePreferences, banForLaterMembers, keepInPlace, ownScores, place, usableScore, type PlacementContext } from "./placement.js";
 import { chooseNode } from "./choose.js";
 import { checkInstanceCapacity } from "./capacity.js";
 import { isManaged, targetRole } from "./meta.js";
@@ -103,13 +103,15 @@ function instanceScorer(clone: CloneRsc, cloneScores: Map<NodeName, Score>, ctx:
 
 function instanceScores(instance: Instance, cloneScores: Map<NodeName, Score>, leaning: Map<NodeName, Score> | undefined, ctx: PlacementContext): Map<NodeName, Score> {
   const scores = new Map(cloneScores);
-  for (const p of primitivesOf(instance)) addPrimitivePreferences(scores, p, ctx);
+  // A grouped instance goes where its first member may run; later members' failure bans
+  // weigh only while they leave it somewhere (those members then stay stopped).
+  primitivesOf(instance).forEach((p, i) => addPrimitivePreferences(scores, p, ctx, i === 0 || instance.kind === "primitive"));
   for (const [node, value] of leaning ?? []) {
     const current = scores.get(node);
     if (current !== undefined) scores.set(node, addScores(current, value));
   }
   if (targetRole(instance) === "Stopped") for (const k of scores.keys()) scores.set(k, addScores(ZERO, -1_000_000 as Score));
-  return scores;
+  return instance.kind === "group" ? banForLaterMembers(instance, scores, ctx) : scores;
 }
 
 /**

@@ -69,7 +69,7 @@ export interface NodeHistory {
   migration: MigrationRecord | undefined;
   /** The newest operation's last-rc-change (seconds). */
   newestAt: number | undefined;
-  /** The last successful start (or probe finding it running): its digests record the definition it runs with. */
+  /** The last successful or pending start (or probe finding it running): its digests record the definition it runs with. */
   definitionOp: LrmOp | undefined;
   /** Recurring monitors active here, by interval in milliseconds. */
   recurring: Map<number, LrmOp>;
@@ -193,7 +193,14 @@ function noteMigration(h: NodeHistory, op: LrmOp): void {
   }
 }
 
+/** An operation the executor has not finished yet. */
+export function isPending(op: LrmOp): boolean {
+  return op.opStatus === STATUS_PENDING;
+}
+
 function applyPending(h: NodeHistory, op: LrmOp): void {
+  // A start under way runs the definition it records (see status.ts for a reload of it).
+  if (op.operation === "start") h.definitionOp = op;
   if (op.operation === "start" || op.operation === "migrate_from") h.role = "Started";
   if (op.operation === "promote") h.role = "Promoted";
   if (op.operation === "demote") h.role = "Unpromoted";

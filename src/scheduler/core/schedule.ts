@@ -107,7 +107,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
-  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources, containerRestarts, agentRestarts(status.agentChanged))]));
+  const ordering = applyOrderings(resources, constraints, blockers.unrunnable, new Map([...unfencing.restarts, ...initialRestarts(resources, containerRestarts, new Set([...agentRestarts(status.agentChanged), ...status.pendingReloads]))]));
   const planned = planChanges(resources, {
     restarts: ordering.restarts,
     unrunnable: blockers.unrunnable,
@@ -139,14 +139,15 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
 }
 
 /** Resources restarted in place: parameters changed, multiply active, or a container recovering what failed inside it. */
-function initialRestarts(resources: Rsc[], containers: Set<PrimitiveRsc>, agentChanges: Set<PrimitiveRsc>): Map<PrimitiveRsc, string> {
+function initialRestarts(resources: Rsc[], containers: Set<PrimitiveRsc>, quietRestarts: Set<PrimitiveRsc>): Map<PrimitiveRsc, string> {
   const restarts = new Map<PrimitiveRsc, string>();
   for (const p of resources.flatMap(primitivesOf)) if (p.definitionChange === "restart") restarts.set(p, "due to resource definition change");
   for (const p of multipleActiveRestarts(resources)) restarts.set(p, "due to being multiply active");
   // A container restarts to recover what failed inside it, a resource whose agent changed
-  // to run under the new one (its old digests no longer count): their own line gives no reason.
+  // to run under the new one (its old digests no longer count), a pending start that a
+  // reload would change: their own line gives no reason.
   for (const p of containers) if (!restarts.has(p)) restarts.set(p, "");
-  for (const p of agentChanges) restarts.set(p, "");
+  for (const p of quietRestarts) restarts.set(p, "");
   return restarts;
 }
 

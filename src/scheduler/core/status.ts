@@ -1,6 +1,6 @@
 import type { LrmResource, SchedulerInput } from "../../cib/index.js";
 import { cloneOf, type CloneRsc, type NodeName, type PrimitiveRsc, type Rsc, type SchedNode } from "./model.js";
-import { replayHistory, type NodeHistory } from "./history.js";
+import { isPending, replayHistory, type NodeHistory } from "./history.js";
 import { agentChanged } from "./agent-change.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
@@ -24,6 +24,8 @@ export interface StatusView {
   requests: NodeRequest[];
   /** Nodes whose history of a primitive was recorded under another agent. */
   agentChanged: Map<PrimitiveRsc, Set<NodeName>>;
+  /** Resources whose start is still pending with parameters a reload would change: restarted, without a reason. */
+  pendingReloads: Set<PrimitiveRsc>;
 }
 
 /** How remote nodes learn their membership between the cluster nodes' histories and their own. */
@@ -36,7 +38,7 @@ export interface RemoteMembership {
 export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
-  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map() };
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map(), pendingReloads: new Set() };
   const anonymousSlots = new AnonymousSlots();
   const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
   // Cluster nodes first: a remote node's membership follows its connection's history.
@@ -81,9 +83,12 @@ function suspectActive(node: SchedNode, p: PrimitiveRsc | undefined | typeof DUP
 }
 
 /** Whether the definition running on this node differs from the configuration. */
-function noteDefinition(p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
+function noteDefinition(view: StatusView, p: PrimitiveRsc, node: SchedNode, h: NodeHistory, now: number, digest: ParameterDigest): void {
   if (h.role === "Stopped" || h.failed || h.definitionOp === undefined) return;
-  p.definitionChange = worse(p.definitionChange, compareDefinition(p, h.definitionOp, node.attributes, now, digest));
+  const change = compareDefinition(p, h.definitionOp, node.attributes, now, digest);
+  // A start still under way cannot be reloaded: it is stopped and started again.
+  if (change === "reload" && isPending(h.definitionOp)) view.pendingReloads.add(p);
+  else p.definitionChange = worse(p.definitionChange, change);
 }
 
 function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node: SchedNode, lrm: LrmResource, history: NodeHistory, stonithEnabled: boolean, now: number, digest: ParameterDigest | undefined): void {
@@ -94,7 +99,7 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
   record(view, target, node.name, history);
   if (agentChanged(target, lrm)) view.agentChanged.set(target, (view.agentChanged.get(target) ?? new Set()).add(node.name));
-  if (digest !== undefined) noteDefinition(target, node, history, now, digest);
+  if (digest !== undefined) noteDefinition(view, target, node, history, now, digest);
   // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
   if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");
 }
