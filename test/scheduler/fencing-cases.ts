@@ -26,6 +26,7 @@ const deviceProbed = (id = "fence"): HistoryEntry[] => probedStopped(id).map((e)
 const probed = (...ids: string[]): HistoryEntry[] => ids.flatMap(probedStopped);
 
 const FENCING = { "stonith-enabled": "true" };
+const BLOCKED_INSTANCE_STOP = "crm_simulate runs the clone's stop/stopped pseudo-actions around an instance's blocked stop; ours leaves them out";
 const SUICIDE = { ...FENCING, "no-quorum-policy": "suicide" };
 /** The cluster had quorum before (the controller records no-quorum-panic then). */
 const HAD_QUORUM = { "no-quorum-panic": "1" };
@@ -120,6 +121,37 @@ export const FENCING_CASES: FencingCase[] = [
       resources: [device(), primitive("a"), primitive("b", { meta: { requires: "nothing" } })],
     },
     expect: ["* Stop a ( n2 ) blocked", "* Stop b ( n2 ) blocked"],
+  },
+  {
+    name: "without quorum a lost node cannot be fenced: a device placed elsewhere, a device placed nowhere and a clone instance left over all keep running there",
+    cite: "Fencing needs quorum; Cluster Options: no-quorum-policy=freeze; Clone Options: clone-max (one instance per usable node)",
+    cib: {
+      properties: { ...FENCING, "no-quorum-policy": "freeze" }, quorum: false,
+      nodes: [
+        ["n1", { history: [...deviceProbed("f1"), ...deviceProbed("f2"), ...running("c:1")] }],
+        ["n2", { state: "lost", history: [...deviceRunning("f1"), ...deviceRunning("f2"), ...running("c:0")] }],
+        ["n3", { history: [...deviceProbed("f1"), ...deviceProbed("f2"), ...running("c:2")] }],
+      ],
+      resources: [device("f1"), device("f2"), clone("cl", primitive("c"))],
+      constraints: [location("f2-not-n1", "f2", "n1", "-INFINITY"), location("f2-not-n3", "f2", "n3", "-INFINITY")],
+    },
+    expect: ["* Stop f1 ( n2 ) blocked", "* Stop f2 ( n2 ) due to node availability (blocked)", "* Stop c:1 ( n2 ) due to node availability (blocked)"],
+    graphTodo: BLOCKED_INSTANCE_STOP,
+  },
+  {
+    name: "no-quorum-policy=freeze promotes no instance, even when the promoted one is on a lost node",
+    cite: "Cluster Options: no-quorum-policy=freeze (roles stay as they are); Promotable Clones",
+    cib: {
+      properties: { ...FENCING, "no-quorum-policy": "freeze" }, quorum: false,
+      nodes: [
+        ["n1", { transient: { "master-s": "5" }, history: [...deviceRunning(), ...running("s:1")] }],
+        ["n2", { state: "lost", history: [...deviceProbed(), ...running("s:0", true)] }],
+        ["n3", { transient: { "master-s": "5" }, history: [...deviceProbed(), ...running("s:2")] }],
+      ],
+      resources: [device(), clone("ms", primitive("s"), { promotable: "true" })],
+    },
+    expect: ["* Stop s:1 ( Promoted n2 ) due to node availability (blocked)"],
+    graphTodo: BLOCKED_INSTANCE_STOP,
   },
   {
     name: "without quorum a node still in this partition's membership is fenced; one outside it is not",

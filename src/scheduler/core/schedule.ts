@@ -170,8 +170,11 @@ function holdUnfencedStops(resources: Rsc[], nodes: SchedNode[], fenced: Set<Nod
   if (stuck.size === 0) return;
   for (const p of resources.flatMap(primitivesOf)) {
     if (blockers.stopReason.has(p) || !p.active.some((a) => stuck.has(a.node))) continue;
-    if (p.config.class === "stonith") blockers.stopReason.set(p, { reason: "due to node availability", blocked: true });
-    else blockers.unrunnable.set(p, { reason: quorumReason(p), blocked: true });
+    // Placed elsewhere, it cannot start there before its stop: the stop is shown blocked.
+    const placedNowhere = p.assigned === undefined ? "due to node availability" : undefined;
+    if (p.config.class !== "stonith") blockers.unrunnable.set(p, { reason: quorumReason(p) ?? placedNowhere, blocked: true });
+    else if (p.assigned === undefined) blockers.stopReason.set(p, { reason: placedNowhere, blocked: true });
+    else blockers.unrunnable.set(p, { reason: undefined, blocked: true });
   }
 }
 
@@ -208,6 +211,8 @@ function quorumBlockers(resources: Rsc[], haveQuorum: boolean, options: ClusterO
     if (running && p.assigned === undefined && p.active.every((a) => fenced.has(a.node))) continue;
     if (freeze) {
       if (!running && p.assigned !== undefined) unrunnable.set(p, { reason: "due to quorum freeze", blocked: true });
+      // Frozen roles too: no instance is promoted (crm_simulate lists no blocked promote).
+      if (running && p.nextRole === "Promoted" && !p.active.some((a) => a.role === "Promoted")) p.nextRole = "Unpromoted";
       continue;
     }
     if (running) unrunnable.set(p, { reason: "due to no quorum", blocked: false });
