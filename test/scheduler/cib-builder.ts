@@ -97,6 +97,8 @@ export interface HistoryEntry {
   secure?: string[];
   /** A migrate_to / migrate_from's migrate_source and migrate_target. */
   migrate?: { source: string; target: string };
+  /** The entry's id ("<rsc>_last_failure_0" marks the last failure); by default numbered by call. */
+  id?: string;
 }
 
 /** History for a resource started on a node (and promoted when `promoted`). */
@@ -206,7 +208,7 @@ function nodeState(id: string, uname: string, o: NodeOptions): XmlElement {
       const rc = e.rc ?? 0, expected = e.expected ?? 0;
       const key = `${call}:1:${expected}:00000000-0000-0000-0000-000000000000`;
       return createElement("lrm_rsc_op", {
-        id: interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`,
+        id: e.id ?? (interval > 0 ? `${rsc}_${e.operation}_${interval}` : `${rsc}_last_${call}`),
         operation_key: `${rsc}_${e.operation}_${interval}`, operation: e.operation, "crm-debug-origin": "test",
         "crm_feature_set": "3.16.1", "transition-key": key, "transition-magic": `${e.status ?? 0}:${rc};${key}`,
         "call-id": String(call++), "rc-code": String(rc), "op-status": String(e.status ?? 0), interval: String(interval),

@@ -139,6 +139,25 @@ const EXPIRED_AT = 1_700_000_100;
 
 export const FAILED_OPERATION_CASES: FailureCase[] = [
   {
+    name: "a fail-count whose last failed start ran with other parameters than configured now is cleared and does not ban the node",
+    cite: "Failure Response: migration-threshold; Reloading/changing resource parameters (observed with crm_simulate: the last failure is checked against the definition)",
+    graphTodo: "crm_simulate's graph clears the fail-count (d_clear_failcount_0 on n1); ours has no clear_failcount action",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-d#start_0": "INFINITY" }, history: [{ rsc: "d", operation: "start", rc: 1, params: { x: "1" }, id: "d_last_failure_0" }, { rsc: "d", operation: "stop", params: { x: "1" } }] }], "n2"],
+      resources: [primitive("d", { params: { x: "2" } })],
+    },
+    expect: ["* Start d ( n1 )"],
+  },
+  {
+    name: "a fail-count whose last failed start ran with the parameters configured now keeps the node banned",
+    cite: "Failure Response: migration-threshold",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-d#start_0": "INFINITY" }, history: [{ rsc: "d", operation: "start", rc: 1, params: { x: "1" }, id: "d_last_failure_0" }, { rsc: "d", operation: "stop", params: { x: "1" } }] }], "n2"],
+      resources: [primitive("d", { params: { x: "1" } })],
+    },
+    expect: ["* Start d ( n2 )"],
+  },
+  {
     name: "a probe that finds the agent not installed (rc 5): stopped there, and never started there",
     cite: `${DISCOVERY}; ${CODES}: OCF_ERR_INSTALLED is hard`,
     cib: { nodes: [["n1", { history: [probe("a", 5)] }], ["n2", { history: probedStopped("a") }]], resources: [monitored("a")], constraints: [location("l", "a", "n1", "50")] },

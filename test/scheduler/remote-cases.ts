@@ -120,6 +120,16 @@ export const REMOTE_CASES: SemanticsCase[] = [
     expect: ["* Start a ( guest1 )", "* Start guest1 ( n1 )"],
   },
   {
+    name: "a guest connection's failures count against its container: at migration-threshold the container stays off the node",
+    cite: "Pacemaker Remote: the guest's connection runs inside its container; Failure Response: migration-threshold",
+    cib: {
+      nodes: [["n1", { transient: { "fail-count-guest1#start_0": "INFINITY" }, history: [{ rsc: "guest1", operation: "start", rc: 1, agent: REMOTE_AGENT }, { rsc: "guest1", operation: "stop", agent: REMOTE_AGENT }] }], "n2"],
+      resources: [guestVm()],
+      constraints: [location("vm-not-n2", "vm", "n2", "-INFINITY")],
+    },
+    expect: [],
+  },
+  {
     name: "a failed container fences its guest node and recovers what runs there",
     cite: "Pacemaker Remote: a guest node is fenced by recovering its container",
     cib: {

@@ -50,6 +50,11 @@ export function settleContainers(pairs: Array<[PrimitiveRsc, PrimitiveRsc]>, fai
   return restarting;
 }
 
+/** A guest node's connection runs inside its container: its failures count against the container's migration-threshold too. */
+export function countGuestFailures(pairs: Array<[connection: PrimitiveRsc, container: PrimitiveRsc]>, failures: FailureTable, now: number): void {
+  for (const [connection, container] of pairs) addFailCounts(connection, container, failures, now);
+}
+
 function addFailCounts(inner: PrimitiveRsc, container: PrimitiveRsc, failures: FailureTable, now: number): void {
   for (const [node, byRsc] of failures) {
     const count = failCount(failures, inner, node, failureTimeoutS(inner), now);

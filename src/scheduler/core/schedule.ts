@@ -16,7 +16,7 @@ import { parseIntervalMs, resolveNvSets } from "./rules.js";
 import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
-import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections } from "./remote.js";
+import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections, type RemoteSpec } from "./remote.js";
 import { BundleLimits, connectionsBeforeClones, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
@@ -25,7 +25,7 @@ import { planUnfencing } from "./unfencing.js";
 import { pendingProbeBlockers } from "./membership.js";
 import { multipleActiveRestarts, settleMultipleActive } from "./multiple-active.js";
 import { adoptOrphans } from "./orphans.js";
-import { addContainerConstraints, containment, settleContainers } from "./containers.js";
+import { addContainerConstraints, containment, countGuestFailures, settleContainers } from "./containers.js";
 import { agentRestarts } from "./agent-change.js";
 import { settleMigrations } from "./migration.js";
 import { shutdownLocks } from "./shutdown-lock.js";
@@ -73,6 +73,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   settleMultipleActive(resources, nodes);
   const contained = containment(resources);
   const containerRestarts = settleContainers(contained, status.failures, now);
+  countGuestFailures(guestContainment(resources, specs), status.failures, now);
   remote.markGuestFailures(resources, nodes);
   remote.holdReconnects(status.failures, now);
   remote.openForPlacement();
@@ -136,6 +137,15 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     scores,
     failures: status.failures,
   };
+}
+
+/** Each guest node's connection with its container. */
+function guestContainment(resources: Rsc[], specs: RemoteSpec[]): Array<[PrimitiveRsc, PrimitiveRsc]> {
+  const byId = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p] as const));
+  return specs.flatMap((s) => {
+    const connection = byId.get(s.connection), container = s.container === undefined ? undefined : byId.get(s.container);
+    return connection === undefined || container === undefined ? [] : [[connection, container] as [PrimitiveRsc, PrimitiveRsc]];
+  });
 }
 
 /** Resources restarted in place: parameters changed, multiply active, or a container recovering what failed inside it. */

@@ -100,8 +100,21 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   record(view, target, node.name, history);
   if (agentChanged(target, lrm)) view.agentChanged.set(target, (view.agentChanged.get(target) ?? new Set()).add(node.name));
   if (digest !== undefined) noteDefinition(view, target, node, history, now, digest);
+  if (digest !== undefined) clearStaleFailCount(view, target, node, lrm, now, digest);
   // Resources active on a node in maintenance are unmanaged (Node Attributes: maintenance).
   if (node.maintenance && history.role !== "Stopped") target.meta = new Map(target.meta).set("maintenance", "true");
+}
+
+/**
+ * A failed start or probe recorded as the last failure, with parameters other than the
+ * configuration's now: the failure no longer says anything about the resource as
+ * configured. Its fail-count on the node is cleared and does not count (crm_simulate).
+ */
+function clearStaleFailCount(view: StatusView, p: PrimitiveRsc, node: SchedNode, lrm: LrmResource, now: number, digest: ParameterDigest): void {
+  const last = lrm.ops.find((op) => op.id.includes("_last_failure") && op.interval === 0 && (op.operation === "start" || op.operation === "monitor"));
+  if (last === undefined || compareDefinition(p, last, node.attributes, now, digest) === "none") return;
+  const counts = view.failures.get(node.name);
+  for (const name of new Set([p.id, p.configId, lrm.id])) counts?.delete(name);
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
