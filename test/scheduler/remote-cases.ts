@@ -130,6 +130,26 @@ export const REMOTE_CASES: SemanticsCase[] = [
     expect: [],
   },
   {
+    name: "a failure inside a guest that asks for fencing recovers the container; the guest's other resources restart after it",
+    cite: "Pacemaker Remote: a guest node is fenced by recovering its container; Resource Operations: on-fail=fence",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [
+        ["n1", { history: [...fenceRunning, ...running("vm"), ...connected("guest1")] }],
+        remoteNode("guest1", [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 7 }, ...running("b")]),
+      ],
+      resources: [fenceDevice, guestVm(), primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "fence" }] }), primitive("b")],
+      constraints: [location("a-on-guest", "a", "guest1", "100"), location("b-on-guest", "b", "guest1", "100")],
+    },
+    expect: [
+      "* Fence (reboot) guest1 (resource: vm) 'guest is unclean'",
+      "* Recover vm ( n1 )",
+      "* Recover a ( guest1 )",
+      "* Restart b ( guest1 ) due to required vm start",
+      "* Restart guest1 ( n1 ) due to required vm start",
+    ],
+  },
+  {
     name: "a failed container fences its guest node and recovers what runs there",
     cite: "Pacemaker Remote: a guest node is fenced by recovering its container",
     cib: {

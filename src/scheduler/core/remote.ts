@@ -100,6 +100,8 @@ export class RemoteNodes {
   /** Guests whose container does not run, and those of them with resources thought active. */
   private readonly containerless = new Set<NodeName>();
   private readonly lostGuests = new Set<NodeName>();
+  /** Guests to be fenced for a failure inside (on-fail=fence): they stay up while their container recovers. */
+  private readonly resetGuests = new Set<NodeName>();
   /** Remote nodes whose connection failed to start: fenced if something is thought active there. */
   private readonly startFailed = new Set<NodeName>();
 
@@ -224,7 +226,7 @@ export class RemoteNodes {
     for (const p of resources.flatMap(primitivesOf)) if (p.demoteOnly && p.active.some((a) => lost.has(a.node))) p.demoteOnly = false;
     for (const { spec } of this.byName.values()) {
       const active = this.connections.get(spec.name)?.active[0];
-      const containerFailed = this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
+      const containerFailed = !this.resetGuests.has(spec.name) && this.containers.get(spec.name)?.active.some((a) => a.failed) === true;
       const guestLost = this.lostGuests.has(spec.name) || active?.failed === true || containerFailed || (active !== undefined && lost.has(active.node));
       if (spec.kind !== "guest" || !guestLost) continue;
       for (const p of activeOn(resources, spec.name)) {
@@ -236,6 +238,19 @@ export class RemoteNodes {
         }
       }
     }
+  }
+
+  /**
+   * A failure inside a guest that asks for fencing (on-fail=fence): the guest is fenced by
+   * recovering its container. It stays up meanwhile: what runs there is not failed, it
+   * restarts after the container. False when the node is no guest with a container.
+   */
+  fenceGuest(name: NodeName): boolean {
+    const container = this.byName.get(name)?.spec.kind === "guest" ? this.containers.get(name) : undefined;
+    if (container === undefined) return false;
+    for (const a of container.active) a.failed = true;
+    this.resetGuests.add(name);
+    return true;
   }
 
   /** A container that leaves a fenced host to fence its guest is recovered, not just moved. */
@@ -312,13 +327,16 @@ export class RemoteNodes {
    * so restarts with it); a remote node's resources survive a connection move.
    */
   addGuestOrderings(constraints: Constraints, resources: Rsc[]): void {
+    const orders: Ordering[] = [];
     for (const { spec } of this.byName.values()) {
       const container = this.containers.get(spec.name);
       if (container === undefined) continue;
       for (const p of activeOn(resources, spec.name)) {
-        if (p.assigned === spec.name) constraints.orderings.push(startOrder(`${p.id}-on-${spec.name}`, container, p));
+        if (p.assigned === spec.name) orders.push(startOrder(`${p.id}-on-${spec.name}`, container, p));
       }
     }
+    // Before the configured orders: a restart with the container names it (crm_simulate).
+    constraints.orderings.unshift(...orders);
   }
 
   /**

@@ -68,7 +68,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const status = unpackStatus(input, nodes, resources, options.stonithEnabled, now, remote, digest);
   settleMigrations(status.histories, nodes);
   remote.afterRemoteHistories(resources, options.stonithEnabled);
-  for (const request of status.requests) applyNodeRequest(nodes, request);
+  for (const request of status.requests) if (request.kind !== "fence" || !remote.fenceGuest(request.node)) applyNodeRequest(nodes, request);
   resources.push(...adoptOrphans(status, options));
   settleMultipleActive(resources, nodes);
   const contained = containment(resources);
