@@ -139,6 +139,15 @@ const EXPIRED_AT = 1_700_000_100;
 
 export const FAILED_OPERATION_CASES: FailureCase[] = [
   {
+    name: "on-fail=fence with fencing disabled stops the failed resource (on-fail=stop)",
+    cite: "Operation Properties: on-fail=fence needs stonith-enabled; Cluster Options: stonith-enabled",
+    cib: {
+      nodes: [["n1", { history: [...running("a"), { rsc: "a", operation: "monitor", intervalMs: 10000, rc: 7 }] }], "n2"],
+      resources: [primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "fence" }] })],
+    },
+    expect: ["* Stop a ( n1 ) due to node availability"],
+  },
+  {
     name: "a fail-count whose last failed start ran with other parameters than configured now is cleared and does not ban the node",
     cite: "Failure Response: migration-threshold; Reloading/changing resource parameters (observed with crm_simulate: the last failure is checked against the definition)",
     graphTodo: "crm_simulate's graph clears the fail-count (d_clear_failcount_0 on n1); ours has no clear_failcount action",
@@ -270,6 +279,26 @@ export const FAILED_OPERATION_CASES: FailureCase[] = [
 const ORPHANS = "Cluster Options: stop-orphan-resources";
 
 export const ORPHAN_CASES: FailureCase[] = [
+  {
+    name: "orphans are listed in the order the status first names them, with one role (the highest found) on every node",
+    cite: "Cluster Options: stop-orphan-resources",
+    cib: {
+      nodes: [["n1", { history: [...probedStopped("x"), ...running("y"), ...running("a")] }], ["n2", { history: running("x", true) }], ["n3", { history: running("x") }]],
+      resources: [primitive("a")],
+    },
+    expect: ["* Stop x ( Promoted n2 ) due to node availability", "* Stop x ( Promoted n3 ) due to node availability", "* Stop y ( n1 ) due to node availability"],
+  },
+  {
+    name: "an orphaned remote connection still names a remote node, shutting down: what runs there moves or stops",
+    cite: "Cluster Options: stop-orphan-resources; Pacemaker Remote",
+    graphTodo: "crm_simulate deletes no orphan's history on a remote node that is going away (z_delete_0 r1); ours does",
+    scoresTodo: "crm_simulate prints no score on a remote node whose connection is an orphan; ours prints -INFINITY",
+    cib: {
+      nodes: [["n1", { history: running("r1").map((e) => ({ ...e, agent: { class: "ocf", provider: "pacemaker", type: "remote" } })) }], "n2", ["r1", { remote: true, history: [...running("a"), ...running("z")] }]],
+      resources: [primitive("a")],
+    },
+    expect: ["* Move a ( r1 -> n1 )", "* Stop r1 ( n1 ) due to node availability", "* Stop z ( r1 ) due to node availability"],
+  },
   {
     name: "a resource in the status but no longer configured is stopped, then its history deleted",
     cite: ORPHANS,

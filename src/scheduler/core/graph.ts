@@ -259,9 +259,11 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
   if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
   const stops: number[] = [];
+  const demotes: number[] = [];
   let demote: number | undefined;
   if (from !== undefined && verb !== "Promote" && verb !== "Demote" && verb !== "Migrate") {
     const earlier = g.find(p.id, "stop");
+    const earlierDemote = g.find(p.id, "demote");
     for (const node of change.stopsOn ?? [from.node]) {
       // On a node being fenced the fencing does the demote and stop: they are pseudo-actions.
       const fence = fenceIds.get(node);
@@ -269,11 +271,14 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
       // A promoted instance is demoted before any stop (a restart in the Promoted role too).
       const demoteHere = from.role === "Promoted" ? action("demote") : undefined;
       demote ??= demoteHere;
+      if (demoteHere !== undefined) demotes.push(demoteHere);
       const stop = action("stop");
-      g.edge(demoteHere, stop);
       if (waitsForFencing(p)) g.edge(fence, stop);
       stops.push(stop);
     }
+    // Every copy is demoted before any copy stops (demotes of one resource are twins too).
+    for (const d of demotes) for (const stop of stops) g.edge(d, stop);
+    if (demotes.length > 0) g.twins(earlierDemote === undefined ? demotes : [earlierDemote, ...demotes]);
     // Stops of one resource on several nodes (one line each, or one line for all) are ordered alike.
     g.twins(earlier === undefined ? stops : [earlier, ...stops]);
   }

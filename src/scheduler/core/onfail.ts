@@ -16,8 +16,8 @@ export interface NodeRequest {
 
 /**
  * The on-fail policy of a failed operation (Pacemaker Explained, "Operation
- * Properties"): the op's on-fail, else fence for a failed stop when fencing is
- * enabled (block otherwise), else restart.
+ * Properties"): the op's on-fail (fence only with fencing enabled, stop otherwise),
+ * else fence for a failed stop when fencing is enabled (block otherwise), else restart.
  */
 export function onFailOf(p: PrimitiveRsc, name: string, intervalMs: number, stonithEnabled: boolean): OnFail {
   const op = p.ops.find((o) => o.name === name && parseIntervalMs(o.interval) === intervalMs);
@@ -28,9 +28,11 @@ export function onFailOf(p: PrimitiveRsc, name: string, intervalMs: number, ston
     case "stop":
     case "restart":
     case "standby":
-    case "fence":
     case "demote":
       return configured;
+    case "fence":
+      // Not valid without fencing: the resource is stopped instead.
+      return stonithEnabled ? "fence" : "stop";
     case "restart-container":
       return "restart";
     default:

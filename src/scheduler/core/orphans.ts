@@ -1,6 +1,6 @@
 import type { Change } from "./changes.js";
 import type { GraphBuilder } from "./graph.js";
-import type { PrimitiveRsc } from "./model.js";
+import type { PrimitiveRsc, Role } from "./model.js";
 import type { ClusterOptions } from "./options.js";
 import { isTrueValue } from "./options.js";
 import type { StatusView } from "./status.js";
@@ -13,20 +13,29 @@ import type { StatusView } from "./status.js";
  */
 export function adoptOrphans(view: StatusView, options: ClusterOptions): PrimitiveRsc[] {
   const stop = isTrueValue(options.all.get("stop-orphan-resources") ?? "true");
+  // In the order the status first names them (a history where one stopped included).
   const byId = new Map<string, PrimitiveRsc>();
   for (const { node, resource, history } of view.orphans) {
-    if (history.role === "Stopped") continue;
     let p = byId.get(resource.id);
     if (p === undefined) {
       p = orphan(resource.id, resource.class ?? "ocf", resource.provider, resource.type ?? "", stop);
       byId.set(resource.id, p);
     }
-    p.active.push({ node, role: history.role === "Started" ? "Started" : history.role, failed: history.failed });
     p.probedOn.add(node);
+    if (history.role === "Stopped" && !history.failed) continue;
+    p.active.push({ node, role: history.role === "Started" ? "Started" : history.role, failed: history.failed });
     if (history.failed) p.failedOn.push(node);
   }
-  return [...byId.values()];
+  const orphans = [...byId.values()].filter((p) => p.active.length > 0);
+  for (const p of orphans) {
+    // Like a configured resource, an orphan has one role: the highest found.
+    const role = p.active.map((a) => a.role).reduce((a, b) => (ROLE_RANK[b] > ROLE_RANK[a] ? b : a));
+    for (const a of p.active) a.role = role;
+  }
+  return orphans;
 }
+
+const ROLE_RANK: Record<Role, number> = { Stopped: 0, Started: 1, Unpromoted: 2, Promoted: 3 };
 
 function orphan(id: string, agentClass: string, provider: string | undefined, type: string, stop: boolean): PrimitiveRsc {
   return {
@@ -42,7 +51,7 @@ function orphan(id: string, agentClass: string, provider: string | undefined, ty
 
 /**
  * Once an orphan has stopped everywhere, its history is deleted from every node
- * where it stopped cleanly (a failed copy's history stays, to be seen).
+ * that has one, except where it failed (a failed copy's history stays, to be seen).
  */
 export function addOrphanCleanup(g: GraphBuilder, changes: Change[]): void {
   const seen = new Set<PrimitiveRsc>();
@@ -51,7 +60,8 @@ export function addOrphanCleanup(g: GraphBuilder, changes: Change[]): void {
     if (p.orphan !== true || seen.has(p) || change.blocked) continue;
     seen.add(p);
     // The other nodes' stops are twins of this one (see GraphBuilder.twins): they wait alike.
+    // Every node with a history of it forgets it, those where it stopped before included.
     const stop = g.find(p.id, "stop");
-    for (const copy of p.active) if (!copy.failed) g.edge(stop, g.add(p.id, "delete", copy.node));
+    for (const node of p.probedOn) if (!p.failedOn.includes(node)) g.edge(stop, g.add(p.id, "delete", node));
   }
 }

@@ -25,6 +25,8 @@ export interface RemoteSpec {
   connection: string;
   /** Id of the container resource of a guest node. */
   container: string | undefined;
+  /** A connection the status shows but the configuration no longer has: its node is shutting down. */
+  orphan?: boolean;
 }
 
 export function isRemoteConnection(config: PrimitiveConfig): boolean {
@@ -40,7 +42,26 @@ export function remoteSpecs(input: SchedulerInput): RemoteSpec[] {
     const guest = resolveNvSets(p.meta, { node: undefined, now: 0 }).get("remote-node");
     if (guest !== undefined && guest !== "") specs.push({ name: guest, kind: "guest", connection: guest, container: p.id });
   }
-  return specs;
+  return [...specs, ...orphanConnections(input, new Set(specs.map((s) => s.name)))];
+}
+
+/**
+ * Connections found in the cluster nodes' histories that the configuration no longer
+ * has (orphans, stopped like any other): their remote nodes exist until they are gone,
+ * shutting down, so what still runs there is stopped too.
+ */
+function orphanConnections(input: SchedulerInput, known: Set<NodeName>): RemoteSpec[] {
+  const configured = new Set(input.resources.flatMap(configuredIds));
+  const orphans: RemoteSpec[] = [];
+  for (const state of input.status) {
+    for (const lrm of state.resources) {
+      const remoteAgent = lrm.class === "ocf" && lrm.provider === "pacemaker" && lrm.type === "remote";
+      if (!remoteAgent || configured.has(lrm.id) || known.has(lrm.id)) continue;
+      known.add(lrm.id);
+      orphans.push({ name: lrm.id, kind: "remote", connection: lrm.id, container: undefined, orphan: true });
+    }
+  }
+  return orphans;
 }
 
 /** Adds the implicit connection resource of every guest node (placed first, like explicit connections). */
@@ -83,6 +104,7 @@ export function unpackRemoteNodes(input: SchedulerInput, specs: RemoteSpec[], op
     const state = input.status.find((s) => s.id === spec.name);
     const node = buildNode(config, state, options, now);
     if (spec.kind === "guest") node.attributes.set("#kind", "container");
+    if (spec.orphan === true) node.shutdown = true;
     node.online = false;
     node.unclean = false;
     node.fenceReason = undefined;
@@ -147,7 +169,7 @@ export class RemoteNodes {
   settle(view: StatusView, stonithEnabled: boolean): void {
     for (const { spec, node } of this.byName.values()) {
       const connection = this.connections.get(spec.name);
-      const active = connection?.active[0];
+      const active = connection?.active[0] ?? (spec.orphan === true ? orphanActive(view, spec.connection) : undefined);
       node.online = active !== undefined;
       node.unclean = false;
       node.fenceReason = undefined;
@@ -377,4 +399,14 @@ function startOrder(id: string, first: Rsc, then: Rsc): Ordering {
 
 function activeOn(resources: Rsc[], node: NodeName): PrimitiveRsc[] {
   return resources.flatMap(primitivesOf).filter((p) => p.active.some((a) => a.node === node));
+}
+
+function configuredIds(r: SchedulerInput["resources"][number]): string[] {
+  return [r.id, ...(r.kind === "group" ? r.children.flatMap(configuredIds) : r.kind === "clone" ? configuredIds(r.child) : [])];
+}
+
+/** Where an orphaned connection's history shows it running. */
+function orphanActive(view: StatusView, connection: string): { failed: boolean; node: NodeName } | undefined {
+  const found = view.orphans.find((o) => o.resource.id === connection && o.history.role !== "Stopped");
+  return found === undefined ? undefined : { failed: found.history.failed, node: found.node };
 }

@@ -70,6 +70,8 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   remote.afterRemoteHistories(resources, options.stonithEnabled);
   for (const request of status.requests) if (request.kind !== "fence" || !remote.fenceGuest(request.node)) applyNodeRequest(nodes, request);
   resources.push(...adoptOrphans(status, options));
+  // An orphaned connection is a resource only now.
+  remote.bind(resources);
   settleMultipleActive(resources, nodes);
   const contained = containment(resources);
   const containerRestarts = settleContainers(contained, status.failures, now);

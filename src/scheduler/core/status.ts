@@ -16,7 +16,7 @@ export type FailureTable = Map<NodeName, Map<string, Failure>>;
 
 export interface StatusView {
   failures: FailureTable;
-  /** Histories that match no configured resource (orphans), by node. */
+  /** Histories that match no configured resource (orphans), by node, stopped ones included. */
   orphans: Array<{ node: NodeName; resource: LrmResource; history: NodeHistory }>;
   /** Per-primitive histories by node, for monitors and digests. */
   histories: Map<PrimitiveRsc, Map<NodeName, NodeHistory>>;
@@ -93,7 +93,7 @@ function noteDefinition(view: StatusView, p: PrimitiveRsc, node: SchedNode, h: N
 
 function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node: SchedNode, lrm: LrmResource, history: NodeHistory, stonithEnabled: boolean, now: number, digest: ParameterDigest | undefined): void {
   if (target === undefined) {
-    if (history.role !== "Stopped" || history.failed) view.orphans.push({ node: node.name, resource: lrm, history });
+    view.orphans.push({ node: node.name, resource: lrm, history });
     return;
   }
   view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));

@@ -15,7 +15,8 @@ export interface FenceLine {
 
 function detail(change: Change): string {
   const { from, to, verb, rsc } = change;
-  const promotable = cloneOf(rsc)?.promotable === true;
+  // An orphan has one role (the highest it was found in): shown when not just Started.
+  const promotable = cloneOf(rsc)?.promotable === true || rsc.orphan === true;
   const role = (r: string): string => (promotable && r !== "Started" ? `${r} ` : "");
   switch (verb) {
     case "Start":
