@@ -237,6 +237,20 @@ export const CLONE_CASES: SemanticsCase[] = [
     expect: ["* Recover a:0 ( n1 )", "* Restart b:0 ( n1 ) due to required a:0 start"],
   },
   {
+    name: "what runs with the promoted instance brings its own dependents' bans to promotion: the promotion moves with them",
+    cite: "Colocation Constraints with roles; Groups: a later member's failure; migration-threshold",
+    scoresTodo: "crm_simulate merges the dependents into the clone's own line (ms: 1 and 2) and counts them once less in promotion; the placement agrees",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5", "fail-count-g2#monitor_10000": "1" }, history: [...running("s", true), ...running("p"), ...running("g1"), { rsc: "g2", operation: "start" }, { rsc: "g2", operation: "monitor", intervalMs: 10000, rc: 7 }, { rsc: "g2", operation: "stop" }] }],
+        ["n2", { transient: { "master-s": "5" }, history: running("s") }],
+      ],
+      resources: [promotable(), primitive("p"), group("g", [primitive("g1"), primitive("g2", { meta: { "migration-threshold": "1" }, ops: [{ name: "monitor", interval: "10s" }] })])],
+      constraints: [colocation("p-with-promoted", "p", "ms", "INFINITY", { "with-rsc-role": "Promoted" }), colocation("g-with-p", "g", "p", "INFINITY")],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )", "* Move p ( n1 -> n2 )", "* Move g1 ( n1 -> n2 )", "* Start g2 ( n2 )"],
+  },
+  {
     name: "a cloned group's instance stays where its first member runs when a later member is banned from every node",
     cite: "Groups: later members run only where the earlier ones do; migration-threshold; Clone Resources of groups",
     cib: {

@@ -1,7 +1,7 @@
-import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, SchedNode } from "./model.js";
+import type { CloneRsc, GroupRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { instanceNumber, primitivesOf } from "./model.js";
 import { ownScores, ticketEffect, type PlacementContext } from "./placement.js";
-import { primaryNodes } from "./colocation-scores.js";
+import { mergeDependents, primaryNodes } from "./colocation-scores.js";
 import { targetRole } from "./meta.js";
 import { addScores, INFINITY, MINUS_INFINITY, parseScore, type Score, ZERO } from "./score.js";
 import type { Location } from "./constraints.js";
@@ -139,7 +139,8 @@ function withPromotedDependents(clone: CloneRsc, node: NodeName, promotion: Scor
   for (const c of ctx.withDependent.get(clone) ?? []) {
     if (c.primaryRole !== "Promoted" || c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted" || c.score <= 0) continue;
     if (ctx.state.get(c.dependent) === "done") continue;
-    const theirs = ownScores(c.dependent, ctx).get(node);
+    // With what must run with it in turn (their bans too).
+    const theirs = mergeDependents(c.dependent, ownScores(c.dependent, ctx), ctx, new Set<Rsc>([clone, c.dependent]), 1).get(node);
     if (theirs === undefined) continue;
     const share = theirs <= MINUS_INFINITY ? MINUS_INFINITY : (Math.round(theirs * (c.score / INFINITY)) as Score);
     const next = addScores(total, share);
