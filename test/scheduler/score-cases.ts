@@ -96,4 +96,33 @@ export const SCORE_CASES: ScoreCase[] = [
     },
     expect: ["s:0 promotion score on n1: 1", "s:1 promotion score on n2: 10"],
   },
+  {
+    name: "into a clone, a dependent that would leave it no node is left out; one that is placed before it counts",
+    cite: "Colocation Constraints: the primary is placed knowing where the dependent would like to be (dependents taken by id)",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5" }, history: [...running("s"), { rsc: "a", operation: "monitor", rc: 5, expected: 7 }] }],
+        ["n2", { transient: { "master-s": "5" }, history: [...running("s"), { rsc: "a", operation: "monitor", rc: 5, expected: 7 }] }],
+      ],
+      resources: [clone("ms", primitive("s"), { promotable: "true" }), primitive("a"), primitive("b")],
+      constraints: [colocation("b-with-ms", "b", "ms", "INFINITY"), colocation("a-with-ms", "a", "ms", "INFINITY"), location("b-likes-n2", "b", "n2", "10")],
+    },
+    expect: ["pcmk__clone_allocate: ms allocation score on n1: 0", "pcmk__clone_allocate: ms allocation score on n2: 10", "s:1 promotion score on n2: 15"],
+  },
+  {
+    name: "into a clone, a dependent's ban lowers a positive score to 1; dependents are taken by id, so a later one's preference still counts in full",
+    cite: "Colocation Constraints: the primary is placed knowing where the dependent would like to be",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5" }, history: [...running("s"), { rsc: "a", operation: "monitor", rc: 5, expected: 7 }] }],
+        ["n2", { transient: { "master-s": "5" }, history: [...running("s"), { rsc: "a", operation: "monitor", rc: 7, expected: 7 }] }],
+      ],
+      resources: [clone("ms", primitive("s"), { promotable: "true" }), primitive("a"), primitive("b")],
+      constraints: [
+        colocation("b-with-ms", "b", "ms", "INFINITY"), colocation("a-with-ms", "a", "ms", "INFINITY"),
+        location("b-likes-n2", "b", "n2", "10"), location("b-likes-n1", "b", "n1", "3"), location("ms-likes-n1", "ms", "n1", "2"), location("ms-likes-n2", "ms", "n2", "4"),
+      ],
+    },
+    expect: ["pcmk__clone_allocate: ms allocation score on n1: 4", "pcmk__clone_allocate: ms allocation score on n2: 14"],
+  },
 ];

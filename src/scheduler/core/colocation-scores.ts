@@ -21,6 +21,8 @@ export function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Pl
     // Each share that would leave no usable node is dropped, and what follows it.
     for (const [theirs, share] of dependentShares(c.dependent, f, ctx, seen)) {
       const merged = new Map(result);
+      // Into a clone: nodes the share would make negative (kept at 1 if it is kept).
+      const held = new Set<NodeName>();
       for (const [node, value] of theirs) {
         const mine = merged.get(node) ?? ZERO;
         // An anti-colocation takes the dependent's preferences off; its dislikes do not become likes.
@@ -33,9 +35,14 @@ export function mergeDependents(unit: Rsc, scores: Map<NodeName, Score>, ctx: Pl
         // make the clone's score negative (a positive one drops to 1 at most).
         const next = addScores(mine, colocatedShare(nodeUsable(ctx.nodes.find((n) => n.name === node)!) ? value : MINUS_INFINITY, share));
         if (next >= 0 || mine < 0) merged.set(node, next);
-        else if (mine > 0) merged.set(node, 1 as Score);
+        else if (mine > 0) {
+          merged.set(node, 1 as Score);
+          held.add(node);
+        }
       }
-      if (!hasUsable(merged, ctx) && hasUsable(result, ctx)) break;
+      // A share that leaves no usable node (counting those held at 1 as lost) is dropped.
+      const usable = ctx.nodes.some((node) => !held.has(node.name) && usableScore(merged, node) >= 0);
+      if (!usable && hasUsable(result, ctx)) break;
       result = merged;
     }
   }

@@ -62,7 +62,10 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): Rsc[] {
     const unitC = units.get(c)!;
     if (unitC.dependent !== unitC.primary) push(ctx.withPrimary, unitC.dependent, unitC);
   }
-  for (const unitC of units.values()) if (unitC.dependent !== unitC.primary) push(ctx.withDependent, unitC.primary, unitC);
+  for (const c of byDependentRank(ctx.constraints.colocations)) {
+    const unitC = units.get(c)!;
+    if (unitC.dependent !== unitC.primary) push(ctx.withDependent, unitC.primary, unitC);
+  }
   const order = allocationOrder(resources, ctx);
   for (const unit of order) assignUnit(unit, ctx);
   return order;
@@ -73,8 +76,17 @@ export function placeAll(resources: Rsc[], ctx: PlacementContext): Rsc[] {
  * priority first, then clones before groups before primitives, then by id.
  */
 function byPrimaryRank(colocations: Colocation[]): Colocation[] {
+  return [...colocations].sort((a, b) => byRank(a.primary, b.primary));
+}
+
+/** The order a primary takes in its dependents' preferences: by the same rank, of the dependents. */
+function byDependentRank(colocations: Colocation[]): Colocation[] {
+  return [...colocations].sort((a, b) => byRank(a.dependent, b.dependent));
+}
+
+function byRank(a: Rsc, b: Rsc): number {
   const kindRank = (r: Rsc): number => (r.kind === "clone" ? 0 : r.kind === "group" ? 1 : 2);
-  return [...colocations].sort((a, b) => priority(b.primary) - priority(a.primary) || kindRank(a.primary) - kindRank(b.primary) || (a.primary.id < b.primary.id ? -1 : a.primary.id > b.primary.id ? 1 : 0));
+  return priority(b) - priority(a) || kindRank(a) - kindRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
