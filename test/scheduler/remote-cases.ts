@@ -30,6 +30,11 @@ const bundle = (id: string, container: Record<string, string>, inner?: XmlElemen
     createElement("network", network),
     ...(inner === undefined ? [] : [inner]),
   ]);
+/** A docker container of `bundle(...)` started with the parameters Pacemaker gives it (no network options, control-port 3121). */
+const containerStarted = (rsc: string): HistoryEntry[] => [{
+  rsc, operation: "start", agent: { class: "ocf", provider: "heartbeat", type: "docker" },
+  params: { allow_pull: "true", force_kill: "false", image: "example/image:latest", monitor_cmd: "/bin/true", mount_points: "", reuse: "false", run_opts: " --restart=no -e PCMK_stderr=1 -e PCMK_remote_port=3121 " },
+}];
 const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const REMOTE_CASES: SemanticsCase[] = [
@@ -237,6 +242,17 @@ export const REMOTE_CASES: SemanticsCase[] = [
       resources: [bundle("web", { replicas: "3" })],
     },
     expect: ["* Start web-docker-0 ( n1 )", "* Start web-docker-1 ( n2 )"],
+  },
+  {
+    name: "a bundle replica running where the bundle is banned stops rather than take another replica's node",
+    cite: "Bundles: replicas-per-host (default 1); Location Constraints on a bundle",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: [["n1", { history: containerStarted("web-docker-0") }], ["n2", { history: containerStarted("web-docker-1") }], ["n3", { history: containerStarted("web-docker-2") }]],
+      resources: [bundle("web", { replicas: "3" })],
+      constraints: [location("web-not-n2", "web", "n2", "-INFINITY")],
+    },
+    expect: ["* Stop web-docker-1 ( n2 ) due to node availability"],
   },
   {
     name: "a bundle network with ip-range-start gives each replica its own address resource",

@@ -178,8 +178,11 @@ export class BundleLimits {
     return this.siblings.has(p.id);
   }
 
-  /** Replicas that run are placed before the ones that must start. */
-  runningFirst(order: Rsc[]): Rsc[] {
+  /**
+   * Replicas that run are placed before the ones that must start, and those that run
+   * where they are banned after them (like clone instances: such a one stops, it does not move).
+   */
+  runningFirst(order: Rsc[], bannedWhereRunning: (p: PrimitiveRsc) => boolean): Rsc[] {
     const slots: number[] = [];
     const members: Rsc[] = [];
     order.forEach((r, i) => {
@@ -188,7 +191,11 @@ export class BundleLimits {
         members.push(r);
       }
     });
-    const sorted = [...members.filter((r) => primitivesOf(r).some((p) => p.active.length > 0)), ...members.filter((r) => !primitivesOf(r).some((p) => p.active.length > 0))];
+    const rank = (r: Rsc): number => {
+      const running = primitivesOf(r).some((p) => p.active.length > 0);
+      return !running ? 1 : primitivesOf(r).some(bannedWhereRunning) ? 2 : 0;
+    };
+    const sorted = [0, 1, 2].flatMap((k) => members.filter((r) => rank(r) === k));
     const result = [...order];
     slots.forEach((slot, k) => (result[slot] = sorted[k]!));
     return result;

@@ -97,7 +97,9 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
     placeFirst: specs.length === 0 ? undefined : connectionsOf(resources, topLevelSpecs),
     clusterHostOf: specs.length === 0 ? undefined : (node) => remote.clusterHost(node),
   };
-  const placed = placeAll(limits.runningFirst(connectionsBeforeClones(connectionsFirst(resources, topLevelSpecs), bundles)), ctx);
+  const bannedWhereRunning = (p: PrimitiveRsc): boolean => constraints.locations.some((l) =>
+    l.rsc === p && l.role !== "Promoted" && l.role !== "Unpromoted" && p.active.some((a) => (l.scores.get(a.node) ?? 0) < 0));
+  const placed = placeAll(limits.runningFirst(connectionsBeforeClones(connectionsFirst(resources, topLevelSpecs), bundles), bannedWhereRunning), ctx);
   numberBundleInstances(resources, bundles);
   const failureFenced = new Set(status.requests.flatMap((r) => (r.kind === "fence" && r.source !== undefined ? [r.source] : [])));
   handOverFailedInstances(failureFenced);
