@@ -35,6 +35,18 @@ const containerStarted = (rsc: string): HistoryEntry[] => [{
   rsc, operation: "start", agent: { class: "ocf", provider: "heartbeat", type: "docker" },
   params: { allow_pull: "true", force_kill: "false", image: "example/image:latest", monitor_cmd: "/bin/true", mount_points: "", reuse: "false", run_opts: " --restart=no -e PCMK_stderr=1 -e PCMK_remote_port=3121 " },
 }];
+/** Replica `n` of a `bundle(...)` with a primitive inside, started on `node`: container and connection with the parameters Pacemaker gives them. */
+const replicaStarted = (bundleId: string, n: number, node: string): HistoryEntry[] => {
+  const logs = `/var/log/pacemaker/bundles/${bundleId}-${n}`;
+  return [{
+    rsc: `${bundleId}-docker-${n}`, operation: "start", agent: { class: "ocf", provider: "heartbeat", type: "docker" },
+    params: {
+      allow_pull: "true", force_kill: "false", image: "example/image:latest", monitor_cmd: "/bin/true", mount_points: logs, reuse: "false",
+      run_cmd: "/usr/sbin/pacemaker-remoted",
+      run_opts: ` --restart=no -e PCMK_stderr=1 -e PCMK_remote_port=3121 -v /etc/pacemaker/authkey:/etc/pacemaker/authkey -v ${logs}:/var/log -p 3121:3121 `,
+    },
+  }, { rsc: `${bundleId}-${n}`, operation: "start", agent: REMOTE_AGENT, params: { addr: node, port: "3121" } }];
+};
 const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const REMOTE_CASES: SemanticsCase[] = [
@@ -253,6 +265,22 @@ export const REMOTE_CASES: SemanticsCase[] = [
       constraints: [location("web-not-n2", "web", "n2", "-INFINITY")],
     },
     expect: ["* Stop web-docker-1 ( n2 ) due to node availability"],
+  },
+  {
+    name: "a replica whose container has no node keeps its connection and its instance where they are, stopped as unrunnable",
+    cite: "Bundles: replicas-per-host; Pacemaker Remote: a guest's connection and resources need its container",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: [
+        ["n1", { history: replicaStarted("web", 0, "n1") }],
+        ["n2", { history: replicaStarted("web", 1, "n2") }],
+        ["n3", { history: replicaStarted("web", 2, "n3") }],
+        remoteNode("web-0", running("httpd")), remoteNode("web-1", running("httpd")), remoteNode("web-2", running("httpd")),
+      ],
+      resources: [bundle("web", { replicas: "3" }, primitive("httpd"))],
+      constraints: [location("web-not-n2", "web", "n2", "-INFINITY")],
+    },
+    expect: ["* Stop web-docker-1 ( n2 ) due to node availability", "* Stop web-1 ( n2 ) due to unrunnable web-docker-1 start", "* Stop httpd:1 ( web-1 ) due to unrunnable web-docker-1 start"],
   },
   {
     name: "a bundle network with ip-range-start gives each replica its own address resource",

@@ -1,7 +1,8 @@
 import type { BundleConfig, CloneConfig, ColocationConstraint, Constraint, NvSet, OrderConstraint, PrimitiveConfig, ResourceConfig, SchedulerInput } from "../../cib/index.js";
 import type { CloneRsc, NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
-import type { Change } from "./changes.js";
+import { isManaged } from "./meta.js";
+import type { Blocker, Change } from "./changes.js";
 
 /**
  * Bundles (Pacemaker Explained, "Bundles - Containerized Resources"): each replica is
@@ -147,6 +148,44 @@ export function numberBundleInstances(resources: Rsc[], bundles: BundleLink[]): 
       if (replica >= 0) instance.id = `${instance.configId}:${replica}`;
     }
   }
+}
+
+/**
+ * A replica whose container has no node while its guest connection runs or was
+ * placed: the connection keeps that node and its replica of the primitive the guest,
+ * but neither can start without the container (crm_simulate: "due to
+ * unrunnable <container> start"; what runs stops, what does not is blocked).
+ */
+export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], unrunnable: Map<PrimitiveRsc, Blocker>): void {
+  const byId = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p]));
+  for (const link of bundles) {
+    const clone = resources.find((r): r is CloneRsc => r.kind === "clone" && r.id === link.id);
+    link.containers.forEach((containerId, replica) => {
+      const container = byId.get(containerId);
+      const guest = link.guests[replica];
+      const connection = guest === undefined ? undefined : byId.get(guest);
+      const node = connection?.assigned ?? connection?.active.find((a) => !a.failed)?.node;
+      if (container === undefined || container.assigned !== undefined || container.forceStop || !isManaged(container) || connection === undefined || node === undefined) return;
+      const blocker = (p: PrimitiveRsc): Blocker => ({ reason: `due to unrunnable ${container.id} start`, blocked: p.active.length === 0 });
+      connection.assigned = node;
+      unrunnable.set(connection, blocker(connection));
+      const inner = innerReplica(clone, guest!, replica);
+      if (inner === undefined) return;
+      inner.assigned = guest;
+      if (inner.nextRole === "Stopped") inner.nextRole = inner.active[0]?.role === "Promoted" ? "Promoted" : "Started";
+      unrunnable.set(inner, blocker(inner));
+    });
+  }
+}
+
+/** The bundle's primitive instance of a replica: the one active on its guest, else a free one (numbered for it). */
+function innerReplica(clone: CloneRsc | undefined, guest: NodeName, replica: number): PrimitiveRsc | undefined {
+  const instances = (clone?.instances ?? []).filter((i): i is PrimitiveRsc => i.kind === "primitive");
+  const here = instances.find((i) => i.assigned === guest || i.active.some((a) => a.node === guest));
+  if (here !== undefined) return here;
+  const free = instances.find((i) => i.assigned === undefined && i.active.length === 0);
+  if (free !== undefined) free.id = `${free.configId}:${replica}`;
+  return free;
 }
 
 /**

@@ -115,6 +115,7 @@ export function primaryNodes(primary: Rsc, role: Colocation["primaryRole"]): Set
 export function applyPrimary(scores: Map<NodeName, Score>, c: Colocation, ctx: PlacementContext): void {
   if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") return;
   const where = primaryNodes(c.primary, c.primaryRole);
+  if (c.whenPrimaryPlaced === true && where.size === 0) return;
   // A mandatory colocation with a clone ignores its blocked instances (crm_simulate).
   if (c.score >= INFINITY && c.primary.kind === "clone" && c.primaryRole === undefined) {
     for (const p of primitivesOf(c.primary)) if (p.blocked && p.assigned !== undefined && !primitivesOf(c.primary).some((q) => !q.blocked && q.assigned === p.assigned)) where.delete(p.assigned);

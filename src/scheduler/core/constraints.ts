@@ -22,6 +22,8 @@ export interface Colocation {
   dependentRole: RoleFilter;
   primaryRole: RoleFilter;
   nodeAttribute: string;
+  /** Applies only once the primary is placed (a bundle replica's connection with its container). */
+  whenPrimaryPlaced?: boolean;
 }
 
 export type OrderKind = "Mandatory" | "Optional" | "Serialize";

@@ -6,6 +6,7 @@ import type { BundleLink } from "./bundle.js";
 import type { Change } from "./changes.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { primitivesOf } from "./model.js";
+import { isManaged } from "./meta.js";
 import type { Constraints, Ordering } from "./constraints.js";
 import type { FailureTable, StatusView } from "./status.js";
 import type { FenceLine } from "./summary.js";
@@ -337,7 +338,9 @@ export class RemoteNodes {
       const container = this.containers.get(spec.name);
       if (connection === undefined || container === undefined) continue;
       // On the container's node, or, for a bundle container on a remote node, on that node's connection host.
-      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: CLUSTER_HOST });
+      // A bundle replica's connection is placed even when its container is not (it then cannot start).
+      const bundled = this.bundleOfGuest.has(spec.name) && isManaged(container) ? { whenPrimaryPlaced: true } : {};
+      constraints.colocations.push({ id: `${spec.name}-with-container`, dependent: connection, primary: container, score: INFINITY, dependentRole: undefined, primaryRole: undefined, nodeAttribute: CLUSTER_HOST, ...bundled });
       constraints.orderings.push(startOrder(`${spec.name}-after-container`, container, connection));
       // The connection goes wherever its container goes, even in an opt-in cluster.
       constraints.locations.push({ id: `${spec.name}-anywhere`, rsc: connection, role: undefined, scores: new Map(clusterNodes.map((n) => [n.name, ZERO])), discovery: "always" });

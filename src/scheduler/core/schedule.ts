@@ -17,7 +17,7 @@ import type { Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections, type RemoteSpec } from "./remote.js";
-import { BundleLimits, connectionsBeforeClones, expandBundles, numberBundleInstances, orderBundleChanges } from "./bundle.js";
+import { BundleLimits, connectionsBeforeClones, expandBundles, holdUnplacedReplicas, numberBundleInstances, orderBundleChanges } from "./bundle.js";
 import { blockedStops } from "./blocked-stops.js";
 import type { ParameterDigest } from "./definition.js";
 import { applySuicide, cannotFence, dcNode, fenceLines, FencingPolicy, handOverFailedInstances } from "./fencing.js";
@@ -109,6 +109,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
+  holdUnplacedReplicas(resources, bundles, blockers.unrunnable);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
