@@ -283,6 +283,16 @@ export const REMOTE_CASES: SemanticsCase[] = [
     expect: ["* Stop web-docker-1 ( n2 ) due to node availability", "* Stop web-1 ( n2 ) due to unrunnable web-docker-1 start", "* Stop httpd:1 ( web-1 ) due to unrunnable web-docker-1 start"],
   },
   {
+    name: "bundles are placed one after the other: a fresh replica goes where its own bundle has least, whatever runs of a later bundle",
+    cite: "Bundles: replicas, replicas-per-host; Resource Placement: the node with the fewest resources assigned on equal scores",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: [["n1", { history: [...containerStarted("b-docker-0"), ...containerStarted("c-docker-0")] }], ["n2", { history: containerStarted("a-docker-1") }]],
+      resources: [bundle("a", { replicas: "2", "replicas-per-host": "2" }), bundle("b", { replicas: "1" }), bundle("c", { replicas: "1" })],
+    },
+    expect: ["* Start a-docker-0 ( n1 )"],
+  },
+  {
     name: "a bundle network with ip-range-start gives each replica its own address resource",
     cite: "Bundles: network ip-range-start, one IPaddr2 resource per replica",
     scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",

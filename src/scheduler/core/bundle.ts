@@ -222,21 +222,21 @@ export class BundleLimits {
    * where they are banned after them (like clone instances: such a one stops, it does not move).
    */
   runningFirst(order: Rsc[], bannedWhereRunning: (p: PrimitiveRsc) => boolean): Rsc[] {
-    const slots: number[] = [];
-    const members: Rsc[] = [];
-    order.forEach((r, i) => {
-      if (r.kind === "primitive" && this.siblings.has(r.id)) {
-        slots.push(i);
-        members.push(r);
-      }
-    });
     const rank = (r: Rsc): number => {
       const running = primitivesOf(r).some((p) => p.active.length > 0);
       return !running ? 1 : primitivesOf(r).some(bannedWhereRunning) ? 2 : 0;
     };
-    const sorted = [0, 1, 2].flatMap((k) => members.filter((r) => rank(r) === k));
     const result = [...order];
-    slots.forEach((slot, k) => (result[slot] = sorted[k]!));
+    // Within each bundle: its containers' places in the order are kept, filled in rank order.
+    for (const entry of new Set(this.siblings.values())) {
+      const slots: number[] = [];
+      order.forEach((r, i) => {
+        if (r.kind === "primitive" && entry.containers.includes(r)) slots.push(i);
+      });
+      const members = slots.map((i) => order[i]!);
+      const sorted = [0, 1, 2].flatMap((k) => members.filter((r) => rank(r) === k));
+      slots.forEach((slot, k) => (result[slot] = sorted[k]!));
+    }
     return result;
   }
 }
