@@ -293,6 +293,16 @@ export const REMOTE_CASES: SemanticsCase[] = [
     expect: ["* Start a-docker-0 ( n1 )"],
   },
   {
+    name: "a replica on a node that shuts down: container and connection stop, its instance stops waiting on the connection's start",
+    cite: "Bundles; Pacemaker Remote: a guest's resources need its connection; Node shutdown",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: [["n1", { transient: { shutdown: "1000" }, history: replicaStarted("web", 0, "n1") }], remoteNode("web-0", running("httpd"))],
+      resources: [bundle("web", { replicas: "1" }, primitive("httpd"))],
+    },
+    expect: ["* Stop web-docker-0 ( n1 ) due to node availability", "* Stop web-0 ( n1 ) due to node availability", "* Stop httpd:0 ( web-0 ) due to unrunnable web-0 start"],
+  },
+  {
     name: "a bundle network with ip-range-start gives each replica its own address resource",
     cite: "Bundles: network ip-range-start, one IPaddr2 resource per replica",
     scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",

@@ -156,7 +156,7 @@ export function numberBundleInstances(resources: Rsc[], bundles: BundleLink[]): 
  * but neither can start without the container (crm_simulate: "due to
  * unrunnable <container> start"; what runs stops, what does not is blocked).
  */
-export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], unrunnable: Map<PrimitiveRsc, Blocker>): void {
+export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], unrunnable: Map<PrimitiveRsc, Blocker>, usable: (node: NodeName) => boolean): void {
   const byId = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p]));
   for (const link of bundles) {
     const clone = resources.find((r): r is CloneRsc => r.kind === "clone" && r.id === link.id);
@@ -164,18 +164,27 @@ export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], un
       const container = byId.get(containerId);
       const guest = link.guests[replica];
       const connection = guest === undefined ? undefined : byId.get(guest);
-      const node = connection?.assigned ?? connection?.active.find((a) => !a.failed)?.node;
-      if (container === undefined || container.assigned !== undefined || container.forceStop || !isManaged(container) || connection === undefined || node === undefined) return;
-      const blocker = (p: PrimitiveRsc): Blocker => ({ reason: `due to unrunnable ${container.id} start`, blocked: p.active.length === 0 });
-      connection.assigned = node;
-      unrunnable.set(connection, blocker(connection));
+      if (container === undefined || container.assigned !== undefined || container.forceStop || !isManaged(container) || connection === undefined) return;
+      const running = connection.active.find((a) => !a.failed && usable(a.node))?.node;
+      const node = connection.assigned ?? running;
       const inner = innerReplica(clone, guest!, replica);
-      if (inner === undefined) return;
-      inner.assigned = guest;
-      if (inner.nextRole === "Stopped") inner.nextRole = inner.active[0]?.role === "Promoted" ? "Promoted" : "Started";
-      unrunnable.set(inner, blocker(inner));
+      if (node === undefined) {
+        // The connection stops too: what runs on the guest waits for its start instead.
+        if (inner !== undefined && inner.assigned === undefined && inner.active.length > 0) hold(inner, guest!, `due to unrunnable ${connection.id} start`, unrunnable);
+        return;
+      }
+      connection.assigned = node;
+      hold(connection, node, `due to unrunnable ${container.id} start`, unrunnable);
+      if (inner !== undefined) hold(inner, guest!, `due to unrunnable ${container.id} start`, unrunnable);
     });
   }
+}
+
+/** Keeps a resource on its node, unable to start there: what runs stops, what does not is blocked. */
+function hold(p: PrimitiveRsc, node: NodeName, reason: string, unrunnable: Map<PrimitiveRsc, Blocker>): void {
+  p.assigned = node;
+  if (p.nextRole === "Stopped") p.nextRole = p.active[0]?.role === "Promoted" ? "Promoted" : "Started";
+  unrunnable.set(p, { reason, blocked: p.active.length === 0 });
 }
 
 /** The bundle's primitive instance of a replica: the one active on its guest, else a free one (numbered for it). */

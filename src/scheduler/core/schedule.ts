@@ -4,7 +4,7 @@ import { unpackNodes } from "./nodes.js";
 import { buildResources } from "./resources.js";
 import { unpackStatus, type FailureTable } from "./status.js";
 import { readConstraints, type Constraints } from "./constraints.js";
-import { placeAll, type PlacementContext } from "./placement.js";
+import { nodeUsable, placeAll, type PlacementContext } from "./placement.js";
 import { inAllocationOrder } from "./allocation-order.js";
 import type { NodeName, PrimitiveRsc, Rsc, SchedNode } from "./model.js";
 import { cloneOf, primitivesOf } from "./model.js";
@@ -109,7 +109,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
-  holdUnplacedReplicas(resources, bundles, blockers.unrunnable);
+  holdUnplacedReplicas(resources, bundles, blockers.unrunnable, (name) => nodes.some((n) => n.name === name && nodeUsable(n)));
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
