@@ -3,7 +3,7 @@
 // (Pacemaker Explained, "Location Constraints"), each on a CIB written for it.
 // Run by rules.test.ts with the other semantics cases (ours and crm_simulate's).
 import { createElement, type XmlElement } from "../../src/cib/index.js";
-import { location, primitive, running, type HistoryEntry, type NodeOptions, type PrimitiveOptions } from "./cib-builder.js";
+import { colocation, location, primitive, running, type HistoryEntry, type NodeOptions, type PrimitiveOptions } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
 
 const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
@@ -301,6 +301,17 @@ export const REMOTE_CASES: SemanticsCase[] = [
       resources: [bundle("web", { replicas: "1" }, primitive("httpd"))],
     },
     expect: ["* Stop web-docker-0 ( n1 ) due to node availability", "* Stop web-0 ( n1 ) due to node availability", "* Stop httpd:0 ( web-0 ) due to unrunnable web-0 start"],
+  },
+  {
+    name: "a replica that cannot stay, colocated with a bundle whose container stops too: its instance stops for the colocation",
+    cite: "Bundles; Colocation Constraints between bundles; Node shutdown",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      nodes: [["n1", { transient: { shutdown: "1000" }, history: [...replicaStarted("web", 0, "n1"), ...containerStarted("h-docker-0")] }], remoteNode("web-0", running("httpd"))],
+      resources: [bundle("web", { replicas: "1" }, primitive("httpd")), bundle("h", { replicas: "1" })],
+      constraints: [colocation("web-with-h", "web", "h", "INFINITY")],
+    },
+    expect: ["* Stop web-docker-0 ( n1 ) due to node availability", "* Stop web-0 ( n1 ) due to node availability", "* Stop httpd:0 ( web-0 ) due to colocation with h-docker-0", "* Stop h-docker-0 ( n1 ) due to node availability"],
   },
   {
     name: "a bundle network with ip-range-start gives each replica its own address resource",

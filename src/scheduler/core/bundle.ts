@@ -156,7 +156,7 @@ export function numberBundleInstances(resources: Rsc[], bundles: BundleLink[]): 
  * but neither can start without the container (crm_simulate: "due to
  * unrunnable <container> start"; what runs stops, what does not is blocked).
  */
-export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], unrunnable: Map<PrimitiveRsc, Blocker>, usable: (node: NodeName) => boolean): void {
+export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], unrunnable: Map<PrimitiveRsc, Blocker>, usable: (node: NodeName) => boolean, unplacedPrimary: (container: PrimitiveRsc) => Rsc | undefined): void {
   const byId = new Map(resources.flatMap(primitivesOf).map((p) => [p.id, p]));
   for (const link of bundles) {
     const clone = resources.find((r): r is CloneRsc => r.kind === "clone" && r.id === link.id);
@@ -169,8 +169,11 @@ export function holdUnplacedReplicas(resources: Rsc[], bundles: BundleLink[], un
       const node = connection.assigned ?? running;
       const inner = innerReplica(clone, guest!, replica);
       if (node === undefined) {
-        // The connection stops too: what runs on the guest waits for its start instead.
-        if (inner !== undefined && inner.assigned === undefined && inner.active.length > 0) hold(inner, guest!, `due to unrunnable ${connection.id} start`, unrunnable);
+        // The connection stops too: what runs on the guest waits for its start instead,
+        // or for what the replica must run with, when that has no node either.
+        const primary = unplacedPrimary(container);
+        const reason = primary === undefined ? `due to unrunnable ${connection.id} start` : `due to colocation with ${primary.id}`;
+        if (inner !== undefined && inner.assigned === undefined && inner.active.length > 0) hold(inner, guest!, reason, unrunnable);
         return;
       }
       connection.assigned = node;

@@ -13,7 +13,7 @@ import { byPriority, formatSummary, type FenceLine } from "./summary.js";
 import { applyOrderings } from "./ordering.js";
 import { buildGraph, type TransitionGraph } from "./graph.js";
 import { parseIntervalMs, resolveNvSets } from "./rules.js";
-import type { Score } from "./score.js";
+import { INFINITY, type Score } from "./score.js";
 import type { NodeRequest } from "./onfail.js";
 import { evaluateTickets } from "./tickets.js";
 import { connectionsFirst, connectionsOf, RemoteNodes, remoteSpecs, unpackRemoteNodes, withGuestConnections, type RemoteSpec } from "./remote.js";
@@ -109,7 +109,9 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const fenced = new Set(fences.filter((f) => f.resource === undefined).map((f) => f.node));
   const policy = new FencingPolicy(resources, options);
   const blockers = quorumBlockers(resources, input.haveQuorum, options, policy, fenced);
-  holdUnplacedReplicas(resources, bundles, blockers.unrunnable, (name) => nodes.some((n) => n.name === name && nodeUsable(n)));
+  const unplacedPrimary = (p: PrimitiveRsc): Rsc | undefined =>
+    constraints.colocations.find((c) => c.dependent === p && c.score >= INFINITY && c.primary.kind === "primitive" && c.primary.assigned === undefined)?.primary;
+  holdUnplacedReplicas(resources, bundles, blockers.unrunnable, (name) => nodes.some((n) => n.name === name && nodeUsable(n)), unplacedPrimary);
   if (options.stonithEnabled) holdUnfencedStops(resources, nodes, fenced, blockers, (p) => quorumStopReason(p, input.haveQuorum, options, policy));
   if (options.stonithEnabled) pendingProbeBlockers(resources, nodes, blockers.unrunnable);
   const unfencing = planUnfencing(resources, nodes, policy, fenced, now, digest);
