@@ -314,6 +314,28 @@ export const REMOTE_CASES: SemanticsCase[] = [
     expect: ["* Stop web-docker-0 ( n1 ) due to node availability", "* Stop web-0 ( n1 ) due to node availability", "* Stop httpd:0 ( web-0 ) due to colocation with h-docker-0", "* Stop h-docker-0 ( n1 ) due to node availability"],
   },
   {
+    name: "a guest whose connection is down, with its container on a remote node whose connection is down, is fenced by recovering the container",
+    cite: "Pacemaker Remote: a guest node is fenced by recovering its container; Bundles on remote nodes",
+    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
+    cib: {
+      properties: { "stonith-enabled": "true" },
+      nodes: [
+        ["n1", { history: [...fenceRunning, { rsc: "r1", operation: "monitor", rc: 7, expected: 7, agent: REMOTE_AGENT }, { rsc: "web-0", operation: "monitor", rc: 7, expected: 7, agent: REMOTE_AGENT }] }],
+        remoteNode("r1", replicaStarted("web", 0, "r1").slice(0, 1)),
+        remoteNode("web-0", running("httpd")),
+      ],
+      resources: [fenceDevice, connection("r1"), bundle("web", { replicas: "1" }, primitive("httpd"), { "control-port": "3121" })],
+      constraints: [location("web-on-r1", "web", "r1", "100")],
+    },
+    expect: [
+      "* Fence (reboot) web-0 (resource: web-docker-0) 'guest is unclean'",
+      "* Start r1 ( n1 )",
+      "* Recover web-docker-0 ( r1 -> n1 )",
+      "* Start web-0 ( n1 )",
+      "* Recover httpd:0 ( web-0 )",
+    ],
+  },
+  {
     name: "a bundle network with ip-range-start gives each replica its own address resource",
     cite: "Bundles: network ip-range-start, one IPaddr2 resource per replica",
     scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",

@@ -276,6 +276,15 @@ export class RemoteNodes {
     return true;
   }
 
+  /** A remote (not guest) node whose connection is known not to run now. */
+  private connectionDown(node: NodeName): boolean {
+    const entry = this.byName.get(node);
+    const connection = this.connections.get(node);
+    // Known to be down: probed (or stopped) somewhere, running nowhere.
+    return entry !== undefined && entry.spec.kind === "remote" && entry.spec.orphan !== true && connection !== undefined &&
+      connection.probedOn.size > 0 && !connection.active.some((a) => !a.failed);
+  }
+
   /** A container that leaves a fenced host to fence its guest is recovered, not just moved. */
   recoverContainers(changes: Change[]): void {
     for (const change of changes) if (change.verb === "Move" && this.recovering.has(change.rsc)) change.verb = "Recover";
@@ -376,12 +385,20 @@ export class RemoteNodes {
       if (connection === undefined) continue;
       if (spec.kind === "guest") {
         const container = this.containers.get(spec.name);
-        const failed = this.lostGuests.has(spec.name) || connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || fencedHosts.has(a.node)) === true;
+        // A guest whose connection is down, with its container on a remote node whose own
+        // connection is down, is lost with it (even unfenced): fenced by recovering the container.
+        const guestDown = !connection.active.some((a) => !a.failed);
+        const hostLost = (node: NodeName): boolean => fencedHosts.has(node) || (guestDown && this.connectionDown(node));
+        const failed = this.lostGuests.has(spec.name) || connection.active.some((a) => a.failed) || container?.active.some((a) => a.failed || hostLost(a.node)) === true;
         if (!failed) continue;
         lines.push({ node: spec.name, action: "reboot", reason: "guest is unclean", resource: container?.id });
         // Fencing a guest is recovering its container.
         for (const a of container?.active ?? []) a.failed = true;
         if (container !== undefined && activeOn(resources, spec.name).length > 0) this.recovering.add(container);
+        // Lost with the container's host: what ran on the guest is recovered too.
+        if (guestDown && container?.active.some((a) => this.connectionDown(a.node)) === true) {
+          for (const p of activeOn(resources, spec.name)) for (const a of p.active) if (a.node === spec.name) a.failed = true;
+        }
         continue;
       }
       const hostLost = connection.active.some((a) => fencedHosts.has(a.node));
