@@ -7,7 +7,7 @@ import { notifies } from "./notify.js";
 
 /** "then" may start only once one of "first" is running. */
 interface Edge {
-  /** Instances of a clone come and go without restarting what is ordered after the clone. */
+  /** "first" is a clone: an instance starting restarts "then" only on its node (every instance of a clone "then"). */
   fromClone?: boolean;
   /** symmetrical=false: "then" does not restart when "first" does. */
   oneWay?: boolean;
