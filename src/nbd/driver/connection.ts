@@ -8,6 +8,7 @@ import { type NbdRequest, encodeErrorReply, writeSimpleReply } from "../core/tra
 import { Command, SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
 import { BASE_ALLOCATION_ID, encodeBlockStatus, encodeReadChunks } from "../core/structured.js";
 import type { NbdTls } from "./tls.js";
+import { acceptWithInPlaceReads, inPlaceReads } from "../../lib/in-place-reads.js";
 
 export interface ConnectionLimits {
   /** Requests being served at once before the connection stops reading. */
@@ -50,8 +51,11 @@ export class NbdConnection {
   private readonly bufferedBytesMax: number;
   requestsServed = 0;
 
+  private socket: Socket;
+
+  /** accepted: a socket that is not reading yet (the server pauses on connect). */
   constructor(
-    private socket: Socket,
+    accepted: Socket,
     sessionLimits: SessionLimits,
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
@@ -60,6 +64,8 @@ export class NbdConnection {
     const tlsMode = hooks.tls === undefined ? "off" : hooks.tls.required ? "required" : "optional";
     this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount), tlsMode);
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
+    const socket = acceptWithInPlaceReads(accepted, inPlaceReads(() => this.receiver));
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
     this.listen(socket);
@@ -69,11 +75,20 @@ export class NbdConnection {
   }
 
   private listen(socket: Socket): void {
-    socket.on("data", this.onData);
     socket.on("drain", () => this.updateReading());
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Received bytes, read in place (write payloads straight into their buffers) until TLS takes the socket over. */
+  private readonly receiver = {
+    sink: () => this.session.payloadSink(),
+    sunk: (byteCount: number) => {
+      this.session.payloadReceived(byteCount);
+      this.pump();
+    },
+    received: (chunk: Uint8Array) => this.onData(chunk),
+  };
+
+  private readonly onData = (chunk: Uint8Array): void => {
     this.session.push(chunk);
     this.pump();
   };
@@ -88,7 +103,6 @@ export class NbdConnection {
     assert(tls !== undefined, "STARTTLS acknowledged without TLS configured");
     this.flushOutgoing();
     const raw = this.socket;
-    raw.off("data", this.onData);
     const secure = new TLSSocket(raw, { isServer: true, secureContext: tls.context, requestCert: tls.verifyPeer, rejectUnauthorized: tls.verifyPeer });
     this.socket = secure;
     secure.on("error", (error) => {
@@ -97,6 +111,7 @@ export class NbdConnection {
     });
     secure.once("secure", () => {
       this.session.tlsStarted();
+      secure.on("data", this.onData);
       this.listen(secure);
       this.pump();
     });

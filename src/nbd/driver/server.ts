@@ -65,7 +65,7 @@ export class NbdServer implements Disposable {
     this.tls = options.tls;
     this.connectionsMax = options.connectionsMax ?? 256;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket)); // NbdConnection starts reading
   }
 
   addExport(name: string, device: BlockDevice, options: ExportOptions = {}): void {
