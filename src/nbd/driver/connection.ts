@@ -9,6 +9,7 @@ import { Command, SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
 import { BASE_ALLOCATION_ID, encodeBlockStatus, encodeReadChunks } from "../core/structured.js";
 import type { NbdTls } from "./tls.js";
 import { acceptWithInPlaceReads, inPlaceReads } from "../../lib/in-place-reads.js";
+import type { BufferPool } from "../../lib/buffer-pool.js";
 
 export interface ConnectionLimits {
   /** Requests being served at once before the connection stops reading. */
@@ -24,6 +25,8 @@ const coalesceBytesMax = 64 * 1024;
 
 export interface ConnectionHooks {
   readonly catalog: ExportCatalog;
+  /** Where write payloads are received (shared by the server's connections). */
+  readonly buffers: BufferPool;
   device(exportName: string): BlockDevice | undefined;
   onClose(connection: NbdConnection): void;
   log(line: string): void;
@@ -60,9 +63,9 @@ export class NbdConnection {
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
   ) {
-    // Payloads spanning socket chunks are copied into unzeroed memory: every byte is overwritten.
+    // Payloads go into unzeroed memory: every byte is overwritten.
     const tlsMode = hooks.tls === undefined ? "off" : hooks.tls.required ? "required" : "optional";
-    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount), tlsMode);
+    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => hooks.buffers.take(byteCount), tlsMode);
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
     const socket = acceptWithInPlaceReads(accepted, inPlaceReads(() => this.receiver));
     this.socket = socket;
@@ -209,6 +212,7 @@ export class NbdConnection {
     } catch (error) {
       this.reply(request, errnoOf(error, this.hooks), undefined);
     }
+    if (request.kind === "write" && device.releasesWriteData === true) this.hooks.buffers.give(request.data);
     this.inFlight--;
     this.inFlightBytes -= bytes;
     this.requestsServed++;

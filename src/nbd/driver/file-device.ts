@@ -27,6 +27,7 @@ const zeroChunk = new Uint8Array(zeroChunkBytes);
  */
 export class FileBlockDevice implements BlockDevice {
   private closed = false;
+  readonly releasesWriteData = true;
 
   private constructor(
     private readonly handle: FileHandle,
