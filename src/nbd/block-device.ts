@@ -20,6 +20,8 @@ export interface BlockDevice {
   /** False on a Secondary: the export then refuses writes with EPERM. */
   writable(): boolean;
   read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /** Reads into the caller's memory (which the caller may then reuse), where the device can. */
+  readInto?(offsetBytes: number, into: Uint8Array): Promise<void>;
   /** Resolves once the write is as durable as the device's protocol promises; `fua` forces it to stable storage. */
   write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void>;
   /**

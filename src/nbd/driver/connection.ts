@@ -47,6 +47,8 @@ export class NbdConnection {
   private inFlightBytes = 0;
   private ending = false;
   private outgoing: Uint8Array[] = [];
+  /** Called once the queued bytes are handed to the kernel (their memory may then be reused). */
+  private outgoingWritten: Array<() => void> = [];
   private readingPaused = false;
   /** Shutting down: nothing more is read or parsed. */
   private stopped = false;
@@ -180,23 +182,28 @@ export class NbdConnection {
   }
 
   /** Queues bytes; everything queued in one turn of the event loop leaves in one write. */
-  private send(bytes: Uint8Array): void {
+  private send(bytes: Uint8Array, written?: () => void): void {
     if (this.socket.destroyed) return;
     if (this.outgoing.length === 0) process.nextTick(this.flushOutgoing);
     this.outgoing.push(bytes);
+    if (written !== undefined) this.outgoingWritten.push(written);
   }
 
   private readonly flushOutgoing = (): void => {
     const parts = this.outgoing;
+    const written = this.outgoingWritten;
     if (parts.length === 0 || this.socket.destroyed) return;
     this.outgoing = [];
+    this.outgoingWritten = [];
+    const done = written.length === 0 ? undefined : () => written.forEach((callback) => callback());
     if (parts.length === 1) {
-      this.socket.write(parts[0]!);
+      this.socket.write(parts[0]!, done);
     } else if (parts.reduce((sum, part) => sum + part.length, 0) <= coalesceBytesMax) {
       this.socket.write(Buffer.concat(parts)); // one small copy is cheaper than a writev of many tiny replies
+      done?.();
     } else {
       this.socket.cork();
-      for (const part of parts) this.socket.write(part);
+      parts.forEach((part, index) => this.socket.write(part, index === parts.length - 1 ? done : undefined));
       this.socket.uncork();
     }
   };
@@ -208,7 +215,7 @@ export class NbdConnection {
     this.inFlight++;
     this.inFlightBytes += bytes;
     try {
-      this.reply(request, undefined, await perform(device, request));
+      this.reply(request, undefined, await perform(device, request, this.hooks.buffers));
     } catch (error) {
       this.reply(request, errnoOf(error, this.hooks), undefined);
     }
@@ -224,8 +231,10 @@ export class NbdConnection {
     const { handle } = request;
     const structured = this.session.structuredReplies && (request.kind === "read" || request.kind === "block-status");
     if (structured && errno !== undefined) return this.send(encodeErrorReply({ type: request.kind === "read" ? Command.READ : Command.BLOCK_STATUS, handle }, errno, true));
+    const release = data === undefined ? undefined : () => this.hooks.buffers.give(data);
     if (structured && request.kind === "read") {
-      for (const part of encodeReadChunks(handle, request.offsetBytes, data!)) this.send(part);
+      const parts = encodeReadChunks(handle, request.offsetBytes, data!);
+      parts.forEach((part, index) => this.send(part, index === parts.length - 1 ? release : undefined));
       return;
     }
     if (request.kind === "block-status") return this.send(encodeBlockStatus(handle, BASE_ALLOCATION_ID, [{ lengthBytes: request.lengthBytes, flags: 0 }]));
@@ -233,7 +242,7 @@ export class NbdConnection {
     const header = Buffer.allocUnsafe(SIMPLE_REPLY_HEADER_BYTES);
     writeSimpleReply(header, 0, handle, errno);
     this.send(header);
-    if (errno === undefined && data !== undefined) this.send(data);
+    if (errno === undefined && data !== undefined) this.send(data, release);
   }
 
   /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
@@ -258,12 +267,19 @@ export class NbdConnection {
   }
 }
 
-function perform(device: BlockDevice, request: NbdRequest): Promise<Uint8Array | undefined> {
+/** Reads land in pooled memory where the device can read into it; the reply gives it back once sent. */
+function perform(device: BlockDevice, request: NbdRequest, buffers: BufferPool): Promise<Uint8Array | undefined> {
   switch (request.kind) {
-    case "read": return device.read(request.offsetBytes, request.lengthBytes).then((data) => {
-      assert(data.length === request.lengthBytes, "BlockDevice.read returned a short buffer");
-      return data;
-    });
+    case "read": {
+      if (device.readInto !== undefined) {
+        const into = buffers.take(request.lengthBytes);
+        return device.readInto(request.offsetBytes, into).then(() => into);
+      }
+      return device.read(request.offsetBytes, request.lengthBytes).then((data) => {
+        assert(data.length === request.lengthBytes, "BlockDevice.read returned a short buffer");
+        return data;
+      });
+    }
     case "write": return device.write(request.offsetBytes, request.data, request.fua).then(() => undefined);
     case "flush": return device.flush().then(() => undefined);
     case "trim": return device.trim(request.offsetBytes, request.lengthBytes).then(() => undefined);
