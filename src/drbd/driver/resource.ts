@@ -169,6 +169,15 @@ export class ReplicatedResource implements BlockDevice {
     return data;
   }
 
+  /**
+   * Under protocols B and C a write completes only after its local write is
+   * done and the peer has received it (so the link has sent it): nothing
+   * refers to the data any more. Under A it may still wait in the send queue.
+   */
+  get releasesWriteData(): boolean {
+    return this.running.resource.net.protocol !== "A";
+  }
+
   async write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void> {
     await this.request((reqId) => ({ kind: "client-write", reqId, off: offsetBytes, data, fua }));
   }
