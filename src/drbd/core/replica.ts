@@ -916,7 +916,7 @@ export class Replica {
     // A resync read of these blocks still running may hold the bytes from before this write: not sent.
     this.invalidateResyncReads(off, data.length);
     const bytes = this.unplaced?.overlay(off, data) ?? data;
-    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
+    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua, releasesData: true }));
   }
 
   /**

@@ -44,8 +44,13 @@ const PREFIX_BYTES = 6;
  * reading in place (sink/sunk) receives it straight into its own buffer.
  */
 export class FrameReader {
-  private readonly queue = new ByteQueue((byteCount) => Buffer.allocUnsafe(byteCount));
+  private readonly queue: ByteQueue;
   private frame: FrameInProgress | undefined;
+
+  /** allocate: where payloads are gathered (unzeroed: every byte is overwritten). */
+  constructor(allocate: (byteCount: number) => Uint8Array = (byteCount) => Buffer.allocUnsafe(byteCount)) {
+    this.queue = new ByteQueue(allocate);
+  }
 
   push(chunk: Uint8Array): void {
     this.queue.push(chunk);

@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import type { SocketAddress } from "../config/model.js";
 import type { PeerMsg } from "../core/types.js";
 import { encodeFrame, FrameReader } from "./framing.js";
+import { BufferPool } from "../../lib/buffer-pool.js";
 import { acceptWithInPlaceReads, type InPlaceConsumer, inPlaceReads } from "../../lib/in-place-reads.js";
 
 const RECONNECT_MS = 100;
@@ -30,6 +31,8 @@ export class PeerLink {
   private holds = 0;
   bytesSent = 0;
   bytesReceived = 0;
+  /** Received payloads; a peer's write is given back once it is on the local disk. */
+  readonly buffers = new BufferPool();
 
   constructor(
     private readonly local: SocketAddress,
@@ -145,7 +148,7 @@ export class PeerLink {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.removeAllListeners("error");
-    const reader = new FrameReader();
+    const reader = new FrameReader((byteCount) => this.buffers.take(byteCount));
     const lost = (why: string) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
