@@ -1,6 +1,9 @@
 // `npm run bench:storage`: the same workloads, through the same NBD client, on
 // the same backing filesystem, against each export target in one run. Targets
 // are interleaved per repetition and medians printed, as the machine is shared.
+//   --repeat N --runtime S --size MiB --dir DIR --port P --json
+//   --only A,B / --workload A,B   targets / workloads whose names contain A or B
+//   --cpus free|split|same        where servers and clients run (placement.ts)
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
