@@ -25,7 +25,7 @@ const coalesceBytesMax = 64 * 1024;
 
 export interface ConnectionHooks {
   readonly catalog: ExportCatalog;
-  /** Where write payloads are received (shared by the server's connections). */
+  /** Memory for write payloads and read replies, reused across the server's connections. */
   readonly buffers: BufferPool;
   device(exportName: string): BlockDevice | undefined;
   onClose(connection: NbdConnection): void;
