@@ -1205,7 +1205,7 @@ export class Replica {
     if (this.sb === undefined) return this.send({ t: "rs-ack", block, count: data.length / BLOCK_BYTES, ok: false });
     const count = data.length / BLOCK_BYTES;
     const bytes = this.syncTargetWrites.overlay(block * BLOCK_BYTES, data);
-    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false }));
+    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false, releasesData: true }));
   }
 
   /** `block` starts a piece of a run: the whole run without csums-alg, a range of its differing blocks with it. */
