@@ -1,6 +1,9 @@
 // `npm run bench:storage`: the same workloads, through the same NBD client, on
 // the same backing filesystem, against each export target in one run. Targets
 // are interleaved per repetition and medians printed, as the machine is shared.
+//   --repeat N --runtime S --size MiB --dir DIR --port P --json
+//   --only A,B / --workload A,B   targets / workloads whose names contain A or B
+//   --cpus free|split|same        where servers and clients run (placement.ts)
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +12,7 @@ import { existsSync } from "node:fs";
 import { CleanupStack, rethrowUnlessAborting } from "./cleanup.js";
 import { BACKING_NOTE, type ExportUnderTest, standardTargets } from "./targets.js";
 import { type Workload, standardWorkloads } from "./workloads.js";
+import { type CpuPlacement, parsePlacement, placementNote, startPinned } from "./placement.js";
 
 export interface BenchOptions {
   readonly repeat: number;
@@ -18,6 +22,7 @@ export interface BenchOptions {
   readonly dir: string;
   /** First TCP port; target i uses basePort + i. */
   readonly basePort: number;
+  readonly placement: CpuPlacement;
 }
 
 export type BenchResults = Map<string, Map<string, number[]>>;
@@ -40,10 +45,10 @@ export async function runStorageBench(targets: readonly ExportUnderTest[], workl
       const cleanup = new CleanupStack();
       cleanup.push(() => rm(workDir, { recursive: true, force: true }));
       try {
-        const running = await target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes });
+        const running = await startPinned(options.placement, () => target.start({ workDir, port: options.basePort + index, sizeBytes: options.sizeBytes }));
         cleanup.push(() => running.stop());
         for (const workload of workloads) {
-          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS, serverPids: running.pids ?? [] }).catch((error: unknown) => {
+          const value = await workload.measure(running.uri, { sizeBytes: options.sizeBytes, runtimeS: options.runtimeS, serverPids: running.pids ?? [], placement: options.placement }).catch((error: unknown) => {
             process.stderr.write(`round ${round}/${options.repeat} ${target.label}: ${workload.name} failed: ${String(error)}\n`);
             return undefined;
           });
@@ -128,16 +133,17 @@ export async function main(argv: string[], choice: TargetChoice = standardChoice
       json: { type: "boolean", default: false },
       only: { type: "string" },
       workload: { type: "string" },
+      cpus: { type: "string", default: "free" },
     },
   });
   const options: BenchOptions = {
     repeat: Number(values.repeat), sizeBytes: Number(values.size) * 1024 * 1024, runtimeS: Number(values.runtime),
-    dir: values.dir, basePort: Number(values.port),
+    dir: values.dir, basePort: Number(values.port), placement: parsePlacement(values.cpus),
   };
   const { targets, notes } = choice.choose(values);
   const chosen = targets.filter((t) => matches(t.label, values.only));
   const workloads = standardWorkloads.filter((w) => matches(w.name, values.workload));
-  const header = [`${options.sizeBytes / 1024 / 1024} MiB export, backing files in ${options.dir}`, BACKING_NOTE, ...notes].join("\n");
+  const header = [`${options.sizeBytes / 1024 / 1024} MiB export, backing files in ${options.dir}`, BACKING_NOTE, placementNote(options.placement), ...notes].join("\n");
   process.stderr.write(`${header}\n`);
   const results = await runStorageBench(chosen, workloads, options).catch(rethrowUnlessAborting);
   if (values.json) {
@@ -149,9 +155,9 @@ export async function main(argv: string[], choice: TargetChoice = standardChoice
   }
 }
 
-/** --only / --workload: a case-insensitive substring; absent means everything. */
+/** --only / --workload: case-insensitive substrings, separated by commas; absent means everything. */
 function matches(name: string, filter: string | boolean | undefined): boolean {
-  return typeof filter !== "string" || name.toLowerCase().includes(filter.toLowerCase());
+  return typeof filter !== "string" || filter.split(",").some((part) => name.toLowerCase().includes(part.toLowerCase()));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

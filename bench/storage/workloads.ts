@@ -3,6 +3,7 @@
 // set NBD_CMD_FLAG_FUA).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { type CpuPlacement, clientCommand } from "./placement.js";
 
 export interface Workload {
   readonly name: string;
@@ -17,9 +18,11 @@ export interface WorkloadOptions {
   readonly runtimeS: number;
   /** The server's processes (both daemons of a replicated pair), when known. */
   readonly serverPids: readonly number[];
+  readonly placement: CpuPlacement;
 }
 
-export function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
+export function capture(command: string, args: string[], timeoutMs: number, placement: CpuPlacement = "free"): Promise<string> {
+  [command, args] = clientCommand(placement, command, args);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -42,8 +45,8 @@ interface FioSide {
   io_bytes: number;
 }
 
-async function fio(uri: string, args: string[], side: "read" | "write", timeoutMs: number): Promise<FioSide> {
-  const stdout = await capture("fio", ["--name=bench", "--ioengine=nbd", `--uri=${uri}`, "--output-format=json", ...args], timeoutMs);
+async function fio(uri: string, args: string[], side: "read" | "write", timeoutMs: number, placement: CpuPlacement): Promise<FioSide> {
+  const stdout = await capture("fio", ["--name=bench", "--ioengine=nbd", `--uri=${uri}`, "--output-format=json", ...args], timeoutMs, placement);
   // The nbd engine prints "fio: connected to NBD server" before the JSON.
   const report = JSON.parse(stdout.slice(stdout.indexOf("{"))) as { jobs: Array<Record<"read" | "write", FioSide>> };
   const job = report.jobs[0];
@@ -63,9 +66,9 @@ function steadyState(runtimeS: number): string[] {
 function sequential(name: string, rw: "write" | "read"): Workload {
   return {
     name, unit: "MiB/s", lowerIsBetter: false,
-    async measure(uri, { sizeBytes, runtimeS }) {
+    async measure(uri, { sizeBytes, runtimeS, placement }) {
       const args = [`--rw=${rw}`, "--bs=1M", "--iodepth=8", `--size=${sizeBytes}`, ...steadyState(runtimeS)];
-      const result = await fio(uri, args, rw, (runtimeS + RAMP_S + 60) * 1000);
+      const result = await fio(uri, args, rw, (runtimeS + RAMP_S + 60) * 1000, placement);
       return result.bw_bytes / MiB;
     },
   };
@@ -74,9 +77,9 @@ function sequential(name: string, rw: "write" | "read"): Workload {
 function randomWrites(name: string, queueDepth: number): Workload {
   return {
     name, unit: "IOPS", lowerIsBetter: false,
-    async measure(uri, { sizeBytes, runtimeS }) {
+    async measure(uri, { sizeBytes, runtimeS, placement }) {
       const args = ["--rw=randwrite", "--bs=4k", `--iodepth=${queueDepth}`, `--size=${sizeBytes}`, ...steadyState(runtimeS), "--randrepeat=1"];
-      return (await fio(uri, args, "write", (runtimeS + RAMP_S + 60) * 1000)).iops;
+      return (await fio(uri, args, "write", (runtimeS + RAMP_S + 60) * 1000, placement)).iops;
     },
   };
 }
@@ -88,12 +91,12 @@ interface FuaReport {
   cpu_us?: number;
 }
 
-async function fuaProbeRun(uri: string, { sizeBytes, runtimeS, serverPids }: WorkloadOptions): Promise<FuaReport> {
+async function fuaProbeRun(uri: string, { sizeBytes, runtimeS, serverPids, placement }: WorkloadOptions): Promise<FuaReport> {
   const count = Math.max(500, runtimeS * 1000);
   // Random offsets within the first 256 MiB (or the whole export, if smaller).
   const spanBytes = Math.min(sizeBytes, 256 * 1024 * 1024);
   const args = [fuaProbe, uri, String(count), String(spanBytes), "1000", serverPids.join(",")];
-  return JSON.parse(await capture("/usr/bin/python3", args, (runtimeS + 60) * 1000)) as FuaReport;
+  return JSON.parse(await capture("/usr/bin/python3", args, (runtimeS + 60) * 1000, placement)) as FuaReport;
 }
 
 const fuaLatency: Workload = {
@@ -132,11 +135,11 @@ function cpuSeconds(pids: readonly number[]): number {
  */
 const sequentialCpu: Workload = {
   name: "sequential 1 MiB write, server CPU per MiB", unit: "µs", lowerIsBetter: true,
-  async measure(uri, { sizeBytes, runtimeS, serverPids }) {
+  async measure(uri, { sizeBytes, runtimeS, serverPids, placement }) {
     if (serverPids.length === 0) throw new Error("the server's processes are not known");
     const before = cpuSeconds(serverPids);
     const args = ["--rw=write", "--bs=1M", "--iodepth=8", `--size=${sizeBytes}`, "--time_based", `--runtime=${runtimeS}`];
-    const result = await fio(uri, args, "write", (runtimeS + 60) * 1000);
+    const result = await fio(uri, args, "write", (runtimeS + 60) * 1000, placement);
     return ((cpuSeconds(serverPids) - before) * 1e6) / (result.io_bytes / MiB);
   },
 };

@@ -20,8 +20,16 @@ export interface BlockDevice {
   /** False on a Secondary: the export then refuses writes with EPERM. */
   writable(): boolean;
   read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /** Reads into the caller's memory (which the caller may then reuse), where the device can. */
+  readInto?(offsetBytes: number, into: Uint8Array): Promise<void>;
   /** Resolves once the write is as durable as the device's protocol promises; `fua` forces it to stable storage. */
   write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void>;
+  /**
+   * True when the device refers to a write's data no more once write()
+   * settles, so the caller may reuse that memory (a replicated device keeps
+   * it while the peer has not acknowledged it).
+   */
+  readonly releasesWriteData?: boolean;
   /** Resolves once every write acknowledged before it is on stable storage. */
   flush(): Promise<void>;
   trim(offsetBytes: number, lengthBytes: number): Promise<void>;

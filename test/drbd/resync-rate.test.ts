@@ -23,8 +23,9 @@ test("a full sync honours c-max-rate", async () => {
     const s = await nodes.status("alpha");
     const peer = s.connections[0]!.peer_devices[0]! as { "replication-state": string; "sync-speed-kib"?: number; "percent-in-sync"?: number };
     if (peer["replication-state"] === "Established") break;
-    // Past the first burst (the budget saved up before the resync started, 1 MiB at most).
-    if (peer["sync-speed-kib"] !== undefined && (peer["percent-in-sync"] ?? 0) >= 40) speeds.push(peer["sync-speed-kib"]);
+    // Well past the first burst (the budget saved up before the resync started, 1 MiB at most): at 40%
+    // the burst alone lifts the average since the start to ~1.45x c-max-rate, and a loaded machine's late tick more.
+    if (peer["sync-speed-kib"] !== undefined && (peer["percent-in-sync"] ?? 0) >= 60) speeds.push(peer["sync-speed-kib"]);
     assert.ok(Date.now() - started < 30_000, "the resync ends");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

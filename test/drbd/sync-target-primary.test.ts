@@ -13,8 +13,8 @@ const SIZE = 1024 * 1024; // 256 blocks
 const DIRTY = [0, 1, 2, 3, 4, 5, 6, 7];
 
 /** alpha, Primary, detaches; it writes through beta, attaches again and is now SyncTarget while Primary. */
-function primaryAsSyncTarget(): Pair {
-  const pair = syncedPair(SIZE);
+function primaryAsSyncTarget(overrides: Partial<ReplicaSettings> = {}): Pair {
+  const pair = syncedPair(SIZE, overrides);
   assert.equal(pair.command(pair.a, { verb: "detach" }), undefined);
   for (const block of DIRTY) done(pair, pair.a, pair.write(pair.a, block * BLOCK_BYTES, pattern(100 + block, BLOCK_BYTES)));
   pair.attach(pair.a);
@@ -257,3 +257,36 @@ test(`csums-alg: a Primary resyncing its invalidated peer by checksum under rand
     assert.ok((pair.a.replica.lastSync?.identical ?? 0) > 0, `seed=${seed}: blocks were skipped as identical`);
   }
 });
+
+/** alpha writes a whole block; beta, the SyncSource, fails to store it (its disk passes the error on). */
+function writeFailedOnSource(pair: Pair, block: number, bytes: Uint8Array): number {
+  const reqId = pair.write(pair.a, block * BLOCK_BYTES, bytes);
+  deliverAll(pair, pair.b);
+  const peerWrite = pair.b.diskQueue.pop()!; // queued last, behind the resync's reads
+  pair.b.failDisk = true;
+  pair.step(pair.b, peerWrite());
+  pair.b.failDisk = false;
+  pair.run();
+  return reqId;
+}
+
+function settleBoth(pair: Pair): void {
+  const settled = () => [pair.a, pair.b].every((n) => n.replica.repl === "Established" && n.replica.disk === "UpToDate" && n.replica.bitmap?.count === 0);
+  for (let i = 0; i < 40 && !settled(); i++) pair.tick(100);
+  assert.ok(settled(), `a: ${pair.a.replica.repl}/${pair.a.replica.disk}, b: ${pair.b.replica.repl}/${pair.b.replica.disk}`);
+}
+
+for (const [where, block] of [["a block already resynced", 20], ["a block the resync has yet to copy", DIRTY[3]!]] as const) {
+  test(`a write the SyncSource fails to store (${where}) fails on the SyncTarget Primary; the copies end equal, with this copy's bytes`, () => {
+    const pair = primaryAsSyncTarget({ onIoError: "pass_on" });
+    const mine = pattern(40 + block, BLOCK_BYTES);
+    const reqId = writeFailedOnSource(pair, block, mine);
+    // Only alpha's disk, Inconsistent while it resyncs, holds the write: were alpha to fail now, beta
+    // (UpToDate, promotable) has the old bytes, so the write is not acknowledged as done.
+    assert.equal(pair.a.completions.get(reqId)?.error, "EIO");
+    settleBoth(pair);
+    assert.ok(Buffer.from(pair.a.data).equals(Buffer.from(pair.b.data)), "both copies hold the same bytes");
+    const off = block * BLOCK_BYTES;
+    assert.ok(sameBytes(pair.b.data.subarray(off, off + BLOCK_BYTES), mine), "the block went to the peer after the resync");
+  });
+}

@@ -15,11 +15,18 @@ const missing = ["nbdinfo", "nbdcopy", "qemu-io"].filter((p) => !hasProgram(p));
 const pythonSkip = (await hasPythonNbd()) ? false : "needs python3-libnbd (the system python3 with the nbd module)";
 const skip = missing.length > 0 ? `needs ${missing.join(", ")} (apt-get install libnbd-bin qemu-utils)` : false;
 
-/** Counts operations in progress at once, to prove requests are served concurrently. */
+/**
+ * Counts operations in progress at once, to prove requests are served
+ * concurrently. It passes on the file device's reuse of memory, so these
+ * clients also check that a pooled buffer never serves two requests at once.
+ */
 class ConcurrencyProbe implements BlockDevice {
   inFlight = 0;
   inFlightMax = 0;
-  constructor(private readonly inner: BlockDevice) {}
+  readonly releasesWriteData: boolean;
+  constructor(private readonly inner: FileBlockDevice) {
+    this.releasesWriteData = inner.releasesWriteData;
+  }
   get sizeBytes(): number { return this.inner.sizeBytes; }
   writable(): boolean { return this.inner.writable(); }
   private async track<T>(op: Promise<T>): Promise<T> {
@@ -27,6 +34,7 @@ class ConcurrencyProbe implements BlockDevice {
     try { return await op; } finally { this.inFlight--; }
   }
   read(o: number, l: number) { return this.track(this.inner.read(o, l)); }
+  readInto(o: number, into: Uint8Array) { return this.track(this.inner.readInto(o, into)); }
   write(o: number, d: Uint8Array, fua: boolean) { return this.track(this.inner.write(o, d, fua)); }
   flush() { return this.track(this.inner.flush()); }
   trim(o: number, l: number) { return this.track(this.inner.trim(o, l)); }

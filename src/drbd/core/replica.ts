@@ -153,6 +153,13 @@ export class Replica {
    */
   private readonly syncTargetWrites = new UnplacedWrites();
   /**
+   * Writes of this SyncTarget Primary that the SyncSource failed to store
+   * (its disk on-io-error pass_on): the blocks only this copy has. The
+   * resync clears the bitmap as it goes, so they are marked again once it
+   * ends, and sent to the peer by a resync in the other direction.
+   */
+  private peerFailedWhileTarget: Array<{ off: number; len: number }> = [];
+  /**
    * The disk was attached while connected: this side sent its handshake state
    * again and waits for the peer's, then both decide the resync as on a new
    * connection.
@@ -548,6 +555,7 @@ export class Replica {
     this.resyncInFlight.clear();
     this.unplaced?.clear();
     this.syncTargetWrites.clear();
+    this.peerFailedWhileTarget = []; // their bits are set: the next handshake decides the direction
     this.rehandshakePending = false;
     this.emit({ kind: "drop-link" });
     if (!wasConnected) return;
@@ -916,7 +924,7 @@ export class Replica {
     // A resync read of these blocks still running may hold the bytes from before this write: not sent.
     this.invalidateResyncReads(off, data.length);
     const bytes = this.unplaced?.overlay(off, data) ?? data;
-    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua }));
+    this.issue({ k: "peer-write", seq }, (op) => ({ kind: "disk-write", op, off, data: bytes, fua, releasesData: true }));
   }
 
   /**
@@ -945,16 +953,21 @@ export class Replica {
 
   private onWriteAck(seq: number, ok: boolean): void {
     this.unplaced?.placed(seq);
-    this.syncTargetWrites.placed(seq);
+    const failedOnSource = !ok && this.repl === "SyncTarget";
+    // A write the SyncSource could not store stays laid over resync data: only this copy has it.
+    if (!failedOnSource) this.syncTargetWrites.placed(seq);
     const w = this.unacked.get(seq);
     if (w === undefined) return;
     this.unacked.delete(seq);
     if (!ok && this.bitmap !== undefined && w.len > 0) this.bitmap.setRange(w.off, w.len);
+    if (failedOnSource && w.len > 0) this.peerFailedWhileTarget.push({ off: w.off, len: w.len });
     const p = w.reqId === undefined ? undefined : this.pending.get(w.reqId);
     if (p === undefined) return;
     p.peerPending = false;
     p.peerOk = ok;
-    if (!ok && this.sb === undefined) p.error = "EIO";
+    // Without the peer's copy the write is durable only where the local disk is a whole copy:
+    // an Inconsistent disk (SyncTarget) that fails with its Primary would leave the peer's old data.
+    if (!ok && (this.sb === undefined || this.disk !== "UpToDate")) p.error = "EIO";
     this.tryComplete(p);
   }
 
@@ -1192,7 +1205,7 @@ export class Replica {
     if (this.sb === undefined) return this.send({ t: "rs-ack", block, count: data.length / BLOCK_BYTES, ok: false });
     const count = data.length / BLOCK_BYTES;
     const bytes = this.syncTargetWrites.overlay(block * BLOCK_BYTES, data);
-    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false }));
+    this.issue({ k: "rs-write", block, count }, (op) => ({ kind: "disk-write", op, off: block * BLOCK_BYTES, data: bytes, fua: false, releasesData: true }));
   }
 
   /** `block` starts a piece of a run: the whole run without csums-alg, a range of its differing blocks with it. */
@@ -1237,12 +1250,17 @@ export class Replica {
     sb.uuids = { ...uuids, history: [...uuids.history] };
     sb.crashedPrimary = this.role === "Primary";
     this.bitmap!.clearAll();
+    for (const { off, len } of this.peerFailedWhileTarget) this.bitmap!.setRange(off, len);
+    this.peerFailedWhileTarget = [];
+    this.syncTargetWrites.clear();
     this.disk = "UpToDate";
     this.repl = "Established";
     this.persist();
     this.log(`resync done as SyncTarget (${this.syncSummary()})`);
     this.emit({ kind: "handler", name: "after-resync-target" });
     this.sendState(false);
+    // Blocks the peer failed to write during the resync: this side now has the only good copy of them.
+    if (this.bitmap!.count > 0) this.startSyncAsSource(false);
   }
 
   // ---- online verify ----------------------------------------------------------

@@ -82,7 +82,8 @@ export type Input =
 export type Effect =
   | { kind: "send"; msg: PeerMsg }
   /** Disk effects run in issue order for overlapping ranges; persist-md is a barrier for later disk writes. */
-  | { kind: "disk-write"; op: number; off: number; data: Uint8Array; fua: boolean }
+  /** releasesData: nothing in the core refers to data after this write (a peer's write, resync data), so its memory may be reused once written. */
+  | { kind: "disk-write"; op: number; off: number; data: Uint8Array; fua: boolean; releasesData?: true }
   | { kind: "disk-read"; op: number; off: number; len: number }
   | { kind: "disk-flush"; op: number }
   /** gatesSends: frames sent after it wait until it is on disk (an activity-log change precedes the write it covers on both copies). */

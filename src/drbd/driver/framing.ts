@@ -1,4 +1,5 @@
 import { assert } from "../../lib/assert.js";
+import { ByteQueue } from "../../lib/byte-queue.js";
 import type { PeerMsg } from "../core/types.js";
 
 /**
@@ -28,74 +29,88 @@ export function encodeFrame(msg: PeerMsg): Buffer[] {
   return payload === undefined ? [prefix, json] : [prefix, json, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)];
 }
 
-/** Accumulates stream bytes and yields whole frames; a malformed frame is an error value. */
-export class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+/** The part of a frame read so far: its prefix, then its header. */
+interface FrameInProgress {
+  readonly headerBytes: number;
+  readonly payloadBytes: number;
+  header: Record<string, unknown> | undefined;
+}
 
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+const PREFIX_BYTES = 6;
+
+/**
+ * Accumulates stream bytes and yields whole frames; a malformed frame is an
+ * error value. A payload that has not all arrived is reserved, so a socket
+ * reading in place (sink/sunk) receives it straight into its own buffer.
+ */
+export class FrameReader {
+  private readonly queue: ByteQueue;
+  private frame: FrameInProgress | undefined;
+
+  /** allocate: where payloads are gathered (unzeroed: every byte is overwritten). */
+  constructor(allocate: (byteCount: number) => Uint8Array = (byteCount) => Buffer.allocUnsafe(byteCount)) {
+    this.queue = new ByteQueue(allocate);
+  }
+
+  push(chunk: Uint8Array): void {
+    this.queue.push(chunk);
+  }
+
+  sink(): Uint8Array | undefined {
+    return this.queue.sink();
+  }
+
+  sunk(byteCount: number): void {
+    this.queue.sunk(byteCount);
   }
 
   next(): PeerMsg | undefined | Error {
-    if (this.buffered < 4) return undefined;
-    const head = this.peek(4);
-    const length = head.readUInt32BE(0);
-    if (length < 2 || length > FRAME_BYTES_MAX) return new Error(`bad frame length ${length}`);
-    if (this.buffered < 4 + length) return undefined;
-    const frame = this.take(4 + length).subarray(4);
-    const headerBytes = frame.readUInt16BE(0);
-    if (headerBytes > length - 2) return new Error("frame header longer than frame");
-    let header: Record<string, unknown>;
-    try {
-      header = JSON.parse(frame.subarray(2, 2 + headerBytes).toString("utf8")) as Record<string, unknown>;
-    } catch (error) {
-      return new Error(`bad frame header: ${String(error)}`);
+    if (this.frame === undefined) {
+      if (this.queue.length < PREFIX_BYTES) return undefined;
+      const prefix = viewOf(this.queue.take(PREFIX_BYTES));
+      const length = prefix.getUint32(0);
+      const headerBytes = prefix.getUint16(4);
+      if (length < 2 || length > FRAME_BYTES_MAX) return new Error(`bad frame length ${length}`);
+      if (headerBytes > length - 2) return new Error("frame header longer than frame");
+      this.frame = { headerBytes, payloadBytes: length - 2 - headerBytes, header: undefined };
     }
-    if (typeof header.t !== "string") return new Error("frame without a type");
+    const frame = this.frame;
+    if (frame.header === undefined) {
+      if (this.queue.length < frame.headerBytes) return undefined;
+      const header = parseHeader(this.queue.take(frame.headerBytes), frame.payloadBytes);
+      if (header instanceof Error) return header;
+      frame.header = header;
+    }
+    if (this.queue.length < frame.payloadBytes) {
+      this.queue.reserve(frame.payloadBytes);
+      return undefined;
+    }
+    this.frame = undefined;
+    const header = frame.header;
     const key = header.$payload;
-    if (key !== undefined) {
-      if (key !== "data" && key !== "bitmap") return new Error(`bad payload key ${String(key)}`);
+    if (key === "data" || key === "bitmap") {
       delete header.$payload;
-      // A view, not a copy: a 1 MiB write is copied once on its way from the socket to the disk.
-      header[key] = new Uint8Array(frame.buffer, frame.byteOffset + 2 + headerBytes, length - 2 - headerBytes);
+      const payload = this.queue.take(frame.payloadBytes);
+      header[key] = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
     }
     return header as unknown as PeerMsg;
   }
+}
 
-  private peek(n: number): Buffer {
-    if (this.chunks[0]!.length < n) {
-      this.chunks.unshift(this.take(n));
-      this.buffered += n;
-    }
-    return this.chunks[0]!.subarray(0, n);
-  }
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
-  /**
-   * The next n bytes: a view when they lie in one chunk, else one copy of
-   * exactly those bytes (the chunks after them stay as they are, so a large
-   * frame's bytes are copied once, not again with every frame that follows).
-   */
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      for (let filled = 0; filled < n;) {
-        const chunk = this.chunks[0]!;
-        const part = Math.min(chunk.length, n - filled);
-        chunk.copy(out, filled, 0, part);
-        filled += part;
-        if (part === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(part);
-      }
-    }
-    this.buffered -= n;
-    return out;
+function parseHeader(bytes: Uint8Array, payloadBytes: number): Record<string, unknown> | Error {
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as Record<string, unknown>;
+  } catch (error) {
+    return new Error(`bad frame header: ${String(error)}`);
   }
+  if (typeof header !== "object" || header === null || typeof header.t !== "string") return new Error("frame without a type");
+  const key = header.$payload;
+  if (key === undefined) return payloadBytes === 0 ? header : new Error(`${payloadBytes} payload bytes without a payload key`);
+  if (key !== "data" && key !== "bitmap") return new Error(`bad payload key ${String(key)}`);
+  return header;
 }

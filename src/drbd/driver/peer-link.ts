@@ -3,6 +3,8 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import type { SocketAddress } from "../config/model.js";
 import type { PeerMsg } from "../core/types.js";
 import { encodeFrame, FrameReader } from "./framing.js";
+import { BufferPool } from "../../lib/buffer-pool.js";
+import { acceptWithInPlaceReads, type InPlaceConsumer, inPlaceReads } from "../../lib/in-place-reads.js";
 
 const RECONNECT_MS = 100;
 
@@ -29,6 +31,8 @@ export class PeerLink {
   private holds = 0;
   bytesSent = 0;
   bytesReceived = 0;
+  /** Received payloads; a peer's write is given back once it is on the local disk. */
+  readonly buffers = new BufferPool();
 
   constructor(
     private readonly local: SocketAddress,
@@ -97,7 +101,10 @@ export class PeerLink {
   }
 
   private listen(): Promise<void> {
-    const server = createServer((socket) => this.adopt(socket, "accepted"));
+    const server = createServer({ pauseOnConnect: true }, (accepted) => {
+      const inbound = new Inbound();
+      this.adopt(acceptWithInPlaceReads(accepted, inPlaceReads(() => inbound.consumer)), inbound, "accepted");
+    });
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once("error", reject);
@@ -117,8 +124,10 @@ export class PeerLink {
 
   private dial(): void {
     if (!this.wanted || this.socket !== undefined) return;
-    const socket = createConnection({ host: this.peer.host, port: this.peer.port, localAddress: this.local.host });
-    socket.once("connect", () => this.adopt(socket, "dialed"));
+    const inbound = new Inbound();
+    const onread = inPlaceReads(() => inbound.consumer);
+    const socket = createConnection({ host: this.peer.host, port: this.peer.port, localAddress: this.local.host, onread });
+    socket.once("connect", () => this.adopt(socket, inbound, "dialed"));
     socket.once("error", () => {
       socket.destroy();
       // After want(false) no retry may outlive the link (it would keep a stopped daemon alive).
@@ -131,7 +140,7 @@ export class PeerLink {
     this.retry = setTimeout(() => this.dial(), delayMs);
   }
 
-  private adopt(socket: Socket, how: string): void {
+  private adopt(socket: Socket, inbound: Inbound, how: string): void {
     if (!this.wanted || this.socket !== undefined) {
       socket.destroy();
       return;
@@ -139,7 +148,7 @@ export class PeerLink {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.removeAllListeners("error");
-    const reader = new FrameReader();
+    const reader = new FrameReader((byteCount) => this.buffers.take(byteCount));
     const lost = (why: string) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
@@ -148,17 +157,33 @@ export class PeerLink {
       this.events.down(why);
       if (this.wanted && this.dials) this.scheduleDial();
     };
-    socket.on("data", (chunk: Buffer) => {
-      this.bytesReceived += chunk.length;
-      reader.push(chunk);
+    const deliver = () => {
       for (let msg = reader.next(); msg !== undefined && this.socket === socket; msg = reader.next()) {
         if (msg instanceof Error) return lost(`protocol error: ${msg.message}`);
         this.events.message(msg);
       }
-    });
+    };
+    inbound.consumer = {
+      sink: () => reader.sink(),
+      sunk: (byteCount) => {
+        this.bytesReceived += byteCount;
+        reader.sunk(byteCount);
+        deliver();
+      },
+      received: (chunk) => {
+        this.bytesReceived += chunk.length;
+        reader.push(chunk);
+        deliver();
+      },
+    };
     socket.on("error", (error) => lost(error.message));
     socket.on("close", () => lost("connection closed"));
     this.events.log(`link ${how} ${socket.remoteAddress}:${socket.remotePort}`);
     this.events.up(randomBytes(24).toString("hex"));
   }
+}
+
+/** Where a link socket's bytes go: set once the link adopts the socket (nothing is read before). */
+class Inbound {
+  consumer: InPlaceConsumer | undefined;
 }

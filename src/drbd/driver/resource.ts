@@ -169,6 +169,15 @@ export class ReplicatedResource implements BlockDevice {
     return data;
   }
 
+  /**
+   * Under protocols B and C a write completes only after its local write is
+   * done and the peer has received it (so the link has sent it): nothing
+   * refers to the data any more. Under A it may still wait in the send queue.
+   */
+  get releasesWriteData(): boolean {
+    return this.running.resource.net.protocol !== "A";
+  }
+
   async write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void> {
     await this.request((reqId) => ({ kind: "client-write", reqId, off: offsetBytes, data, fua }));
   }
@@ -238,7 +247,9 @@ export class ReplicatedResource implements BlockDevice {
           // A small local write runs inline: unless more requests are gathering into this turn's
           // batch of frames, the peer's copy goes on its way first.
           if (this.waiters.size <= 1) this.link.flush();
-          this.disk(e.op, (b) => b.write(e.off, e.data, e.fua), () => ({ kind: "disk-done", op: e.op, ok: true }));
+          this.disk(e.op, (b) => b.write(e.off, e.data, e.fua).finally(() => {
+            if (e.releasesData === true) this.link.buffers.give(e.data);
+          }), () => ({ kind: "disk-done", op: e.op, ok: true }));
           break;
         case "disk-read": this.disk(e.op, (b) => b.read(e.off, e.len), (data) => ({ kind: "disk-done", op: e.op, ok: true, data })); break;
         case "disk-flush": this.disk(e.op, (b) => b.flush(), () => ({ kind: "disk-done", op: e.op, ok: true })); break;

@@ -1,6 +1,6 @@
 import type { BlockErrno } from "../block-device.js";
 import { assert } from "../../lib/assert.js";
-import { ByteQueue } from "./byte-queue.js";
+import { ByteQueue } from "../../lib/byte-queue.js";
 import { type BlockSizes, type ExportCatalog, type Negotiation, encodeGreeting, handleOption } from "./handshake.js";
 import { CLIENT_FLAGS_KNOWN, Command, FLAG_NO_ZEROES, IHAVEOPT, OPTION_HEADER_BYTES, REQUEST_HEADER_BYTES } from "./protocol.js";
 import {
@@ -97,6 +97,16 @@ export class NbdSession {
     if (!this.closed) this.input.push(chunk);
   }
 
+  /** Where the driver may receive the rest of a write payload in place (see ByteQueue.sink). */
+  payloadSink(): Uint8Array | undefined {
+    return this.closed ? undefined : this.input.sink();
+  }
+
+  /** byteCount bytes were received into the last payloadSink(). */
+  payloadReceived(byteCount: number): void {
+    this.input.sunk(byteCount);
+  }
+
   /**
    * Consumes buffered input until `requestsMax` requests have come out or the
    * input runs short; the driver passes its free in-flight slots so that
@@ -184,7 +194,10 @@ export class NbdSession {
       return true;
     }
     if (phase.pendingWrite !== undefined) {
-      if (this.input.length < phase.pendingWrite.lengthBytes) return false;
+      if (this.input.length < phase.pendingWrite.lengthBytes) {
+        this.input.reserve(phase.pendingWrite.lengthBytes);
+        return false;
+      }
       effects.push({ kind: "request", request: toRequest(phase.pendingWrite, this.input.take(phase.pendingWrite.lengthBytes)) });
       phase.pendingWrite = undefined;
       return true;

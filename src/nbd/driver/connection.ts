@@ -8,6 +8,8 @@ import { type NbdRequest, encodeErrorReply, writeSimpleReply } from "../core/tra
 import { Command, SIMPLE_REPLY_HEADER_BYTES } from "../core/protocol.js";
 import { BASE_ALLOCATION_ID, encodeBlockStatus, encodeReadChunks } from "../core/structured.js";
 import type { NbdTls } from "./tls.js";
+import { acceptWithInPlaceReads, inPlaceReads } from "../../lib/in-place-reads.js";
+import type { BufferPool } from "../../lib/buffer-pool.js";
 
 export interface ConnectionLimits {
   /** Requests being served at once before the connection stops reading. */
@@ -23,6 +25,8 @@ const coalesceBytesMax = 64 * 1024;
 
 export interface ConnectionHooks {
   readonly catalog: ExportCatalog;
+  /** Memory for write payloads and read replies, reused across the server's connections. */
+  readonly buffers: BufferPool;
   device(exportName: string): BlockDevice | undefined;
   onClose(connection: NbdConnection): void;
   log(line: string): void;
@@ -43,6 +47,8 @@ export class NbdConnection {
   private inFlightBytes = 0;
   private ending = false;
   private outgoing: Uint8Array[] = [];
+  /** Called once the queued bytes are handed to the kernel (their memory may then be reused). */
+  private outgoingWritten: Array<() => void> = [];
   private readingPaused = false;
   /** Shutting down: nothing more is read or parsed. */
   private stopped = false;
@@ -50,16 +56,21 @@ export class NbdConnection {
   private readonly bufferedBytesMax: number;
   requestsServed = 0;
 
+  private socket: Socket;
+
+  /** accepted: a socket that is not reading yet (the server pauses on connect). */
   constructor(
-    private socket: Socket,
+    accepted: Socket,
     sessionLimits: SessionLimits,
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
   ) {
-    // Payloads spanning socket chunks are copied into unzeroed memory: every byte is overwritten.
+    // Payloads go into unzeroed memory: every byte is overwritten.
     const tlsMode = hooks.tls === undefined ? "off" : hooks.tls.required ? "required" : "optional";
-    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => Buffer.allocUnsafe(byteCount), tlsMode);
+    this.session = new NbdSession(hooks.catalog, sessionLimits, (byteCount) => hooks.buffers.take(byteCount), tlsMode);
     this.bufferedBytesMax = sessionLimits.requestBytesMax + 64 * 1024;
+    const socket = acceptWithInPlaceReads(accepted, inPlaceReads(() => this.receiver));
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(limits.negotiationTimeoutMs, () => this.closeFor("negotiation timed out", true));
     this.listen(socket);
@@ -69,11 +80,20 @@ export class NbdConnection {
   }
 
   private listen(socket: Socket): void {
-    socket.on("data", this.onData);
     socket.on("drain", () => this.updateReading());
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Received bytes, read in place (write payloads straight into their buffers) until TLS takes the socket over. */
+  private readonly receiver = {
+    sink: () => this.session.payloadSink(),
+    sunk: (byteCount: number) => {
+      this.session.payloadReceived(byteCount);
+      this.pump();
+    },
+    received: (chunk: Uint8Array) => this.onData(chunk),
+  };
+
+  private readonly onData = (chunk: Uint8Array): void => {
     this.session.push(chunk);
     this.pump();
   };
@@ -88,7 +108,6 @@ export class NbdConnection {
     assert(tls !== undefined, "STARTTLS acknowledged without TLS configured");
     this.flushOutgoing();
     const raw = this.socket;
-    raw.off("data", this.onData);
     const secure = new TLSSocket(raw, { isServer: true, secureContext: tls.context, requestCert: tls.verifyPeer, rejectUnauthorized: tls.verifyPeer });
     this.socket = secure;
     secure.on("error", (error) => {
@@ -97,6 +116,7 @@ export class NbdConnection {
     });
     secure.once("secure", () => {
       this.session.tlsStarted();
+      secure.on("data", this.onData);
       this.listen(secure);
       this.pump();
     });
@@ -162,23 +182,28 @@ export class NbdConnection {
   }
 
   /** Queues bytes; everything queued in one turn of the event loop leaves in one write. */
-  private send(bytes: Uint8Array): void {
+  private send(bytes: Uint8Array, written?: () => void): void {
     if (this.socket.destroyed) return;
     if (this.outgoing.length === 0) process.nextTick(this.flushOutgoing);
     this.outgoing.push(bytes);
+    if (written !== undefined) this.outgoingWritten.push(written);
   }
 
   private readonly flushOutgoing = (): void => {
     const parts = this.outgoing;
+    const written = this.outgoingWritten;
     if (parts.length === 0 || this.socket.destroyed) return;
     this.outgoing = [];
+    this.outgoingWritten = [];
+    const done = written.length === 0 ? undefined : () => written.forEach((callback) => callback());
     if (parts.length === 1) {
-      this.socket.write(parts[0]!);
+      this.socket.write(parts[0]!, done);
     } else if (parts.reduce((sum, part) => sum + part.length, 0) <= coalesceBytesMax) {
       this.socket.write(Buffer.concat(parts)); // one small copy is cheaper than a writev of many tiny replies
+      done?.();
     } else {
       this.socket.cork();
-      for (const part of parts) this.socket.write(part);
+      parts.forEach((part, index) => this.socket.write(part, index === parts.length - 1 ? done : undefined));
       this.socket.uncork();
     }
   };
@@ -190,10 +215,11 @@ export class NbdConnection {
     this.inFlight++;
     this.inFlightBytes += bytes;
     try {
-      this.reply(request, undefined, await perform(device, request));
+      this.reply(request, undefined, await perform(device, request, this.hooks.buffers));
     } catch (error) {
       this.reply(request, errnoOf(error, this.hooks), undefined);
     }
+    if (request.kind === "write" && device.releasesWriteData === true) this.hooks.buffers.give(request.data);
     this.inFlight--;
     this.inFlightBytes -= bytes;
     this.requestsServed++;
@@ -205,8 +231,10 @@ export class NbdConnection {
     const { handle } = request;
     const structured = this.session.structuredReplies && (request.kind === "read" || request.kind === "block-status");
     if (structured && errno !== undefined) return this.send(encodeErrorReply({ type: request.kind === "read" ? Command.READ : Command.BLOCK_STATUS, handle }, errno, true));
+    const release = data === undefined ? undefined : () => this.hooks.buffers.give(data);
     if (structured && request.kind === "read") {
-      for (const part of encodeReadChunks(handle, request.offsetBytes, data!)) this.send(part);
+      const parts = encodeReadChunks(handle, request.offsetBytes, data!);
+      parts.forEach((part, index) => this.send(part, index === parts.length - 1 ? release : undefined));
       return;
     }
     if (request.kind === "block-status") return this.send(encodeBlockStatus(handle, BASE_ALLOCATION_ID, [{ lengthBytes: request.lengthBytes, flags: 0 }]));
@@ -214,7 +242,7 @@ export class NbdConnection {
     const header = Buffer.allocUnsafe(SIMPLE_REPLY_HEADER_BYTES);
     writeSimpleReply(header, 0, handle, errno);
     this.send(header);
-    if (errno === undefined && data !== undefined) this.send(data);
+    if (errno === undefined && data !== undefined) this.send(data, release);
   }
 
   /** Parses as many buffered requests as there are free in-flight slots, then decides whether to keep reading. */
@@ -239,12 +267,19 @@ export class NbdConnection {
   }
 }
 
-function perform(device: BlockDevice, request: NbdRequest): Promise<Uint8Array | undefined> {
+/** Reads land in pooled memory where the device can read into it; the reply gives it back once sent. */
+function perform(device: BlockDevice, request: NbdRequest, buffers: BufferPool): Promise<Uint8Array | undefined> {
   switch (request.kind) {
-    case "read": return device.read(request.offsetBytes, request.lengthBytes).then((data) => {
-      assert(data.length === request.lengthBytes, "BlockDevice.read returned a short buffer");
-      return data;
-    });
+    case "read": {
+      if (device.readInto !== undefined) {
+        const into = buffers.take(request.lengthBytes);
+        return device.readInto(request.offsetBytes, into).then(() => into);
+      }
+      return device.read(request.offsetBytes, request.lengthBytes).then((data) => {
+        assert(data.length === request.lengthBytes, "BlockDevice.read returned a short buffer");
+        return data;
+      });
+    }
     case "write": return device.write(request.offsetBytes, request.data, request.fua).then(() => undefined);
     case "flush": return device.flush().then(() => undefined);
     case "trim": return device.trim(request.offsetBytes, request.lengthBytes).then(() => undefined);

@@ -27,6 +27,7 @@ const zeroChunk = new Uint8Array(zeroChunkBytes);
  */
 export class FileBlockDevice implements BlockDevice {
   private closed = false;
+  readonly releasesWriteData = true;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -60,15 +61,20 @@ export class FileBlockDevice implements BlockDevice {
   }
 
   async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
-    this.checkRange(offsetBytes, lengthBytes);
     const buffer = Buffer.allocUnsafe(lengthBytes);
-    let filled = lengthBytes <= syncIoBytesMax ? this.readSmall(buffer, offsetBytes) : 0;
+    await this.readInto(offsetBytes, buffer);
+    return buffer;
+  }
+
+  async readInto(offsetBytes: number, into: Uint8Array): Promise<void> {
+    const lengthBytes = into.length;
+    this.checkRange(offsetBytes, lengthBytes);
+    let filled = lengthBytes <= syncIoBytesMax ? this.readSmall(into, offsetBytes) : 0;
     while (filled < lengthBytes) {
-      const { bytesRead } = await this.handle.read(buffer, filled, lengthBytes - filled, offsetBytes + filled).catch(ioError);
+      const { bytesRead } = await this.handle.read(into, filled, lengthBytes - filled, offsetBytes + filled).catch(ioError);
       if (bytesRead === 0) throw new BlockDeviceError("EIO", `${this.path}: unexpected end of file at ${offsetBytes + filled}`);
       filled += bytesRead;
     }
-    return buffer;
   }
 
   async write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import { type AddressInfo, type Server, type Socket, createServer } from "node:net";
 import { assert } from "../../lib/assert.js";
+import { BufferPool } from "../../lib/buffer-pool.js";
 import type { Disposable } from "../../lib/disposable.js";
 import type { BlockDevice } from "../block-device.js";
 import type { ExportCatalog, ExportDescription } from "../core/handshake.js";
@@ -50,6 +51,7 @@ export class NbdServer implements Disposable {
   private readonly log: (line: string) => void;
   private connectionsRefused = 0;
   private readonly tls: NbdTls | undefined;
+  private readonly buffers = new BufferPool();
 
   readonly catalog: ExportCatalog = {
     names: () => [...this.exports.keys()],
@@ -65,7 +67,7 @@ export class NbdServer implements Disposable {
     this.tls = options.tls;
     this.connectionsMax = options.connectionsMax ?? 256;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket)); // NbdConnection starts reading
   }
 
   addExport(name: string, device: BlockDevice, options: ExportOptions = {}): void {
@@ -115,6 +117,7 @@ export class NbdServer implements Disposable {
     }
     const connection = new NbdConnection(socket, this.sessionLimits, this.connectionLimits, {
       catalog: this.catalog,
+      buffers: this.buffers,
       device: (name) => this.exports.get(name)?.device,
       onClose: (c) => this.connections.delete(c),
       log: this.log,
