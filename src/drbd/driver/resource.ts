@@ -247,9 +247,11 @@ export class ReplicatedResource implements BlockDevice {
           // A small local write runs inline: unless more requests are gathering into this turn's
           // batch of frames, the peer's copy goes on its way first.
           if (this.waiters.size <= 1) this.link.flush();
-          this.disk(e.op, (b) => b.write(e.off, e.data, e.fua).finally(() => {
-            if (e.releasesData === true) this.link.buffers.give(e.data);
-          }), () => ({ kind: "disk-done", op: e.op, ok: true }));
+          this.disk(e.op, (b) => {
+            const written = b.write(e.off, e.data, e.fua);
+            // A peer's write or resync data: its buffer returns to the link's pool once on disk.
+            return e.releasesData === true ? written.finally(() => this.link.buffers.give(e.data)) : written;
+          }, () => ({ kind: "disk-done", op: e.op, ok: true }));
           break;
         case "disk-read": this.disk(e.op, (b) => b.read(e.off, e.len), (data) => ({ kind: "disk-done", op: e.op, ok: true, data })); break;
         case "disk-flush": this.disk(e.op, (b) => b.flush(), () => ({ kind: "disk-done", op: e.op, ok: true })); break;
