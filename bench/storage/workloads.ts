@@ -1,8 +1,12 @@
 // The workloads of the storage benchmark, all through one NBD client (fio's
 // nbd engine; the FUA latency probe uses libnbd from Python, as fio cannot
-// set NBD_CMD_FLAG_FUA).
+// set NBD_CMD_FLAG_FUA), and nbdcopy for the incumbents' own measure of
+// sequential writes.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { randomFillSync } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type CpuPlacement, clientCommand } from "./placement.js";
 
 export interface Workload {
@@ -144,8 +148,52 @@ const sequentialCpu: Workload = {
   },
 };
 
+/** One source file of random bytes per export size, made on first use and removed when the process exits. */
+const copySources = new Map<number, string>();
+
+function copySource(sizeBytes: number): string {
+  const known = copySources.get(sizeBytes);
+  if (known !== undefined) return known;
+  const dir = mkdtempSync(join(tmpdir(), "qn-copy-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "source.img");
+  const fd = openSync(path, "w");
+  const chunk = Buffer.allocUnsafe(8 * MiB);
+  try {
+    for (let written = 0; written < sizeBytes; written += chunk.length) {
+      writeSync(fd, randomFillSync(chunk), 0, Math.min(chunk.length, sizeBytes - written));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  copySources.set(sizeBytes, path);
+  return path;
+}
+
+/**
+ * The design notes' figure for unreplicated servers: nbdcopy of a file onto
+ * the whole export, with nbdcopy's defaults (up to 4 connections where the
+ * server allows multi-conn, 64 requests in flight on each). Random bytes, so
+ * no block is sent as zeroes; repeated for the run time.
+ */
+const nbdcopyWrite: Workload = {
+  name: "sequential write, nbdcopy (its default connections)", unit: "MiB/s", lowerIsBetter: false,
+  async measure(uri, { sizeBytes, runtimeS, placement }) {
+    const source = copySource(sizeBytes);
+    await capture("nbdcopy", [source, uri], 120_000, placement); // warm-up, as fio's ramp
+    const started = performance.now();
+    let copies = 0;
+    do {
+      await capture("nbdcopy", [source, uri], 120_000, placement);
+      copies++;
+    } while (performance.now() - started < runtimeS * 1000);
+    return (copies * sizeBytes) / MiB / ((performance.now() - started) / 1000);
+  },
+};
+
 export const standardWorkloads: readonly Workload[] = [
   sequential("sequential 1 MiB write (QD8)", "write"),
+  nbdcopyWrite,
   sequential("sequential 1 MiB read (QD8)", "read"),
   randomWrites("4 KiB random write QD1", 1),
   randomWrites("4 KiB random write QD32", 32),
