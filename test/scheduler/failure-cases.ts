@@ -136,6 +136,11 @@ const DISCOVERY = "Resource Discovery: probes";
 const probe = (rsc: string, rc: number, status = 0): HistoryEntry => ({ rsc, operation: "monitor", rc, status, expected: 7 });
 const ignoring = primitive("a", { ops: [{ name: "monitor", interval: "10s", onFail: "ignore" }] });
 const EXPIRED_AT = 1_700_000_100;
+/** When the failures of the failure-timeout cases happened: expired at EXPIRED_AT for a timeout of 10 s. */
+const EXPIRED_FAILURE = 1_700_000_000;
+const timingOut = (rsc: string) => primitive(rsc, { meta: { "failure-timeout": "10" }, ops: [{ name: "monitor", interval: "10s" }] });
+const failedMonitor = (rsc: string): HistoryEntry[] => [...running(rsc), { rsc, operation: "monitor", intervalMs: 10_000, rc: 7, id: `${rsc}_last_failure_0` }];
+const failCount = (rsc: string, lastFailureAt: number) => ({ [`fail-count-${rsc}#monitor_10000`]: "1", [`last-failure-${rsc}#monitor_10000`]: String(lastFailureAt) });
 
 export const FAILED_OPERATION_CASES: FailureCase[] = [
   {
@@ -150,7 +155,6 @@ export const FAILED_OPERATION_CASES: FailureCase[] = [
   {
     name: "a fail-count whose last failed start ran with other parameters than configured now is cleared and does not ban the node",
     cite: "Failure Response: migration-threshold; Reloading/changing resource parameters (observed with crm_simulate: the last failure is checked against the definition)",
-    graphTodo: "crm_simulate's graph clears the fail-count (d_clear_failcount_0 on n1); ours has no clear_failcount action",
     cib: {
       nodes: [["n1", { transient: { "fail-count-d#start_0": "INFINITY" }, history: [{ rsc: "d", operation: "start", rc: 1, params: { x: "1" }, id: "d_last_failure_0" }, { rsc: "d", operation: "stop", params: { x: "1" } }] }], "n2"],
       resources: [primitive("d", { params: { x: "2" } })],
@@ -263,6 +267,46 @@ export const FAILED_OPERATION_CASES: FailureCase[] = [
       resources: [primitive("a", { meta: { "failure-timeout": "10" } })], constraints: [location("l", "a", "n2", "10")],
     },
     expect: ["* Start a ( n2 )"],
+  },
+  {
+    name: "an expired fail-count is cleared by the controller (clear_failcount) and the failed monitor is forgotten: the resource stays",
+    cite: "Resource Meta-Attributes: failure-timeout",
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { transient: failCount("a", EXPIRED_FAILURE), history: failedMonitor("a") }], ["n2", { history: probedStopped("a") }]],
+      resources: [timingOut("a")],
+    },
+    expect: [],
+  },
+  {
+    name: "an expired fail-count is cleared even where the history shows no failed operation",
+    cite: "Resource Meta-Attributes: failure-timeout",
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { transient: failCount("a", EXPIRED_FAILURE), history: running("a") }], ["n2", { history: probedStopped("a") }]],
+      resources: [timingOut("a")],
+    },
+    expect: [],
+  },
+  {
+    name: "an old failed monitor does not expire while its fail-count has not (a recent last failure): recovered",
+    cite: "Resource Meta-Attributes: failure-timeout (observed with crm_simulate: the fail-count decides)",
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { transient: failCount("a", EXPIRED_AT - 5), history: failedMonitor("a") }], ["n2", { history: probedStopped("a") }]],
+      resources: [timingOut("a")],
+    },
+    expect: ["* Recover a ( n1 )"],
+  },
+  {
+    name: "an old failed monitor does not expire while a fail-count without a last-failure time stands: recovered",
+    cite: "Resource Meta-Attributes: failure-timeout (observed with crm_simulate: the fail-count decides)",
+    cib: {
+      now: EXPIRED_AT,
+      nodes: [["n1", { transient: { "fail-count-a#monitor_10000": "1" }, history: failedMonitor("a") }], ["n2", { history: probedStopped("a") }]],
+      resources: [timingOut("a")],
+    },
+    expect: ["* Recover a ( n1 )"],
   },
   {
     name: "an expired hard error no longer bans the node: the resource stays",

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { clone, cibXml, group, location, order, primitive, probedStopped, running, type CibOptions } from "./cib-builder.js";
 import { graphDot } from "../../src/scheduler/report/graph-dot.js";
+import { graphXml } from "../../src/scheduler/report/graph-xml.js";
 import { run } from "./cib-builder.js";
 import { crmDot, executable } from "./graph-oracle.js";
 
@@ -90,4 +91,19 @@ test("graph: recurring monitors carry their configured timeout, probes the defau
   const probe = t.graph.actions.find((a) => a.operation === "monitor" && a.intervalMs === 0);
   assert.equal(monitor?.node, "n1");
   assert.equal(probe?.timeoutMs, 20_000);
+});
+
+test("graph: an expired fail-count is cleared by a crm_event that the controller does not wait for", () => {
+  const xml = cibXml({
+    now: 1_700_000_100,
+    nodes: [["n1", { transient: { "fail-count-a#monitor_10000": "1", "last-failure-a#monitor_10000": "1700000000" }, history: running("a") }], "n2"],
+    resources: [primitive("a", { meta: { "failure-timeout": "10" } })],
+  });
+  const graph = graphXml(run(xml));
+  const event = /<crm_event [^>]*operation="clear_failcount"[^>]*>[\s\S]*?<\/crm_event>/.exec(graph)?.[0];
+  assert.ok(event !== undefined, graph);
+  assert.match(event, /operation_key="a_clear_failcount_0" on_node="n1"/);
+  assert.match(event, /CRM_meta_op_no_wait="true"/);
+  // Not expired yet: nothing to clear.
+  assert.doesNotMatch(graphXml(run(xml.replace("1700000000", "1700000095"))), /clear_failcount/);
 });

@@ -92,6 +92,8 @@ export interface GraphInputs {
   fencing?: FencingGraphInputs;
   /** What each node's history shows of each primitive (its active recurring monitors). */
   histories?: Histories;
+  /** Fail-counts the controller clears, by resource and node. */
+  failCountClears?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -223,6 +225,7 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addOrphanCleanup(g, inputs.changes);
+  addFailCountClears(g, inputs.failCountClears);
   addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);
@@ -244,6 +247,21 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   g.expandTwins();
   return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
+
+/**
+ * The controller clears an expired or outdated fail-count itself, without waiting
+ * for the result (Pacemaker's clear_failcount: a crm_event with op_no_wait).
+ */
+function addFailCountClears(g: GraphBuilder, clears: GraphInputs["failCountClears"]): void {
+  for (const [p, nodes] of clears ?? []) {
+    for (const node of nodes) {
+      const id = g.add(p.id, CLEAR_FAILCOUNT, node);
+      g.actions[id]!.meta = { op_no_wait: "true" };
+    }
+  }
+}
+
+export const CLEAR_FAILCOUNT = "clear_failcount";
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {

@@ -61,14 +61,18 @@ export function errorBanned(p: PrimitiveRsc, node: NodeName): boolean {
   return p.fatalError === true || p.hardErrorOn?.has(node) === true;
 }
 
-/** Applies the failures in one node's history to the resource; returns node-level requests. */
-export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHistory, stonithEnabled: boolean, now: number): NodeRequest[] {
+/**
+ * Applies the failures in one node's history to the resource; returns node-level requests.
+ * A failure expires with failure-timeout only once the fail-count there has expired too
+ * (`failCountStands`: one without a last-failure time never does), as crm_simulate has it.
+ */
+export function applyFailurePolicy(p: PrimitiveRsc, where: SchedNode, h: NodeHistory, stonithEnabled: boolean, now: number, failCountStands: boolean): NodeRequest[] {
   const requests: NodeRequest[] = [];
   const node = where.name;
   const timeoutS = failureTimeoutS(p);
   let failedNow = false;
   for (const failure of h.failures) {
-    const expired = timeoutS > 0 && failure.at > 0 && failure.at + timeoutS <= now && failure.name !== "stop";
+    const expired = timeoutS > 0 && failure.at > 0 && failure.at + timeoutS <= now && failure.name !== "stop" && !failCountStands;
     if (expired && failure.latest && failure.name === "monitor" && failure.intervalMs === 0) forgetProbe(h);
     // An expired failed monitor is no longer running either: it is scheduled again.
     if (expired && failure.intervalMs > 0 && failure.name === "monitor") h.recurring.delete(failure.intervalMs);

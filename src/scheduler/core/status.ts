@@ -5,7 +5,7 @@ import { agentChanged } from "./agent-change.js";
 import { applyFailurePolicy, type NodeRequest } from "./onfail.js";
 import { compareDefinition, type ParameterDigest, worse } from "./definition.js";
 import { INFINITY, parseScore, type Score, addScores, ZERO } from "./score.js";
-import { isManaged } from "./meta.js";
+import { failureTimeoutS, isManaged } from "./meta.js";
 
 /** Fail-counts per node, keyed by the resource name the attribute carries. */
 export interface Failure {
@@ -26,6 +26,8 @@ export interface StatusView {
   agentChanged: Map<PrimitiveRsc, Set<NodeName>>;
   /** Resources whose start is still pending with parameters a reload would change: restarted, without a reason. */
   pendingReloads: Set<PrimitiveRsc>;
+  /** Where a resource's fail-count is to be cleared (it expired, or its last failure ran with other parameters). */
+  failCountClears: Map<PrimitiveRsc, Set<NodeName>>;
 }
 
 /** How remote nodes learn their membership between the cluster nodes' histories and their own. */
@@ -38,7 +40,7 @@ export interface RemoteMembership {
 export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
-  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map(), pendingReloads: new Set() };
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map(), pendingReloads: new Set(), failCountClears: new Map() };
   const anonymousSlots = new AnonymousSlots();
   const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
   // Cluster nodes first: a remote node's membership follows its connection's history.
@@ -96,7 +98,10 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
     view.orphans.push({ node: node.name, resource: lrm, history });
     return;
   }
-  view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now));
+  const timeoutS = failureTimeoutS(target);
+  const failCountStands = failCount(view.failures, target, node.name, timeoutS, now) !== ZERO;
+  view.requests.push(...applyFailurePolicy(target, node, history, stonithEnabled, now, failCountStands));
+  if (failCountExpired(view.failures, target, node.name, timeoutS, now)) clearFailCount(view, target, node.name);
   record(view, target, node.name, history);
   if (agentChanged(target, lrm)) view.agentChanged.set(target, (view.agentChanged.get(target) ?? new Set()).add(node.name));
   if (digest !== undefined) noteDefinition(view, target, node, history, now, digest);
@@ -115,6 +120,12 @@ function clearStaleFailCount(view: StatusView, p: PrimitiveRsc, node: SchedNode,
   if (last === undefined || compareDefinition(p, last, node.attributes, now, digest) === "none") return;
   const counts = view.failures.get(node.name);
   for (const name of new Set([p.id, p.configId, lrm.id])) counts?.delete(name);
+  clearFailCount(view, p, node.name);
+}
+
+function clearFailCount(view: StatusView, p: PrimitiveRsc, node: NodeName): void {
+  const nodes = view.failCountClears.get(p) ?? new Set<NodeName>();
+  view.failCountClears.set(p, nodes.add(node));
 }
 
 function record(view: StatusView, p: PrimitiveRsc, node: NodeName, h: NodeHistory): void {
@@ -254,6 +265,16 @@ function readFailures(attributes: ReadonlyArray<readonly [string, string]>): Map
     }
   }
   return failures;
+}
+
+/** Whether a primitive has a fail-count on a node that failure-timeout has expired (the controller clears it). */
+function failCountExpired(table: FailureTable, p: PrimitiveRsc, node: NodeName, failureTimeoutS: number, now: number): boolean {
+  if (failureTimeoutS <= 0) return false;
+  const byRsc = table.get(node);
+  return [p.id, p.configId].some((name) => {
+    const f = byRsc?.get(name);
+    return f !== undefined && f.count !== ZERO && f.lastFailureAt > 0 && f.lastFailureAt + failureTimeoutS <= now;
+  });
 }
 
 /** The fail-count of a primitive on a node, honouring failure-timeout. */

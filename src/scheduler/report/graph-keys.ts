@@ -1,5 +1,5 @@
 import type { Transition } from "../core/schedule.js";
-import type { GraphAction } from "../core/graph.js";
+import { CLEAR_FAILCOUNT, type GraphAction } from "../core/graph.js";
 import type { PrimitiveConfig } from "../../cib/index.js";
 import { primitivesOf } from "../core/model.js";
 
@@ -12,6 +12,11 @@ export function operationKey(action: GraphAction): string {
 
 export function isFencing(action: GraphAction): boolean {
   return action.operation.startsWith("stonith-");
+}
+
+/** Actions the controller carries out itself (fencing, clearing a fail-count): Pacemaker's <crm_event>. */
+export function isClusterEvent(action: GraphAction): boolean {
+  return isFencing(action) || action.operation === CLEAR_FAILCOUNT;
 }
 
 /** Resource instance id → its configuration, for the agent of each action. */

@@ -1,13 +1,13 @@
 import { createElement, serializeXml, type XmlElement } from "../../cib/index.js";
 import type { Transition } from "../core/schedule.js";
 import type { GraphAction } from "../core/graph.js";
-import { inputsOf, isFencing, operationKey, primitiveConfigs } from "./graph-keys.js";
+import { inputsOf, isClusterEvent, isFencing, operationKey, primitiveConfigs } from "./graph-keys.js";
 
 /**
  * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
  * one <synapse> per action, its <action_set> holding the action and its <inputs>
- * the actions it waits for. Resource actions are <rsc_op>, fencing is <crm_event
- * operation="stonith">, a group's or clone's pseudo-action <pseudo_event> (notifications'
+ * the actions it waits for. Resource actions are <rsc_op>, fencing (<crm_event
+ * operation="stonith">) and clearing a fail-count are <crm_event>, a group's or clone's pseudo-action <pseudo_event> (notifications'
  * own are operation "notify" and "notified"). An action's meta attributes (the notify_*
  * lists of clone notifications) are written as CRM_meta_<name>, for the executor to pass
  * to the agent; a clone instance's agent names the configured id and the instance.
@@ -23,7 +23,7 @@ export function graphXml(t: Transition): string {
     operation_key: operationKey(a),
     ...(a.pseudo ? {} : { on_node: a.node, on_node_uuid: uuid.get(a.node) ?? a.node }),
   });
-  const element = (a: GraphAction): string => (a.pseudo ? "pseudo_event" : isFencing(a) ? "crm_event" : "rsc_op");
+  const element = (a: GraphAction): string => (a.pseudo ? "pseudo_event" : isClusterEvent(a) ? "crm_event" : "rsc_op");
   const full = (a: GraphAction): XmlElement => {
     const config = configs.get(a.resource);
     const attributes: Record<string, string> = {};
