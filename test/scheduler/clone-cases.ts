@@ -103,7 +103,6 @@ export const CLONE_CASES: SemanticsCase[] = [
   {
     name: "on-fail=demote demotes a failed promoted instance in place, and promotes it again if it still wins",
     cite: "Operation properties: on-fail=demote",
-    todo: "we demote and hold back every promotion of the clone (what crm_simulate does in the corpus case on_fail_demote3); here it re-promotes",
     cib: {
       nodes: [
         ["n1", { transient: { "master-s": "10" }, history: [...running("s", true), promotedMonitor(1)] }],
@@ -112,6 +111,18 @@ export const CLONE_CASES: SemanticsCase[] = [
       resources: [promotable({}, [{ name: "monitor", interval: "10s", role: "Promoted", onFail: "demote" }])],
     },
     expect: ["* Re-promote s:0 ( Promoted n1 )"],
+  },
+  {
+    name: "on-fail=demote: a failed promoted instance that no longer wins is demoted, and the best other instance promoted",
+    cite: "Operation properties: on-fail=demote",
+    cib: {
+      nodes: [
+        ["n1", { transient: { "master-s": "5" }, history: [...running("s", true), promotedMonitor(1)] }],
+        ["n2", { transient: { "master-s": "10" }, history: running("s") }],
+      ],
+      resources: [promotable({}, [{ name: "monitor", interval: "10s", role: "Promoted", onFail: "demote" }])],
+    },
+    expect: ["* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )"],
   },
   {
     name: "no-quorum-policy=demote demotes promoted instances and stops everything else",

@@ -121,6 +121,8 @@ function inPlace(p: PrimitiveRsc, from: ActiveOn, target: { node: NodeName; role
   if (from.failed) return [make("Recover", from, target)];
   const restart = inputs.restarts.get(p);
   if (restart !== undefined) return [make("Restart", from, target, restart === "" ? undefined : restart)];
+  // on-fail=demote: the failed promoted instance is demoted, and promoted again if it still wins.
+  if (p.demoteOnly && promoted(from.role)) return [make(promoted(target.role) ? "Re-promote" : "Demote", from, target)];
   if (promoted(target.role) && !promoted(from.role)) return [make("Promote", from, target)];
   if (!promoted(target.role) && promoted(from.role)) return [make("Demote", from, target)];
   if (p.definitionChange === "reload") return [make("Reload", from, target)];

@@ -276,6 +276,8 @@ function changeActions(g: GraphBuilder, change: Change, fenceIds: Map<string, nu
   const { from, to, verb } = change;
   if (verb === "Reload" && to !== undefined) return void g.op(p, "reload-agent", to.node);
   if (verb === "Migrate" && from !== undefined && to !== undefined) return migrationActions(g, p, from.node, to.node);
+  // on-fail=demote, still the best: demoted and promoted again where it runs.
+  if (verb === "Re-promote" && to !== undefined) return void g.edge(g.op(p, "demote", to.node), g.op(p, "promote", to.node));
   const stops: number[] = [];
   const demotes: number[] = [];
   let demote: number | undefined;

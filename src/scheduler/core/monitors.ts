@@ -20,7 +20,7 @@ export function addRecurringMonitors(g: GraphBuilder, changes: Change[], recorde
     // A promoted monitor waits for the start as well as for the promote.
     const start = to.role === "Promoted" ? g.find(change.rsc.id, "start") : undefined;
     // A role change in place keeps a monitor already active at the same interval.
-    const active = (change.verb === "Promote" || change.verb === "Demote") && change.from?.node === to.node ? recorded?.(change.rsc, to.node) : undefined;
+    const active = (change.verb === "Promote" || change.verb === "Demote" || change.verb === "Re-promote") && change.from?.node === to.node ? recorded?.(change.rsc, to.node) : undefined;
     for (const intervalMs of monitorIntervals(g, change.rsc, to.role)) {
       if (active?.has(intervalMs) === true) continue;
       const monitor = g.op(change.rsc, "monitor", to.node, intervalMs);

@@ -30,8 +30,6 @@ export function assignPromotion(clone: CloneRsc, ctx: PlacementContext): void {
   // recovered first), then the instance allocated first (the lower number).
   candidates.sort((a, b) => b.score - a.score || Number(wasPromoted(b.instance)) - Number(wasPromoted(a.instance))
     || Number(hasFailed(a.instance)) - Number(hasFailed(b.instance)) || instanceNumber(a.instance) - instanceNumber(b.instance));
-  // An instance demoted for its failure (on-fail=demote) holds back every promotion this time.
-  if (clone.instances.some((i) => primitivesOf(i).some((p) => p.demoteOnly))) return;
   const perNode = new Map<NodeName, number>();
   let promoted = 0;
   for (const c of candidates) {
