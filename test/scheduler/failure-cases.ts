@@ -446,7 +446,6 @@ export const INHERITED_PARAMETER_CASES: FailureCase[] = [
   {
     name: "a resource whose history was recorded under another agent restarts under the configured one",
     cite: "Resource properties: class, provider, type (the definition a resource runs with)",
-    graphTodo: "the old agent's history is deleted in crm_simulate's graph (a_delete_0 on every node); ours has no delete actions for it",
     cib: {
       nodes: [
         ["n1", { history: [{ rsc: "a", operation: "start", agent: { class: "ocf", provider: "pacemaker", type: "Dummy" } }] }],

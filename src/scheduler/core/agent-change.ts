@@ -1,4 +1,5 @@
 import type { LrmResource } from "../../cib/index.js";
+import type { GraphBuilder } from "./graph.js";
 import type { NodeName, PrimitiveRsc } from "./model.js";
 
 /**
@@ -17,4 +18,19 @@ export function agentRestarts(changedOn: Map<PrimitiveRsc, Set<NodeName>>): Set<
   const restarting = new Set<PrimitiveRsc>();
   for (const [p, nodes] of changedOn) if (p.active.some((a) => nodes.has(a.node))) restarting.add(p);
   return restarting;
+}
+
+/**
+ * The old agent's history is deleted on every node that has one, after the
+ * resource stops and before it starts again under the new agent.
+ */
+export function addAgentHistoryDeletes(g: GraphBuilder, changedOn: ReadonlyMap<PrimitiveRsc, ReadonlySet<NodeName>>): void {
+  for (const [p, nodes] of changedOn) {
+    const stop = g.find(p.id, "stop"), start = g.find(p.id, "start");
+    for (const node of nodes) {
+      const deletion = g.add(p.id, "delete", node);
+      g.edge(stop, deletion);
+      g.edge(deletion, start);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import type { FenceLine } from "./summary.js";
 import { parseIntervalMs } from "./rules.js";
 import { addProbes } from "./probes.js";
 import { addOrphanCleanup } from "./orphans.js";
+import { addAgentHistoryDeletes } from "./agent-change.js";
 import { addRecurringMonitors } from "./monitors.js";
 import { addCollectiveActions, collectiveKey } from "./pseudo.js";
 import { addFencingOrder, type FencingGraphInputs } from "./fencing-graph.js";
@@ -94,6 +95,8 @@ export interface GraphInputs {
   histories?: Histories;
   /** Fail-counts the controller clears, by resource and node. */
   failCountClears?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
+  /** Nodes whose history of a resource was recorded under another agent (deleted). */
+  agentChanged?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -226,6 +229,7 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
   addOrphanCleanup(g, inputs.changes);
   addFailCountClears(g, inputs.failCountClears);
+  if (inputs.agentChanged !== undefined) addAgentHistoryDeletes(g, inputs.agentChanged);
   addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
   if (inputs.histories !== undefined && !inputs.maintenance) reconcileMonitors(g, inputs.changes, inputs.resources, inputs.nodes, inputs.histories);
   addCollectiveActions(g, inputs.changes);

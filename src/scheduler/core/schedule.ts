@@ -133,7 +133,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   for (const [unit, s] of ctx.unitScores) if (!(unit.kind === "primitive" && unit.orphan === true)) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
     changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
-    failCountClears: status.failCountClears,
+    failCountClears: status.failCountClears, agentChanged: status.agentChanged,
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });
