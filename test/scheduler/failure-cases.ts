@@ -335,7 +335,6 @@ export const ORPHAN_CASES: FailureCase[] = [
   {
     name: "an orphaned remote connection still names a remote node, shutting down: what runs there moves or stops",
     cite: "Cluster Options: stop-orphan-resources; Pacemaker Remote",
-    graphTodo: "crm_simulate deletes no orphan's history on a remote node that is going away (z_delete_0 r1); ours does",
     scoresTodo: "crm_simulate prints no score on a remote node whose connection is an orphan; ours prints -INFINITY",
     cib: {
       nodes: [["n1", { history: running("r1").map((e) => ({ ...e, agent: { class: "ocf", provider: "pacemaker", type: "remote" } })) }], "n2", ["r1", { remote: true, history: [...running("a"), ...running("z")] }]],

@@ -67,6 +67,26 @@ const CASES: GraphCase[] = [
       '"a_start_0 n2" -> "a_monitor_10000 n2" [ style = bold]',
     ],
   },
+  {
+    name: "a node shutting down: what runs there stops or moves first, then the controller lets it go; an orphan's history stays there",
+    cite: "Node attributes: shutdown (the controller's do_shutdown); Cluster Options: stop-orphan-resources",
+    cib: {
+      nodes: [["n1", { transient: { shutdown: "1700000000" }, history: [{ rsc: "a", operation: "start" }, { rsc: "z", operation: "start" }] }], ["n2", { history: probedStopped("a") }]],
+      resources: [primitive("a")],
+    },
+    expect: [
+      '"do_shutdown n1" [ style=bold color="green" fontcolor="black"]',
+      '"a_stop_0 n1" -> "do_shutdown n1" [ style = bold]',
+      '"z_stop_0 n1" -> "do_shutdown n1" [ style = bold]',
+      '"a_stop_0 n1" -> "a_start_0 n2" [ style = bold]',
+    ],
+  },
+  {
+    name: "a node shutting down with nothing on it is let go at once",
+    cite: "Node attributes: shutdown (the controller's do_shutdown)",
+    cib: { nodes: [["n1", { transient: { shutdown: "1700000000" }, history: probedStopped("a") }], ["n2", { history: running("a") }]], resources: [primitive("a")] },
+    expect: ['"do_shutdown n1" [ style=bold color="green" fontcolor="black"]'],
+  },
 ];
 
 for (const c of CASES) {
@@ -91,6 +111,15 @@ test("graph: recurring monitors carry their configured timeout, probes the defau
   const probe = t.graph.actions.find((a) => a.operation === "monitor" && a.intervalMs === 0);
   assert.equal(monitor?.node, "n1");
   assert.equal(probe?.timeoutMs, 20_000);
+});
+
+test("graph: a node's shutdown is a crm_event naming the node that goes down", () => {
+  const graph = graphXml(run(cibXml({ nodes: [["n1", { transient: { shutdown: "1700000000" } }], "n2"], resources: [] })));
+  const event = /<crm_event [^>]*operation="do_shutdown"[^>]*>[\s\S]*?<\/crm_event>/.exec(graph)?.[0];
+  assert.ok(event !== undefined, graph);
+  assert.match(event, /operation_key="do_shutdown-n1" on_node="n1" on_node_uuid="1"/);
+  assert.match(event, /CRM_meta_op_no_wait="true"/);
+  assert.match(event, /<downed>\s*<node id="1"\/>\s*<\/downed>/);
 });
 
 test("graph: an expired fail-count is cleared by a crm_event that the controller does not wait for", () => {

@@ -97,6 +97,10 @@ export interface GraphInputs {
   failCountClears?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
   /** Nodes whose history of a resource was recorded under another agent (deleted). */
   agentChanged?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
+  /** Nodes shutting down (the shutdown attribute; a remote node whose connection is an orphan). */
+  leaving?: ReadonlySet<string>;
+  /** The cluster nodes among them: each is told to shut down once everything there has stopped. */
+  shutdowns?: readonly string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -112,7 +116,7 @@ export class GraphBuilder {
   /** Durations as written in the configuration → milliseconds (a few distinct texts, read per action). */
   private readonly durations = new Map<string, number>();
 
-  constructor(private readonly defaultTimeoutMs: number) {}
+  constructor(readonly defaultTimeoutMs: number) {}
 
   add(resource: string, operation: string, node: string, intervalMs = 0, timeoutMs = this.defaultTimeoutMs, pseudo = false): number {
     const id = this.actions.length;
@@ -227,7 +231,7 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   for (const f of inputs.fences) fenceIds.set(f.node, g.add(f.node, `stonith-${f.action}`, f.node));
   const waitsForFencing = (p: PrimitiveRsc): boolean => inputs.fencing?.policy.needsFencing(p) ?? true;
   for (const change of inputs.changes) if (!change.blocked) changeActions(g, change, fenceIds, waitsForFencing);
-  addOrphanCleanup(g, inputs.changes);
+  addOrphanCleanup(g, inputs.changes, inputs.leaving ?? new Set());
   addFailCountClears(g, inputs.failCountClears);
   if (inputs.agentChanged !== undefined) addAgentHistoryDeletes(g, inputs.agentChanged);
   addRecurringMonitors(g, inputs.changes, (p, node) => inputs.histories?.get(p)?.get(node)?.recurring);
@@ -249,6 +253,8 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
   g.expandTwins();
+  // After the twins: each stop on the node (and only there) comes before its shutdown.
+  for (const node of inputs.shutdowns ?? []) addShutdown(g, node);
   return { graph: { actions: g.actions, edges: g.edges }, unfencing };
 }
 
@@ -266,6 +272,14 @@ function addFailCountClears(g: GraphBuilder, clears: GraphInputs["failCountClear
 }
 
 export const CLEAR_FAILCOUNT = "clear_failcount";
+export const DO_SHUTDOWN = "do_shutdown";
+
+/** The controller lets a node shut down (Pacemaker's do_shutdown) once everything on it has stopped. */
+function addShutdown(g: GraphBuilder, node: string): void {
+  const stops = g.actions.filter((a) => a.operation === "stop" && a.node === node).map((a) => a.id);
+  const shutdown = g.keyed({ resource: node, operation: DO_SHUTDOWN, node, intervalMs: 0, timeoutMs: g.defaultTimeoutMs, pseudo: false, key: `${DO_SHUTDOWN}-${node}`, meta: { op_no_wait: "true" } });
+  for (const stop of stops) g.edge(stop, shutdown);
+}
 
 /** The action an ordering constraint connects: a collective's pseudo-action, or the primitive's own. */
 function endpoint(g: GraphBuilder, rsc: Rsc, action: string, side: "first" | "then"): number | undefined {

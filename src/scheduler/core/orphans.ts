@@ -51,17 +51,19 @@ function orphan(id: string, agentClass: string, provider: string | undefined, ty
 
 /**
  * Once an orphan has stopped everywhere, its history is deleted from every node
- * that has one, except where it failed (a failed copy's history stays, to be seen).
+ * that has one, except where it failed (a failed copy's history stays, to be seen)
+ * and where the node is shutting down.
  */
-export function addOrphanCleanup(g: GraphBuilder, changes: Change[]): void {
+export function addOrphanCleanup(g: GraphBuilder, changes: Change[], leaving: ReadonlySet<string>): void {
   const seen = new Set<PrimitiveRsc>();
   for (const change of changes) {
     const p = change.rsc;
     if (p.orphan !== true || seen.has(p) || change.blocked) continue;
     seen.add(p);
     // The other nodes' stops are twins of this one (see GraphBuilder.twins): they wait alike.
-    // Every node with a history of it forgets it, those where it stopped before included.
+    // Every node with a history of it forgets it, those where it stopped before included,
+    // but a node shutting down (its history goes with it).
     const stop = g.find(p.id, "stop");
-    for (const node of p.probedOn) if (!p.failedOn.includes(node)) g.edge(stop, g.add(p.id, "delete", node));
+    for (const node of p.probedOn) if (!p.failedOn.includes(node) && !leaving.has(node)) g.edge(stop, g.add(p.id, "delete", node));
   }
 }

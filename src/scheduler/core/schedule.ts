@@ -134,6 +134,8 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   const { graph, unfencing: unfences } = buildGraph({
     changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
     failCountClears: status.failCountClears, agentChanged: status.agentChanged,
+    leaving: new Set(nodes.filter((n) => n.shutdown).map((n) => n.name)),
+    shutdowns: nodes.filter((n) => n.shutdown && n.online && !remote.isRemote(n.name)).map((n) => n.name),
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),
     fencing: { policy, dc: dcNode(nodes, input.dcUuid), concurrent: options.concurrentFencing, unfencing },
   });

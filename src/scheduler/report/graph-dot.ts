@@ -1,5 +1,5 @@
 import type { Transition } from "../core/schedule.js";
-import type { GraphAction } from "../core/graph.js";
+import { DO_SHUTDOWN, type GraphAction } from "../core/graph.js";
 import { isFencing, operationKey } from "./graph-keys.js";
 
 /**
@@ -12,6 +12,7 @@ export function graphDot(t: Transition): string {
     isFencing(a) ? `stonith '${a.operation.slice("stonith-".length)}' ${a.node}`
       : a.node === "" ? operationKey(a)
       : a.operation === "cancel" ? `Cancel ${operationKey(a)} ${a.node}`
+      : a.operation === DO_SHUTDOWN ? `${DO_SHUTDOWN} ${a.node}`
       : `${operationKey(a)} ${a.node}`;
   const byId = new Map(t.graph.actions.map((a) => [a.id, a] as const));
   const lines = [` digraph "g" {`];

@@ -1,5 +1,5 @@
 import type { Transition } from "../core/schedule.js";
-import { CLEAR_FAILCOUNT, type GraphAction } from "../core/graph.js";
+import { CLEAR_FAILCOUNT, DO_SHUTDOWN, type GraphAction } from "../core/graph.js";
 import type { PrimitiveConfig } from "../../cib/index.js";
 import { primitivesOf } from "../core/model.js";
 
@@ -16,7 +16,7 @@ export function isFencing(action: GraphAction): boolean {
 
 /** Actions the controller carries out itself (fencing, clearing a fail-count): Pacemaker's <crm_event>. */
 export function isClusterEvent(action: GraphAction): boolean {
-  return isFencing(action) || action.operation === CLEAR_FAILCOUNT;
+  return isFencing(action) || action.operation === CLEAR_FAILCOUNT || action.operation === DO_SHUTDOWN;
 }
 
 /** Resource instance id → its configuration, for the agent of each action. */

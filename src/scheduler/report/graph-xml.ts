@@ -1,13 +1,13 @@
 import { createElement, serializeXml, type XmlElement } from "../../cib/index.js";
 import type { Transition } from "../core/schedule.js";
-import type { GraphAction } from "../core/graph.js";
+import { DO_SHUTDOWN, type GraphAction } from "../core/graph.js";
 import { inputsOf, isClusterEvent, isFencing, operationKey, primitiveConfigs } from "./graph-keys.js";
 
 /**
  * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
  * one <synapse> per action, its <action_set> holding the action and its <inputs>
  * the actions it waits for. Resource actions are <rsc_op>, fencing (<crm_event
- * operation="stonith">) and clearing a fail-count are <crm_event>, a group's or clone's pseudo-action <pseudo_event> (notifications'
+ * operation="stonith">), clearing a fail-count and a node's shutdown are <crm_event>, a group's or clone's pseudo-action <pseudo_event> (notifications'
  * own are operation "notify" and "notified"). An action's meta attributes (the notify_*
  * lists of clone notifications) are written as CRM_meta_<name>, for the executor to pass
  * to the agent; a clone instance's agent names the configured id and the instance.
@@ -35,7 +35,9 @@ export function graphXml(t: Transition): string {
     if (isFencing(a)) Object.assign(attributes, fencingAttributes(t, a));
     const ids = config === undefined || config.id === a.resource ? { id: a.resource } : { id: config.id, "long-id": a.resource };
     const agent = config === undefined ? [] : [createElement("primitive", { ...ids, class: config.class, ...(config.provider ? { provider: config.provider } : {}), type: config.type })];
-    return createElement(element(a), header(a), [...agent, createElement("attributes", sortedByName(attributes))]);
+    // A shutdown tells the controller the node goes down, as fencing does.
+    const downed = a.operation === DO_SHUTDOWN ? [createElement("downed", {}, [createElement("node", { id: uuid.get(a.node) ?? a.node })])] : [];
+    return createElement(element(a), header(a), [...agent, createElement("attributes", sortedByName(attributes)), ...downed]);
   };
   const synapses = t.graph.actions.map((a, index) =>
     createElement("synapse", { id: String(index) }, [
