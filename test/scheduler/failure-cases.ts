@@ -431,7 +431,6 @@ export const INHERITED_PARAMETER_CASES: FailureCase[] = [
   },
   {
     name: "a clone's instance attribute that the running instance lacks restarts it",
-    graphTodo: "crm_simulate names an anonymous instance's actions as its history does (a_stop_0, not a:0_stop_0)",
     cite: DEFINITION,
     cib: { nodes: [["n1", { history: [{ rsc: "a", operation: "start" }] }]], resources: [withParameters(clone("c", primitive("a"), { "clone-max": "1" }), { foo: "bar" })] },
     expect: ["* Restart a:0 ( n1 ) due to resource definition change"],

@@ -179,7 +179,6 @@ export const FENCING_CASES: FencingCase[] = [
       resources: [device(), clone("cl", primitive("c"))],
     },
     expect: ["* Fence (reboot) n2 'c:0 failed there'", "* Stop c:0 ( n2 ) due to node availability", "* Start c:1 ( n1 )"],
-    graphTodo: "crm_simulate names the implied stop of an anonymous instance after the clone's primitive (c_stop_0), we after the instance (c:0_stop_0)",
   },
   {
     name: "a device active on two nodes, one of them fenced: the fencing stops that copy and the other stays",

@@ -68,6 +68,20 @@ const CASES: GraphCase[] = [
     ],
   },
   {
+    name: "an anonymous instance's actions on a node whose history it took are named after that history; on a new node, after the instance",
+    cite: "Clones: anonymous instances (the executor knows the resource by its history's id)",
+    cib: {
+      nodes: [["n1", { history: running("a") }], ["n2", { history: probedStopped("a") }], "n3"],
+      resources: [clone("c", monitored("a", "10s"))],
+    },
+    expect: [
+      '"c_start_0" -> "a_start_0 n2" [ style = bold]',
+      '"a_start_0 n2" -> "a_monitor_10000 n2" [ style = bold]',
+      '"c_start_0" -> "a:2_start_0 n3" [ style = bold]',
+      '"a:2_monitor_0 n3" -> "c_start_0" [ style = bold]',
+    ],
+  },
+  {
     name: "a node shutting down: what runs there stops or moves first, then the controller lets it go; an orphan's history stays there",
     cite: "Node attributes: shutdown (the controller's do_shutdown); Cluster Options: stop-orphan-resources",
     cib: {
@@ -111,6 +125,15 @@ test("graph: recurring monitors carry their configured timeout, probes the defau
   const probe = t.graph.actions.find((a) => a.operation === "monitor" && a.intervalMs === 0);
   assert.equal(monitor?.node, "n1");
   assert.equal(probe?.timeoutMs, 20_000);
+});
+
+test("graph: an action named after an anonymous instance's history keeps the instance's own key too", () => {
+  const graph = graphXml(run(cibXml({
+    nodes: [["n1", { history: running("a") }], ["n2", { history: probedStopped("a") }]],
+    resources: [clone("c", primitive("a"))],
+  })));
+  assert.match(graph, /<rsc_op id="\d+" operation="start" operation_key="a_start_0" internal_operation_key="a:1_start_0" on_node="n2"/);
+  assert.match(graph, /<primitive id="a" long-id="a:1"/);
 });
 
 test("graph: a node's shutdown is a crm_event naming the node that goes down", () => {

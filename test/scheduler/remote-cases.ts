@@ -258,7 +258,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "a bundle replica running where the bundle is banned stops rather than take another replica's node",
     cite: "Bundles: replicas-per-host (default 1); Location Constraints on a bundle",
-    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
     cib: {
       nodes: [["n1", { history: containerStarted("web-docker-0") }], ["n2", { history: containerStarted("web-docker-1") }], ["n3", { history: containerStarted("web-docker-2") }]],
       resources: [bundle("web", { replicas: "3" })],
@@ -285,7 +284,6 @@ export const REMOTE_CASES: SemanticsCase[] = [
   {
     name: "bundles are placed one after the other: a fresh replica goes where its own bundle has least, whatever runs of a later bundle",
     cite: "Bundles: replicas, replicas-per-host; Resource Placement: the node with the fewest resources assigned on equal scores",
-    scoresTodo: "bundle allocation scores are printed per container and replica by crm_simulate",
     cib: {
       nodes: [["n1", { history: [...containerStarted("b-docker-0"), ...containerStarted("c-docker-0")] }], ["n2", { history: containerStarted("a-docker-1") }]],
       resources: [bundle("a", { replicas: "2", "replicas-per-host": "2" }), bundle("b", { replicas: "1" }), bundle("c", { replicas: "1" })],

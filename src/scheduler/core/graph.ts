@@ -97,6 +97,8 @@ export interface GraphInputs {
   failCountClears?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
   /** Nodes whose history of a resource was recorded under another agent (deleted). */
   agentChanged?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
+  /** An anonymous clone instance → the nodes whose history of it, under the configured id, it took. */
+  anonymousHistories?: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>;
   /** Nodes shutting down (the shutdown attribute; a remote node whose connection is an orphan). */
   leaving?: ReadonlySet<string>;
   /** The cluster nodes among them: each is told to shut down once everything there has stopped. */
@@ -252,6 +254,7 @@ export function buildGraph(inputs: GraphInputs): { graph: TransitionGraph; unfen
     orderInterleaved(g, o, stopsOnly(o) && forward.has(o.id));
   }
   const unfencing = inputs.fencing === undefined ? [] : addFencingOrder(g, inputs.fences, inputs.resources, inputs.fencing);
+  if (inputs.anonymousHistories !== undefined) nameByHistory(g, inputs.anonymousHistories);
   g.expandTwins();
   // After the twins: each stop on the node (and only there) comes before its shutdown.
   for (const node of inputs.shutdowns ?? []) addShutdown(g, node);
@@ -268,6 +271,20 @@ function addFailCountClears(g: GraphBuilder, clears: GraphInputs["failCountClear
       const id = g.add(p.id, CLEAR_FAILCOUNT, node);
       g.actions[id]!.meta = { op_no_wait: "true" };
     }
+  }
+}
+
+/**
+ * An anonymous clone instance's actions on a node whose history (recorded under the
+ * configured id, no instance number) went to that instance are keyed by that id
+ * ("rsc_start_0", not "rsc:2_start_0"): the name the node's executor knows, as in
+ * crm_simulate's graphs. A pseudo-action (the implied stop on a fenced node) too.
+ */
+function nameByHistory(g: GraphBuilder, anonymousHistories: ReadonlyMap<PrimitiveRsc, ReadonlySet<string>>): void {
+  const byId = new Map([...anonymousHistories].map(([p, nodes]) => [p.id, { configId: p.configId, nodes }] as const));
+  for (const a of g.actions) {
+    const recorded = a.key === undefined ? byId.get(a.resource) : undefined;
+    if (recorded?.nodes.has(a.node) === true) a.key = `${recorded.configId}_${a.operation}_${a.intervalMs}`;
   }
 }
 

@@ -133,7 +133,7 @@ export function schedule(cib: SchedulerInput, nowS: number, digest?: ParameterDi
   for (const [unit, s] of ctx.unitScores) if (!(unit.kind === "primitive" && unit.orphan === true)) scores.set(unit.id, s);
   const { graph, unfencing: unfences } = buildGraph({
     changes, fences: inert ? [] : fences, constraints, resources, nodes, maintenance: options.maintenanceMode, histories: status.histories,
-    failCountClears: status.failCountClears, agentChanged: status.agentChanged,
+    failCountClears: status.failCountClears, agentChanged: status.agentChanged, anonymousHistories: status.anonymousHistories,
     leaving: new Set(nodes.filter((n) => n.shutdown).map((n) => n.name)),
     shutdowns: nodes.filter((n) => n.shutdown && n.online && !remote.isRemote(n.name)).map((n) => n.name),
     defaultTimeoutMs: parseIntervalMs(resolveNvSets(input.opDefaults, { node: undefined, now }).get("timeout")),

@@ -28,6 +28,8 @@ export interface StatusView {
   pendingReloads: Set<PrimitiveRsc>;
   /** Where a resource's fail-count is to be cleared (it expired, or its last failure ran with other parameters). */
   failCountClears: Map<PrimitiveRsc, Set<NodeName>>;
+  /** An anonymous clone instance → the nodes whose history of it (under the configured id, no instance number) it took. */
+  anonymousHistories: Map<PrimitiveRsc, Set<NodeName>>;
 }
 
 /** How remote nodes learn their membership between the cluster nodes' histories and their own. */
@@ -40,7 +42,7 @@ export interface RemoteMembership {
 export function unpackStatus(input: SchedulerInput, nodes: SchedNode[], resources: Rsc[], stonithEnabled: boolean, now: number, remote?: RemoteMembership, digest?: ParameterDigest): StatusView {
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const index = indexResources(resources);
-  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map(), pendingReloads: new Set(), failCountClears: new Map() };
+  const view: StatusView = { failures: new Map(), orphans: [], histories: new Map(), requests: [], agentChanged: new Map(), pendingReloads: new Set(), failCountClears: new Map(), anonymousHistories: new Map() };
   const anonymousSlots = new AnonymousSlots();
   const isRemote = (id: string): boolean => remote?.isRemote(nodeById.get(id)?.name ?? "") === true;
   // Cluster nodes first: a remote node's membership follows its connection's history.
@@ -97,6 +99,10 @@ function unpackResource(view: StatusView, target: PrimitiveRsc | undefined, node
   if (target === undefined) {
     view.orphans.push({ node: node.name, resource: lrm, history });
     return;
+  }
+  const clone = cloneOf(target);
+  if (clone !== undefined && !clone.globallyUnique && lrm.id === target.configId) {
+    view.anonymousHistories.set(target, (view.anonymousHistories.get(target) ?? new Set()).add(node.name));
   }
   const timeoutS = failureTimeoutS(target);
   const failCountStands = failCount(view.failures, target, node.name, timeoutS, now) !== ZERO;
@@ -179,6 +185,14 @@ class AnonymousSlots {
     return this.byNode.get(`${clone.id}\u0000${node}`)?.[0];
   }
 
+  /** For a history that shows nothing running on a node new to the clone: the first instance active nowhere so far. */
+  inactive(clone: CloneRsc): number {
+    const used = this.used.get(clone);
+    let slot = 0;
+    while (used?.has(slot) === true) slot++;
+    return slot < clone.instances.length ? slot : 0;
+  }
+
   /**
    * The instance an active copy belongs to: one the node already has whose member is
    * still free (members of a cloned group share an instance), else the lowest unused.
@@ -212,7 +226,7 @@ function findPrimitive(index: ResourceIndex, lrmId: string, node: NodeName, h: N
   const anon = index.anonymous.get(base);
   if (anon === undefined || anon.clone.globallyUnique) return index.byId.get(lrmId);
   const { clone, memberIndex } = anon;
-  const slot = h.role === "Stopped" && !h.failed ? slots.existing(clone, node) ?? 0 : slots.forActive(clone, node, memberIndex, allowDuplicate);
+  const slot = h.role === "Stopped" && !h.failed ? slots.existing(clone, node) ?? slots.inactive(clone) : slots.forActive(clone, node, memberIndex, allowDuplicate);
   if (slot === DUPLICATE) return DUPLICATE;
   const instance = clone.instances[slot];
   return instance === undefined ? undefined : memberOf(instance, memberIndex);

@@ -21,8 +21,14 @@ export function graphXml(t: Transition): string {
     id: String(a.id),
     operation: isFencing(a) ? "stonith" : a.operation,
     operation_key: operationKey(a),
+    // An anonymous instance named after its history also keeps its own name.
+    ...(isHistoryNamed(a) ? { internal_operation_key: `${a.resource}_${a.operation}_${a.intervalMs}` } : {}),
     ...(a.pseudo ? {} : { on_node: a.node, on_node_uuid: uuid.get(a.node) ?? a.node }),
   });
+  const isHistoryNamed = (a: GraphAction): boolean => {
+    const configId = configs.get(a.resource)?.id;
+    return configId !== undefined && configId !== a.resource && a.key === `${configId}_${a.operation}_${a.intervalMs}`;
+  };
   const element = (a: GraphAction): string => (a.pseudo ? "pseudo_event" : isClusterEvent(a) ? "crm_event" : "rsc_op");
   const full = (a: GraphAction): XmlElement => {
     const config = configs.get(a.resource);
