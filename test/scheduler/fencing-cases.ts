@@ -26,7 +26,6 @@ const deviceProbed = (id = "fence"): HistoryEntry[] => probedStopped(id).map((e)
 const probed = (...ids: string[]): HistoryEntry[] => ids.flatMap(probedStopped);
 
 const FENCING = { "stonith-enabled": "true" };
-const BLOCKED_INSTANCE_STOP = "crm_simulate runs the clone's stop/stopped pseudo-actions around an instance's blocked stop; ours leaves them out";
 const SUICIDE = { ...FENCING, "no-quorum-policy": "suicide" };
 /** The cluster had quorum before (the controller records no-quorum-panic then). */
 const HAD_QUORUM = { "no-quorum-panic": "1" };
@@ -136,7 +135,6 @@ export const FENCING_CASES: FencingCase[] = [
       constraints: [location("f2-not-n1", "f2", "n1", "-INFINITY"), location("f2-not-n3", "f2", "n3", "-INFINITY")],
     },
     expect: ["* Stop f1 ( n2 ) blocked", "* Stop f2 ( n2 ) due to node availability (blocked)", "* Stop c:1 ( n2 ) due to node availability (blocked)"],
-    graphTodo: BLOCKED_INSTANCE_STOP,
   },
   {
     name: "no-quorum-policy=freeze promotes no instance, even when the promoted one is on a lost node",
@@ -151,7 +149,6 @@ export const FENCING_CASES: FencingCase[] = [
       resources: [device(), clone("ms", primitive("s"), { promotable: "true" })],
     },
     expect: ["* Stop s:1 ( Promoted n2 ) due to node availability (blocked)"],
-    graphTodo: BLOCKED_INSTANCE_STOP,
   },
   {
     name: "without quorum a node still in this partition's membership is fenced; one outside it is not",

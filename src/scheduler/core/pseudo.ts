@@ -24,6 +24,16 @@ export function addCollectiveActions(g: GraphBuilder, changes: Change[]): void {
   const framed = new Set<PrimitiveRsc>();
   for (const change of changes) {
     const p = change.rsc;
+    if (change.blocked) {
+      // A clone instance's blocked stop has no action, but the clone's stop phase still runs (crm_simulate).
+      const clone = p.parent?.kind === "clone" ? p.parent : p.parent?.parent;
+      if (clone !== undefined && change.verb === "Stop") {
+        pseudo(g, clone.id, "stop");
+        pseudo(g, clone.id, "stopped");
+        collectives.add(clone);
+      }
+      continue;
+    }
     // A resource stopping on several nodes has a line per node: its actions are framed once.
     if (framed.has(p)) continue;
     framed.add(p);
