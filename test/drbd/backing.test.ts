@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync, openSync, writeSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Backing } from "../../src/drbd/driver/backing.js";
+import { InlineWrites } from "../../src/lib/inline-writes.js";
 import { SLOT_BYTES } from "../../src/drbd/core/metadata.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qd-backing-"));
@@ -78,4 +79,28 @@ test("a flush waits for writes issued before it", async () => {
   await Promise.all([write, flush]);
   assert.deepEqual(order, ["write", "flush"]);
   await backing.value.close();
+});
+
+test("data writes up to 1 MiB go in from the event loop; after one that blocks, through the thread pool; the bytes land either way", async () => {
+  const disk = sparse("inline.img", 16 * MiB);
+  let clock = 0;
+  let slowNext = false;
+  const gate = new InlineWrites({ bytesMax: MiB, slowMs: 20, poolForMs: 30_000, now: () => (slowNext ? (clock += 25) : clock) });
+  const opened = await Backing.open(disk, "internal", gate);
+  assert.ok(opened.ok);
+  const backing = opened.value;
+  await backing.createMeta();
+  await backing.write(0, new Uint8Array(MiB).fill(1), false);
+  await backing.write(MiB, new Uint8Array(MiB + 4096).fill(2), false);
+  assert.deepEqual([gate.inline, gate.pooled], [1, 1], "1 MiB inline, 1 MiB + 4 KiB on the pool");
+  slowNext = true;
+  await backing.write(3 * MiB, new Uint8Array(4096).fill(3), false);
+  slowNext = false;
+  await backing.write(4 * MiB, new Uint8Array(4096).fill(4), true);
+  assert.deepEqual([gate.inline, gate.pooled], [2, 2], "after a slow inline write even small writes go to the pool");
+  for (const [off, len, value] of [[0, MiB, 1], [MiB, MiB + 4096, 2], [3 * MiB, 4096, 3], [4 * MiB, 4096, 4]] as const) {
+    const read = await backing.read(off, len);
+    assert.ok(read.every((byte) => byte === value), `bytes at ${off}`);
+  }
+  await backing.close();
 });

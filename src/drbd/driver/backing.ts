@@ -1,12 +1,13 @@
 import { readSync, writeSync } from "node:fs";
 import { open, readFile, stat, type FileHandle } from "node:fs/promises";
 import { basename } from "node:path";
+import { InlineWrites } from "../../lib/inline-writes.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { BITMAP_PAGE_BYTES } from "../core/bitmap.js";
 import { encodeSlot, freshSuperblock, metaLayout, pickSlot, SLOT_BYTES, slotOf, type MetaLayout, type Superblock } from "../core/metadata.js";
 
-/** Up to this size, I/O is done synchronously: a page-cache hit costs microseconds, a thread-pool round trip tens. */
-const SYNC_IO_BYTES_MAX = 64 * 1024;
+/** Up to this size, reads are done synchronously: a page-cache hit costs microseconds, a thread-pool round trip tens. */
+const SYNC_READ_BYTES_MAX = 64 * 1024;
 
 interface InFlight {
   start: number;
@@ -46,16 +47,23 @@ export class Backing {
     private readonly data: FileHandle,
     private readonly meta: FileHandle,
     readonly layout: MetaLayout,
+    /**
+     * Data writes up to 1 MiB go into the page cache from the event loop: a
+     * replicated write then makes no thread-pool round trips on either node
+     * (protocol C's sequential 1 MiB writes went up by a quarter; see
+     * docs/benchmarks.md, session 6), unless the store has started to block.
+     */
+    readonly inlineWrites: InlineWrites,
   ) {}
 
-  static async open(diskPath: string, metaDisk: string): Promise<Result<Backing, string>> {
+  static async open(diskPath: string, metaDisk: string, inlineWrites = new InlineWrites()): Promise<Result<Backing, string>> {
     const internal = metaDisk === "internal";
     let data: FileHandle | undefined;
     try {
       data = await open(diskPath, "r+");
       const meta = internal ? data : await open(metaDisk, "r+");
       const layout = metaLayout(await sizeOf(diskPath), internal);
-      return ok(new Backing(diskPath, data, meta, layout));
+      return ok(new Backing(diskPath, data, meta, layout, inlineWrites));
     } catch (error) {
       await data?.close();
       return err(`cannot open ${diskPath}${internal ? "" : ` / ${metaDisk}`}: ${(error as Error).message}`);
@@ -108,12 +116,14 @@ export class Backing {
   }
 
   write(off: number, data: Uint8Array, fua: boolean): Promise<void> {
-    if (!fua && data.length <= SYNC_IO_BYTES_MAX && this.inFlight.length === 0 && this.metaInFlight === 0) return this.writeNow(off, data);
+    const idle = this.inFlight.length === 0 && this.metaInFlight === 0;
+    if (!fua && idle && this.inlineWrites.allows(data.length)) return this.writeNow(off, data);
     return this.ordered(off, data.length, true, async () => {
       let done = 0;
+      const inline = (fua || !idle) && this.inlineWrites.allows(data.length);
       while (done < data.length) {
-        done += data.length <= SYNC_IO_BYTES_MAX
-          ? writeSync(this.data.fd, data, done, data.length - done, off + done)
+        done += inline
+          ? this.inlineWrites.run(() => writeSync(this.data.fd, data, done, data.length - done, off + done))
           : (await this.data.write(data, done, data.length - done, off + done)).bytesWritten;
       }
       if (fua) await this.data.datasync();
@@ -122,14 +132,14 @@ export class Backing {
   }
 
   /**
-   * A small write while the store is otherwise idle: nothing to order it
-   * against, so it is written before returning. fdatasync stays on the thread
-   * pool: run inline on the event loop it made durable writes several times
-   * slower on a loaded machine (measured), though it saves two thread wake-ups.
+   * A write while the store is otherwise idle: nothing to order it against, so
+   * it is written before returning. fdatasync stays on the thread pool: run
+   * inline on the event loop it made durable writes several times slower on a
+   * loaded machine (measured), though it saves two thread wake-ups.
    */
   private writeNow(off: number, data: Uint8Array): Promise<void> {
     try {
-      writeFully(this.data.fd, data, off);
+      this.inlineWrites.run(() => writeFully(this.data.fd, data, off));
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -142,7 +152,7 @@ export class Backing {
       const buffer = Buffer.allocUnsafe(len);
       let filled = 0;
       while (filled < len) {
-        const bytesRead = len <= SYNC_IO_BYTES_MAX
+        const bytesRead = len <= SYNC_READ_BYTES_MAX
           ? readSync(this.data.fd, buffer, filled, len - filled, off + filled)
           : (await this.data.read(buffer, filled, len - filled, off + filled)).bytesRead;
         if (bytesRead === 0) throw new Error(`short read at ${off + filled}`);
