@@ -187,6 +187,11 @@ export class Pair {
         if (!this.linked) return;
         const msg = structuredClone(e.msg);
         this.peerOf(n).inbox.push(this.onSend === undefined ? msg : this.onSend(n, msg));
+        // Handed to the network: reported back like a local completion.
+        if (e.reportSent === true && e.msg.t === "write") {
+          const seq = e.msg.seq;
+          n.diskQueue.push(() => ({ kind: "frame-sent", seq }));
+        }
         return;
       }
       case "disk-write": {

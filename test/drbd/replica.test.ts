@@ -55,11 +55,29 @@ test("protocol C completes a write only after the peer has written it", () => {
   assert.deepEqual(pair.b.data.subarray(4096, 4096 + 8192), data);
 });
 
-test("protocol A completes once written locally and handed to the network", () => {
+test("protocol A completes once written locally and handed to the network, before the peer writes", () => {
   const pair = syncedPrimary({ protocol: "A" });
   const reqId = pair.write(pair.a, 0, pattern(2, 4096));
-  pair.step(pair.a, pair.a.diskQueue.shift()!());
-  assert.equal(pair.a.completions.get(reqId)?.error, undefined);
+  // The Primary's own queue: the frame reaching the kernel's send buffer, then the local write.
+  const [handedOver, written] = [pair.a.diskQueue.shift()!, pair.a.diskQueue.shift()!];
+  pair.step(pair.a, written());
+  assert.equal(pair.a.completions.has(reqId), false, "written locally, but the frame still waits in the send queue");
+  pair.step(pair.a, handedOver());
+  assert.deepEqual(pair.a.completions.get(reqId), { error: undefined });
+  assert.equal(pair.b.inbox.length > 0 && pair.b.data[0] === 0, true, "the peer has not written it yet");
+});
+
+test("protocol A: a write whose frame never left when the link dropped completes from the local copy, marked out of sync", () => {
+  const pair = syncedPrimary({ protocol: "A" });
+  const reqId = pair.write(pair.a, 8192, pattern(4, 4096));
+  const written = pair.a.diskQueue.pop()!;
+  pair.a.diskQueue.length = 0; // the frame never reaches the kernel
+  pair.step(pair.a, written());
+  assert.equal(pair.a.completions.has(reqId), false);
+  pair.a.wantLink = false;
+  pair.cut();
+  assert.deepEqual(pair.a.completions.get(reqId), { error: undefined });
+  assert.equal(pair.a.replica.bitmap?.test(2), true, "block 2 is to be resynced");
 });
 
 test("a Secondary refuses writes with EPERM and only one Primary is allowed", () => {

@@ -51,6 +51,8 @@ interface Pending {
   /** The local write failed: only the peer's written copy (its write-ack) can complete the request. */
   localFailed: boolean;
   peerPending: boolean;
+  /** Protocol A: the write frame is not in the kernel's send buffer yet (so the writer waits when the link is congested). */
+  sendPending: boolean;
   /** The data reached neither copy successfully. */
   error: BlockErrno | undefined;
   peerOk: boolean;
@@ -249,6 +251,7 @@ export class Replica {
       case "client-read": this.onClientRead(input.reqId, input.off, input.len); break;
       case "client-flush": this.onClientFlush(input.reqId); break;
       case "disk-done": this.onDiskDone(input.op, input.ok, input.data); break;
+      case "frame-sent": this.onFrameSent(input.seq); break;
       case "tick": this.onTick(); break;
       case "handler-done": if (input.name === "fence-peer") this.onFenceDone(input.exitCode); break;
       default: assertNever(input, "replica input");
@@ -278,9 +281,9 @@ export class Replica {
     this.emit({ kind: "log", message: `${this.settings.resource}: ${message}` });
   }
 
-  private send(msg: PeerMsg): void {
+  private send(msg: PeerMsg, reportSent = false): void {
     if (this.link !== undefined) this.link.lastSentMs = this.now;
-    this.emit({ kind: "send", msg });
+    this.emit(reportSent ? { kind: "send", msg, reportSent } : { kind: "send", msg });
   }
 
   private persist(gatesSends = false): void {
@@ -580,8 +583,9 @@ export class Replica {
     // Before any write that missed the peer completes: with resource-and-stonith it waits for the fencing.
     if (fence) this.startFencing({ after: "link-lost" });
     for (const p of [...this.pending.values()]) {
-      if (!p.peerPending) continue;
+      if (!p.peerPending && !p.sendPending) continue;
       p.peerPending = false;
+      p.sendPending = false; // protocol A: that frame is never sent now
       if (this.bitmap !== undefined && p.len > 0) this.bitmap.setRange(p.off, p.len);
       if (!p.peerOk && this.sb === undefined) p.error = "EIO";
       this.tryComplete(p);
@@ -764,6 +768,7 @@ export class Replica {
       const p = w.reqId === undefined ? undefined : this.pending.get(w.reqId);
       if (p === undefined) continue;
       p.peerPending = false;
+      p.sendPending = false;
       if (this.sb === undefined && !p.peerOk) p.error = "EIO"; // it was the only copy
       this.tryComplete(p);
     }
@@ -799,7 +804,7 @@ export class Replica {
     const remote = this.peerReplicates();
     if (!local && !remote) return this.emit({ kind: "complete", reqId, error: "EIO", message: "no usable copy" });
     if (off + data.length > this.sizeBytes) return this.emit({ kind: "complete", reqId, error: "ENOSPC" });
-    const p: Pending = { reqId, off, len: data.length, localPending: local, localFailed: false, peerPending: false, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off, len: data.length, localPending: local, localFailed: false, peerPending: false, sendPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (!remote && this.bitmap !== undefined) {
       // The first write the peer will not see starts a new data generation, on disk before the data.
@@ -817,11 +822,14 @@ export class Replica {
     if (remote) {
       const seq = this.nextSeq++;
       this.unacked.set(seq, { reqId, off, len: data.length });
-      this.send({ t: "write", seq, off, fua, data, ...this.integrityDigest(data) });
+      // Protocol A acknowledges once the data is handed to the network (in the kernel's send
+      // buffer, as DRBD's: a congested link holds the writer back), unless it is the only copy.
+      const handedOver = this.settings.protocol === "A" && local;
+      this.send({ t: "write", seq, off, fua, data, ...this.integrityDigest(data) }, handedOver);
       this.unplaced?.track(seq, off, data);
       if (resyncing) this.syncTargetWrites.track(seq, off, data);
-      // Protocol A acknowledges once the data is handed to the network, unless it is the only copy.
-      p.peerPending = this.settings.protocol !== "A" || !local;
+      p.peerPending = !handedOver;
+      p.sendPending = handedOver;
     }
     if (local) {
       this.invalidateResyncReads(off, data.length);
@@ -832,7 +840,7 @@ export class Replica {
   private onClientFlush(reqId: number): void {
     const local = this.sb !== undefined;
     const remote = this.peerReplicates();
-    const p: Pending = { reqId, off: 0, len: 0, localPending: local, localFailed: false, peerPending: remote, error: undefined, peerOk: false };
+    const p: Pending = { reqId, off: 0, len: 0, localPending: local, localFailed: false, peerPending: remote, sendPending: false, error: undefined, peerOk: false };
     this.pending.set(reqId, p);
     if (local) this.issue({ k: "client-flush", reqId }, (op) => ({ kind: "disk-flush", op }));
     if (remote) {
@@ -864,7 +872,7 @@ export class Replica {
   }
 
   private tryComplete(p: Pending): void {
-    if (p.localPending || p.peerPending) return;
+    if (p.localPending || p.peerPending || p.sendPending) return;
     if (this.suspendedFor !== undefined) {
       this.frozen.add(p);
       return;
@@ -941,6 +949,15 @@ export class Replica {
     if (newGeneration || this.bitmap!.count !== before) this.persist();
   }
 
+  /** Protocol A: the write frame is in the kernel's send buffer. */
+  private onFrameSent(seq: number): void {
+    const w = this.unacked.get(seq);
+    const p = w?.reqId === undefined ? undefined : this.pending.get(w.reqId);
+    if (p === undefined) return;
+    p.sendPending = false;
+    this.tryComplete(p);
+  }
+
   private onRecvAck(seq: number): void {
     const w = this.unacked.get(seq);
     const p = w?.reqId === undefined ? undefined : this.pending.get(w.reqId);
@@ -964,6 +981,7 @@ export class Replica {
     const p = w.reqId === undefined ? undefined : this.pending.get(w.reqId);
     if (p === undefined) return;
     p.peerPending = false;
+    p.sendPending = false;
     p.peerOk = ok;
     // Without the peer's copy the write is durable only where the local disk is a whole copy:
     // an Inconsistent disk (SyncTarget) that fails with its Primary would leave the peer's old data.

@@ -75,12 +75,15 @@ export type Input =
   | { kind: "client-read"; reqId: number; off: number; len: number }
   | { kind: "client-flush"; reqId: number }
   | { kind: "disk-done"; op: number; ok: boolean; data?: Uint8Array }
+  /** A send effect with reportSent: its frame is in the kernel's send buffer (protocol A's "handed to the network"). */
+  | { kind: "frame-sent"; seq: number }
   /** A handler finished: its exit code, or null when none is configured or it died of a signal. */
   | { kind: "handler-done"; name: string; exitCode: number | null }
   | { kind: "tick" };
 
 export type Effect =
-  | { kind: "send"; msg: PeerMsg }
+  /** reportSent: answer with a frame-sent input once the frame is handed to the kernel. */
+  | { kind: "send"; msg: PeerMsg; reportSent?: true }
   /** Disk effects run in issue order for overlapping ranges; persist-md is a barrier for later disk writes. */
   /** releasesData: nothing in the core refers to data after this write (a peer's write, resync data), so its memory may be reused once written. */
   | { kind: "disk-write"; op: number; off: number; data: Uint8Array; fua: boolean; releasesData?: true }

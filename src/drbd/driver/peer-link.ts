@@ -27,6 +27,8 @@ export class PeerLink {
   private wanted = false;
   /** Frames sent during this turn of the event loop; they leave together (one write, one wake-up of the peer). */
   private outgoing: Buffer[] = [];
+  /** Index in `outgoing` of a frame's last part → who waits for it to reach the kernel. */
+  private whenWritten = new Map<number, () => void>();
   /** Metadata writes the queued frames wait for. */
   private holds = 0;
   bytesSent = 0;
@@ -54,7 +56,8 @@ export class PeerLink {
     if (this.dials) this.dial();
   }
 
-  send(msg: PeerMsg): void {
+  /** Queues a frame; `written` runs once the frame is in the kernel's send buffer (never if the link drops first). */
+  send(msg: PeerMsg, written?: () => void): void {
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
     if (this.outgoing.length === 0) process.nextTick(this.flush);
@@ -62,6 +65,7 @@ export class PeerLink {
       this.bytesSent += part.length;
       this.outgoing.push(part);
     }
+    if (written !== undefined) this.whenWritten.set(this.outgoing.length - 1, written);
   }
 
   /** Frames queued from now on leave only once `written` settles (and every earlier hold). */
@@ -79,10 +83,15 @@ export class PeerLink {
     if (this.holds > 0) return;
     const socket = this.socket;
     const parts = this.outgoing;
+    const whenWritten = this.whenWritten;
     this.outgoing = [];
+    this.whenWritten = new Map();
     if (parts.length === 0 || socket === undefined || socket.destroyed) return;
     socket.cork();
-    for (const part of parts) socket.write(part);
+    parts.forEach((part, index) => {
+      const written = whenWritten.get(index);
+      socket.write(part, written === undefined ? undefined : (error) => error === undefined || error === null ? written() : undefined);
+    });
     socket.uncork();
   };
 
@@ -153,6 +162,7 @@ export class PeerLink {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.outgoing = [];
+      this.whenWritten = new Map();
       socket.destroy();
       this.events.down(why);
       if (this.wanted && this.dials) this.scheduleDial();

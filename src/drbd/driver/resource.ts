@@ -242,7 +242,13 @@ export class ReplicatedResource implements BlockDevice {
   private apply(effects: Effect[]): void {
     for (const e of effects) {
       switch (e.kind) {
-        case "send": this.link.send(e.msg); break;
+        case "send": {
+          const msg = e.msg;
+          // Protocol A: the write completes once its frame is in the kernel's send buffer.
+          if (e.reportSent === true && msg.t === "write") this.link.send(msg, () => this.step({ kind: "frame-sent", seq: msg.seq }));
+          else this.link.send(msg);
+          break;
+        }
         case "disk-write":
           // A small local write runs inline: unless more requests are gathering into this turn's
           // batch of frames, the peer's copy goes on its way first.
