@@ -7,7 +7,7 @@ import type { SemanticsCase } from "./semantics-cases.js";
 const failedStop = (rsc: string): HistoryEntry[] => [...running(rsc), { rsc, operation: "stop", rc: 1 }];
 const fenceDevice = primitive("fence", { agent: { class: "stonith", type: "fence_dummy" } });
 const BLOCKED_SCORES = "crm_simulate assigns no blocked resource (prints no score for it); ours prints its score";
-const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
+export const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 const fenceRunning: HistoryEntry[] = running("fence").map((e) => ({ ...e, agent: { class: "stonith", type: "fence_dummy" } }));
 
 export const BLOCKING_CASES: SemanticsCase[] = [

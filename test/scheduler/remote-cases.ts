@@ -5,6 +5,7 @@
 import { createElement, type XmlElement } from "../../src/cib/index.js";
 import { colocation, location, primitive, running, type HistoryEntry, type NodeOptions, type PrimitiveOptions } from "./cib-builder.js";
 import type { SemanticsCase } from "./semantics-cases.js";
+import { UNUSABLE_SCORES } from "./blocking-cases.js";
 
 const REMOTE_AGENT = { class: "ocf", provider: "pacemaker", type: "remote" };
 const STONITH_AGENT = { class: "stonith", type: "fence_dummy" };
@@ -47,7 +48,6 @@ const replicaStarted = (bundleId: string, n: number, node: string): HistoryEntry
     },
   }, { rsc: `${bundleId}-${n}`, operation: "start", agent: REMOTE_AGENT, params: { addr: node, port: "3121" } }];
 };
-const UNUSABLE_SCORES = "unusable nodes score -INFINITY; crm_simulate keeps their score (0) and just does not use them";
 
 export const REMOTE_CASES: SemanticsCase[] = [
   {
