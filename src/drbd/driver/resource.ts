@@ -170,13 +170,11 @@ export class ReplicatedResource implements BlockDevice {
   }
 
   /**
-   * Under protocols B and C a write completes only after its local write is
-   * done and the peer has received it (so the link has sent it): nothing
-   * refers to the data any more. Under A it may still wait in the send queue.
+   * A write completes only after its local write is done and its frame is in
+   * the kernel's send buffer (A), received by the peer (B) or written there
+   * (C): nothing refers to the data any more (the core's trackers keep copies).
    */
-  get releasesWriteData(): boolean {
-    return this.running.resource.net.protocol !== "A";
-  }
+  readonly releasesWriteData = true;
 
   async write(offsetBytes: number, data: Uint8Array, fua: boolean): Promise<void> {
     await this.request((reqId) => ({ kind: "client-write", reqId, off: offsetBytes, data, fua }));
