@@ -54,12 +54,7 @@ describe("two replicated nodes over NBD", { skip }, () => {
     assert.equal(copy.status, 0, copy.stderr);
     const secondaryWrite = await run("qemu-io", ["-f", "raw", "-c", "write -P 0x11 0 4k", nodes.uri("beta")]);
     assert.notEqual(secondaryWrite.status, 0, "a Secondary's export takes no writes");
-    await nodes.ok("alpha", "secondary", "r0");
-    await nodes.ok("beta", "primary", "r0");
-    const out = join(nodes.dir, "out.bin");
-    const back = await run("nbdcopy", [nodes.uri("beta"), out]);
-    assert.equal(back.status, 0, back.stderr);
-    assert.ok(readFileSync(out).subarray(0, data.length).equals(data));
+    await switchOverAndReadBack(nodes, data);
     const write = await run("qemu-io", ["-f", "raw", "-c", "write -P 0x5a 16M 2M", nodes.uri("beta")]);
     assert.equal(write.status, 0, write.stderr);
   });
@@ -146,11 +141,16 @@ describe("protocol A over NBD", { skip }, () => {
       const copy = await run("nbdcopy", [file, nodes.uri("alpha")]);
       assert.equal(copy.status, 0, copy.stderr);
     }
-    await nodes.ok("alpha", "secondary", "r0");
-    await nodes.ok("beta", "primary", "r0");
-    const out = join(nodes.dir, "out.bin");
-    const back = await run("nbdcopy", [nodes.uri("beta"), out]);
-    assert.equal(back.status, 0, back.stderr);
-    assert.ok(readFileSync(out).subarray(0, data.length).equals(data));
+    await switchOverAndReadBack(nodes, data);
   });
 });
+
+/** alpha steps down, beta takes over, and beta's export holds `data` at the start. */
+async function switchOverAndReadBack(nodes: TwoNodes, data: Buffer): Promise<void> {
+  await nodes.ok("alpha", "secondary", "r0");
+  await nodes.ok("beta", "primary", "r0");
+  const out = join(nodes.dir, "out.bin");
+  const back = await run("nbdcopy", [nodes.uri("beta"), out]);
+  assert.equal(back.status, 0, back.stderr);
+  assert.ok(readFileSync(out).subarray(0, data.length).equals(data));
+}
