@@ -1,4 +1,5 @@
 import { createHmac, randomInt } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { assert } from "../../lib/assert.js";
 import { err, ok, type Result } from "../../lib/result.js";
 import { seededRng, type Rng } from "../../lib/rng.js";
@@ -192,6 +193,8 @@ export class ReplicatedResource implements BlockDevice {
 
   async writeZeroes(offsetBytes: number, lengthBytes: number, fua: boolean): Promise<void> {
     for (let at = 0; at < lengthBytes; at += ZERO_CHUNK_BYTES) {
+      // Chunks may be written inline and complete at once: the peer link and clients get a turn between them.
+      if (at > 0) await nextTurn();
       const length = Math.min(ZERO_CHUNK_BYTES, lengthBytes - at);
       await this.write(offsetBytes + at, new Uint8Array(length), fua && at + length >= lengthBytes);
     }

@@ -1,5 +1,6 @@
 import { readSync, writeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { assert } from "../../lib/assert.js";
 import { InlineWrites } from "../../lib/inline-writes.js";
 import { type BlockDevice, BlockDeviceError } from "../block-device.js";
@@ -102,6 +103,8 @@ export class FileBlockDevice implements BlockDevice {
     this.checkWritable();
     this.checkRange(offsetBytes, lengthBytes);
     for (let done = 0; done < lengthBytes; done += zeroChunkBytes) {
+      // Chunks may be written inline: other connections get a turn between them.
+      if (done > 0) await nextTurn();
       await this.writeAll(offsetBytes + done, zeroChunk.subarray(0, Math.min(zeroChunkBytes, lengthBytes - done)));
     }
     if (fua) await this.flush();
