@@ -116,11 +116,10 @@ export class Backing {
   }
 
   write(off: number, data: Uint8Array, fua: boolean): Promise<void> {
-    const idle = this.inFlight.length === 0 && this.metaInFlight === 0;
-    if (!fua && idle && this.inlineWrites.allows(data.length)) return this.writeNow(off, data);
+    const inline = this.inlineWrites.allows(data.length);
+    if (inline && !fua && this.inFlight.length === 0 && this.metaInFlight === 0) return this.writeNow(off, data);
     return this.ordered(off, data.length, true, async () => {
       let done = 0;
-      const inline = (fua || !idle) && this.inlineWrites.allows(data.length);
       while (done < data.length) {
         done += inline
           ? this.inlineWrites.run(() => writeSync(this.data.fd, data, done, data.length - done, off + done))

@@ -14,7 +14,7 @@ export function isFencing(action: GraphAction): boolean {
   return action.operation.startsWith("stonith-");
 }
 
-/** Actions the controller carries out itself (fencing, clearing a fail-count): Pacemaker's <crm_event>. */
+/** Actions the controller carries out itself (fencing, clearing a fail-count, a shutdown): Pacemaker's <crm_event>. */
 export function isClusterEvent(action: GraphAction): boolean {
   return isFencing(action) || action.operation === CLEAR_FAILCOUNT || action.operation === DO_SHUTDOWN;
 }

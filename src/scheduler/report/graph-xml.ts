@@ -6,9 +6,10 @@ import { inputsOf, isClusterEvent, isFencing, operationKey, primitiveConfigs } f
 /**
  * The transition graph in the layout of Pacemaker's (crm_simulate --save-graph):
  * one <synapse> per action, its <action_set> holding the action and its <inputs>
- * the actions it waits for. Resource actions are <rsc_op>, fencing (<crm_event
- * operation="stonith">), clearing a fail-count and a node's shutdown are <crm_event>, a group's or clone's pseudo-action <pseudo_event> (notifications'
- * own are operation "notify" and "notified"). An action's meta attributes (the notify_*
+ * the actions it waits for. Resource actions are <rsc_op>; fencing (operation
+ * "stonith"), clearing a fail-count and a node's shutdown are <crm_event>; a
+ * group's or clone's pseudo-action is <pseudo_event> (notifications' own are
+ * operation "notify" and "notified"). An action's meta attributes (the notify_*
  * lists of clone notifications) are written as CRM_meta_<name>, for the executor to pass
  * to the agent; a clone instance's agent names the configured id and the instance.
  */
